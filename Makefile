@@ -1,0 +1,35 @@
+# Every target installs what it needs: a fresh machine runs `make generate` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install generate check test typecheck bench conformance clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+## The main job: fetch every revision's schema and regenerate all bindings.
+generate: $(STAMP)
+	$(BIN)/mcp-codegen schema fetch
+	$(BIN)/mcp-codegen generate
+
+check: generate
+	$(BIN)/mcp-codegen check
+
+test: generate
+	$(BIN)/python -m pytest
+
+typecheck: generate
+	$(BIN)/python -m mypy generated
+
+bench: generate
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .cache generated/rev_*

@@ -1,0 +1,121 @@
+"""The contract between generated bindings and everything that uses them.
+
+Each generated package ``generated/rev_<YYYY_MM_DD|draft>/`` exposes ``BINDINGS``, a
+:class:`RevisionBindings` built from these plain frozen records. The runtime, the
+scaffolder and the tests read a revision only through this contract, so the generator
+can change how it renders models without touching them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+Direction = Literal["client_to_server", "server_to_client", "both"]
+Kind = Literal["request", "notification"]
+Era = Literal["legacy", "modern"]
+Side = Literal["server", "client"]
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityGate:
+    """A capability that must be declared before a method may be called.
+
+    ``holder`` is the side that declares it (``server`` for tools/list, ``client`` for
+    sampling/createMessage); ``path`` walks its capabilities object, e.g.
+    ``("resources", "subscribe")`` or ``("extensions", "io.modelcontextprotocol/tasks")``.
+    """
+
+    holder: Side
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodSpec:
+    """One JSON-RPC method of one revision, as the runtime dispatches it."""
+
+    method: str
+    kind: Kind
+    direction: Direction
+    message: type[BaseModel]
+    """The whole JSON-RPC message model, e.g. ``CallToolRequest``."""
+    params: type[BaseModel] | None
+    """The params model; ``None`` when the method takes no params object."""
+    params_required: bool
+    result: type[BaseModel] | None
+    """The ordinary result model; ``None`` for notifications."""
+    alt_results: tuple[type[BaseModel], ...]
+    """Other results the method may answer with (CreateTaskResult, InputRequiredResult)."""
+    capability: CapabilityGate | None
+    input_only: bool
+    """2026-07-28+: travels only inside ``InputRequiredResult.inputRequests``."""
+    handler: str
+    """Name of the handler method in the generated handler interfaces, e.g. ``tools_call``."""
+    deprecated: str | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionBindings:
+    """Everything the runtime needs to speak one protocol revision."""
+
+    revision: str
+    era: Era
+    jsonrpc_version: str
+    methods: Mapping[str, MethodSpec]
+    models: ModuleType
+    constants: Mapping[str, str | int] = field(default_factory=dict)
+    """Exported schema constants (``LATEST_PROTOCOL_VERSION``, ``JSONRPC_VERSION`` …)."""
+    error_codes: Mapping[str, int] = field(default_factory=dict)
+    """Named JSON-RPC error codes, e.g. ``{"METHOD_NOT_FOUND": -32601}``."""
+    batching: bool = False
+    """True where the revision allows JSON-RPC batches (2025-03-26 only)."""
+
+    def inbound(self, side: Side) -> Mapping[str, MethodSpec]:
+        """Methods that ``side`` receives and must or may handle."""
+        incoming: Direction = "client_to_server" if side == "server" else "server_to_client"
+        return {
+            name: spec
+            for name, spec in self.methods.items()
+            if spec.direction in (incoming, "both")
+        }
+
+
+class MethodNotImplemented(Exception):
+    """Raised by the default body of every generated handler method.
+
+    The runtime answers it with ``-32601 Method not found``: a handler class implements a
+    method simply by overriding it.
+    """
+
+    def __init__(self, method: str) -> None:
+        super().__init__(method)
+        self.method = method
+
+
+@runtime_checkable
+class HandlerContext(Protocol):
+    """What a handler may ask of the runtime about the request it is serving.
+
+    Generated handler stubs type their ``ctx`` argument with this protocol; the runtime
+    passes its own richer context object, which satisfies it.
+    """
+
+    @property
+    def revision(self) -> str:
+        """The protocol revision negotiated for this request."""
+        ...
+
+    @property
+    def request_id(self) -> str | int | None:
+        """The JSON-RPC id; ``None`` for notifications."""
+        ...
+
+    @property
+    def client_capabilities(self) -> Mapping[str, Any]:
+        """The peer's declared capabilities (per request in the modern era)."""
+        ...

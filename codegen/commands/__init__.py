@@ -1,0 +1,1 @@
+"""One module per ``mcp-codegen`` subcommand (see ``codegen.cli.COMMANDS``)."""
