@@ -1,0 +1,165 @@
+"""The manifest: which upstream commit and which file hashes define each revision.
+
+Adding a revision is data: one more entry here (``mcp-codegen schema add``), no code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import attrs
+
+from codegen import paths
+from codegen.sources.errors import SchemaSourceError
+
+FORMAT = 1
+UPSTREAM_REPOSITORY = "modelcontextprotocol/modelcontextprotocol"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+@attrs.frozen
+class SchemaFile:
+    """One file of a revision, relative to the revision's folder, with its pinned hash."""
+
+    path: str
+    sha256: str
+
+    def __attrs_post_init__(self) -> None:
+        if not _SHA256.match(self.sha256):
+            raise SchemaSourceError(
+                f"manifest: {self.path}: sha256 {self.sha256!r} is not 64 hex digits"
+            )
+        if self.path.startswith("/") or ".." in self.path.split("/"):
+            raise SchemaSourceError(
+                f"manifest: file path {self.path!r} must stay inside the revision folder"
+            )
+
+
+@attrs.frozen
+class RevisionEntry:
+    """One protocol revision as published upstream at one commit."""
+
+    name: str
+    repository: str
+    commit: str
+    directory: str
+    """The revision's folder inside the upstream repository, e.g. ``schema/2025-11-25``."""
+    files: tuple[SchemaFile, ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not _COMMIT.match(self.commit):
+            raise SchemaSourceError(
+                f"manifest: {self.name}: commit {self.commit!r} is not a 40-hex git commit"
+            )
+        for required in ("schema.ts", "schema.json"):
+            if required not in self.hashes:
+                raise SchemaSourceError(f"manifest: {self.name}: no {required} listed")
+
+    @property
+    def hashes(self) -> dict[str, str]:
+        return {f.path: f.sha256 for f in self.files}
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "repository": self.repository,
+            "commit": self.commit,
+            "directory": self.directory,
+            "files": [{"path": f.path, "sha256": f.sha256} for f in self.files],
+        }
+
+    @classmethod
+    def from_json(cls, name: str, data: dict[str, object]) -> RevisionEntry:
+        try:
+            files = tuple(
+                SchemaFile(path=str(f["path"]), sha256=str(f["sha256"]))
+                for f in data["files"]  # type: ignore[attr-defined]
+            )
+            return cls(
+                name=name,
+                repository=str(data["repository"]),
+                commit=str(data["commit"]),
+                directory=str(data["directory"]),
+                files=tuple(sorted(files, key=lambda f: f.path)),
+            )
+        except (KeyError, TypeError) as exc:
+            raise SchemaSourceError(
+                f"manifest: revision {name}: malformed entry ({exc!r})"
+            ) from exc
+
+
+@attrs.frozen
+class Manifest:
+    """All known revisions, in the file's order (oldest first, ``draft`` last)."""
+
+    revisions: tuple[RevisionEntry, ...]
+    path: Path
+
+    @property
+    def names(self) -> list[str]:
+        return [r.name for r in self.revisions]
+
+    def get(self, name: str) -> RevisionEntry:
+        for entry in self.revisions:
+            if entry.name == name:
+                return entry
+        raise SchemaSourceError(
+            f"unknown revision {name!r}: {self.path} lists {', '.join(self.names) or 'nothing'}"
+        )
+
+    def with_entry(self, entry: RevisionEntry) -> Manifest:
+        """A manifest with ``entry`` added, or replacing the entry of the same name in place."""
+        names = self.names
+        if entry.name in names:
+            revisions = tuple(
+                entry if r.name == entry.name else r for r in self.revisions
+            )
+        else:
+            revisions = tuple(
+                sorted((*self.revisions, entry), key=lambda r: _order_key(r.name))
+            )
+        return attrs.evolve(self, revisions=revisions)
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT,
+            "revisions": {r.name: r.to_json() for r in self.revisions},
+        }
+        tmp = self.path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(self.path)
+
+
+def _order_key(name: str) -> tuple[int, str]:
+    # dated revisions sort by date; named ones (draft) after them
+    return (0, name) if re.match(r"^\d{4}-\d{2}-\d{2}$", name) else (1, name)
+
+
+def load(path: Path | None = None) -> Manifest:
+    """Read and validate the manifest.
+
+    Default: ``schema/manifest.json`` of the repo; ``MCP_CODEGEN_SCHEMA_MANIFEST`` points
+    elsewhere (tests edit a temp copy).
+    """
+    override = os.environ.get("MCP_CODEGEN_SCHEMA_MANIFEST")
+    path = path or (Path(override) if override else paths.SCHEMA_MANIFEST)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SchemaSourceError(f"no schema manifest at {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaSourceError(
+            f"schema manifest {path} is not valid JSON: {exc}"
+        ) from exc
+    if data.get("format") != FORMAT:
+        raise SchemaSourceError(
+            f"schema manifest {path}: unsupported format {data.get('format')!r}"
+        )
+    revisions = tuple(
+        RevisionEntry.from_json(name, entry)
+        for name, entry in data["revisions"].items()
+    )
+    return Manifest(revisions=revisions, path=path)

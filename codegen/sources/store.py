@@ -1,0 +1,105 @@
+"""The local cache of fetched schema files: ``<cache>/<revision>/`` (schema.ts, schema.json, examples/).
+
+A revision folder only ever appears whole: it is staged beside the cache and renamed into
+place after every file matched its pinned hash. A stamp inside records the manifest entry
+it was fetched for, so a cache left over from another commit is reported as stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from enum import Enum
+from pathlib import Path
+
+from codegen import paths
+from codegen.sources import manifest as manifest_module
+from codegen.sources.errors import SchemaSourceError
+
+STAMP = ".manifest-entry.json"
+FETCH_HINT = "mcp-codegen schema fetch"
+
+
+def cache_root() -> Path:
+    """The cache folder; ``MCP_CODEGEN_SCHEMA_CACHE`` moves it (tests use a temp folder)."""
+    override = os.environ.get("MCP_CODEGEN_SCHEMA_CACHE")
+    return Path(override) if override else paths.SCHEMA_CACHE
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Status(Enum):
+    MISSING = "not cached"
+    VERIFIED = "cached, verified"
+    STALE = "cached for another manifest entry"
+    CORRUPT = "cached, but files are missing or altered"
+
+
+def _stamp_matches(folder: Path, entry: manifest_module.RevisionEntry) -> bool:
+    try:
+        return bool(
+            json.loads((folder / STAMP).read_text(encoding="utf-8")) == entry.to_json()
+        )
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+def good_files(folder: Path, entry: manifest_module.RevisionEntry) -> set[str]:
+    """The manifest files already present in ``folder`` with the right hash."""
+    good = set()
+    for item in entry.files:
+        target = folder / item.path
+        if target.is_file() and sha256_of(target.read_bytes()) == item.sha256:
+            good.add(item.path)
+    return good
+
+
+def status(entry: manifest_module.RevisionEntry, cache: Path | None = None) -> Status:
+    folder = (cache or cache_root()) / entry.name
+    if not folder.is_dir():
+        return Status.MISSING
+    if not _stamp_matches(folder, entry):
+        return Status.STALE
+    if good_files(folder, entry) != set(entry.hashes):
+        return Status.CORRUPT
+    return Status.VERIFIED
+
+
+def revision_dir(revision: str, cache: Path | None = None) -> Path:
+    """The cached folder of ``revision``, for everything that reads schema files.
+
+    Cheap (no hashing): install is atomic, so a folder whose stamp matches the manifest is
+    whole. ``mcp-codegen schema list`` does the full verification.
+    """
+    entry = manifest_module.load().get(revision)
+    folder = (cache or cache_root()) / revision
+    if not folder.is_dir():
+        raise SchemaSourceError(
+            f"revision {revision} is not cached in {folder}: run `{FETCH_HINT} {revision}`"
+        )
+    if not _stamp_matches(folder, entry):
+        raise SchemaSourceError(
+            f"the cached {revision} in {folder} was fetched for a different manifest entry:"
+            f" run `{FETCH_HINT} {revision}`"
+        )
+    return folder
+
+
+def install(entry: manifest_module.RevisionEntry, staged: Path, cache: Path) -> Path:
+    """Move a fully verified staging folder into place, replacing any older copy."""
+    (staged / STAMP).write_text(
+        json.dumps(entry.to_json(), indent=2) + "\n", encoding="utf-8"
+    )
+    final = cache / entry.name
+    if final.exists():
+        retired = cache / f".retired-{entry.name}-{os.getpid()}"
+        final.rename(retired)
+        staged.rename(final)
+        shutil.rmtree(retired)
+    else:
+        staged.rename(final)
+    return final
