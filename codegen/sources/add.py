@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from codegen.sources import store
 from codegen.sources.errors import SchemaSourceError
-from codegen.sources.manifest import UPSTREAM_REPOSITORY, RevisionEntry, SchemaFile
+from codegen.sources.manifest import (
+    UPSTREAM_REPOSITORY,
+    check_commit,
+    RevisionEntry,
+    SchemaFile,
+)
 from codegen.sources.source import SchemaSource
 
 # What a revision folder contributes: the two schemas and the example messages.
@@ -19,6 +24,7 @@ def describe_revision(
     name: str, commit: str, source: SchemaSource, repository: str = UPSTREAM_REPOSITORY
 ) -> RevisionEntry:
     """Hash every wanted file of ``schema/<name>/`` as the source serves it at ``commit``."""
+    check_commit(name, commit)
     directory = f"schema/{name}"
     listed = [p for p in source.list_files(repository, commit, directory) if _wanted(p)]
     missing = [p for p in _WANTED if p not in listed]

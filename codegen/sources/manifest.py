@@ -21,6 +21,14 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
+def check_commit(revision: str, commit: str) -> None:
+    """Pins are full commit hashes: a branch or tag name could move under the hashes."""
+    if not _COMMIT.match(commit):
+        raise SchemaSourceError(
+            f"{revision}: commit {commit!r} is not a 40-hex git commit"
+        )
+
+
 @attrs.frozen
 class SchemaFile:
     """One file of a revision, relative to the revision's folder, with its pinned hash."""
@@ -51,10 +59,7 @@ class RevisionEntry:
     files: tuple[SchemaFile, ...]
 
     def __attrs_post_init__(self) -> None:
-        if not _COMMIT.match(self.commit):
-            raise SchemaSourceError(
-                f"manifest: {self.name}: commit {self.commit!r} is not a 40-hex git commit"
-            )
+        check_commit(self.name, self.commit)
         for required in ("schema.ts", "schema.json"):
             if required not in self.hashes:
                 raise SchemaSourceError(f"manifest: {self.name}: no {required} listed")
