@@ -1,0 +1,392 @@
+"""The JSON-RPC 2.0 engine shared by servers and clients: one :class:`Peer` per connection.
+
+A peer reads decoded messages (``feed``), runs every inbound request concurrently with
+its own cancel scope (``notifications/cancelled`` and per-request timeouts cancel it),
+answers each one exactly once, and sends its own requests with ids, timeouts and
+progress callbacks (``request``). What a request *means* is the owner's business: the
+peer calls ``on_request(request_id, method, params)`` and turns the returned result or
+raised :class:`RpcError` into a response.
+
+Every outgoing message goes through one async ``send(message, related_id)`` sink; the
+related id is the inbound request a message belongs to (its response, its progress, its
+server→client requests), ``None`` for unrelated traffic. stdio ignores it; HTTP uses it
+to pick the response stream.
+
+Hot path: on asyncio each request runs in a bare ``loop.create_task`` (anyio's task group
+spawn costs ~10× more), tracked here so ``drain`` and ``cancel_all`` stay exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import Any
+
+import anyio
+import sniffio
+
+from codegen.runtime import wire
+from codegen.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
+from codegen.runtime.wire import Message, RequestId
+
+log = logging.getLogger("codegen.runtime")
+
+Sink = Callable[[Any, "RequestId | None"], Awaitable[None]]
+RequestHandler = Callable[[RequestId, str, "dict[str, Any] | None"], Awaitable[dict[str, Any]]]
+NotificationHandler = Callable[[str, "dict[str, Any] | None"], Awaitable[None]]
+ProgressCallback = Callable[[dict[str, Any]], Any]
+
+
+class ConnectionClosed(RpcError):
+    """Raised to callers still waiting for a response when the connection ends."""
+
+    def __init__(self, reason: str = "connection closed") -> None:
+        super().__init__(INTERNAL_ERROR, reason)
+
+
+class RequestTimeout(TimeoutError):
+    """A request we sent got no response in time; the peer was told to cancel it."""
+
+
+class _InFlight:
+    """One inbound request being handled: its cancel scope and why it was cancelled."""
+
+    __slots__ = ("scope", "stop_reason")
+
+    def __init__(self) -> None:
+        self.scope: anyio.CancelScope | None = None
+        self.stop_reason: str | None = None
+        """``peer`` (cancelled by the peer: no answer) or a message for an error answer."""
+
+    def stop(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        if self.scope is not None:
+            self.scope.cancel()
+
+
+class _Pending:
+    """One outbound request waiting for its response."""
+
+    __slots__ = ("done", "result", "error", "on_progress")
+
+    def __init__(self, on_progress: ProgressCallback | None) -> None:
+        self.done = anyio.Event()
+        self.result: dict[str, Any] | None = None
+        self.error: RpcError | None = None
+        self.on_progress = on_progress
+
+
+class _Batch:
+    """Collects the answers to one JSON-RPC batch and sends them as one array."""
+
+    __slots__ = ("peer", "answers", "waiting")
+
+    def __init__(self, peer: Peer) -> None:
+        self.peer = peer
+        self.answers: list[Message] = []
+        self.waiting = 1  # the feeding loop itself, released by ``finish``
+
+    async def reply(self, message: Message | None, _related: RequestId | None) -> None:
+        """Called exactly once per batched request; ``None`` when it gets no answer."""
+        if message is not None:
+            self.answers.append(message)
+        await self.finish()
+
+    async def finish(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0 and self.answers:
+            await self.peer.send(self.answers, None)
+
+
+class Peer:
+    """One JSON-RPC connection: inbound dispatch, outbound requests, cancellation, drain."""
+
+    def __init__(
+        self,
+        send: Sink,
+        on_request: RequestHandler,
+        on_notification: NotificationHandler,
+        *,
+        handler_timeout: float | None = None,
+        batching: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.send = send
+        self._on_request = on_request
+        self._on_notification = on_notification
+        self.handler_timeout = handler_timeout
+        self._batching = batching
+        self._inflight: dict[RequestId, _InFlight] = {}
+        self._pending: dict[RequestId, _Pending] = {}
+        self._progress: dict[str | int, _Pending] = {}
+        self._ids = itertools.count(1)
+        self._busy = 0
+        self._idle = anyio.Event()
+        self._idle.set()
+        self._tasks: set[Any] = set()
+        self._loop: Any = None
+        self._stack: AsyncExitStack | None = None
+        self._group: anyio.abc.TaskGroup | None = None
+        self.closed = False
+
+    async def __aenter__(self) -> Peer:
+        if sniffio.current_async_library() == "asyncio":
+            import asyncio
+
+            self._loop = asyncio.get_running_loop()
+        else:
+            self._stack = AsyncExitStack()
+            self._group = await self._stack.enter_async_context(anyio.create_task_group())
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+        if self._stack is not None:
+            await self._stack.__aexit__(*exc_info)
+
+    # ---- inbound -------------------------------------------------------------------
+
+    async def feed_bytes(self, data: bytes) -> None:
+        """One framed message as received (a stdio line, an HTTP body)."""
+        try:
+            message = wire.decode(data)
+        except RpcError as exc:
+            await self.send(wire.error_response(None, exc), None)
+            return
+        await self.feed(message)
+
+    async def feed(self, message: Any) -> None:
+        """Handle one decoded message or batch; requests run concurrently."""
+        if isinstance(message, list):
+            await self._feed_batch(message)
+            return
+        await self._feed_one(message, self._reply)
+
+    async def _reply(self, message: Message | None, related: RequestId | None) -> None:
+        if message is not None:
+            await self.send(message, related)
+
+    async def _feed_one(self, message: Any, reply: Sink) -> None:
+        try:
+            kind = wire.check_envelope(message)
+        except RpcError as exc:
+            await reply(wire.error_response(wire.readable_id(message), exc), None)
+            return
+        if kind == "request":
+            request_id = message["id"]
+            if request_id in self._inflight:
+                duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
+                await reply(wire.error_response(request_id, duplicate), request_id)
+                return
+            entry = _InFlight()
+            self._inflight[request_id] = entry
+            self._enter_busy()
+            self._spawn(self._run(entry, request_id, message["method"], message.get("params"), reply))
+        elif kind == "notification":
+            self._accept_notification(message["method"], message.get("params"))
+        else:
+            self._accept_response(message)
+
+    async def _feed_batch(self, batch: list[Any]) -> None:
+        if not self._batching():
+            refusal = RpcError(INVALID_REQUEST, "Invalid Request: batches are not allowed here")
+            await self.send(wire.error_response(None, refusal), None)
+            return
+        if not batch:
+            await self.send(wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: empty batch")), None)
+            return
+        collector = _Batch(self)
+        for item in batch:
+            try:
+                kind = wire.check_envelope(item)
+            except RpcError as exc:
+                collector.answers.append(wire.error_response(wire.readable_id(item), exc))
+                continue
+            if kind == "request":
+                collector.waiting += 1
+            await self._feed_one(item, collector.reply)
+        await collector.finish()
+
+    async def _run(
+        self,
+        entry: _InFlight,
+        request_id: RequestId,
+        method: str,
+        params: dict[str, Any] | None,
+        reply: Sink,
+    ) -> None:
+        response: Message | None = None
+        try:
+            with anyio.CancelScope() as scope:
+                entry.scope = scope
+                if entry.stop_reason is not None:
+                    scope.cancel()
+                if self.handler_timeout is not None:
+                    scope.deadline = anyio.current_time() + self.handler_timeout
+                try:
+                    result = await self._on_request(request_id, method, params)
+                    response = wire.result_response(request_id, result)
+                except RpcError as exc:
+                    response = wire.error_response(request_id, exc)
+                except Exception:
+                    log.exception("handler for %s (id %r) failed", method, request_id)
+                    failure = RpcError(INTERNAL_ERROR, f"Internal error while handling {method}")
+                    response = wire.error_response(request_id, failure)
+            if scope.cancelled_caught or response is None:
+                reason = entry.stop_reason
+                if reason is None:
+                    reason = f"Request timed out after {self.handler_timeout}s; the handler was cancelled"
+                response = None if reason == "peer" else wire.error_response(request_id, RpcError(INTERNAL_ERROR, reason))
+        finally:
+            self._inflight.pop(request_id, None)
+            try:
+                with anyio.CancelScope(shield=True):
+                    await reply(response, request_id)
+            finally:
+                self._leave_busy()
+
+    def _accept_notification(self, method: str, params: dict[str, Any] | None) -> None:
+        if method == "notifications/cancelled":
+            request_id = (params or {}).get("requestId")
+            entry = self._inflight.get(request_id) if wire.is_request_id(request_id) else None
+            if entry is not None:
+                log.info("peer cancelled request %r: %s", request_id, (params or {}).get("reason"))
+                entry.stop("peer")
+            return
+        if method == "notifications/progress" and params is not None:
+            pending = self._progress.get(params.get("progressToken"))  # type: ignore[arg-type]
+            if pending is not None and pending.on_progress is not None:
+                pending.on_progress(params)
+        self._spawn(self._notify(method, params))
+
+    async def _notify(self, method: str, params: dict[str, Any] | None) -> None:
+        try:
+            await self._on_notification(method, params)
+        except Exception:
+            log.exception("notification handler for %s failed", method)
+
+    def _accept_response(self, message: Message) -> None:
+        pending = self._pending.pop(message["id"], None)
+        if pending is None:
+            log.warning("dropping response to unknown request id %r", message["id"])
+            return
+        if "error" in message:
+            error = message["error"]
+            pending.error = RpcError.from_wire(error if isinstance(error, dict) else {})
+        else:
+            result = message["result"]
+            pending.result = result if isinstance(result, dict) else {}
+        pending.done.set()
+
+    # ---- outbound ------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        related: RequestId | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """Send a request and wait for its result; raise :class:`RpcError` on an error.
+
+        On timeout or when the caller is cancelled, the peer gets
+        ``notifications/cancelled`` for it and :class:`RequestTimeout` is raised.
+        """
+        if self.closed:
+            raise ConnectionClosed()
+        request_id = next(self._ids)
+        pending = _Pending(on_progress)
+        if on_progress is not None:
+            params = dict(params or {})
+            params["_meta"] = {**params.get("_meta", {}), "progressToken": request_id}
+            self._progress[request_id] = pending
+        self._pending[request_id] = pending
+        try:
+            with anyio.move_on_after(timeout) as scope:
+                await self.send(wire.request(request_id, method, params), related)
+                await pending.done.wait()
+            if scope.cancelled_caught:
+                await self._tell_cancelled(request_id, f"timed out after {timeout}s", related)
+                raise RequestTimeout(f"{method} (id {request_id}) timed out after {timeout}s")
+        except anyio.get_cancelled_exc_class():
+            with anyio.CancelScope(shield=True):
+                if not pending.done.is_set():
+                    await self._tell_cancelled(request_id, "cancelled by the caller", related)
+            raise
+        finally:
+            self._pending.pop(request_id, None)
+            self._progress.pop(request_id, None)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.result is not None
+        return pending.result
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None, *, related: RequestId | None = None) -> None:
+        await self.send(wire.notification(method, params), related)
+
+    async def _tell_cancelled(self, request_id: RequestId, reason: str, related: RequestId | None) -> None:
+        if not self.closed:
+            await self.notify("notifications/cancelled", {"requestId": request_id, "reason": reason}, related=related)
+
+    # ---- lifecycle -----------------------------------------------------------------
+
+    def _spawn(self, coro: Any) -> None:
+        if self._loop is not None:
+            task = self._loop.create_task(coro)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            assert self._group is not None, "use the Peer as an async context manager"
+            self._group.start_soon(lambda: coro)
+
+    def _enter_busy(self) -> None:
+        if self._busy == 0:
+            self._idle = anyio.Event()
+        self._busy += 1
+
+    def _leave_busy(self) -> None:
+        self._busy -= 1
+        if self._busy == 0:
+            self._idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        """Inbound requests accepted and not yet answered."""
+        return self._busy
+
+    def cancel(self, request_id: RequestId, reason: str) -> bool:
+        """Stop one inbound request; it is answered with an error carrying ``reason``."""
+        entry = self._inflight.get(request_id)
+        if entry is None:
+            return False
+        entry.stop(reason)
+        return True
+
+    async def drain(self, grace: float | None = None) -> None:
+        """Wait until every accepted request is answered; after ``grace`` seconds cancel
+        the stragglers, which then answer with a shutdown error."""
+        with anyio.move_on_after(grace):
+            await self._idle.wait()
+        if self._busy:
+            for entry in list(self._inflight.values()):
+                entry.stop("Server shutting down; the request was cancelled")
+            await self._idle.wait()
+
+    def fail_pending(self, reason: str = "connection closed") -> None:
+        """Fail every outbound request still waiting (the peer can no longer answer)."""
+        for pending in list(self._pending.values()):
+            if not pending.done.is_set():
+                pending.error = ConnectionClosed(reason)
+                pending.done.set()
+        self._pending.clear()
+
+    async def close(self) -> None:
+        self.closed = True
+        self.fail_pending()
+        for task in list(self._tasks):
+            task.cancel()
+        self._tasks.clear()
