@@ -1,0 +1,23 @@
+"""``mcp-codegen new``: render a complete, installable MCP server project.
+
+Everything is validated and rendered in memory before a single byte is written, and the
+files land through one rename, so bad input or a failure halfway leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codegen.scaffold.destination import write_tree
+from codegen.scaffold.errors import ScaffoldError
+from codegen.scaffold.options import ProjectOptions, build_options
+from codegen.scaffold.render import render_project
+
+__all__ = ["ProjectOptions", "ScaffoldError", "build_options", "create_project"]
+
+
+def create_project(options: ProjectOptions, target: Path) -> list[str]:
+    """Render ``options`` into the new directory ``target``; returns the relative paths written."""
+    files = render_project(options)
+    write_tree(files, target)
+    return sorted(files)

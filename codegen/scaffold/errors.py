@@ -1,0 +1,7 @@
+"""The one error ``mcp-codegen new`` reports to its user."""
+
+from __future__ import annotations
+
+
+class ScaffoldError(Exception):
+    """Bad input to ``new``: the message says what is wrong and how to fix it."""

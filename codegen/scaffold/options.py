@@ -1,0 +1,152 @@
+"""Turn the raw command-line input of ``new`` into validated project options.
+
+All checks happen here, before anything is rendered or written, and each failure names
+the offending value and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+from codegen.scaffold.errors import ScaffoldError
+from codegen.sources import manifest
+from codegen.sources.errors import SchemaSourceError
+from codegen.scaffold.features import DEFAULT_FEATURES, FEATURES
+
+TRANSPORTS = {"stdio": ("stdio",), "http": ("http",), "both": ("stdio", "http")}
+DEFAULT_HTTP_PORT = 8000
+DEFAULT_NAMESPACE = "io.github.example"
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+_NAME_MAX = 64
+_NAMESPACE = re.compile(r"^[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+$")
+# import names a project must not shadow: what it imports itself, and pytest's folder
+_TAKEN_MODULES = frozenset(
+    {"mcp", "mcp_types", "codegen", "generated", "pydantic", "pytest", "anyio", "httpx",
+     "starlette", "uvicorn", "click", "jinja2", "tests", "test", "conftest"}
+)
+_TAKEN_DISTRIBUTIONS = frozenset({"mcp", "mcp-codegen", "mcp-types", "pydantic", "pytest"})
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectOptions:
+    """Everything a project template may ask about the project it renders."""
+
+    name: str
+    """Distribution name, console script, host-config key and server.json suffix."""
+    module: str
+    """Import name of the server package (``name`` with ``-`` as ``_``)."""
+    revision: str
+    """The protocol revision the project targets (its tests pin it where the SDK can)."""
+    transports: tuple[str, ...]
+    features: tuple[str, ...]
+    namespace: str
+    """Reverse-DNS owner for the registry name ``<namespace>/<name>``."""
+    toolkit_version: str
+    version: str = "0.1.0"
+    http_port: int = DEFAULT_HTTP_PORT
+
+    @property
+    def title(self) -> str:
+        return " ".join(part.capitalize() for part in re.split(r"[-_]", self.name))
+
+    @property
+    def description(self) -> str:
+        return f"{self.title}: an MCP server ({', '.join(self.features) or 'no features'})"
+
+    @property
+    def registry_name(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+def build_options(
+    name: str,
+    *,
+    revision: str | None = None,
+    transport: str = "both",
+    features: str | None = None,
+    namespace: str = DEFAULT_NAMESPACE,
+) -> ProjectOptions:
+    """Validate every input at once; raise :class:`ScaffoldError` on the first bad one."""
+    checked_name = _check_name(name)
+    chosen_revision = _check_revision(revision)
+    return ProjectOptions(
+        name=checked_name,
+        module=checked_name.replace("-", "_"),
+        revision=chosen_revision,
+        transports=_check_transport(transport),
+        features=_check_features(features),
+        namespace=_check_namespace(namespace),
+        toolkit_version=metadata.version("mcp-codegen"),
+    )
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.match(name):
+        hint = " (use lowercase)" if _NAME.match(name.lower()) else ""
+        raise ScaffoldError(
+            f"invalid project name {name!r}{hint}: start with a lowercase letter, then "
+            "lowercase letters, digits, and single '-' or '_' between them (e.g. 'weather-server')"
+        )
+    if len(name) > _NAME_MAX:
+        raise ScaffoldError(f"invalid project name {name!r}: longer than {_NAME_MAX} characters")
+    module = name.replace("-", "_")
+    if keyword.iskeyword(module) or keyword.issoftkeyword(module):
+        raise ScaffoldError(f"invalid project name {name!r}: {module!r} is a Python keyword")
+    if module in sys.stdlib_module_names or module in _TAKEN_MODULES:
+        raise ScaffoldError(
+            f"invalid project name {name!r}: its import name {module!r} would shadow an "
+            "existing module the project needs; pick a more specific name"
+        )
+    if re.sub(r"[-_.]+", "-", name) in _TAKEN_DISTRIBUTIONS:
+        raise ScaffoldError(f"invalid project name {name!r}: the package {name!r} already exists")
+    return name
+
+
+def _check_revision(revision: str | None) -> str:
+    try:
+        known = manifest.load().names
+    except SchemaSourceError as exc:
+        raise ScaffoldError(f"cannot list protocol revisions: {exc}") from exc
+    if revision is None:
+        dated = [r for r in known if r != "draft"]
+        return dated[-1]
+    if revision not in known:
+        raise ScaffoldError(f"unknown revision {revision!r}: choose one of {', '.join(known)}")
+    return revision
+
+
+def _check_transport(transport: str) -> tuple[str, ...]:
+    try:
+        return TRANSPORTS[transport]
+    except KeyError:
+        raise ScaffoldError(
+            f"unknown transport {transport!r}: choose one of {', '.join(TRANSPORTS)}"
+        ) from None
+
+
+def _check_features(features: str | None) -> tuple[str, ...]:
+    if features is None:
+        return DEFAULT_FEATURES
+    wanted = [f.strip() for f in features.split(",") if f.strip()]
+    unknown = sorted({f for f in wanted if f not in FEATURES})
+    if unknown:
+        raise ScaffoldError(
+            f"unknown feature{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+            f"choose from {', '.join(FEATURES)}"
+        )
+    if not wanted:
+        raise ScaffoldError(f"--with needs at least one feature: {', '.join(FEATURES)}")
+    return tuple(f for f in FEATURES if f in wanted)
+
+
+def _check_namespace(namespace: str) -> str:
+    if not _NAMESPACE.match(namespace):
+        raise ScaffoldError(
+            f"invalid namespace {namespace!r}: a reverse-DNS name such as 'io.github.your-user'"
+        )
+    return namespace
