@@ -1,0 +1,170 @@
+"""Emit ``models.py``: one pydantic class per object definition, one alias per other type.
+
+Order matters only where Python evaluates a name at import: alias expressions and
+``RootModel[...]`` bases. Those follow their dependencies (sorted otherwise, for stable
+output); aliases that recurse through each other become ``TypeAliasType`` with quoted names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from codegen.emit.pytypes import Annotator, refs
+from codegen.emit.render import render
+from codegen.ir.model import Const, Definition, Primitive, RevisionIR
+
+
+def root_models(ir: RevisionIR) -> frozenset[str]:
+    """Non-object definitions the method table names: wrapped as ``RootModel`` classes so
+    every params/result is a model class the runtime can ``model_validate``."""
+    named = {
+        name
+        for m in ir.methods.values()
+        for name in (m.message, m.params, m.result, *m.alt_results)
+        if name is not None
+    }
+    return frozenset(n for n in named if ir.definitions[n].kind == "alias")
+
+
+def _recursive_aliases(definitions: Mapping[str, Definition]) -> frozenset[str]:
+    """Aliases that reach themselves through other aliases."""
+    graph = {
+        name: {r for r in refs(d.alias) if definitions[r].kind == "alias"}
+        for name, d in definitions.items()
+        if d.kind == "alias" and d.alias is not None
+    }
+    recursive = set()
+    for start in graph:
+        stack, seen = list(graph[start]), set()
+        while stack:
+            node = stack.pop()
+            if node == start:
+                recursive.add(start)
+                break
+            if node not in seen:
+                seen.add(node)
+                stack.extend(graph.get(node, ()))
+    return frozenset(recursive)
+
+
+def _order(definitions: Mapping[str, Definition], hard: Mapping[str, set[str]]) -> list[str]:
+    """Names sorted, each after its import-time dependencies (``hard``)."""
+    done: set[str] = set()
+    ordered: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in path:
+            raise ValueError(f"import-time cycle: {' -> '.join(path + (name,))}")
+        for dep in sorted(hard.get(name, ())):
+            visit(dep, path + (name,))
+        done.add(name)
+        ordered.append(name)
+
+    for name in sorted(definitions):
+        visit(name, ())
+    return ordered
+
+
+def _fallback_doc(definition: Definition) -> str:
+    if definition.doc:
+        return definition.doc
+    if definition.parent:
+        return f"The inline object at ``{definition.parent}``."
+    return f"``{definition.name}`` of the schema."
+
+
+def _with_deprecation(doc: str, deprecated: str | None) -> str:
+    if deprecated is None:
+        return doc
+    return f"{doc}\n\n.. deprecated:: {deprecated}".strip()
+
+
+def _field(definition: Definition, prop: Any, annotator: Annotator) -> dict[str, Any]:
+    args: list[str] = []
+    is_const = isinstance(prop.type, Const) and prop.required
+    if is_const:
+        args.append(repr(prop.type.value))
+    elif not prop.required:
+        args.append("None")
+    if prop.py_name != prop.wire_name:
+        args.append(f"alias={prop.wire_name!r}")
+    if prop.deprecated:
+        args.append(f"deprecated={prop.deprecated!r}")
+    if len(args) == 1 and (is_const or not prop.required):
+        value = args[0]
+    elif args:
+        value = f"pydantic.Field({', '.join(args)})"
+    else:
+        value = ""
+    annotation = annotator.annotation(prop.type) if prop.required else annotator.optional(prop.type)
+    return {
+        "name": prop.py_name,
+        "annotation": annotation,
+        "value": value,
+        "doc": prop.doc,
+    }
+
+
+def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
+    definitions = ir.definitions
+    recursive = _recursive_aliases(definitions)
+    wrapped = root_models(ir)
+    plain = Annotator(definitions, frozenset())
+    quoted = Annotator(definitions, frozenset(definitions))
+    hard: dict[str, set[str]] = {}
+    for name, d in definitions.items():
+        if d.kind == "alias" and name not in recursive and d.alias is not None:
+            hard[name] = refs(d.alias) - {name}
+            if name in wrapped:
+                hard[name] -= recursive
+    for name in _order(definitions, hard):
+        d = definitions[name]
+        doc = _with_deprecation(_fallback_doc(d), d.deprecated)
+        if d.kind == "object":
+            extra_annotation = None
+            if d.extra == "allow" and d.extra_type is not None and d.extra_type != Primitive("any"):
+                extra_annotation = plain.annotation(d.extra_type)
+            yield {
+                "kind": "class",
+                "name": name,
+                "base": "MCPModel",
+                "doc": doc,
+                "extra": d.extra == "allow",
+                "extra_annotation": extra_annotation,
+                "constants": [
+                    repr(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
+                ],
+                "fields": [_field(d, p, plain) for p in d.properties],
+            }
+        elif name in wrapped:
+            assert d.alias is not None
+            yield {
+                "kind": "class",
+                "name": name,
+                "base": f"pydantic.RootModel[{plain.annotation(d.alias)}]",
+                "doc": doc,
+                "extra": False,
+                "extra_annotation": None,
+                "constants": [],
+                "fields": [],
+            }
+        elif name in recursive:
+            assert d.alias is not None
+            yield {"kind": "recursive", "name": name, "annotation": quoted.annotation(d.alias), "doc": doc}
+        else:
+            assert d.alias is not None
+            yield {"kind": "alias", "name": name, "annotation": plain.annotation(d.alias), "doc": doc}
+
+
+# Names the models module defines itself; a schema definition may not take them.
+PRELUDE_NAMES = frozenset({"Base64Str", "MCPModel", "typing", "pydantic", "base64", "binascii"})
+
+
+def emit_models(ir: RevisionIR) -> str:
+    clash = PRELUDE_NAMES & set(ir.definitions)
+    if clash:
+        raise ValueError(f"{ir.revision}: definitions shadow generated helpers: {sorted(clash)}")
+    return render("models.py.j2", revision=ir.revision, items=list(_items(ir)))

@@ -1,0 +1,89 @@
+"""IR types → Python annotation expressions used by the model templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from codegen.ir.model import (
+    Array,
+    Const,
+    Definition,
+    Enum,
+    MapOf,
+    Primitive,
+    Ref,
+    TypeRef,
+    Union_,
+)
+
+_PRIMITIVES = {
+    "string": "str",
+    "integer": "int",
+    # `int | float`, not `float`: a smart union keeps 3 as 3, so wire JSON round-trips.
+    "number": "int | float",
+    "boolean": "bool",
+    "null": "None",
+    "any": "typing.Any",
+}
+
+
+class Annotator:
+    """Renders annotations for one revision; ``quoted`` names are forward references
+    that must be written as strings (members of recursive type aliases)."""
+
+    def __init__(self, definitions: Mapping[str, Definition], quoted: frozenset[str]) -> None:
+        self.definitions = definitions
+        self.quoted = quoted
+
+    def annotation(self, type_: TypeRef) -> str:
+        if isinstance(type_, Primitive):
+            base = "Base64Str" if type_.format == "byte" else _PRIMITIVES[type_.kind]
+            limits = []
+            if type_.minimum is not None:
+                limits.append(f"ge={type_.minimum!r}")
+            if type_.maximum is not None:
+                limits.append(f"le={type_.maximum!r}")
+            if limits:
+                return f"typing.Annotated[{base}, pydantic.Field({', '.join(limits)})]"
+            return base
+        if isinstance(type_, Const):
+            return f"typing.Literal[{type_.value!r}]"
+        if isinstance(type_, Enum):
+            literal = f"typing.Literal[{', '.join(repr(v) for v in type_.values)}]"
+            return f"{literal} | str" if type_.open else literal
+        if isinstance(type_, Ref):
+            return repr(type_.name) if type_.name in self.quoted else type_.name
+        if isinstance(type_, Array):
+            inner = f"list[{self.annotation(type_.item)}]"
+            if type_.max_items is not None:
+                return f"typing.Annotated[{inner}, pydantic.Field(max_length={type_.max_items})]"
+            return inner
+        if isinstance(type_, MapOf):
+            return f"dict[str, {self.annotation(type_.value)}]"
+        members = [self.annotation(m) for m in type_.members]
+        union = f"typing.Union[{', '.join(members)}]" if any(
+            m.startswith(("'", '"')) for m in members
+        ) else " | ".join(members)
+        if type_.discriminator is not None:
+            return f"typing.Annotated[{union}, pydantic.Field(discriminator={type_.discriminator!r})]"
+        return union
+
+    def optional(self, type_: TypeRef) -> str:
+        """The annotation of an optional property (absent → ``None``)."""
+        rendered = self.annotation(type_)
+        if rendered in ("typing.Any", "None") or rendered.endswith("| None"):
+            return rendered
+        return f"{rendered} | None"
+
+
+def refs(type_: TypeRef) -> set[str]:
+    """Definition names ``type_`` mentions."""
+    if isinstance(type_, Ref):
+        return {type_.name}
+    if isinstance(type_, Array):
+        return refs(type_.item)
+    if isinstance(type_, MapOf):
+        return refs(type_.value)
+    if isinstance(type_, Union_):
+        return set().union(*(refs(m) for m in type_.members))
+    return set()

@@ -1,0 +1,78 @@
+"""Which capability gates which method: a table taken from the spec prose.
+
+The schema does not link methods to capabilities; each server/client feature page of the
+spec does ("Servers that support tools MUST declare the tools capability"). The table is
+checked against every revision's ``ServerCapabilities``/``ClientCapabilities`` definition:
+a path that does not exist there is an error, never silently dropped.
+
+For methods sent in both directions (``tasks/list``, ``tasks/cancel``) the gate is declared
+by whichever side receives the call; ``holder`` names the server-side case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from codegen.ir.model import CapabilityGate, Definition, MapOf, Ref
+
+# method -> (holder, capability path, first revision it applies to)
+GATES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "resources/list": ("server", ("resources",), "2024-11-05"),
+    "resources/templates/list": ("server", ("resources",), "2024-11-05"),
+    "resources/read": ("server", ("resources",), "2024-11-05"),
+    "resources/subscribe": ("server", ("resources", "subscribe"), "2024-11-05"),
+    "resources/unsubscribe": ("server", ("resources", "subscribe"), "2024-11-05"),
+    "notifications/resources/updated": ("server", ("resources", "subscribe"), "2024-11-05"),
+    "notifications/resources/list_changed": ("server", ("resources", "listChanged"), "2024-11-05"),
+    "prompts/list": ("server", ("prompts",), "2024-11-05"),
+    "prompts/get": ("server", ("prompts",), "2024-11-05"),
+    "notifications/prompts/list_changed": ("server", ("prompts", "listChanged"), "2024-11-05"),
+    "tools/list": ("server", ("tools",), "2024-11-05"),
+    "tools/call": ("server", ("tools",), "2024-11-05"),
+    "notifications/tools/list_changed": ("server", ("tools", "listChanged"), "2024-11-05"),
+    "logging/setLevel": ("server", ("logging",), "2024-11-05"),
+    "notifications/message": ("server", ("logging",), "2024-11-05"),
+    # 2024-11-05 had no `completions` capability: completion/complete was ungated.
+    "completion/complete": ("server", ("completions",), "2025-03-26"),
+    "sampling/createMessage": ("client", ("sampling",), "2024-11-05"),
+    "roots/list": ("client", ("roots",), "2024-11-05"),
+    "notifications/roots/list_changed": ("client", ("roots", "listChanged"), "2024-11-05"),
+    "elicitation/create": ("client", ("elicitation",), "2025-06-18"),
+    "notifications/elicitation/complete": ("client", ("elicitation", "url"), "2025-11-25"),
+    "tasks/list": ("server", ("tasks", "list"), "2025-11-25"),
+    "tasks/cancel": ("server", ("tasks", "cancel"), "2025-11-25"),
+}
+
+
+class CapabilityTableError(ValueError):
+    """The capability table names a path the revision's capabilities schema lacks."""
+
+
+def _order(revision: str) -> str:
+    return "9999" if revision == "draft" else revision
+
+
+def gate_for(
+    method: str, revision: str, definitions: Mapping[str, Definition]
+) -> CapabilityGate | None:
+    """The validated gate of ``method`` in ``revision``, or ``None`` when ungated."""
+    entry = GATES.get(method)
+    if entry is None or _order(revision) < _order(entry[2]):
+        return None
+    holder, path, _ = entry
+    owner = "ServerCapabilities" if holder == "server" else "ClientCapabilities"
+    current: Definition | None = definitions.get(owner)
+    for step in path:
+        prop = current.property(step) if current is not None else None
+        if prop is None:
+            raise CapabilityTableError(
+                f"{revision}: capability path {'.'.join(path)} of {method} "
+                f"does not exist in {owner}"
+            )
+        target = prop.type
+        current = definitions.get(target.name) if isinstance(target, Ref) else None
+        if current is not None and current.kind != "object":
+            current = None
+        if isinstance(target, MapOf) and step != path[-1]:
+            raise CapabilityTableError(f"{revision}: {owner}.{step} is a map, not a record")
+    return CapabilityGate(holder="server" if holder == "server" else "client", path=path)

@@ -1,0 +1,66 @@
+"""Read one revision's sources and build its :class:`RevisionIR` (parse once, cached)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from attrs import frozen
+
+from codegen.ir.build import DefinitionBuilder
+from codegen.ir.methods import build_methods
+from codegen.ir.model import RevisionIR
+from codegen.ir.overrides import apply_overrides
+from codegen.ir.source import schema_dir
+from codegen.ir.typescript import TsModule, parse_typescript
+
+_CONSTANTS = ("LATEST_PROTOCOL_VERSION", "JSONRPC_VERSION")
+
+
+@frozen
+class RevisionSources:
+    """The parsed inputs of one revision, before any override."""
+
+    revision: str
+    schema: dict[str, Any]
+    ts: TsModule
+
+    @property
+    def definitions(self) -> dict[str, Any]:
+        defs: dict[str, Any] = self.schema.get("$defs") or self.schema["definitions"]
+        return defs
+
+
+@cache
+def revision_sources(revision: str) -> RevisionSources:
+    folder = schema_dir(revision)
+    schema = json.loads((folder / "schema.json").read_text(encoding="utf-8"))
+    ts = parse_typescript((folder / "schema.ts").read_bytes())
+    return RevisionSources(revision, schema, ts)
+
+
+@cache
+def load_revision(revision: str) -> RevisionIR:
+    """The validated IR of ``revision``; raises on any schema construct or upstream
+    change the generator does not account for."""
+    sources = revision_sources(revision)
+    schema_defs, applied = apply_overrides(revision, sources.definitions, sources.ts)
+    definitions = DefinitionBuilder(schema_defs, sources.ts).build()
+    methods = build_methods(revision, definitions)
+    constants = {k: v for k, v in sorted(sources.ts.constants.items())}
+    error_codes = {
+        k: v for k, v in constants.items() if isinstance(v, int) and k not in _CONSTANTS
+    }
+    return RevisionIR(
+        revision=revision,
+        era="modern" if "server/discover" in methods else "legacy",
+        jsonrpc_version=str(constants["JSONRPC_VERSION"]),
+        latest_protocol_version=str(constants["LATEST_PROTOCOL_VERSION"]),
+        definitions=definitions,
+        methods=methods,
+        constants=constants,
+        error_codes=error_codes,
+        batching="JSONRPCBatchRequest" in definitions,
+        overrides=tuple(applied),
+    )

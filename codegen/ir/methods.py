@@ -1,0 +1,143 @@
+"""The method table of a revision, derived from its request/notification unions.
+
+Direction comes from union membership (``ClientRequest`` → client_to_server, in both a
+client and a server union → both). A request's result is ``<Stem>Result`` for
+``<Stem>Request``; the few requests answered with the bare ``EmptyResult`` are listed in
+:data:`EMPTY_RESULT` and checked. Alternative results are read from the params shape:
+task-augmentable params (a ``task`` property) may be answered with ``CreateTaskResult``,
+params carrying ``inputResponses`` with ``InputRequiredResult``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from codegen.ir import naming
+from codegen.ir.capabilities import gate_for
+from codegen.ir.model import Const, Definition, Direction, Method, Ref, TypeRef, Union_
+
+UNIONS: dict[str, tuple[str, str]] = {
+    "ClientRequest": ("request", "client_to_server"),
+    "ServerRequest": ("request", "server_to_client"),
+    "ClientNotification": ("notification", "client_to_server"),
+    "ServerNotification": ("notification", "server_to_client"),
+    # 2026-07-28+: requests a server embeds in InputRequiredResult.inputRequests.
+    "InputRequest": ("request", "server_to_client"),
+}
+
+# Requests whose result is the bare EmptyResult (there is no `<Stem>Result`).
+EMPTY_RESULT = frozenset(
+    {"ping", "resources/subscribe", "resources/unsubscribe", "logging/setLevel"}
+)
+
+
+class MethodTableError(ValueError):
+    pass
+
+
+def _members(definition: Definition) -> list[str]:
+    if definition.kind == "object":
+        return [definition.name]
+    alias = definition.alias
+    if isinstance(alias, Ref):
+        return [alias.name]
+    if isinstance(alias, Union_) and all(isinstance(m, Ref) for m in alias.members):
+        return [m.name for m in alias.members if isinstance(m, Ref)]
+    raise MethodTableError(f"{definition.name} is not a union of message definitions")
+
+
+def _params_objects(params: TypeRef | None, definitions: Mapping[str, Definition]) -> list[Definition]:
+    """The object definitions a params type may be (one, or each union member)."""
+    if isinstance(params, Ref):
+        target = definitions[params.name]
+        if target.kind == "object":
+            return [target]
+        return _params_objects(target.alias, definitions)
+    if isinstance(params, Union_):
+        return [d for m in params.members for d in _params_objects(m, definitions)]
+    return []
+
+
+def build_methods(revision: str, definitions: Mapping[str, Definition]) -> dict[str, Method]:
+    found: dict[str, tuple[str, set[str], str]] = {}
+    for union, (kind, direction) in UNIONS.items():
+        if union not in definitions:
+            continue
+        for message in _members(definitions[union]):
+            method_prop = definitions[message].property("method")
+            if method_prop is None or not isinstance(method_prop.type, Const):
+                raise MethodTableError(f"{message} has no literal method")
+            method = str(method_prop.type.value)
+            entry = found.setdefault(method, (kind, set(), message))
+            entry[1].add(direction if union != "InputRequest" else "input_only")
+    input_only_methods = {m for m, (_, dirs, _) in found.items() if dirs == {"input_only"}}
+    methods: dict[str, Method] = {}
+    for method in sorted(found):
+        kind, directions, message_name = found[method]
+        directions.discard("input_only")
+        direction: Direction
+        if method in input_only_methods:
+            direction = "server_to_client"
+        elif directions == {"client_to_server", "server_to_client"}:
+            direction = "both"
+        else:
+            (only,) = directions
+            direction = "client_to_server" if only == "client_to_server" else "server_to_client"
+        message = definitions[message_name]
+        params_prop = message.property("params")
+        params_name = _params_model(message_name, params_prop.type if params_prop else None, definitions)
+        result, alt_results = _results(
+            method, kind, message_name, params_prop.type if params_prop else None, definitions
+        )
+        methods[method] = Method(
+            method=method,
+            kind="request" if kind == "request" else "notification",
+            direction=direction,
+            message=message_name,
+            params=params_name,
+            params_required=bool(params_prop and params_prop.required),
+            result=result,
+            alt_results=alt_results,
+            capability=gate_for(method, revision, definitions),
+            input_only=method in input_only_methods,
+            handler=naming.handler_name(method),
+            deprecated=message.deprecated,
+            doc=message.doc,
+        )
+    return methods
+
+
+def _params_model(
+    message: str, params: TypeRef | None, definitions: Mapping[str, Definition]
+) -> str | None:
+    if params is None:
+        return None
+    if not isinstance(params, Ref):
+        raise MethodTableError(f"{message}.params is not a named model")
+    return params.name
+
+
+def _results(
+    method: str,
+    kind: str,
+    message: str,
+    params: TypeRef | None,
+    definitions: Mapping[str, Definition],
+) -> tuple[str | None, tuple[str, ...]]:
+    if kind != "request":
+        return None, ()
+    stem = message.removesuffix("Request")
+    result = f"{stem}Result"
+    if method in EMPTY_RESULT:
+        if result in definitions:
+            raise MethodTableError(f"{method} now has {result}; drop it from EMPTY_RESULT")
+        result = "EmptyResult"
+    if result not in definitions:
+        raise MethodTableError(f"no result definition {result} for {method}")
+    alternatives: list[str] = []
+    shapes = _params_objects(params, definitions)
+    if any(s.property("task") for s in shapes) and "CreateTaskResult" in definitions:
+        alternatives.append("CreateTaskResult")
+    if any(s.property("inputResponses") for s in shapes) and "InputRequiredResult" in definitions:
+        alternatives.append("InputRequiredResult")
+    return result, tuple(alternatives)
