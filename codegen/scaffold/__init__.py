@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.scaffold.destination import write_tree
+from codegen.scaffold.destination import check_target, write_tree
 from codegen.scaffold.errors import ScaffoldError
 from codegen.scaffold.options import ProjectOptions, build_options
 from codegen.scaffold.render import render_project
@@ -18,6 +18,7 @@ __all__ = ["ProjectOptions", "ScaffoldError", "build_options", "create_project"]
 
 def create_project(options: ProjectOptions, target: Path) -> list[str]:
     """Render ``options`` into the new directory ``target``; returns the relative paths written."""
+    check_target(target)  # before rendering: a doomed run should fail fast
     files = render_project(options)
     write_tree(files, target)
     return sorted(files)

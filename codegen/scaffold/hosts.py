@@ -15,11 +15,15 @@ def http_url(options: ProjectOptions) -> str:
     return f"http://127.0.0.1:{options.http_port}/mcp"
 
 
+def http_entry_name(options: ProjectOptions) -> str:
+    """The HTTP entry's key: the bare name unless the stdio entry already uses it."""
+    return f"{options.name}-http" if "stdio" in options.transports else options.name
+
+
 def mcp_servers(options: ProjectOptions) -> dict[str, Any]:
     entries: dict[str, Any] = {}
     if "stdio" in options.transports:
         entries[options.name] = {"command": options.name, "args": ["--transport", "stdio"]}
     if "http" in options.transports:
-        key = f"{options.name}-http" if "stdio" in options.transports else options.name
-        entries[key] = {"type": "http", "url": http_url(options)}
+        entries[http_entry_name(options)] = {"type": "http", "url": http_url(options)}
     return {"mcpServers": entries}

@@ -59,6 +59,11 @@ class ProjectOptions:
         return f"{self.title}: an MCP server ({', '.join(self.features) or 'no features'})"
 
     @property
+    def uri_scheme(self) -> str:
+        """URI scheme of the example resources (schemes allow no ``_``)."""
+        return self.name.replace("_", "-")
+
+    @property
     def registry_name(self) -> str:
         return f"{self.namespace}/{self.name}"
 

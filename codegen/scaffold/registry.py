@@ -13,6 +13,9 @@ from codegen.scaffold.options import ProjectOptions
 
 SERVER_JSON_SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
 
+# our transport names -> the registry's transport types
+REGISTRY_TRANSPORT = {"stdio": "stdio", "http": "streamable-http"}
+
 
 def port_variable(options: ProjectOptions) -> str:
     """The environment variable the server reads its HTTP port from."""
@@ -39,11 +42,11 @@ def _package(options: ProjectOptions, transport: str) -> dict[str, Any]:
         "packageArguments": [{"type": "named", "name": "--transport", "value": transport}],
     }
     if transport == "stdio":
-        package["transport"] = {"type": "stdio"}
+        package["transport"] = {"type": REGISTRY_TRANSPORT[transport]}
     else:
         variable = port_variable(options)
         package["transport"] = {
-            "type": "streamable-http",
+            "type": REGISTRY_TRANSPORT[transport],
             "url": f"http://127.0.0.1:{{{variable}}}/mcp",
         }
         package["environmentVariables"] = [

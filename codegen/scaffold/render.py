@@ -16,10 +16,10 @@ import jinja2
 from codegen import paths
 from codegen.scaffold.errors import ScaffoldError
 from codegen.scaffold.features import FEATURES
-from codegen.scaffold.hosts import http_url, mcp_servers
+from codegen.scaffold.hosts import http_entry_name, http_url, mcp_servers
 from codegen.scaffold.layout import HOST_CONFIG, PROJECT_FILES, SERVER_JSON
 from codegen.scaffold.options import ProjectOptions
-from codegen.scaffold.registry import port_variable, server_json
+from codegen.scaffold.registry import REGISTRY_TRANSPORT, port_variable, server_json
 
 PROJECT_TEMPLATES = paths.TEMPLATES / "project"
 
@@ -41,6 +41,9 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
         "title": options.title,
         "description": options.description,
         "registry_name": options.registry_name,
+        "uri_scheme": options.uri_scheme,
+        "registry_transports": [REGISTRY_TRANSPORT[t] for t in options.transports],
+        "http_host_key": http_entry_name(options),
         "feature_docs": {name: FEATURES[name] for name in options.features},
         "http_url": http_url(options),
         "port_variable": port_variable(options),

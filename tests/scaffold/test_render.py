@@ -1,0 +1,88 @@
+"""Rendering: the file set follows the options, output is deterministic and well formed."""
+
+from __future__ import annotations
+
+import ast
+import json
+import tomllib
+
+import black
+import pytest
+
+from codegen import paths
+from codegen.scaffold import build_options
+from codegen.scaffold.features import FEATURES
+from codegen.scaffold.render import render_project
+
+COMMON = {
+    ".gitignore",
+    "README.md",
+    "mcp-servers.json",
+    "pyproject.toml",
+    "server.json",
+    "src/weather/__init__.py",
+    "src/weather/__main__.py",
+    "src/weather/py.typed",
+    "src/weather/server.py",
+    "tests/conftest.py",
+    "tests/test_features.py",
+    "tests/test_metadata.py",
+}
+
+
+@pytest.mark.parametrize(
+    ("transport", "extra"), [("stdio", set()), ("http", {"tests/test_http.py"}), ("both", {"tests/test_http.py"})]
+)
+def test_file_set_follows_the_transport(transport: str, extra: set[str]) -> None:
+    assert set(render_project(build_options("weather", transport=transport))) == COMMON | extra
+
+
+def test_rendering_is_deterministic() -> None:
+    options = build_options("weather")
+    assert render_project(options) == render_project(build_options("weather"))
+
+
+@pytest.mark.parametrize("features", ["tools", "resources", "prompts", "tools,resources,prompts"])
+@pytest.mark.parametrize("transport", ["stdio", "http", "both"])
+def test_python_is_valid_and_black_formatted(features: str, transport: str) -> None:
+    files = render_project(build_options("weather-app", transport=transport, features=features))
+    for path, text in files.items():
+        if path.endswith(".py"):
+            ast.parse(text, filename=path)
+            assert black.format_str(text, mode=black.Mode()) == text, path
+    tomllib.loads(files["pyproject.toml"])
+    json.loads(files["server.json"])
+    json.loads(files["mcp-servers.json"])
+
+
+def test_only_the_chosen_features_are_in_the_server() -> None:
+    server = render_project(build_options("weather", features="prompts"))["src/weather/server.py"]
+    assert "@app.prompt()" in server
+    assert "@app.tool()" not in server and "@app.resource(" not in server
+    tests = render_project(build_options("weather", features="prompts"))["tests/test_features.py"]
+    assert "get_prompt" in tests and "call_tool" not in tests and "read_resource" not in tests
+
+
+def test_every_feature_has_server_code_and_tests() -> None:
+    files = render_project(build_options("weather", features=",".join(FEATURES)))
+    for decorator in ("@app.tool()", "@app.resource(", "@app.prompt()"):
+        assert decorator in files["src/weather/server.py"]
+
+
+def test_the_revision_picks_the_generated_types() -> None:
+    files = render_project(build_options("weather", revision="2025-06-18", features="tools"))
+    assert "from generated.rev_2025_06_18 import models" in files["src/weather/server.py"]
+    assert "2025-06-18" in files["README.md"]
+
+
+def test_pyproject_declares_the_console_script_and_dependencies() -> None:
+    project = tomllib.loads(render_project(build_options("weather-app"))["pyproject.toml"])["project"]
+    assert project["name"] == "weather-app"
+    assert project["scripts"] == {"weather-app": "weather_app.__main__:main"}
+    assert any(d.startswith("mcp-codegen") for d in project["dependencies"])
+    assert {"mcp", "pytest"} <= {d.split(">")[0] for d in project["optional-dependencies"]["test"]}
+
+
+def test_no_absolute_paths_leak_into_the_project() -> None:
+    for path, text in render_project(build_options("weather")).items():
+        assert str(paths.ROOT) not in text, path
