@@ -18,6 +18,7 @@ spawn costs ~10× more), tracked here so ``drain`` and ``cancel_all`` stay exact
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,6 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import anyio
-import sniffio
 
 from codegen.runtime import wire
 from codegen.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
@@ -132,11 +132,9 @@ class Peer:
         self.closed = False
 
     async def __aenter__(self) -> Peer:
-        if sniffio.current_async_library() == "asyncio":
-            import asyncio
-
+        try:
             self._loop = asyncio.get_running_loop()
-        else:
+        except RuntimeError:  # another anyio backend: spawn through a task group
             self._stack = AsyncExitStack()
             self._group = await self._stack.enter_async_context(anyio.create_task_group())
         return self

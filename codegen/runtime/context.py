@@ -1,0 +1,228 @@
+"""The ``ctx`` every handler receives: who is asking, and what a handler may do back.
+
+One API for both eras. Progress and log notifications go out on the request's own
+stream. Asking the client for input (``elicit``/``sample``/``list_roots``/``ask``) is a
+server→client request on a legacy session and an ``InputRequiredResult`` round on the
+modern wire: there the runtime stops the handler, answers with the input requests and a
+sealed ``requestState`` holding every answer so far, and runs the handler again when the
+client retries; each ``ask`` then returns the answer it got last time, so a handler reads
+as straight-line code in both eras.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from codegen.runtime import revisions
+from codegen.runtime.errors import INVALID_REQUEST, RpcError, missing_capability
+from codegen.runtime.revisions import LOG_LEVEL_KEY
+from codegen.runtime.wire import RequestId
+
+if TYPE_CHECKING:
+    from codegen.runtime.server import LegacySession, Server, TransportFacts
+
+LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+_SEVERITY = {level: rank for rank, level in enumerate(LOG_LEVELS)}
+
+INPUT_CAPABILITY = {
+    "elicitation/create": "elicitation",
+    "sampling/createMessage": "sampling",
+    "roots/list": "roots",
+}
+"""Which client capability each kind of input request needs (the capability gates of
+the method tables say the same; this is the fallback when a table has no gate)."""
+
+Emit = Callable[[str, "dict[str, Any] | None"], Awaitable[None]]
+
+
+class InputRequired(Exception):
+    """Raised inside a modern handler to end this round with an ``InputRequiredResult``."""
+
+    def __init__(self, requests: dict[str, dict[str, Any]], answers: dict[str, Any]) -> None:
+        super().__init__(sorted(requests))
+        self.requests = requests
+        self.answers = answers
+
+
+class RequestContext:
+    """Satisfies :class:`codegen.bindings.HandlerContext`; see the package docstring."""
+
+    def __init__(
+        self,
+        *,
+        server: Server,
+        revision: str,
+        request_id: RequestId | None,
+        method: str,
+        meta: Mapping[str, Any],
+        client_capabilities: Mapping[str, Any],
+        client_info: Mapping[str, Any] | None,
+        emit: Emit,
+        session: LegacySession | None = None,
+        facts: TransportFacts | None = None,
+        answers: dict[str, Any] | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> None:
+        self.server = server
+        self.revision = revision
+        self.era = "modern" if revisions.is_modern(revision) else "legacy"
+        self.request_id = request_id
+        self.method = method
+        self.meta = meta
+        self.client_capabilities = client_capabilities
+        self.client_info = client_info
+        self.session = session
+        self.facts = facts
+        self._emit = emit
+        self._answers = answers or {}
+        self._used: dict[str, Any] = {}
+        self._keys = itertools.count(1)
+        self.state: dict[str, Any] = state if state is not None else {}
+        """Survives the rounds of a modern multi round-trip request (sealed, not secret)."""
+
+    # ---- facts ----------------------------------------------------------------------
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """HTTP request headers (lower-case names); empty on stdio."""
+        return self.facts.headers if self.facts is not None else {}
+
+    @property
+    def log_level(self) -> str | None:
+        """The lowest level the client wants: per request (modern) or per session."""
+        if self.era == "modern":
+            level = self.meta.get(LOG_LEVEL_KEY)
+            return level if isinstance(level, str) else None
+        return self.session.log_level if self.session is not None else None
+
+    def handler_capabilities(self) -> dict[str, Any]:
+        """Client capabilities as the handler revision spells them (for synthesized ``_meta``)."""
+        if self.session is not None:
+            return self.session.handler_capabilities()
+        return dict(self.client_capabilities)
+
+    # ---- notifications related to this request ---------------------------------------
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
+        """Send a notification on this request's stream (projected to the client's revision)."""
+        await self._emit(method, self.server.outgoing_params(self.revision, method, params))
+
+    async def progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+        """Report progress when the request carried a ``progressToken``; else a no-op."""
+        token = self.meta.get("progressToken")
+        if token is None:
+            return
+        params: dict[str, Any] = {"progressToken": token, "progress": progress}
+        if total is not None:
+            params["total"] = total
+        if message is not None:
+            params["message"] = message
+        await self.notify("notifications/progress", params)
+
+    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
+        """``notifications/message`` if the client asked for this level (modern: only when
+        the request carried ``logLevel``; legacy: per ``logging/setLevel``, all by default)."""
+        if level not in _SEVERITY:
+            raise ValueError(f"unknown log level {level!r}")
+        threshold = self.log_level
+        if threshold is None and self.era == "modern":
+            return
+        if threshold is not None and _SEVERITY[level] < _SEVERITY.get(threshold, 0):
+            return
+        params: dict[str, Any] = {"level": level, "data": data}
+        if logger is not None:
+            params["logger"] = logger
+        await self.notify("notifications/message", params)
+
+    async def close_sse_stream(self) -> None:
+        """HTTP (legacy): end this request's SSE stream now; the answer follows on the
+        client's reconnection. A no-op where the transport has no such thing."""
+        closer = self.session.close_stream if self.session is not None else None
+        if closer is not None and self.request_id is not None:
+            await closer(self.request_id)
+
+    # ---- asking the client -----------------------------------------------------------
+
+    async def request(self, method: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> dict[str, Any]:
+        """A raw server→client request (legacy sessions only), answered as a wire dict."""
+        if self.session is None:
+            raise RpcError(INVALID_REQUEST, f"{method}: servers cannot send requests on the {self.revision} wire")
+        self._require(method)
+        wire_params = self.server.outgoing_params(self.revision, method, params)
+        return await self.session.peer.request(method, wire_params, related=self.request_id, timeout=timeout)
+
+    async def elicit(self, params: BaseModel | Mapping[str, Any], *, key: str | None = None) -> Any:
+        return (await self.ask({key or self._next_key("elicit"): ("elicitation/create", params)})).popitem()[1]
+
+    async def sample(self, params: BaseModel | Mapping[str, Any], *, key: str | None = None) -> Any:
+        return (await self.ask({key or self._next_key("sample"): ("sampling/createMessage", params)})).popitem()[1]
+
+    async def list_roots(self, *, key: str | None = None) -> Any:
+        return (await self.ask({key or self._next_key("roots"): ("roots/list", {})})).popitem()[1]
+
+    async def ask(self, requests: Mapping[str, tuple[str, BaseModel | Mapping[str, Any]]]) -> dict[str, Any]:
+        """Several input requests at once → ``{key: result model of the handler revision}``."""
+        for method, _ in requests.values():
+            self._require(method)
+        if self.session is None:
+            return self._answered_or_raise(requests)
+        results = {}
+        for key, (method, params) in requests.items():
+            raw = await self.request(method, _wire(params))
+            results[key] = self.server.incoming_result(self.revision, method, raw)
+        return results
+
+    def _answered_or_raise(self, requests: Mapping[str, tuple[str, Any]]) -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        missing: dict[str, dict[str, Any]] = {}
+        for key, (method, params) in requests.items():
+            raw = self._answers.get(key)
+            if raw is not None:
+                try:
+                    results[key] = self.server.incoming_result(self.revision, method, raw)
+                    self._used[key] = raw
+                    continue
+                except RpcError:
+                    pass  # a malformed answer is asked for again (mrtr.mdx: SHOULD re-request)
+            wire_params = self.server.outgoing_params(self.revision, method, _wire(params))
+            missing[key] = {"method": method, "params": wire_params or {}}
+        if missing:
+            raise InputRequired(missing, dict(self._used))
+        return results
+
+    def _require(self, method: str) -> None:
+        capability = self.server.input_capability(self.revision, method)
+        if capability is not None and capability[0] not in self.client_capabilities:
+            raise missing_capability(_nested(capability))
+
+    def _next_key(self, prefix: str) -> str:
+        return f"{prefix}-{next(self._keys)}"
+
+
+def _nested(path: tuple[str, ...]) -> dict[str, Any]:
+    node: dict[str, Any] = {}
+    for part in reversed(path):
+        node = {part: node}
+    return node
+
+
+def _wire(params: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(params, BaseModel):
+        return params.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return dict(params)
+
+
+def validate_as(model: type[BaseModel], raw: Any, where: str) -> BaseModel:
+    """Validate wire JSON against a model; -32602 naming the field on failure."""
+    from codegen.runtime.errors import invalid_params
+
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_params(exc, where) from None
+
+

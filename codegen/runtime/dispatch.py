@@ -1,0 +1,197 @@
+"""How one method of one wire revision reaches the handler and comes back.
+
+A :class:`Route` is computed once per ``(wire revision, method)`` and cached, so the hot
+path does two dict lookups, one pydantic validation of the params and one dump of the
+result. When the wire revision differs from the handler revision the route converts both
+ways with :mod:`codegen.runtime.project` and validates on each side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from codegen.bindings import MethodNotImplemented, MethodSpec, RevisionBindings
+from codegen.runtime import project, revisions
+from codegen.runtime.errors import INTERNAL_ERROR, RpcError, invalid_params, method_not_found
+from codegen.runtime.revisions import CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY
+
+Handler = Callable[[Any, Any], Awaitable[Any]]
+
+
+def is_overridden(handlers: object, name: str) -> bool:
+    """True when ``name`` is implemented by the user's class, not the generated stub."""
+    for klass in type(handlers).__mro__:
+        if name in vars(klass):
+            return not klass.__module__.startswith("generated.")
+    return False
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    out: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return out
+
+
+class Route:
+    """One ``(wire revision, method)`` pair: models on both sides and the handler."""
+
+    __slots__ = (
+        "method",
+        "wire",
+        "wire_revision",
+        "handler_revision",
+        "spec",
+        "handler_spec",
+        "fn",
+        "same",
+        "modern_handler",
+    )
+
+    def __init__(self, wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object) -> None:
+        self.method = spec.method
+        self.wire = wire
+        self.wire_revision = wire.revision
+        self.handler_revision = handler_bindings.revision
+        self.spec = spec
+        handler_spec = handler_bindings.methods.get(spec.method)
+        self.handler_spec = handler_spec
+        self.fn: Handler | None = None
+        if handler_spec is not None and is_overridden(handlers, handler_spec.handler):
+            self.fn = getattr(handlers, handler_spec.handler)
+        self.same = wire.revision == handler_bindings.revision
+        self.modern_handler = revisions.is_modern(handler_bindings.revision)
+
+    # ---- params: wire → handler ------------------------------------------------------
+
+    def params_in(self, raw: dict[str, Any] | None, ctx: Any) -> Any:
+        assert self.handler_spec is not None
+        model = self.handler_spec.params
+        if self.same:
+            if model is None:
+                return None
+            try:
+                return model.model_validate(raw if raw is not None else {})
+            except ValidationError as exc:
+                raise invalid_params(exc) from None
+        wire_model = self.spec.params
+        if wire_model is None or model is None:
+            return model.model_validate({}) if model is not None and raw is None else None
+        try:
+            on_wire = wire_model.model_validate(raw if raw is not None else {})
+        except ValidationError as exc:
+            raise invalid_params(exc) from None
+        converted = project.convert(on_wire, model, self.handler_revision, f"{self.method} params")
+        if self.modern_handler and "meta" in model.model_fields:
+            meta = dict(converted.get("_meta") or {})
+            meta.setdefault(PROTOCOL_VERSION_KEY, self.wire_revision)
+            meta.setdefault(CLIENT_CAPABILITIES_KEY, ctx.handler_capabilities())
+            if ctx.client_info is not None:
+                meta.setdefault(CLIENT_INFO_KEY, ctx.client_info)
+            converted["_meta"] = meta
+        try:
+            return model.model_validate(converted)
+        except ValidationError as exc:
+            raise invalid_params(exc) from None
+
+    # ---- result: handler → wire ------------------------------------------------------
+
+    def result_out(self, result: Any) -> dict[str, Any]:
+        assert self.handler_spec is not None
+        result = self._as_model(result)
+        if self.same:
+            return dump(result)
+        candidates = [m for m in (self.spec.result, *self.spec.alt_results) if m is not None]
+        target = next((m for m in candidates if m.__name__ == type(result).__name__), None)
+        if target is None:
+            raise _unrepresentable(type(result).__name__, self.method, self.wire_revision)
+        converted = project.convert(result, target, self.wire_revision, f"{self.method} result")
+        if "result_type" in target.model_fields:
+            converted.setdefault("resultType", "complete")
+        try:
+            return dump(target.model_validate(converted))
+        except ValidationError as exc:
+            raise _unrepresentable(f"{type(result).__name__} ({exc.errors()[0]['msg']})", self.method, self.wire_revision) from None
+
+    def _as_model(self, result: Any) -> BaseModel:
+        spec = self.handler_spec
+        assert spec is not None
+        if isinstance(result, BaseModel):
+            return result
+        if isinstance(result, dict) and spec.result is not None:
+            models = [spec.result, *spec.alt_results]
+            kind = result.get("resultType")
+            if kind is not None and kind != "complete":
+                models = [*spec.alt_results, spec.result]
+            if self.modern_handler:
+                result = {"resultType": "complete", **result}
+            for model in models:
+                try:
+                    return model.model_validate(result)
+                except ValidationError:
+                    continue
+            try:
+                return spec.result.model_validate(result)
+            except ValidationError as exc:
+                raise invalid_result(exc, self.method) from None
+        raise TypeError(f"{self.method} handler returned {type(result).__name__}, not a result model")
+
+
+def invalid_result(exc: ValidationError, method: str) -> RpcError:
+    """A handler answered with something its own revision rejects: a server bug (-32603)."""
+    import logging
+
+    logging.getLogger("codegen.runtime").error("%s handler returned an invalid result: %s", method, exc)
+    return RpcError(INTERNAL_ERROR, f"Internal error: the {method} handler returned an invalid result")
+
+
+def _unrepresentable(what: str, method: str, revision: str) -> RpcError:
+    import logging
+
+    logging.getLogger("codegen.runtime").error("%s result %s cannot be expressed in MCP %s", method, what, revision)
+    return RpcError(INTERNAL_ERROR, f"Internal error: the {method} result cannot be expressed in MCP {revision}")
+
+
+class Router:
+    """Caches a :class:`Route` per ``(revision, method)`` for one handler object."""
+
+    def __init__(self, handlers: object, handler_revision: str) -> None:
+        self.handlers = handlers
+        self.handler_bindings = revisions.bindings(handler_revision)
+        self._routes: dict[tuple[str, str], Route | RpcError] = {}
+
+    def route(self, revision: str, method: str) -> Route:
+        key = (revision, method)
+        found = self._routes.get(key)
+        if found is None:
+            found = self._build(revision, method)
+            self._routes[key] = found
+        if isinstance(found, RpcError):
+            raise found
+        return found
+
+    def _build(self, revision: str, method: str) -> Route | RpcError:
+        wire = revisions.bindings(revision)
+        spec = wire.methods.get(method)
+        if spec is None or spec.kind != "request" or spec.direction == "server_to_client" or spec.input_only:
+            return method_not_found(method, revision)
+        route = Route(wire, self.handler_bindings, spec, self.handlers)
+        if route.fn is None:
+            return method_not_found(method, revision)
+        return route
+
+    def implemented(self, method: str) -> bool:
+        spec = self.handler_bindings.methods.get(method)
+        return spec is not None and is_overridden(self.handlers, spec.handler)
+
+
+async def call(route: Route, raw_params: dict[str, Any] | None, ctx: Any) -> dict[str, Any]:
+    """Validate, convert, run the handler and bring its result back to the wire."""
+    params = route.params_in(raw_params, ctx)
+    assert route.fn is not None
+    try:
+        result = await route.fn(params, ctx)
+    except MethodNotImplemented as exc:
+        raise method_not_found(exc.method, route.wire_revision) from None
+    return route.result_out(result)

@@ -1,0 +1,219 @@
+"""Dual-era conversion: re-express a validated model of one revision in another's terms.
+
+Models of every revision are named after the same schema definitions, so the walk pairs
+classes by name (``TextContent`` ↔ ``TextContent``) and fields by attribute name. A field
+the target revision's class does not declare is dropped — that is how
+``structuredContent``, ``title``, ``icons`` and friends never reach an older client — and
+a value whose class the target lacks entirely (``ResourceLink`` or ``AudioContent`` for a
+2024-11-05 client) is replaced by a text note and logged, because silently dropping it
+would change what the peer sees without anyone knowing.
+
+Output is wire JSON (dicts with aliases); the caller validates it against the target
+model, so a projection can never produce something the target revision rejects unseen.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import types
+import typing
+from typing import Any, Union
+
+import orjson
+from pydantic import BaseModel, RootModel
+
+log = logging.getLogger("codegen.runtime")
+
+_UNION_TYPES = (Union, types.UnionType)
+
+
+def fields(cls: type[BaseModel]) -> dict[str, Any]:
+    """``model_fields`` with resolved annotations (generated models defer their build)."""
+    if not cls.__pydantic_complete__:
+        cls.model_rebuild()
+    return cls.model_fields
+
+
+def model_classes(annotation: Any) -> list[type[BaseModel]]:
+    """Every model class an annotation admits (through Optional, unions, Annotated and
+    RootModel wrappers)."""
+    found: list[type[BaseModel]] = []
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return model_classes(typing.get_args(annotation)[0])
+    if origin in _UNION_TYPES:
+        for arg in typing.get_args(annotation):
+            found.extend(model_classes(arg))
+        return found
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if issubclass(annotation, RootModel):
+            inner = model_classes(fields(annotation)["root"].annotation)
+            return inner or [annotation]
+        return [annotation]
+    return found
+
+
+def _container_item(annotation: Any, kinds: tuple[type, ...]) -> tuple[bool, Any]:
+    """``(True, X)`` when the annotation admits ``list[X]`` (or ``dict[str, X]``)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _container_item(typing.get_args(annotation)[0], kinds)
+    if origin in _UNION_TYPES:
+        for arg in typing.get_args(annotation):
+            ok, item = _container_item(arg, kinds)
+            if ok:
+                return ok, item
+        return False, None
+    if isinstance(annotation, type) and issubclass(annotation, RootModel):
+        return _container_item(fields(annotation)["root"].annotation, kinds)
+    if origin in kinds:
+        args = typing.get_args(annotation)
+        return True, (args[-1] if args else Any)
+    return False, None
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+class Projection:
+    """One conversion into ``revision``; collects what was lost for a single log line."""
+
+    def __init__(self, revision: str) -> None:
+        self.revision = revision
+        self.lost: list[str] = []
+
+    def value(self, value: Any, target: Any) -> Any:
+        if isinstance(value, RootModel):
+            return self.value(value.root, target)
+        if isinstance(value, BaseModel):
+            return self.model(value, target)
+        if isinstance(value, (list, tuple)):
+            ok, item = _container_item(target, (list, tuple, typing.Sequence))
+            item = item if ok else Any
+            out = []
+            for element in value:
+                projected = self.value(element, item)
+                if projected is not _DROP:
+                    out.append(projected)
+            return out
+        if isinstance(value, dict):
+            ok, item = _container_item(target, (dict, typing.Mapping))
+            if ok:
+                return {k: self.value(v, item) for k, v in value.items()}
+            classes = model_classes(target)
+            if len(classes) == 1:
+                return self.mapping(value, classes[0])
+            return _dump(value)
+        return _dump(value)
+
+    def model(self, value: BaseModel, target: Any) -> Any:
+        source = type(value)
+        classes = model_classes(target)
+        if not classes:
+            return _dump(value)
+        match = next((c for c in classes if c.__name__ == source.__name__), None)
+        if match is None and len(classes) == 1 and not _is_variant(source):
+            match = classes[0]
+        if match is None:
+            return self.downgrade(value, classes)
+        out: dict[str, Any] = {}
+        declared = fields(match)
+        for name in value.model_fields_set:
+            field = declared.get(name)
+            if field is None:
+                if name not in _ENVELOPE:
+                    self.lost.append(f"{source.__name__}.{name}")
+                continue
+            out[field.alias or name] = self.value(getattr(value, name), field.annotation)
+        extra = value.__pydantic_extra__
+        if extra and match.model_config.get("extra") == "allow":
+            known = {f.alias or n for n, f in fields(source).items()}
+            for key, item in extra.items():
+                if key not in known:
+                    out[key] = _dump(item)
+        _keep_structured_meaning(value, out, match)
+        return out
+
+    def mapping(self, value: dict[str, Any], match: type[BaseModel]) -> dict[str, Any]:
+        """A plain dict headed for a model: keep the keys the target declares (and extras
+        when the target is open)."""
+        declared = fields(match)
+        by_alias = {(f.alias or n): f for n, f in declared.items()}
+        open_model = match.model_config.get("extra") == "allow"
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            field = by_alias.get(key) or declared.get(key)
+            if field is not None:
+                out[field.alias or key] = self.value(item, field.annotation)
+            elif open_model:
+                out[key] = _dump(item)
+            else:
+                self.lost.append(f"{match.__name__}.{key}")
+        return out
+
+    def downgrade(self, value: BaseModel, classes: list[type[BaseModel]]) -> Any:
+        """A value whose class the target revision lacks: a text note if the target
+        admits text content, else dropped from its list."""
+        kind = type(value).__name__
+        self.lost.append(kind)
+        text_class = next((c for c in classes if c.__name__ == "TextContent"), None)
+        if text_class is None:
+            return _DROP
+        wire = _dump(value)
+        label = wire.get("uri") or wire.get("name") or wire.get("mimeType") or ""
+        note = f"[{wire.get('type', kind)} content {label} is not representable in MCP {self.revision}]"
+        return {"type": "text", "text": note.replace("  ", " ")}
+
+    def report(self, what: str) -> None:
+        if self.lost:
+            log.warning(
+                "%s downgraded to MCP %s: dropped %s", what, self.revision, ", ".join(sorted(set(self.lost)))
+            )
+
+
+_ENVELOPE = frozenset({"result_type", "ttl_ms", "cache_scope"})
+"""Modern result envelope fields: meaningless to a legacy client, dropped without a word."""
+
+
+class _Drop:
+    """Marker for list items that have no representation in the target revision."""
+
+
+_DROP: Any = _Drop()
+
+
+def _is_variant(cls: type[BaseModel]) -> bool:
+    """Content-like classes carry a literal ``type`` tag; they never map onto another tag."""
+    field = fields(cls).get("type")
+    return field is not None and typing.get_origin(field.annotation) is typing.Literal
+
+
+def _keep_structured_meaning(value: BaseModel, out: dict[str, Any], target: type[BaseModel]) -> None:
+    """``structuredContent`` an older client cannot see is kept as a JSON text block
+    (the 2025-06-18 tools page asks servers to send both anyway)."""
+    structured = getattr(value, "structured_content", None)
+    if structured is None or "structured_content" in fields(target):
+        return
+    content = out.setdefault("content", [])
+    if not any(isinstance(c, dict) and c.get("type") == "text" for c in content):
+        content.append({"type": "text", "text": orjson.dumps(_dump(structured)).decode()})
+
+
+def convert(value: BaseModel, target: type[BaseModel], revision: str, what: str) -> dict[str, Any]:
+    """``value`` re-expressed as wire JSON for ``target`` (a model of ``revision``)."""
+    projection = Projection(revision)
+    out = projection.value(value, target)
+    projection.report(what)
+    if not isinstance(out, dict):
+        raise TypeError(f"{what}: projection did not yield an object")
+    return out

@@ -1,0 +1,393 @@
+"""The dual-era server core: one handler object, every protocol revision at once.
+
+``Server`` answers modern (2026-07-28) requests statelessly from their ``_meta``
+(``handle_modern``) and hands out legacy sessions (``session``) that run the
+``initialize`` handshake; both dispatch through the same cached routes
+(:mod:`codegen.runtime.dispatch`). The transport-facing contract is in the package
+docstring (:mod:`codegen.runtime`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from codegen.runtime import dispatch, project, revisions
+from codegen.runtime.context import LOG_LEVELS, InputRequired, RequestContext
+from codegen.runtime.errors import (
+    HEADER_MISMATCH,
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    RpcError,
+    invalid_params,
+    method_not_found,
+    unsupported_version,
+)
+from codegen.runtime.request_state import StateSealer, request_digest
+from codegen.runtime.revisions import (
+    CLIENT_CAPABILITIES_KEY,
+    CLIENT_INFO_KEY,
+    LOG_LEVEL_KEY,
+    PROTOCOL_VERSION_KEY,
+    SERVER_INFO_KEY,
+)
+from codegen.runtime.subscriptions import Subscriptions
+from codegen.runtime.wire import RequestId
+
+if TYPE_CHECKING:
+    from codegen.runtime.engine import Sink
+    from codegen.runtime.session import LegacySession
+
+log = logging.getLogger("codegen.runtime")
+
+INPUT_REQUIRED_METHODS = frozenset({"tools/call", "prompts/get", "resources/read"})
+"""mrtr.mdx: the only requests that may be answered with an InputRequiredResult."""
+
+_CACHEABLE = frozenset(
+    {"tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read", "server/discover"}
+)
+
+
+@dataclass(frozen=True)
+class TransportFacts:
+    """What the transport knows about one request, already checked by it."""
+
+    transport: str = "stdio"
+    protocol_version_header: str | None = None
+    """``MCP-Protocol-Version`` as received (HTTP); compared with ``_meta`` → -32020."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    principal: str | None = None
+    """The authenticated principal, bound into sealed ``requestState``."""
+
+
+STDIO = TransportFacts()
+
+
+def error_status(response: Mapping[str, Any] | None) -> int:
+    """The HTTP status a modern response should travel with (contract §2.2, trap 3)."""
+    if not response or "error" not in response:
+        return 200
+    code = response["error"].get("code")
+    if code == -32601:
+        return 404
+    if code in (INVALID_PARAMS, HEADER_MISMATCH, -32021, -32022, -32600, -32700):
+        return 400
+    return 500 if code == INTERNAL_ERROR else 400
+
+
+class Server:
+    """Serves one handler object to clients of every revision."""
+
+    def __init__(
+        self,
+        handlers: object,
+        *,
+        name: str,
+        version: str,
+        revision: str = "2026-07-28",
+        title: str | None = None,
+        instructions: str | None = None,
+        capabilities: Mapping[str, Any] | None = None,
+        versions: tuple[str, ...] | None = None,
+        request_timeout: float | None = None,
+        state_secret: bytes | None = None,
+    ) -> None:
+        self.handlers = handlers
+        self.revision = revision
+        self.router = dispatch.Router(handlers, revision)
+        self.versions = tuple(versions or revisions.available())
+        self.modern_versions = tuple(v for v in self.versions if revisions.is_modern(v))
+        self.legacy_versions = tuple(v for v in self.versions if not revisions.is_modern(v))
+        self.info: dict[str, Any] = {"name": name, "version": version}
+        if title is not None:
+            self.info["title"] = title
+        self.instructions = instructions
+        self.capabilities = dict(capabilities) if capabilities is not None else self._derive_capabilities()
+        self.request_timeout = request_timeout
+        self.sealer = StateSealer(state_secret)
+        self.sessions: set[LegacySession] = set()
+        self.subscriptions = Subscriptions()
+        self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
+        self._caps_by_revision: dict[str, dict[str, Any]] = {}
+        self._info_by_revision: dict[str, dict[str, Any]] = {}
+
+    # ---- capabilities ----------------------------------------------------------------
+
+    def _derive_capabilities(self) -> dict[str, Any]:
+        """Advertise what the handler object implements, plus what the runtime itself
+        provides (logging, resource subscriptions, list-change notifications)."""
+        caps: dict[str, Any] = {"logging": {}}
+        for method, spec in self.router.handler_bindings.inbound("server").items():
+            gate = spec.capability
+            if gate is None or gate.holder != "server" or not self.router.implemented(method):
+                continue
+            node = caps.setdefault(gate.path[0], {})
+            for part in gate.path[1:]:
+                node = node.setdefault(part, {})
+        for kind in ("tools", "prompts", "resources"):
+            if kind in caps:
+                caps[kind]["listChanged"] = True
+        if "resources" in caps:
+            caps["resources"]["subscribe"] = True
+        return caps
+
+    def capabilities_for(self, revision: str) -> dict[str, Any]:
+        """Our capabilities as ``revision``'s ServerCapabilities can express them."""
+        found = self._caps_by_revision.get(revision)
+        if found is None:
+            model = getattr(revisions.bindings(revision).models, "ServerCapabilities")
+            found = project.Projection(revision).mapping(self.capabilities, model)
+            self._caps_by_revision[revision] = found
+        return found
+
+    def info_for(self, revision: str) -> dict[str, Any]:
+        found = self._info_by_revision.get(revision)
+        if found is None:
+            model = getattr(revisions.bindings(revision).models, "Implementation")
+            found = project.Projection(revision).mapping(self.info, model)
+            self._info_by_revision[revision] = found
+        return found
+
+    def advertises(self, path: tuple[str, ...]) -> bool:
+        node: Any = self.capabilities
+        for part in path:
+            if not isinstance(node, Mapping) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def input_capability(self, revision: str, method: str) -> tuple[str, ...] | None:
+        """The client capability a server→client (or input) request needs."""
+        spec = revisions.bindings(revision).methods.get(method)
+        if spec is not None and spec.capability is not None and spec.capability.holder == "client":
+            return spec.capability.path
+        from codegen.runtime.context import INPUT_CAPABILITY
+
+        name = INPUT_CAPABILITY.get(method)
+        return (name,) if name else None
+
+    # ---- conversions the context needs ------------------------------------------------
+
+    def outgoing_params(self, revision: str, method: str, params: BaseModel | dict[str, Any] | None) -> dict[str, Any] | None:
+        """Params of a notification or server→client request, as ``revision`` spells them."""
+        if params is None:
+            return None
+        spec = revisions.bindings(revision).methods.get(method)
+        if spec is None or spec.params is None:
+            return params.model_dump(mode="json", by_alias=True, exclude_unset=True) if isinstance(params, BaseModel) else dict(params)
+        projection = project.Projection(revision)
+        out = projection.value(params, spec.params)
+        projection.report(f"{method} params")
+        return out  # type: ignore[no-any-return]
+
+    def incoming_result(self, revision: str, method: str, raw: Any) -> Any:
+        """A client's answer (wire JSON of ``revision``) as the handler revision's model."""
+        wire_spec = revisions.bindings(revision).methods.get(method)
+        handler_spec = self.router.handler_bindings.methods.get(method)
+        if wire_spec is None or wire_spec.result is None or handler_spec is None or handler_spec.result is None:
+            return raw
+        if isinstance(raw, dict) and "result_type" in wire_spec.result.model_fields:
+            raw = {"resultType": "complete", **raw}
+        try:
+            on_wire = wire_spec.result.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid_params(exc, f"{method} result") from None
+        if revision == self.revision:
+            return on_wire
+        converted = project.convert(on_wire, handler_spec.result, self.revision, f"{method} result")
+        if "result_type" in handler_spec.result.model_fields:
+            converted.setdefault("resultType", "complete")
+        try:
+            return handler_spec.result.model_validate(converted)
+        except ValidationError as exc:
+            raise invalid_params(exc, f"{method} result") from None
+
+    # ---- the modern (stateless) wire ---------------------------------------------------
+
+    @staticmethod
+    def is_modern(message: Any) -> bool:
+        params = message.get("params") if isinstance(message, dict) else None
+        meta = params.get("_meta") if isinstance(params, dict) else None
+        return isinstance(meta, dict) and PROTOCOL_VERSION_KEY in meta
+
+    async def handle_modern(self, message: Any, sink: Sink, facts: TransportFacts = STDIO) -> dict[str, Any] | None:
+        """One stateless request (see the package docstring); never raises for bad input."""
+        from codegen.runtime import wire
+
+        try:
+            kind = wire.check_envelope(message)
+        except RpcError as exc:
+            return wire.error_response(wire.readable_id(message), exc)
+        if kind != "request":
+            return None  # notifications are answered by nobody; responses have no sender here
+        request_id = message["id"]
+
+        async def emit(method: str, params: dict[str, Any] | None) -> None:
+            await sink(wire.notification(method, params), request_id)
+
+        try:
+            result = await self.serve_modern(request_id, message["method"], message.get("params"), emit, facts, None)
+        except RpcError as exc:
+            return wire.error_response(request_id, exc)
+        except Exception:
+            log.exception("modern %s (id %r) failed", message.get("method"), request_id)
+            return wire.error_response(request_id, RpcError(INTERNAL_ERROR, "Internal error"))
+        return wire.result_response(request_id, result)
+
+    async def serve_modern(
+        self,
+        request_id: RequestId,
+        method: str,
+        params: dict[str, Any] | None,
+        emit: Any,
+        facts: TransportFacts,
+        session: LegacySession | None,
+    ) -> dict[str, Any]:
+        """The checks of contract §2.2 in order, then dispatch; returns the wire result."""
+        meta = params.get("_meta") if isinstance(params, dict) else None
+        if not isinstance(meta, dict) or PROTOCOL_VERSION_KEY not in meta or CLIENT_CAPABILITIES_KEY not in meta:
+            raise RpcError(
+                INVALID_PARAMS,
+                f"Invalid params: params._meta must carry {PROTOCOL_VERSION_KEY!r} and {CLIENT_CAPABILITIES_KEY!r}",
+                {"field": "params._meta"},
+            )
+        version = meta[PROTOCOL_VERSION_KEY]
+        if facts.protocol_version_header is not None and facts.protocol_version_header != version:
+            raise RpcError(
+                HEADER_MISMATCH,
+                f"Header mismatch: MCP-Protocol-Version {facts.protocol_version_header!r} but _meta says {version!r}",
+            )
+        if version not in self.modern_versions:
+            raise unsupported_version(str(version), list(self.versions))
+        capabilities = meta[CLIENT_CAPABILITIES_KEY]
+        if not isinstance(capabilities, dict):
+            raise RpcError(INVALID_PARAMS, f"Invalid params: params._meta.{CLIENT_CAPABILITIES_KEY} must be an object")
+        level = meta.get(LOG_LEVEL_KEY)
+        if level is not None and level not in LOG_LEVELS:
+            raise RpcError(INVALID_PARAMS, f"Invalid params: params._meta.{LOG_LEVEL_KEY} {level!r} is not a log level")
+        info = meta.get(CLIENT_INFO_KEY)
+        assert isinstance(params, dict)
+
+        if method == "server/discover":
+            return self._discover(version)
+        if method == "subscriptions/listen" and not self.router.implemented(method):
+            return await self.subscriptions.listen(self, request_id, params, emit, session)
+        route = self._modern_route(version, method)
+        ctx = RequestContext(
+            server=self,
+            revision=version,
+            request_id=request_id,
+            method=method,
+            meta=meta,
+            client_capabilities=capabilities,
+            client_info=info if isinstance(info, dict) else None,
+            emit=emit,
+            facts=facts,
+        )
+        if route is None:
+            return await self._extension(method, params, ctx)
+        self._open_request_state(method, params, ctx, facts)
+        try:
+            result = await dispatch.call(route, params, ctx)
+        except InputRequired as need:
+            if method not in INPUT_REQUIRED_METHODS:
+                log.error("%s asked the client for input, which mrtr.mdx does not allow for it", method)
+                raise RpcError(INTERNAL_ERROR, f"Internal error: {method} cannot ask for client input") from None
+            result = self._input_required(method, params, need, ctx, facts)
+        return self.finish_modern(method, result)
+
+    def _modern_route(self, version: str, method: str) -> dispatch.Route | None:
+        try:
+            route = self.router.route(version, method)
+        except RpcError:
+            if method in self._extensions:
+                return None
+            raise
+        gate = route.spec.capability
+        if gate is not None and gate.holder == "server" and not self.advertises(gate.path):
+            raise method_not_found(method, version)
+        return route
+
+    async def _extension(self, method: str, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+        result = await self._extensions[method](params, ctx)
+        if isinstance(result, BaseModel):
+            result = dispatch.dump(result)
+        return self.finish_modern(method, dict(result))
+
+    def finish_modern(self, method: str, result: dict[str, Any]) -> dict[str, Any]:
+        """Every modern result names its type and the server (basic/index.mdx)."""
+        result.setdefault("resultType", "complete")
+        meta = result.get("_meta")
+        result["_meta"] = {**meta, SERVER_INFO_KEY: self.info} if isinstance(meta, dict) else {SERVER_INFO_KEY: self.info}
+        if method in _CACHEABLE and result["resultType"] == "complete":
+            result.setdefault("ttlMs", 0)
+            result.setdefault("cacheScope", "private")
+        return result
+
+    def _discover(self, version: str) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "supportedVersions": list(self.versions),
+            "capabilities": self.capabilities_for(version),
+        }
+        if self.instructions is not None:
+            result["instructions"] = self.instructions
+        return self.finish_modern("server/discover", result)
+
+    def _open_request_state(self, method: str, params: dict[str, Any], ctx: RequestContext, facts: TransportFacts) -> None:
+        """Answers from earlier rounds (sealed) plus this round's ``inputResponses``."""
+        token = params.get("requestState")
+        answers: dict[str, Any] = {}
+        if isinstance(token, str) and token.startswith(_STATE_PREFIX):
+            opened = self.sealer.open(token[len(_STATE_PREFIX) :], digest=request_digest(method, params), principal=facts.principal)
+            answers.update(opened.get("a", {}))
+            ctx.state.update(opened.get("s", {}))
+        responses = params.get("inputResponses")
+        if isinstance(responses, dict):
+            answers.update(responses)
+        ctx._answers = answers
+
+    def _input_required(
+        self, method: str, params: dict[str, Any], need: InputRequired, ctx: RequestContext, facts: TransportFacts
+    ) -> dict[str, Any]:
+        sealed = self.sealer.seal(
+            {"a": need.answers, "s": ctx.state}, digest=request_digest(method, params), principal=facts.principal
+        )
+        return {"resultType": "input_required", "inputRequests": need.requests, "requestState": _STATE_PREFIX + sealed}
+
+    # ---- legacy sessions and fan-out ---------------------------------------------------
+
+    def session(self, sink: Sink, facts: TransportFacts = STDIO) -> LegacySession:
+        from codegen.runtime.session import LegacySession
+
+        return LegacySession(self, sink, facts)
+
+    async def notify_list_changed(self, kind: str) -> None:
+        """``notifications/<kind>/list_changed`` to every session and matching listen stream."""
+        method = f"notifications/{kind}/list_changed"
+        for session in list(self.sessions):
+            if session.initialized or session.revision is not None:
+                await session.notify(method, None)
+        await self.subscriptions.publish_list_changed(kind)
+
+    async def notify_resource_updated(self, uri: str) -> None:
+        """``notifications/resources/updated`` to sessions subscribed to ``uri`` and to
+        listen streams whose filter names it."""
+        for session in list(self.sessions):
+            if uri in session.subscribed:
+                await session.notify("notifications/resources/updated", {"uri": uri})
+        await self.subscriptions.publish_resource_updated(uri)
+
+    async def broadcast(self, method: str, params: dict[str, Any] | None = None) -> None:
+        """Any notification to every initialized legacy session (standalone streams)."""
+        for session in list(self.sessions):
+            if session.revision is not None:
+                await session.notify(method, params)
+
+
+_STATE_PREFIX = "rt1."
+"""Marks request state sealed by this runtime; other tokens belong to the handler."""
+

@@ -1,0 +1,251 @@
+"""A connection to one client: the legacy ``initialize`` session, and on stdio also the
+channel modern requests arrive on (versioning.mdx: a request with modern ``_meta`` is
+served statelessly; ``initialize`` selects legacy semantics for the process/session).
+
+Before ``initialize`` only ``ping`` and modern requests are served; anything else is
+refused with -32602, which tells a modern client its ``_meta`` is missing and a legacy
+client that it skipped the handshake (lifecycle.mdx leaves the code to implementations).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from codegen.runtime import dispatch, project, revisions, wire
+from codegen.runtime.context import LOG_LEVELS, RequestContext
+from codegen.runtime.engine import Peer, Sink
+from codegen.runtime.errors import INVALID_PARAMS, INVALID_REQUEST, RpcError, invalid_params, method_not_found
+from codegen.runtime.revisions import PROTOCOL_VERSION_KEY
+from codegen.runtime.wire import RequestId
+
+if TYPE_CHECKING:
+    from codegen.runtime.server import Server, TransportFacts
+
+log = logging.getLogger("codegen.runtime")
+
+_RUNTIME_DEFAULTS = frozenset({"logging/setLevel", "resources/subscribe", "resources/unsubscribe"})
+"""Legacy methods the runtime answers ``{}`` to itself unless the handler implements them."""
+
+
+class LegacySession:
+    """One client connection; see the package docstring for the transport contract."""
+
+    def __init__(self, server: Server, sink: Sink, facts: TransportFacts) -> None:
+        self.server = server
+        self.facts = facts
+        self.id = secrets.token_urlsafe(24)
+        self.revision: str | None = None
+        self.initialized = False
+        self.client_capabilities: dict[str, Any] = {}
+        self.client_info: dict[str, Any] | None = None
+        self.log_level: str | None = None
+        self.subscribed: set[str] = set()
+        self.close_stream: Callable[[RequestId], Awaitable[None]] | None = None
+        """Set by HTTP: end the SSE stream of a request early (``ctx.close_sse_stream``)."""
+        self._facts_by_id: dict[RequestId, TransportFacts] = {}
+        self._handler_caps: dict[str, Any] | None = None
+        self._closed = False
+        self.peer = Peer(
+            sink,
+            self._on_request,
+            self._on_notification,
+            handler_timeout=server.request_timeout,
+            batching=self._batching,
+        )
+
+    async def __aenter__(self) -> LegacySession:
+        await self.peer.__aenter__()
+        self.server.sessions.add(self)
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        try:
+            await self.close()
+        finally:
+            await self.peer.__aexit__(*exc_info)
+
+    def _batching(self) -> bool:
+        return self.revision is not None and revisions.bindings(self.revision).batching
+
+    # ---- input -------------------------------------------------------------------------
+
+    async def feed(self, message: Any, facts: TransportFacts | None = None) -> None:
+        """One decoded inbound message or batch; returns once it is accepted."""
+        if facts is not None and isinstance(message, dict) and wire.is_request_id(message.get("id")):
+            self._facts_by_id[message["id"]] = facts
+        await self.peer.feed(message)
+
+    async def feed_bytes(self, data: bytes) -> None:
+        await self.peer.feed_bytes(data)
+
+    async def notify(self, method: str, params: dict[str, Any] | None) -> None:
+        """An unrelated notification (standalone stream on HTTP)."""
+        if self.revision is not None:
+            params = self.server.outgoing_params(self.revision, method, params)
+        await self.peer.notify(method, params)
+
+    async def close(self, grace: float | None = 30.0) -> None:
+        """Stop asking the client anything, end listen streams, answer every accepted
+        request (cancelling stragglers after ``grace`` seconds), then forget the session."""
+        if self._closed:
+            return
+        self._closed = True
+        self.peer.closed = True
+        self.peer.fail_pending("the client connection closed")
+        self.server.subscriptions.close(owner=self)
+        try:
+            await self.peer.drain(grace)
+        finally:
+            self.server.sessions.discard(self)
+
+    # ---- requests ----------------------------------------------------------------------
+
+    async def _on_request(self, request_id: RequestId, method: str, params: dict[str, Any] | None) -> dict[str, Any]:
+        facts = self._facts_by_id.pop(request_id, self.facts) if self._facts_by_id else self.facts
+        if params is not None:
+            meta = params.get("_meta")
+            if type(meta) is dict and PROTOCOL_VERSION_KEY in meta:
+                return await self._modern(request_id, method, params, facts)
+        revision = self.revision
+        if revision is None:
+            if method == "initialize":
+                return self._initialize(params)
+            if method == "ping":
+                return {}
+            raise RpcError(
+                INVALID_PARAMS,
+                f"Invalid params: {method} before initialize; send initialize first (legacy) or carry "
+                f"{PROTOCOL_VERSION_KEY!r} and clientCapabilities in params._meta (2026-07-28)",
+            )
+        if method == "initialize":
+            raise RpcError(INVALID_REQUEST, "Invalid Request: the session is already initialized")
+        try:
+            route = self.server.router.route(revision, method)
+        except RpcError:
+            if method == "ping" and "ping" in revisions.bindings(revision).methods:
+                return {}
+            if method in _RUNTIME_DEFAULTS and method in revisions.bindings(revision).methods:
+                return await self._runtime_default(request_id, method, params, revision, facts)
+            raise
+        gate = route.spec.capability
+        if gate is not None and gate.holder == "server" and not self.server.advertises(gate.path):
+            raise method_not_found(method, revision)
+        return await dispatch.call(route, params, self._context(request_id, method, params, revision, facts))
+
+    def _context(
+        self, request_id: RequestId, method: str, params: dict[str, Any] | None, revision: str, facts: TransportFacts
+    ) -> RequestContext:
+        peer = self.peer
+
+        async def emit(name: str, body: dict[str, Any] | None) -> None:
+            await peer.notify(name, body, related=request_id)
+
+        meta = params.get("_meta") if params is not None else None
+        return RequestContext(
+            server=self.server,
+            revision=revision,
+            request_id=request_id,
+            method=method,
+            meta=meta if isinstance(meta, dict) else {},
+            client_capabilities=self.client_capabilities,
+            client_info=self.client_info,
+            emit=emit,
+            session=self,
+            facts=facts,
+        )
+
+    async def _modern(self, request_id: RequestId, method: str, params: dict[str, Any], facts: TransportFacts) -> dict[str, Any]:
+        peer = self.peer
+
+        async def emit(name: str, body: dict[str, Any] | None) -> None:
+            await peer.notify(name, body, related=request_id)
+
+        return await self.server.serve_modern(request_id, method, params, emit, facts, self)
+
+    def _initialize(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        server = self.server
+        requested = (params or {}).get("protocolVersion")
+        chosen = revisions.negotiate_legacy(requested, server.legacy_versions)
+        if chosen is None:
+            raise RpcError(
+                INVALID_PARAMS,
+                f"This server speaks only {', '.join(server.versions)}; initialize is not part of those revisions",
+                {"supported": list(server.versions), "requested": requested},
+            )
+        spec = revisions.bindings(chosen).methods["initialize"]
+        assert spec.params is not None
+        try:
+            validated = spec.params.model_validate(params if params is not None else {})
+        except ValidationError as exc:
+            raise invalid_params(exc) from None
+        wire_params = dispatch.dump(validated)
+        self.client_capabilities = wire_params.get("capabilities") or {}
+        self.client_info = wire_params.get("clientInfo")
+        self.revision = chosen
+        result: dict[str, Any] = {
+            "protocolVersion": chosen,
+            "capabilities": server.capabilities_for(chosen),
+            "serverInfo": server.info_for(chosen),
+        }
+        if server.instructions is not None:
+            result["instructions"] = server.instructions
+        log.info("session %s: initialized at %s (client asked for %r)", self.id[:8], chosen, requested)
+        return result
+
+    async def _runtime_default(
+        self, request_id: RequestId, method: str, params: dict[str, Any] | None, revision: str, facts: TransportFacts
+    ) -> dict[str, Any]:
+        """``logging/setLevel`` and resource (un)subscription, kept by the runtime so the
+        fan-out (``Server.notify_resource_updated``) works for every handler revision."""
+        spec = revisions.bindings(revision).methods[method]
+        assert spec.params is not None
+        try:
+            validated = spec.params.model_validate(params if params is not None else {})
+        except ValidationError as exc:
+            raise invalid_params(exc) from None
+        if method == "logging/setLevel":
+            level = getattr(validated, "level")
+            self.log_level = level if level in LOG_LEVELS else str(getattr(level, "value", level))
+        elif method == "resources/subscribe":
+            if not self.server.advertises(("resources", "subscribe")):
+                raise method_not_found(method, revision)
+            self.subscribed.add(getattr(validated, "uri"))
+        else:
+            self.subscribed.discard(getattr(validated, "uri"))
+        custom = getattr(self.server.handlers, spec.handler, None)
+        if custom is not None and dispatch.is_overridden(self.server.handlers, spec.handler):
+            await custom(validated, self._context(request_id, method, params, revision, facts))
+        return {}
+
+    def handler_capabilities(self) -> dict[str, Any]:
+        """The session's client capabilities as the handler revision spells them."""
+        if self._handler_caps is None:
+            model = getattr(self.server.router.handler_bindings.models, "ClientCapabilities")
+            self._handler_caps = project.Projection(self.server.revision).mapping(self.client_capabilities, model)
+        return self._handler_caps
+
+    # ---- notifications -----------------------------------------------------------------
+
+    async def _on_notification(self, method: str, params: dict[str, Any] | None) -> None:
+        if method == "notifications/initialized":
+            self.initialized = True
+            return
+        bindings = self.server.router.handler_bindings
+        spec = bindings.methods.get(method)
+        if spec is None or not self.server.router.implemented(method):
+            log.debug("ignoring notification %s", method)
+            return
+        revision = self.revision or self.server.revision
+        model = spec.params
+        try:
+            validated = model.model_validate(params or {}) if model is not None else None
+        except ValidationError as exc:
+            log.warning("ignoring malformed %s: %s", method, exc)
+            return
+        ctx = self._context(None, method, params, revision, self.facts)  # type: ignore[arg-type]
+        await getattr(self.server.handlers, spec.handler)(validated, ctx)

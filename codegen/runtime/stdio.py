@@ -1,0 +1,172 @@
+"""The stdio transport: newline-delimited JSON on file descriptors 0 and 1.
+
+Reading waits for readability and takes whatever the pipe holds (up to 256 KiB) in one
+``os.read``, so a burst of pipelined requests costs one wakeup, not one per line.
+Writing is batched: messages queue up and one writer task flushes everything queued in
+a single write. On EOF or SIGTERM/SIGINT the server stops reading, answers every request
+it accepted, flushes, and returns. Logs go to stderr only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import stat
+import sys
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from codegen.runtime import wire
+from codegen.runtime.errors import INVALID_REQUEST, RpcError
+from codegen.runtime.wire import RequestId
+
+if TYPE_CHECKING:
+    from codegen.runtime.server import Server
+
+log = logging.getLogger("codegen.runtime")
+
+MAX_LINE = 32 * 1024 * 1024
+"""A longer line is refused (-32600) and skipped rather than buffered without bound."""
+_CHUNK = 256 * 1024
+
+
+def _pollable(fd: int) -> bool:
+    """Pipes, sockets and terminals can be waited on; regular files cannot."""
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
+
+
+class LineWriter:
+    """Queues encoded messages and flushes them in batches from one task."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._queue: list[bytes] = []
+        self._wake = anyio.Event()
+        self._flushed = anyio.Event()
+        self._closing = False
+        self._pollable = _pollable(fd)
+        if self._pollable and not stat.S_ISCHR(os.fstat(fd).st_mode):
+            os.set_blocking(fd, False)
+
+    async def send(self, message: Any, _related: RequestId | None = None) -> None:
+        self._queue.append(wire.encode(message))
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake = anyio.Event()
+            if self._queue:
+                batch, self._queue = self._queue, []
+                batch.append(b"")
+                await self._write(b"\n".join(batch))
+            if self._closing and not self._queue:
+                self._flushed.set()
+                return
+
+    async def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self.fd, view)
+            except BlockingIOError:
+                await anyio.wait_writable(self.fd)
+                continue
+            except (BrokenPipeError, OSError) as exc:
+                log.warning("stdout closed (%s); dropping %d bytes", exc, len(view))
+                return
+            view = view[written:]
+
+    async def aclose(self) -> None:
+        self._closing = True
+        self._wake.set()
+        await self._flushed.wait()
+
+
+async def read_lines(fd: int, on_line: Any, on_oversize: Any) -> None:
+    """Feed every complete line to ``on_line`` until EOF."""
+    pollable = _pollable(fd)
+    pending = bytearray()
+    skipping = False
+    while True:
+        if pollable:
+            await anyio.wait_readable(fd)
+            try:
+                chunk = os.read(fd, _CHUNK)
+            except BlockingIOError:
+                continue
+        else:
+            chunk = await anyio.to_thread.run_sync(os.read, fd, _CHUNK)
+        if not chunk:
+            break
+        start = 0
+        if pending or skipping:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                if not skipping:
+                    pending += chunk
+                    if len(pending) > MAX_LINE:
+                        pending.clear()
+                        skipping = True
+                        await on_oversize()
+                continue
+            if not skipping:
+                pending += chunk[:cut]
+                line = bytes(pending)
+                pending.clear()
+                if line.strip():
+                    await on_line(line)
+            skipping = False
+            start = cut + 1
+        end = chunk.rfind(b"\n")
+        if end >= start:
+            for line in chunk[start:end].split(b"\n"):
+                if line and not line.isspace():
+                    await on_line(line)
+            start = end + 1
+        if start < len(chunk):
+            pending += chunk[start:]
+            if len(pending) > MAX_LINE:
+                pending.clear()
+                skipping = True
+                await on_oversize()
+    if pending.strip() and not skipping:
+        await on_line(bytes(pending))
+
+
+async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace: float = 30.0) -> None:
+    """Run ``server`` on this process's stdin/stdout until EOF or a signal."""
+    writer = LineWriter(stdout)
+    async with anyio.create_task_group() as group:
+        group.start_soon(writer.run)
+        session = server.session(writer.send)
+        async with session:
+            reading = anyio.CancelScope()
+
+            async def stop_on_signal() -> None:
+                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+                    async for signum in signals:
+                        log.info("received %s; finishing accepted requests", signal.Signals(signum).name)
+                        reading.cancel()
+                        return
+
+            group.start_soon(stop_on_signal)
+
+            async def oversize() -> None:
+                await writer.send(wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: message too large")))
+
+            with reading:
+                await read_lines(stdin, session.feed_bytes, oversize)
+            await session.close(grace=grace)
+        await writer.aclose()
+        group.cancel_scope.cancel()
+
+
+def run_stdio(server: Server, *, log_level: int = logging.WARNING) -> None:
+    """Entry point for ``python my_server.py``: logs to stderr, serves until EOF."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(stream=sys.stderr, level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    anyio.run(serve_stdio, server)
