@@ -1,0 +1,385 @@
+"""``App``: declare an MCP server with decorated functions; serve it on every revision.
+
+``App`` implements the generated 2026-07-28 ``ServerHandlers`` interface, so the
+runtime's dual-era server serves it to legacy and modern clients alike. Results are
+built as wire dicts and validated into the generated models at the end, which keeps
+those models the single source of truth for shapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar, overload
+
+from pydantic import BaseModel, ValidationError
+
+import anyio
+
+import generated
+from codegen.runtime.context import InputRequired
+from codegen.runtime.http import HttpConfig, create_app, serve
+from codegen.runtime.server import Server
+
+from .content import Wire, prompt_messages, read_contents, text, tool_result, wire
+from .context import Context
+from .errors import INVALID_PARAMS, RpcError, ToolError, missing_capability
+from .specs import PromptSpec, ResourceSpec, ToolSpec, UserFunction, validate_or_invalid_params
+from .tasks import EXTENSION as TASKS_EXTENSION
+from .tasks import TaskStore, TaskSupport
+from .tasks_methods import TaskMethods
+
+log = logging.getLogger("codegen.authoring")
+
+REVISION = "2026-07-28"
+_bindings = generated.load(REVISION)
+models = _bindings.models
+_handlers = __import__(f"generated.rev_{REVISION.replace('-', '_')}.handlers", fromlist=["ServerHandlers"])
+
+F = TypeVar("F", bound=Callable[..., Any])
+CacheScope = Literal["public", "private"]
+Completer = Callable[[str, str, Mapping[str, str]], Any]
+
+
+def _params(params: Any) -> Wire:
+    """Handler params (a generated model) as the wire dict the client sent."""
+    value = wire(params)
+    return value if isinstance(value, dict) else {}
+
+
+def _error_result(message: str) -> Wire:
+    return {"content": [text(message)], "isError": True}
+
+
+class App(_handlers.ServerHandlers):  # type: ignore[misc,name-defined]
+    """An MCP server made of decorated Python functions.
+
+    >>> app = App("demo", "1.0.0")
+    >>> @app.tool()
+    ... def add(a: int, b: int) -> str:
+    ...     "Add two integers."
+    ...     return str(a + b)
+    """
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        *,
+        title: str | None = None,
+        instructions: str | None = None,
+        ttl_ms: int = 0,
+        cache_scope: CacheScope = "private",
+        tasks: TaskStore | None = None,
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.title = title
+        self.instructions = instructions
+        self.ttl_ms = ttl_ms
+        self.cache_scope = cache_scope
+        self.tools: dict[str, ToolSpec] = {}
+        self.prompts: dict[str, PromptSpec] = {}
+        self.resources: dict[str, ResourceSpec] = {}
+        self.completers: dict[tuple[str, str], Completer] = {}
+        self.task_store = tasks or TaskStore()
+        self.server: Any = None
+        """The runtime server serving this app (set by :meth:`serve`); used for notifications."""
+        self.extension_methods = TaskMethods(self.task_store).methods()
+
+    # -- declaring -----------------------------------------------------------------------
+
+    @overload
+    def tool(self, func: F, /) -> F: ...
+    @overload
+    def tool(
+        self,
+        name: str | None = None,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: Wire | BaseModel | None = None,
+        icons: list[Any] | None = None,
+        meta: Wire | None = None,
+        input_schema: Wire | None = None,
+        output_schema: Wire | None = None,
+        task: TaskSupport = "none",
+        detach: Literal["at_start", "explicit"] = "at_start",
+    ) -> Callable[[F], F]: ...
+
+    def tool(self, name: Any = None, **options: Any) -> Any:
+        """Declare a tool. The input schema comes from the signature (or ``input_schema``
+        verbatim), the description from the docstring. ``task`` is the tool's support for
+        the tasks extension; with ``detach="explicit"`` the call runs inline until the
+        function awaits ``ctx.detach()`` (so it can gather input first)."""
+        if callable(name):
+            return self.tool()(name)
+
+        def register(func: F) -> F:
+            detach = options.pop("detach", "at_start")
+            spec = ToolSpec.build(
+                func,
+                name,
+                input_schema_override=options.pop("input_schema", None),
+                output_schema_override=options.pop("output_schema", None),
+                task_support=options.pop("task", "none"),
+                detach_at_start=detach == "at_start",
+                icons=options.pop("icons", None) or [],
+                **options,
+            )
+            self.tools[spec.name] = spec
+            return func
+
+        return register
+
+    def prompt(
+        self, name: str | None = None, *, title: str | None = None, description: str | None = None, **extra: Any
+    ) -> Callable[[F], F]:
+        """Declare a prompt; its arguments are the function's (string) parameters."""
+
+        def register(func: F) -> F:
+            spec = PromptSpec(
+                name or func.__name__,
+                UserFunction.of(func),
+                description or (func.__doc__ and func.__doc__.strip()) or None,
+                title,
+                **extra,
+            )
+            self.prompts[spec.name] = spec
+            return func
+
+        return register
+
+    def resource(
+        self,
+        uri: str,
+        *,
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        mime_type: str | None = None,
+        **extra: Any,
+    ) -> Callable[[F], F]:
+        """Declare a resource, or a resource template when ``uri`` holds ``{variables}``
+        (they become the function's parameters)."""
+
+        def register(func: F) -> F:
+            spec = ResourceSpec(
+                uri,
+                name or func.__name__,
+                UserFunction.of(func),
+                description or (func.__doc__ and func.__doc__.strip()) or None,
+                mime_type,
+                title,
+                **extra,
+            )
+            self.resources[uri] = spec
+            return func
+
+        return register
+
+    def completion(self, ref: str) -> Callable[[F], F]:
+        """Declare completions for a prompt name or a template URI:
+        ``fn(argument_name, value, other_arguments) -> list[str]``."""
+
+        def register(func: F) -> F:
+            kind = "ref/resource" if "{" in ref or "://" in ref else "ref/prompt"
+            self.completers[(kind, ref)] = func
+            return func
+
+        return register
+
+    def remove_tool(self, name: str) -> None:
+        self.tools.pop(name, None)
+
+    def remove_prompt(self, name: str) -> None:
+        self.prompts.pop(name, None)
+
+    async def list_changed(self, kind: Literal["tools", "prompts", "resources"]) -> None:
+        """Tell every listening client that a list changed."""
+        if self.server is not None:
+            await self.server.notify_list_changed(kind)
+
+    async def resource_updated(self, uri: str) -> None:
+        if self.server is not None:
+            await self.server.notify_resource_updated(uri)
+
+    # -- serving -------------------------------------------------------------------------
+
+    def runtime(self) -> Server:
+        """The runtime server for this app (made once): every revision, both eras."""
+        if self.server is None:
+            self.server = Server(
+                self,
+                name=self.name,
+                version=self.version,
+                title=self.title,
+                instructions=self.instructions,
+                capabilities=self.capabilities(),
+            )
+        return self.server
+
+    def http_app(self, config: HttpConfig | None = None) -> Any:
+        """A Streamable HTTP ASGI app serving this server (mount it or run it)."""
+        return create_app(self.runtime(), config, tool_schema=self.tool_input_schema)
+
+    def tool_input_schema(self, name: str) -> Wire | None:
+        """A tool's ``inputSchema`` (the HTTP layer checks ``Mcp-Param-*`` headers with it)."""
+        spec = self.tools.get(name)
+        return spec.input_schema if spec is not None else None
+
+    def run(self, transport: Literal["stdio", "http"] = "stdio", *, host: str = "127.0.0.1", port: int = 8000) -> None:
+        """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default)."""
+        if transport == "http":
+            serve(self.http_app(), host=host, port=port)
+        else:
+            from codegen.runtime.stdio import serve_stdio
+
+            anyio.run(serve_stdio, self.runtime())
+
+    # -- result envelopes ----------------------------------------------------------------
+
+    def _complete(self, model: str, body: Wire, *, cacheable: bool = False) -> Any:
+        body = {**body, "resultType": "complete"}
+        if cacheable:
+            body.setdefault("ttlMs", self.ttl_ms)
+            body.setdefault("cacheScope", self.cache_scope)
+        return getattr(models, model).model_validate(body)
+
+    def capabilities(self) -> Wire:
+        return {
+            "tools": {"listChanged": True},
+            "prompts": {"listChanged": True},
+            "resources": {"subscribe": True, "listChanged": True},
+            "completions": {},
+            "logging": {},
+            "extensions": {TASKS_EXTENSION: {}},
+        }
+
+    # -- ServerHandlers ------------------------------------------------------------------
+
+    async def tools_list(self, params: Any, ctx: Any) -> Any:
+        return self._complete("ListToolsResult", {"tools": [t.describe() for t in self.tools.values()]}, cacheable=True)
+
+    async def prompts_list(self, params: Any, ctx: Any) -> Any:
+        body = {"prompts": [p.describe() for p in self.prompts.values()]}
+        return self._complete("ListPromptsResult", body, cacheable=True)
+
+    async def resources_list(self, params: Any, ctx: Any) -> Any:
+        listed = [r.describe() for r in self.resources.values() if not r.is_template]
+        return self._complete("ListResourcesResult", {"resources": listed}, cacheable=True)
+
+    async def resources_templates_list(self, params: Any, ctx: Any) -> Any:
+        listed = [r.describe() for r in self.resources.values() if r.is_template]
+        return self._complete("ListResourceTemplatesResult", {"resourceTemplates": listed}, cacheable=True)
+
+    async def resources_read(self, params: Any, ctx: Any) -> Any:
+        uri = _params(params).get("uri")
+        for spec in self.resources.values():
+            variables = spec.match(uri) if isinstance(uri, str) else None
+            if variables is not None:
+                kwargs = validate_or_invalid_params(spec.call, variables, f"resource {uri}")
+                value = await spec.call(kwargs, Context(ctx, models))
+                return self._complete("ReadResourceResult", {"contents": read_contents(uri, value, spec.mime_type)}, cacheable=True)
+        raise RpcError(INVALID_PARAMS, f"Resource not found: {uri}", {"uri": uri})
+
+    async def prompts_get(self, params: Any, ctx: Any) -> Any:
+        body = _params(params)
+        spec = self.prompts.get(body.get("name"))  # type: ignore[arg-type]
+        if spec is None:
+            raise RpcError(INVALID_PARAMS, f"Unknown prompt: {body.get('name')}")
+        kwargs = validate_or_invalid_params(spec.call, body.get("arguments"), f"prompt {spec.name}")
+        value = await spec.call(kwargs, Context(ctx, models))
+        value = wire(value)
+        if isinstance(value, dict) and "messages" in value:
+            return self._complete("GetPromptResult", value)
+        result: Wire = {"messages": prompt_messages(value)}
+        if spec.description:
+            result["description"] = spec.description
+        return self._complete("GetPromptResult", result)
+
+    async def completion_complete(self, params: Any, ctx: Any) -> Any:
+        body = _params(params)
+        ref = body.get("ref") or {}
+        key = ref.get("name") if ref.get("type") == "ref/prompt" else ref.get("uri")
+        completer = self.completers.get((ref.get("type"), key))  # type: ignore[arg-type]
+        argument = body.get("argument") or {}
+        values: list[str] = []
+        if completer is not None:
+            context_args = (body.get("context") or {}).get("arguments") or {}
+            found = completer(argument.get("name", ""), argument.get("value", ""), context_args)
+            values = list(await found if asyncio.iscoroutine(found) else found)
+        completion = {"values": values[:100], "total": len(values), "hasMore": len(values) > 100}
+        return self._complete("CompleteResult", {"completion": completion})
+
+    async def tools_call(self, params: Any, ctx: Any) -> Any:
+        body = _params(params)
+        spec = self.tools.get(body.get("name"))  # type: ignore[arg-type]
+        if spec is None:
+            raise RpcError(INVALID_PARAMS, f"Unknown tool: {body.get('name')}")
+        tasks_declared = ctx.era == "modern" and TASKS_EXTENSION in (ctx.client_capabilities.get("extensions") or {})
+        if spec.task_support == "required" and not tasks_declared:
+            raise missing_capability({"extensions": {TASKS_EXTENSION: {}}})
+        try:
+            kwargs = spec.call.validate(body.get("arguments"))
+        except ValidationError as exc:
+            return self._complete("CallToolResult", _error_result(f"Invalid arguments for tool {spec.name}: {exc}"))
+        store = self.task_store if tasks_declared and spec.task_support != "none" else None
+        context = Context(ctx, models, store)
+        outcome = await _run_tool(spec, kwargs, context)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        if outcome is None:
+            assert context.task is not None
+            return self._task_created(context)
+        return self._complete("CallToolResult", outcome)
+
+    def _task_created(self, context: Context) -> Any:
+        assert context.task is not None
+        return models.Result.model_validate({**context.task.envelope(), "resultType": "task"})
+
+
+async def _run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException | None:
+    """Run the tool in its own asyncio task so it can outlive the request as a task.
+
+    Returns the result body, an exception for the request to raise, or None when the
+    call detached into a task (the task record then receives the outcome).
+    """
+
+    async def body() -> Wire | BaseException:
+        outcome: Wire | BaseException
+        try:
+            if spec.detach_at_start:
+                await context.detach()
+            outcome = tool_result(await spec.call(kwargs, context), spec.structured)
+        except ToolError as exc:
+            outcome = _error_result(str(exc))
+        except RpcError as exc:
+            outcome = exc
+        except InputRequired as exc:
+            outcome = exc
+        except Exception as exc:  # noqa: BLE001 - a tool's failure is the model's to see
+            log.exception("tool %s failed", spec.name)
+            outcome = _error_result(f"Tool {spec.name} failed: {exc}")
+        if context.task is not None:
+            if isinstance(outcome, RpcError):
+                context.task.finish(error=outcome.to_wire())
+            elif isinstance(outcome, BaseException):
+                context.task.finish(error={"code": -32603, "message": f"Internal error: {outcome}"})
+            else:
+                context.task.finish(result={**outcome, "resultType": "complete"})
+        return outcome
+
+    runner = asyncio.get_running_loop().create_task(body(), name=f"tool {spec.name}")
+    detached = asyncio.get_running_loop().create_task(context.detached.wait())
+    try:
+        await asyncio.wait({runner, detached}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        detached.cancel()
+        if not context.detached.is_set() and not runner.done():
+            runner.cancel()
+    if context.detached.is_set():
+        return None
+    return runner.result()
+

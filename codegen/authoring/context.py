@@ -1,0 +1,131 @@
+"""The ``ctx`` parameter of authored functions: progress, logging, input requests, tasks.
+
+One API for every wire. It wraps the runtime's request context, which already maps
+input requests to server→client requests (legacy) or ``InputRequiredResult`` rounds
+(2026-07-28). What it adds is the tasks extension: once a call has detached into a task
+there is no request left to answer, so progress and logs are dropped and an input
+request parks the task as ``input_required`` until ``tasks/update`` answers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from .content import Wire, wire
+from .errors import missing_capability
+from .inputs import RESULT_MODEL, InputRequest, elicitation, missing_capabilities, roots, sampling
+from .tasks import Task, TaskStore
+
+
+class Context:
+    """Handed to any tool, prompt or resource function that declares a ``Context`` parameter."""
+
+    def __init__(self, request: Any, models: Any, tasks: TaskStore | None = None) -> None:
+        self.request = request
+        """The runtime's request context (revision, era, meta, client info …)."""
+        self._models = models
+        self._tasks = tasks
+        self._keys = itertools.count(1)
+        self.task: Task | None = None
+        """The task this call runs as, once detached."""
+        self.detached = asyncio.Event()
+
+    @property
+    def client_capabilities(self) -> Mapping[str, Any]:
+        caps = self.request.client_capabilities
+        return caps if isinstance(caps, Mapping) else {}
+
+    @property
+    def modern(self) -> bool:
+        return bool(self.request.era == "modern")
+
+    # -- progress and logging ------------------------------------------------------------
+
+    async def progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+        """Report progress, if the caller asked for it with a progressToken."""
+        if self.task is None:
+            await self.request.progress(progress, total, message)
+
+    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
+        """Send a log message, if the client's chosen level lets it through."""
+        if self.task is None:
+            await self.request.log(level, data, logger)
+
+    async def debug(self, data: Any) -> None:
+        await self.log("debug", data)
+
+    async def info(self, data: Any) -> None:
+        await self.log("info", data)
+
+    async def warning(self, data: Any) -> None:
+        await self.log("warning", data)
+
+    async def error(self, data: Any) -> None:
+        await self.log("error", data)
+
+    # -- input requests ------------------------------------------------------------------
+
+    async def ask(self, requests: Mapping[str, InputRequest]) -> dict[str, Any]:
+        """Ask the client for several inputs at once; returns result models by key.
+
+        Build the requests with :func:`elicitation`, :func:`sampling` and :func:`roots`.
+        """
+        requests = dict(requests)
+        if self.task is None:
+            answers = await self.request.ask({k: (r.method, r.params) for k, r in requests.items()})
+            return dict(answers)
+        lacking = missing_capabilities(requests, dict(self.client_capabilities))
+        if lacking:
+            raise missing_capability(lacking)
+        answers = await self.task.wait_for_input(requests)
+        return {k: self._result_model(requests[k].method, v) for k, v in answers.items()}
+
+    def _result_model(self, method: str, answer: Any) -> Any:
+        model: type[BaseModel] = getattr(self._models, RESULT_MODEL[method])
+        return model.model_validate(answer)
+
+    async def elicit(self, message: str, schema: Wire | type[BaseModel], *, key: str | None = None) -> Any:
+        """Ask the user to fill in a form; returns the ``ElicitResult``."""
+        key = key or f"elicitation_{next(self._keys)}"
+        return (await self.ask({key: elicitation(message, schema)}))[key]
+
+    async def sample(
+        self, prompt: str | list[Any], max_tokens: int = 100, *, system_prompt: str | None = None, key: str | None = None
+    ) -> Any:
+        """Ask the client's model; returns the ``CreateMessageResult``."""
+        key = key or f"sampling_{next(self._keys)}"
+        return (await self.ask({key: sampling(prompt, max_tokens, system_prompt)}))[key]
+
+    async def list_roots(self, *, key: str | None = None) -> list[Wire]:
+        """The client's roots, as wire dicts."""
+        key = key or f"roots_{next(self._keys)}"
+        answer = wire((await self.ask({key: roots()}))[key])
+        return list(answer.get("roots", []))
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    async def detach(self) -> None:
+        """Continue as a task: the caller gets a ``CreateTaskResult`` now and polls.
+
+        A no-op when this call cannot become a task (the tool does not support tasks or
+        the client did not declare the tasks extension); the work then runs inline.
+        """
+        if self._tasks is None or self.task is not None:
+            return
+        runner = asyncio.current_task()
+        assert runner is not None, "detach() runs inside the tool's own task"
+        self.task = self._tasks.open(runner)
+        self.detached.set()
+        await asyncio.sleep(0)
+
+    # -- transport -----------------------------------------------------------------------
+
+    async def close_stream(self) -> None:
+        """Legacy HTTP: end this request's SSE stream now; the client resumes it with GET
+        and gets the rest (a no-op where the wire cannot resume)."""
+        await self.request.close_sse_stream()

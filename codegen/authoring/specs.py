@@ -1,0 +1,205 @@
+"""Declarations built from decorated functions: what to advertise and how to call them."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .content import Wire, wire
+from .context import Context
+from .errors import INVALID_PARAMS, RpcError
+from .schema import arguments_model, input_schema, output_schema
+from .tasks import TaskSupport
+
+TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _is_context(param: inspect.Parameter, annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Context)
+
+
+def _context_param(func: Callable[..., Any]) -> str | None:
+    hints = typing.get_type_hints(func, include_extras=True)
+    for param in inspect.signature(func).parameters.values():
+        if _is_context(param, hints.get(param.name)):
+            return param.name
+    return None
+
+
+def _doc(func: Callable[..., Any]) -> str | None:
+    return inspect.getdoc(func) or None
+
+
+@dataclass
+class UserFunction:
+    """A user function with its arguments model; calls it with validated arguments."""
+
+    func: Callable[..., Any]
+    arguments: type[BaseModel]
+    context_param: str | None
+
+    @classmethod
+    def of(cls, func: Callable[..., Any]) -> UserFunction:
+        return cls(func, arguments_model(func, _is_context), _context_param(func))
+
+    def validate(self, raw: Any) -> dict[str, Any]:
+        """Arguments as the function's parameters; raises pydantic's ValidationError."""
+        model = self.arguments.model_validate(raw if raw is not None else {})
+        values = {name: getattr(model, name) for name in type(model).model_fields}
+        return {**(model.model_extra or {}), **values}
+
+    async def __call__(self, kwargs: Mapping[str, Any], ctx: Context) -> Any:
+        call = dict(kwargs)
+        if self.context_param is not None:
+            call[self.context_param] = ctx
+        value = self.func(**call)
+        if inspect.isawaitable(value):
+            value = await value
+        return value
+
+
+def _meta_fields(title: str | None, description: str | None, icons: Any, meta: Any) -> Wire:
+    out: Wire = {}
+    if title is not None:
+        out["title"] = title
+    if description:
+        out["description"] = description
+    if icons:
+        out["icons"] = [wire(i) for i in icons]
+    if meta:
+        out["_meta"] = dict(meta)
+    return out
+
+
+@dataclass
+class ToolSpec:
+    name: str
+    call: UserFunction
+    description: str | None
+    input_schema: Wire
+    output_schema: Wire | None
+    structured: TypeAdapter[Any] | None
+    title: str | None = None
+    annotations: Wire | None = None
+    icons: list[Any] = field(default_factory=list)
+    meta: Wire | None = None
+    task_support: TaskSupport = "none"
+    detach_at_start: bool = True
+
+    @classmethod
+    def build(
+        cls,
+        func: Callable[..., Any],
+        name: str | None,
+        *,
+        input_schema_override: Wire | None,
+        output_schema_override: Wire | None,
+        **options: Any,
+    ) -> ToolSpec:
+        tool_name = name or func.__name__
+        if not TOOL_NAME.match(tool_name):
+            raise ValueError(f"tool name {tool_name!r} must be 1-64 characters of [A-Za-z0-9_.-]")
+        call = UserFunction.of(func)
+        returns = typing.get_type_hints(func, include_extras=True).get("return", inspect.Parameter.empty)
+        derived_output = output_schema(returns)
+        structured = TypeAdapter(returns) if derived_output is not None or output_schema_override else None
+        annotations = options.pop("annotations", None)
+        return cls(
+            name=tool_name,
+            call=call,
+            description=options.pop("description", None) or _doc(func),
+            input_schema=input_schema_override if input_schema_override is not None else input_schema(call.arguments),
+            output_schema=output_schema_override if output_schema_override is not None else derived_output,
+            structured=structured,
+            annotations=wire(annotations) if annotations is not None else None,
+            **options,
+        )
+
+    def describe(self) -> Wire:
+        """The ``Tool`` object for ``tools/list``."""
+        out: Wire = {"name": self.name, "inputSchema": self.input_schema}
+        out.update(_meta_fields(self.title, self.description, self.icons, self.meta))
+        if self.output_schema is not None:
+            out["outputSchema"] = self.output_schema
+        if self.annotations:
+            out["annotations"] = self.annotations
+        if self.task_support != "none":
+            out["execution"] = {"taskSupport": self.task_support}
+        return out
+
+
+@dataclass
+class PromptSpec:
+    name: str
+    call: UserFunction
+    description: str | None
+    title: str | None = None
+    icons: list[Any] = field(default_factory=list)
+    meta: Wire | None = None
+
+    def describe(self) -> Wire:
+        out: Wire = {"name": self.name}
+        out.update(_meta_fields(self.title, self.description, self.icons, self.meta))
+        arguments = []
+        for arg_name, info in self.call.arguments.model_fields.items():
+            argument: Wire = {"name": arg_name, "required": info.is_required()}
+            if info.description:
+                argument["description"] = info.description
+            arguments.append(argument)
+        if arguments:
+            out["arguments"] = arguments
+        return out
+
+
+@dataclass
+class ResourceSpec:
+    """A resource at a fixed URI, or a template when ``uri`` holds ``{variables}``."""
+
+    uri: str
+    name: str
+    call: UserFunction
+    description: str | None
+    mime_type: str | None = None
+    title: str | None = None
+    icons: list[Any] = field(default_factory=list)
+    meta: Wire | None = None
+    size: int | None = None
+
+    @property
+    def is_template(self) -> bool:
+        return "{" in self.uri
+
+    def describe(self) -> Wire:
+        out: Wire = {("uriTemplate" if self.is_template else "uri"): self.uri, "name": self.name}
+        out.update(_meta_fields(self.title, self.description, self.icons, self.meta))
+        if self.mime_type:
+            out["mimeType"] = self.mime_type
+        if self.size is not None and not self.is_template:
+            out["size"] = self.size
+        return out
+
+    def match(self, uri: str) -> dict[str, str] | None:
+        """Template variables when ``uri`` fits this template (RFC 6570 level 1)."""
+        if not self.is_template:
+            return {} if uri == self.uri else None
+        pattern = "".join(
+            f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", self.uri)
+        )
+        found = re.fullmatch(pattern, uri)
+        return found.groupdict() if found else None
+
+
+def validate_or_invalid_params(call: UserFunction, raw: Any, what: str) -> dict[str, Any]:
+    """Arguments for a prompt or resource; bad ones are a -32602 naming the fields."""
+    try:
+        return call.validate(raw)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+        raise RpcError(INVALID_PARAMS, f"Invalid arguments for {what}: {fields}") from None

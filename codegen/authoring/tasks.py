@@ -1,0 +1,162 @@
+"""The tasks extension (``io.modelcontextprotocol/tasks``, SEP-2663): store and lifecycle.
+
+A task is a tool call that outlives its HTTP request: the work runs as a background
+asyncio task, its state lives here keyed by an opaque id, and later stateless requests
+(``tasks/get``, ``tasks/update``, ``tasks/cancel``) read and steer it. The record is
+written before the ``CreateTaskResult`` goes out, so an immediate ``tasks/get`` resolves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from .errors import INVALID_PARAMS, RpcError
+from .inputs import InputRequest, valid_answer
+
+EXTENSION = "io.modelcontextprotocol/tasks"
+Status = Literal["working", "input_required", "completed", "failed", "cancelled"]
+TERMINAL = frozenset({"completed", "failed", "cancelled"})
+TaskSupport = Literal["none", "optional", "required"]
+
+
+def _iso(stamp: float) -> str:
+    moment = datetime.fromtimestamp(stamp, timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Task:
+    """One task's state. Only the store and the task's own runner change it."""
+
+    task_id: str
+    ttl_ms: int | None
+    poll_interval_ms: int
+    created: float = field(default_factory=time.time)
+    updated: float = 0.0
+    status: Status = "working"
+    status_message: str | None = None
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    pending: dict[str, InputRequest] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    runner: asyncio.Task[Any] | None = None
+    _answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.updated = self.updated or self.created
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in TERMINAL
+
+    def expired(self, now: float) -> bool:
+        return self.ttl_ms is not None and now > self.created + self.ttl_ms / 1000
+
+    def _set(self, status: Status, message: str | None = None) -> None:
+        self.status = status
+        self.status_message = message
+        self.updated = time.time()
+
+    def envelope(self) -> dict[str, Any]:
+        """The fields shared by ``CreateTaskResult`` and ``tasks/get``."""
+        body: dict[str, Any] = {
+            "taskId": self.task_id,
+            "status": self.status,
+            "createdAt": _iso(self.created),
+            "lastUpdatedAt": _iso(self.updated),
+            "ttlMs": self.ttl_ms,
+            "pollIntervalMs": self.poll_interval_ms,
+        }
+        if self.status_message:
+            body["statusMessage"] = self.status_message
+        return body
+
+    def detailed(self) -> dict[str, Any]:
+        """The ``tasks/get`` answer: the envelope plus what the status calls for."""
+        body = self.envelope()
+        if self.status == "input_required":
+            body["inputRequests"] = {k: r.to_wire() for k, r in self.pending.items()}
+        elif self.status == "completed" and self.result is not None:
+            body["result"] = self.result
+        elif self.status == "failed" and self.error is not None:
+            body["error"] = self.error
+        return body
+
+    async def wait_for_input(self, requests: dict[str, InputRequest]) -> dict[str, Any]:
+        """Park as ``input_required`` until every request is answered by ``tasks/update``."""
+        unanswered = {k: r for k, r in requests.items() if k not in self.answers}
+        if unanswered:
+            self.pending = dict(unanswered)
+            self._answered.clear()
+            self._set("input_required")
+            await self._answered.wait()
+        return {k: self.answers[k] for k in requests}
+
+    def take_answers(self, responses: dict[str, Any]) -> None:
+        """Record answers for pending keys; unknown or malformed ones are ignored."""
+        for key, answer in responses.items():
+            request = self.pending.get(key)
+            if request is not None and valid_answer(request.method, answer):
+                self.answers[key] = answer
+                del self.pending[key]
+        if not self.pending and self.status == "input_required":
+            self._set("working")
+            self._answered.set()
+
+    def finish(self, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None) -> None:
+        if self.terminal:
+            return
+        if error is not None:
+            self.error = error
+            self._set("failed")
+        else:
+            self.result = result
+            self._set("completed")
+
+    def cancel(self) -> None:
+        if self.terminal:
+            return
+        self._set("cancelled", "Cancelled by request")
+        self.pending.clear()
+        if self.runner is not None:
+            self.runner.cancel()
+
+
+class TaskStore:
+    """Tasks by id, alive for their ``ttlMs``; expired ones are dropped on access."""
+
+    def __init__(self, ttl_ms: int | None = 600_000, poll_interval_ms: int = 200) -> None:
+        self.ttl_ms = ttl_ms
+        self.poll_interval_ms = poll_interval_ms
+        self._tasks: dict[str, Task] = {}
+
+    def open(self, runner: asyncio.Task[Any]) -> Task:
+        """Record a new task whose work is ``runner``, already running in the background."""
+        self._expire()
+        task = Task(secrets.token_urlsafe(16), self.ttl_ms, self.poll_interval_ms, runner=runner)
+        self._tasks[task.task_id] = task
+        return task
+
+    def get(self, task_id: Any) -> Task:
+        self._expire()
+        task = self._tasks.get(task_id) if isinstance(task_id, str) else None
+        if task is None:
+            raise RpcError(INVALID_PARAMS, f"Unknown taskId: {task_id!r}", {"taskId": task_id})
+        return task
+
+    def _expire(self) -> None:
+        now = time.time()
+        for task_id in [t.task_id for t in self._tasks.values() if t.terminal and t.expired(now)]:
+            del self._tasks[task_id]
+
+    async def close(self) -> None:
+        """Cancel every running task (server shutdown)."""
+        for task in self._tasks.values():
+            task.cancel()
+        runners = [t.runner for t in self._tasks.values() if t.runner is not None]
+        await asyncio.gather(*runners, return_exceptions=True)

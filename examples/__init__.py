@@ -1,0 +1,1 @@
+"""Example servers built with the authoring layer (``python -m examples.<name>``)."""

@@ -1,0 +1,13 @@
+"""The one ``App`` every fixture module registers on."""
+
+from __future__ import annotations
+
+from codegen.authoring import App, TaskStore
+
+app = App(
+    "mcp-codegen-everything",
+    "0.1.0",
+    title="Everything (mcp-codegen)",
+    instructions="A test server exposing every MCP feature the conformance suite checks.",
+    tasks=TaskStore(ttl_ms=600_000, poll_interval_ms=200),
+)
