@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from codegen.emit.pytypes import Annotator, refs
+from codegen.emit.literals import literal
 from codegen.emit.render import render
 from codegen.ir.model import Const, Definition, Primitive, RevisionIR
 
@@ -86,13 +87,13 @@ def _field(definition: Definition, prop: Any, annotator: Annotator) -> dict[str,
     args: list[str] = []
     is_const = isinstance(prop.type, Const) and prop.required
     if is_const:
-        args.append(repr(prop.type.value))
+        args.append(literal(prop.type.value))
     elif not prop.required:
         args.append("None")
     if prop.py_name != prop.wire_name:
-        args.append(f"alias={prop.wire_name!r}")
+        args.append(f"alias={literal(prop.wire_name)}")
     if prop.deprecated:
-        args.append(f"deprecated={prop.deprecated!r}")
+        args.append(f"deprecated={literal(prop.deprecated)}")
     if len(args) == 1 and (is_const or not prop.required):
         value = args[0]
     elif args:
@@ -135,7 +136,7 @@ def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
                 "extra": d.extra == "allow",
                 "extra_annotation": extra_annotation,
                 "constants": [
-                    repr(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
+                    literal(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
                 ],
                 "fields": [_field(d, p, plain) for p in d.properties],
             }

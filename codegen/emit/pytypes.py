@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from codegen.emit.literals import literal
 from codegen.ir.model import (
     Array,
     Const,
@@ -47,12 +48,12 @@ class Annotator:
                 return f"typing.Annotated[{base}, pydantic.Field({', '.join(limits)})]"
             return base
         if isinstance(type_, Const):
-            return f"typing.Literal[{type_.value!r}]"
+            return f"typing.Literal[{literal(type_.value)}]"
         if isinstance(type_, Enum):
-            literal = f"typing.Literal[{', '.join(repr(v) for v in type_.values)}]"
-            return f"{literal} | str" if type_.open else literal
+            choices = f"typing.Literal[{', '.join(literal(v) for v in type_.values)}]"
+            return f"{choices} | str" if type_.open else choices
         if isinstance(type_, Ref):
-            return repr(type_.name) if type_.name in self.quoted else type_.name
+            return literal(type_.name) if type_.name in self.quoted else type_.name
         if isinstance(type_, Array):
             inner = f"list[{self.annotation(type_.item)}]"
             if type_.max_items is not None:
@@ -65,7 +66,7 @@ class Annotator:
             m.startswith(("'", '"')) for m in members
         ) else " | ".join(members)
         if type_.discriminator is not None:
-            return f"typing.Annotated[{union}, pydantic.Field(discriminator={type_.discriminator!r})]"
+            return f"typing.Annotated[{union}, pydantic.Field(discriminator={literal(type_.discriminator)})]"
         return union
 
     def optional(self, type_: TypeRef) -> str:

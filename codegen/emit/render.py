@@ -9,6 +9,7 @@ from typing import Any
 import black
 import jinja2
 
+from codegen.emit.literals import literal
 from codegen.paths import TEMPLATES
 
 _BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
@@ -40,7 +41,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["docstring"] = docstring
-    env.filters["pyrepr"] = repr
+    env.filters["pyrepr"] = literal
     env.filters["tojson"] = json.dumps
     return env
 

@@ -7,7 +7,7 @@ diff`` read only what it returns (see :mod:`codegen.ir.model`).
 
 from __future__ import annotations
 
-from codegen.ir.loader import load_revision, revision_sources
+from codegen.ir.loader import disagreements, load_revision, revision_sources
 from codegen.ir.model import RevisionIR
 
-__all__ = ["RevisionIR", "load_revision", "revision_sources"]
+__all__ = ["RevisionIR", "disagreements", "load_revision", "revision_sources"]

@@ -9,8 +9,10 @@ are corrected before this runs, by :mod:`codegen.ir.overrides` on the schema dic
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import attrs
 
 from codegen.ir import naming
 from codegen.ir.model import (
@@ -64,7 +66,28 @@ class DefinitionBuilder:
             if name in self.definitions:
                 raise SchemaError(f"inline object name {name!r} collides with a definition")
             self.definitions[name] = self._inline[name]
-        return self.definitions
+        return {
+            name: _map_definition(d, self._discriminate) for name, d in self.definitions.items()
+        }
+
+    def _discriminate(self, type_: TypeRef) -> TypeRef:
+        """Tag a union whose members are objects sharing a required const property."""
+        if not isinstance(type_, Union_) or not all(isinstance(m, Ref) for m in type_.members):
+            return type_
+        objects = [self.definitions[m.name] for m in type_.members if isinstance(m, Ref)]
+        if any(d.kind != "object" for d in objects):
+            return type_
+        for tag in ("type", "method", "mode", "kind"):
+            values = []
+            for d in objects:
+                prop = d.property(tag)
+                if prop is None or not prop.required or not isinstance(prop.type, Const):
+                    break
+                values.append(prop.type.value)
+            else:
+                if len(set(values)) == len(values):
+                    return Union_(type_.members, discriminator=tag)
+        return type_
 
     # ---- definitions ------------------------------------------------------------------
 
@@ -245,6 +268,27 @@ class DefinitionBuilder:
         if kind is None:
             return Primitive("any")
         raise SchemaError(f"unsupported JSON Schema type {kind!r} in {context}")
+
+
+def _map_type(type_: TypeRef, fn: Callable[[TypeRef], TypeRef]) -> TypeRef:
+    """Apply ``fn`` bottom-up to every type inside ``type_``."""
+    if isinstance(type_, Array):
+        type_ = attrs.evolve(type_, item=_map_type(type_.item, fn))
+    elif isinstance(type_, MapOf):
+        type_ = MapOf(_map_type(type_.value, fn))
+    elif isinstance(type_, Union_):
+        type_ = attrs.evolve(type_, members=tuple(_map_type(m, fn) for m in type_.members))
+    return fn(type_)
+
+
+def _map_definition(definition: Definition, fn: Callable[[TypeRef], TypeRef]) -> Definition:
+    return attrs.evolve(
+        definition,
+        properties=tuple(
+            attrs.evolve(p, type=_map_type(p.type, fn)) for p in definition.properties
+        ),
+        alias=_map_type(definition.alias, fn) if definition.alias is not None else None,
+    )
 
 
 def _shape(definition: Definition) -> tuple[tuple[str, object, bool], ...]:

@@ -9,6 +9,7 @@ from typing import Any
 from attrs import frozen
 
 from codegen.ir.build import DefinitionBuilder
+from codegen.ir.crosscheck import Disagreement, crosscheck
 from codegen.ir.methods import build_methods
 from codegen.ir.model import RevisionIR
 from codegen.ir.overrides import apply_overrides
@@ -40,12 +41,19 @@ def revision_sources(revision: str) -> RevisionSources:
     return RevisionSources(revision, schema, ts)
 
 
+def disagreements(revision: str) -> list[Disagreement]:
+    """What schema.ts and schema.json still disagree on after every named override."""
+    sources = revision_sources(revision)
+    patched, _ = apply_overrides(revision, sources.definitions)
+    return crosscheck(sources.ts, patched)
+
+
 @cache
 def load_revision(revision: str) -> RevisionIR:
     """The validated IR of ``revision``; raises on any schema construct or upstream
     change the generator does not account for."""
     sources = revision_sources(revision)
-    schema_defs, applied = apply_overrides(revision, sources.definitions, sources.ts)
+    schema_defs, applied = apply_overrides(revision, sources.definitions)
     definitions = DefinitionBuilder(schema_defs, sources.ts).build()
     methods = build_methods(revision, definitions)
     constants = {k: v for k, v in sorted(sources.ts.constants.items())}

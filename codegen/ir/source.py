@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.paths import ROOT
-
-# Until codegen.sources.store lands, read the shared upstream checkout directly.
-_UPSTREAM = ROOT.parent / "shared" / "mcp-spec" / "schema"
+from codegen.sources import manifest, store
 
 
 def schema_dir(revision: str) -> Path:
-    """Folder holding ``schema.ts``, ``schema.json`` and ``examples/`` of ``revision``."""
-    folder = _UPSTREAM / revision
-    if not (folder / "schema.json").is_file():
-        raise LookupError(f"no schema files for revision {revision!r} under {_UPSTREAM}")
-    return folder
+    """Folder holding ``schema.ts``, ``schema.json`` and ``examples/`` of ``revision``
+    (the verified cache filled by ``mcp-codegen schema fetch``)."""
+    return store.revision_dir(revision)
 
 
-REVISIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "draft")
+def known_revisions() -> tuple[str, ...]:
+    """Every revision of the schema manifest, oldest first, ``draft`` last."""
+    return tuple(manifest.load().names)
+
+
+def resolve_revisions(requested: tuple[str, ...]) -> tuple[str, ...]:
+    """``requested`` checked against the manifest, or every known revision when empty."""
+    known = known_revisions()
+    unknown = [r for r in requested if r not in known]
+    if unknown:
+        raise LookupError(f"unknown revision(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return requested or known

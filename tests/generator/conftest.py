@@ -6,10 +6,10 @@ import pytest
 
 import generated
 from codegen.bindings import RevisionBindings
-from codegen.ir.source import REVISIONS
+from codegen.ir.source import known_revisions
 
 
-@pytest.fixture(params=REVISIONS)
+@pytest.fixture(params=known_revisions())
 def revision(request: pytest.FixtureRequest) -> str:
     rev: str = request.param
     return rev
