@@ -1,0 +1,98 @@
+"""The everything server against the official MCP server-conformance harness.
+
+A real server process on a free 127.0.0.1 port, the real harness (through the shared
+``run-server-conformance.sh``), and assertions on every scenario's checks.json: the
+failing set must equal the baseline in ``expected-failures.yml`` exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .harness import RUNNER, Run, everything_server, run_harness
+
+BASELINE = yaml.safe_load((Path(__file__).with_name("expected-failures.yml")).read_text())
+TASKS_SCENARIOS = (
+    "tasks-lifecycle",
+    "tasks-capability-negotiation",
+    "tasks-wire-fields",
+    "tasks-request-state-removal",
+    "tasks-mrtr-input",
+    "tasks-request-headers",
+    "tasks-dispatch-and-envelope",
+    "tasks-required-task-error",
+    "tasks-mrtr-composition",
+)
+SCORED_SIZE = {"2025-11-25": 30, "2026-07-28": 37}
+MIN_RUN = {"2025-11-25": 33, "2026-07-28": 50, "all": 65}
+"""How many scenarios each selection runs with harness 0.2.0-alpha.12 (contract §7)."""
+
+pytestmark = [
+    pytest.mark.timeout(600),
+    pytest.mark.skipif(not RUNNER.exists(), reason=f"conformance runner not found at {RUNNER}"),
+]
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("everything") / "server.log"
+    with everything_server(log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def harness(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Run]:
+    """Runs each selection once per module, on first use."""
+    runs: dict[str, Run] = {}
+
+    def get(selection: str) -> Run:
+        if selection not in runs:
+            out = tmp_path_factory.mktemp(f"results-{selection}")
+            runs[selection] = run_harness(server_url, selection, out)
+        return runs[selection]
+
+    return get
+
+
+def _report(run: Run, names: set[str]) -> str:
+    return "\n".join(f"{n}: {run.scenarios[n].failures}" for n in sorted(names) if n in run.scenarios)
+
+
+@pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28", "all"])
+def test_failures_match_the_baseline(harness: Callable[[str], Run], selection: str) -> None:
+    run = harness(selection)
+    assert len(run.scenarios) >= MIN_RUN[selection], run.output[-3000:]
+    expected = set(BASELINE[selection] or {})
+    unexpected = run.failing - expected
+    fixed = expected - run.failing
+    assert not unexpected, f"new failures:\n{_report(run, unexpected)}"
+    assert not fixed, f"now passing, remove from expected-failures.yml: {sorted(fixed)}"
+    # The runner's own PASS/FAIL lines agree with what the checks.json files say.
+    for name, scenario in run.scenarios.items():
+        assert run.lines.get(name) == ("PASS" if scenario.passed else "FAIL"), name
+
+
+@pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28"])
+def test_every_scored_scenario_passes(harness: Callable[[str], Run], selection: str) -> None:
+    run = harness(selection)
+    assert len(run.scored) == SCORED_SIZE[selection]
+    missing = [s for s in run.scored if s not in run.scenarios]
+    failing = [s for s in run.scored if s in run.failing]
+    assert not missing and not failing, f"missing {missing}, failing:\n{_report(run, set(failing))}"
+    assert run.returncode == 0, run.output[-2000:]
+    for name in run.scored:
+        assert "SUCCESS" in run.scenarios[name].statuses, f"{name} passed without a single successful check"
+
+
+@pytest.mark.parametrize("selection", ["2026-07-28", "all"])
+def test_tasks_extension_scenarios_pass(harness: Callable[[str], Run], selection: str) -> None:
+    run = harness(selection)
+    for name in TASKS_SCENARIOS:
+        scenario = run.scenarios.get(name)
+        assert scenario is not None, f"{name} did not run"
+        assert scenario.passed, f"{name}: {scenario.failures}"
+        assert scenario.statuses.count("SUCCESS") >= 2, f"{name}: {scenario.statuses}"
