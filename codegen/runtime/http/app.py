@@ -1,0 +1,53 @@
+"""Assemble the HTTP face of a server: the MCP endpoint, the deprecated SSE pair, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from codegen.runtime.http.asgi import Receive, Scope, Send
+from codegen.runtime.http.config import HttpConfig
+from codegen.runtime.http.endpoint import StreamableHttpEndpoint, ToolSchemaLookup
+from codegen.runtime.http.legacy_sse import LegacySseEndpoints
+from codegen.runtime.http.port import ServerCore
+from codegen.runtime.http.sessions import SessionRegistry
+
+
+class _Asgi:
+    """Mark a bound coroutine as a raw ASGI app for starlette's router."""
+
+    def __init__(self, call: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self._call = call
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._call(scope, receive, send)
+
+
+def create_app(
+    server: ServerCore,
+    config: HttpConfig | None = None,
+    *,
+    tool_schema: ToolSchemaLookup | None = None,
+) -> Starlette:
+    """An ASGI app serving ``server`` over Streamable HTTP (and HTTP+SSE when enabled).
+
+    ``tool_schema(name)`` returns a tool's ``inputSchema``; given it, the endpoint checks
+    ``Mcp-Param-*`` headers against the tool's ``x-mcp-header`` annotations itself.
+    """
+    config = config or HttpConfig()
+    sessions = SessionRegistry(server, idle_s=config.session_idle_s, max_sessions=config.max_sessions)
+    routes = [Route(config.path, StreamableHttpEndpoint(server, config, sessions, tool_schema))]
+    if config.legacy_sse:
+        legacy = LegacySseEndpoints(config, sessions, "/messages")
+        routes.append(Route("/sse", _Asgi(legacy.sse)))
+        routes.append(Route("/messages", _Asgi(legacy.messages)))
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await sessions.close_all()
+
+    return Starlette(routes=routes, lifespan=lifespan)

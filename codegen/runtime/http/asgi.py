@@ -1,0 +1,105 @@
+"""Raw ASGI plumbing the endpoint needs: headers, bounded bodies, small responses.
+
+The MCP endpoint is a plain ASGI callable rather than a starlette view so the hot path
+(one small JSON POST, one small JSON answer) builds no request/response objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+Scope = MutableMapping[str, Any]
+ASGIMessage = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[ASGIMessage]]
+Send = Callable[[ASGIMessage], Awaitable[None]]
+RawHeaders = list[tuple[bytes, bytes]]
+
+JSON_HEADERS: RawHeaders = [(b"content-type", b"application/json")]
+SSE_HEADERS: RawHeaders = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache, no-transform"),
+    (b"x-accel-buffering", b"no"),
+]
+
+
+class BodyTooLarge(Exception):
+    """The request body is over the configured limit."""
+
+
+class ClientGone(Exception):
+    """The client disconnected before sending its whole body."""
+
+
+def header_map(scope: Scope) -> dict[str, str]:
+    """Lower-cased names to values; repeated headers are joined with ``, `` (RFC 9110)."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    """The whole request body, refusing early when ``Content-Length`` is over ``limit``."""
+    declared = headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone()
+        chunk = message.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge()
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def respond(
+    send: Send, status: int, body: bytes = b"", headers: RawHeaders | None = None
+) -> None:
+    """A complete response with a fixed body."""
+    raw = list(headers or ())
+    raw.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def respond_error(
+    send: Send,
+    status: int,
+    code: int,
+    message: str,
+    request_id: Any = None,
+    data: Any = None,
+    headers: RawHeaders | None = None,
+) -> None:
+    """A JSON-RPC error response with an HTTP error status."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if data is not None:
+        error["data"] = data
+    body = orjson.dumps({"jsonrpc": "2.0", "id": request_id, "error": error})
+    await respond(send, status, body, [*JSON_HEADERS, *(headers or ())])
+
+
+def media_types(value: str | None) -> set[str]:
+    """The media types listed in an ``Accept``-style header, parameters dropped."""
+    if not value:
+        return set()
+    return {part.split(";")[0].strip().lower() for part in value.split(",")}
+
+
+def accepts(accept: str | None, wanted: str) -> bool:
+    """Whether an ``Accept`` header admits ``wanted`` (exactly or by wildcard)."""
+    types = media_types(accept)
+    family = wanted.split("/")[0] + "/*"
+    return wanted in types or family in types or "*/*" in types

@@ -1,0 +1,309 @@
+"""The client side of Streamable HTTP: one POST per message, replies as JSON or SSE.
+
+:class:`HttpClientTransport` looks like any message duplex to the client engine
+(``send`` one message, ``receive`` the next inbound one) and hides the HTTP shape
+behind it: session ids, the ``MCP-Protocol-Version`` header, the 2026-07-28 routing
+headers, reconnecting a dropped legacy SSE stream with ``Last-Event-ID``, and the
+standalone ``GET`` stream of legacy sessions.
+
+HTTP failures that carry no JSON-RPC body are turned into an error response for the
+request that caused them, code :data:`TRANSPORT_ERROR` with ``data.httpStatus``, so an
+engine waiting for that id never hangs and can still tell a legacy server's ``400``
+(fall back to ``initialize``) from a modern JSON-RPC error.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import AsyncIterator, Mapping
+from types import TracebackType
+from typing import Any
+
+import anyio
+import httpx
+import orjson
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from codegen.runtime.http.headers import (
+    InvalidHeaderAnnotation,
+    ParamHeader,
+    param_headers,
+    request_headers,
+)
+from codegen.runtime.http.sse import EventParser
+
+logger = logging.getLogger(__name__)
+
+TRANSPORT_ERROR = -32000
+MODERN_REVISIONS_FROM = "2026-07-28"
+META_VERSION = "io.modelcontextprotocol/protocolVersion"
+ACCEPT_BOTH = "application/json, text/event-stream"
+MAX_RESUMES = 10
+
+Message = dict[str, Any]
+
+
+class SessionExpired(Exception):
+    """The server answered 404 to our session id: start over with ``initialize``."""
+
+
+def _is_modern(version: str | None) -> bool:
+    return version is not None and version >= MODERN_REVISIONS_FROM
+
+
+class HttpClientTransport:
+    """A Streamable HTTP connection to one MCP endpoint, used as a message duplex."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 60.0,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.url = url
+        self.session_id: str | None = None
+        self.protocol_version: str | None = None
+        """Sent as ``MCP-Protocol-Version``; learnt from the ``initialize`` result."""
+        self._extra_headers = dict(headers or {})
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None))
+        self._own_http = http is None
+        self._tool_headers: dict[str, tuple[ParamHeader, ...]] = {}
+        self._pending_methods: dict[Any, str] = {}
+        self._inbox_send: MemoryObjectSendStream[Message]
+        self._inbox: MemoryObjectReceiveStream[Message]
+        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](math.inf)
+        self._tasks: TaskGroup | None = None
+        self._listening = False
+
+    # --- duplex interface ------------------------------------------------------
+
+    async def __aenter__(self) -> HttpClientTransport:
+        self._tasks = anyio.create_task_group()
+        await self._tasks.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._tasks is not None
+        self._tasks.cancel_scope.cancel()
+        await self._tasks.__aexit__(exc_type, exc, tb)
+        self._tasks = None
+        self._inbox_send.close()
+        if self._own_http:
+            await self._http.aclose()
+
+    async def send(self, message: Message) -> None:
+        """Send one message; whatever the server answers arrives through :meth:`receive`."""
+        assert self._tasks is not None, "use 'async with HttpClientTransport(...)'"
+        self._tasks.start_soon(self._deliver, message)
+
+    async def receive(self) -> Message:
+        """The next message from the server (responses, notifications, requests)."""
+        return await self._inbox.receive()
+
+    def __aiter__(self) -> AsyncIterator[Message]:
+        return self._inbox.__aiter__()
+
+    def start_listening(self) -> None:
+        """Open the legacy standalone GET stream (once) for server-initiated messages."""
+        assert self._tasks is not None
+        if not self._listening and not _is_modern(self.protocol_version):
+            self._listening = True
+            self._tasks.start_soon(self._listen)
+
+    async def _deliver(self, message: Message) -> None:
+        try:
+            async for reply in self.post(message):
+                await self._inbox_send.send(reply)
+            if message.get("method") == "notifications/initialized" and self.session_id:
+                self.start_listening()
+        except SessionExpired:
+            if "id" in message and "method" in message:
+                await self._inbox_send.send(_transport_error(message["id"], 404, "session expired"))
+        except httpx.HTTPError as exc:
+            if "id" in message and "method" in message:
+                await self._inbox_send.send(_transport_error(message["id"], 0, str(exc)))
+
+    # --- one exchange -----------------------------------------------------------
+
+    async def post(self, message: Message) -> AsyncIterator[Message]:
+        """POST one message and yield every message the server sends back about it."""
+        request_id = message.get("id") if "method" in message else None
+        if request_id is not None:
+            self._pending_methods[request_id] = str(message["method"])
+        try:
+            async with self._http.stream(
+                "POST", self.url, content=orjson.dumps(message), headers=self._headers_for(message)
+            ) as response:
+                if response.status_code == 404 and self.session_id is not None:
+                    self.session_id = None
+                    raise SessionExpired(self.url)
+                self._learn_session(response, message)
+                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                if kind == "text/event-stream":
+                    async for reply in self._read_sse(response, request_id):
+                        yield reply
+                elif response.status_code == 202 or request_id is None:
+                    await response.aread()
+                else:
+                    yield await self._read_json(response, request_id)
+        finally:
+            if request_id is not None:
+                self._pending_methods.pop(request_id, None)
+
+    async def terminate(self) -> None:
+        """End a legacy session with DELETE (405 means the server keeps sessions itself)."""
+        if self.session_id is None:
+            return
+        response = await self._http.delete(self.url, headers=self._base_headers())
+        if response.status_code not in (200, 202, 204, 404, 405):
+            logger.warning("DELETE of session answered HTTP %d", response.status_code)
+        self.session_id = None
+
+    # --- internals --------------------------------------------------------------
+
+    def _base_headers(self) -> dict[str, str]:
+        headers = dict(self._extra_headers)
+        if self.session_id is not None:
+            headers["mcp-session-id"] = self.session_id
+        if self.protocol_version is not None:
+            headers["mcp-protocol-version"] = self.protocol_version
+        return headers
+
+    def _headers_for(self, message: Message) -> dict[str, str]:
+        headers = self._base_headers()
+        headers["accept"] = ACCEPT_BOTH
+        headers["content-type"] = "application/json"
+        params = message.get("params")
+        meta = params.get("_meta") if isinstance(params, dict) else None
+        version = meta.get(META_VERSION) if isinstance(meta, dict) else None
+        if isinstance(version, str):
+            headers["mcp-protocol-version"] = version
+        if message.get("method") == "initialize":
+            headers.pop("mcp-protocol-version", None)
+        if _is_modern(headers.get("mcp-protocol-version")) and "method" in message:
+            tool = params.get("name") if isinstance(params, dict) else None
+            tool_headers = self._tool_headers.get(tool, ()) if message["method"] == "tools/call" else ()
+            headers.update(request_headers(message, tool_headers))
+        return headers
+
+    def _learn_session(self, response: httpx.Response, message: Message) -> None:
+        session = response.headers.get("mcp-session-id")
+        if session and message.get("method") == "initialize":
+            self.session_id = session
+
+    async def _read_json(self, response: httpx.Response, request_id: Any) -> Message:
+        body = await response.aread()
+        try:
+            reply = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            reply = None
+        if isinstance(reply, dict) and ("result" in reply or "error" in reply):
+            if reply.get("id") is None and request_id is not None:
+                reply["id"] = request_id
+            return self._inspect(reply)
+        return _transport_error(request_id, response.status_code, body[:200].decode("utf-8", "replace"))
+
+    async def _read_sse(self, response: httpx.Response, request_id: Any) -> AsyncIterator[Message]:
+        """Read one response stream to its end, resuming it with GET if the server drops it."""
+        parser = EventParser()
+        answered = request_id is None
+        resumes = 0
+        current: httpx.Response | None = response
+        while True:
+            assert current is not None
+            try:
+                async for chunk in current.aiter_bytes():
+                    for event in parser.feed(chunk):
+                        if event.event != "message" or not event.data:
+                            continue
+                        reply = self._inspect(orjson.loads(event.data))
+                        if reply.get("method") is None and reply.get("id") == request_id:
+                            answered = True
+                        yield reply
+            except httpx.HTTPError as exc:
+                logger.info("SSE stream broke: %s", exc)
+            if current is not response:
+                await current.aclose()
+            if answered or parser.last_event_id is None or resumes >= MAX_RESUMES:
+                if not answered:
+                    yield _transport_error(request_id, 0, "stream ended without a response")
+                return
+            resumes += 1
+            await anyio.sleep((parser.retry_ms or 1000) / 1000)
+            current = await self._resume(parser.last_event_id)
+            if current is None:
+                yield _transport_error(request_id, 0, "could not resume the response stream")
+                return
+
+    async def _resume(self, last_event_id: str) -> httpx.Response | None:
+        headers = self._base_headers()
+        headers["accept"] = "text/event-stream"
+        headers["last-event-id"] = last_event_id
+        request = self._http.build_request("GET", self.url, headers=headers)
+        response = await self._http.send(request, stream=True)
+        if response.status_code != 200:
+            await response.aclose()
+            return None
+        return response
+
+    async def _listen(self) -> None:
+        """The standalone GET stream: server requests and notifications outside any POST."""
+        parser = EventParser()
+        while self.session_id is not None:
+            headers = self._base_headers()
+            headers["accept"] = "text/event-stream"
+            if parser.last_event_id is not None:
+                headers["last-event-id"] = parser.last_event_id
+            try:
+                async with self._http.stream("GET", self.url, headers=headers) as response:
+                    if response.status_code != 200:
+                        return
+                    async for chunk in response.aiter_bytes():
+                        for event in parser.feed(chunk):
+                            if event.event == "message" and event.data:
+                                await self._inbox_send.send(self._inspect(orjson.loads(event.data)))
+            except httpx.HTTPError as exc:
+                logger.info("standalone stream broke: %s", exc)
+            await anyio.sleep((parser.retry_ms or 1000) / 1000)
+
+    def _inspect(self, reply: Message) -> Message:
+        """Learn from replies the transport itself depends on (version, tool headers)."""
+        method = self._pending_methods.get(reply.get("id")) if "method" not in reply else None
+        result = reply.get("result")
+        if method is None or not isinstance(result, dict):
+            return reply
+        if method == "initialize" and isinstance(result.get("protocolVersion"), str):
+            self.protocol_version = result["protocolVersion"]
+        elif method == "tools/list" and isinstance(result.get("tools"), list):
+            result["tools"] = [tool for tool in result["tools"] if self._accept_tool(tool)]
+        return reply
+
+    def _accept_tool(self, tool: Any) -> bool:
+        """Remember a tool's ``x-mcp-header`` annotations; drop tools whose annotations are invalid."""
+        if not isinstance(tool, dict) or not isinstance(tool.get("inputSchema"), dict):
+            return True
+        try:
+            found = param_headers(tool["inputSchema"])
+        except InvalidHeaderAnnotation as exc:
+            logger.warning("dropping tool %r: %s", tool.get("name"), exc)
+            return False
+        self._tool_headers[str(tool.get("name"))] = found
+        return True
+
+
+def _transport_error(request_id: Any, status: int, detail: str) -> Message:
+    message = f"HTTP {status}: {detail}" if status else f"transport error: {detail}"
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "error": {"code": TRANSPORT_ERROR, "message": message, "data": {"httpStatus": status}},
+    }

@@ -1,0 +1,397 @@
+"""The Streamable HTTP MCP endpoint (POST, GET, DELETE on one path), for both eras.
+
+Each POST is routed by what it carries, as the versioning page prescribes for a
+dual-era server:
+
+* a message with per-request ``_meta`` protocol version → the 2026-07-28 stateless wire
+  (routing headers checked, JSON-RPC errors mapped to HTTP statuses, no sessions);
+* an ``Mcp-Session-Id`` → that legacy session (404 once it is gone);
+* ``initialize`` without a session → a new legacy session;
+* anything else → the stateless wire, whose envelope checks then reject it clearly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import orjson
+
+from codegen.runtime import revisions, wire
+from codegen.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, RpcError
+from codegen.runtime.http import asgi, writer
+from codegen.runtime.http.asgi import Receive, Scope, Send
+from codegen.runtime.http.config import HttpConfig
+from codegen.runtime.http.headers import HeaderMismatch, check_routing_headers
+from codegen.runtime.http.port import Message, ServerCore
+from codegen.runtime.http.sessions import HttpSession, SessionRegistry
+from codegen.runtime.http.sse import KEEPALIVE, frame
+from codegen.runtime.http.streams import DISCONNECTED, Item, OutboundStream
+from codegen.runtime.server import TransportFacts, error_status
+
+SESSION_HEADER = "mcp-session-id"
+VERSION_HEADER = "mcp-protocol-version"
+DEFAULT_LEGACY_VERSION = "2025-03-26"
+WATCH_AFTER_S = 0.05
+"""A modern request still running after this long gets a task watching for disconnects."""
+
+def _legacy_status(_code: int | None) -> int:
+    return 200
+
+
+ToolSchemaLookup = Callable[[str], "Mapping[str, Any] | None"]
+
+
+class StreamableHttpEndpoint:
+    """ASGI app for the MCP endpoint. Security checks run before anything is read."""
+
+    def __init__(
+        self,
+        server: ServerCore,
+        config: HttpConfig,
+        sessions: SessionRegistry,
+        tool_schema: ToolSchemaLookup | None = None,
+    ) -> None:
+        self.server = server
+        self.config = config
+        self.sessions = sessions
+        self.tool_schema = tool_schema
+        self.supported = frozenset(revisions.available())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        headers = asgi.header_map(scope)
+        if not self.config.hosts.origin_ok(headers.get("origin")):
+            await asgi.respond_error(send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed")
+            return
+        if not self.config.hosts.host_ok(headers.get("host")):
+            await asgi.respond_error(send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed")
+            return
+        method = scope["method"]
+        if method == "POST":
+            await self._post(receive, send, headers)
+        elif method == "GET":
+            await self._get(receive, send, headers)
+        elif method == "DELETE":
+            await self._delete(send, headers)
+        else:
+            await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
+
+    # --- POST ----------------------------------------------------------------------
+
+    async def _post(self, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            await asgi.respond_error(send, 415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json")
+            return
+        accept = headers.get("accept")
+        if not (asgi.accepts(accept, "application/json") and asgi.accepts(accept, "text/event-stream")):
+            await asgi.respond_error(send, 406, INVALID_REQUEST, "Not Acceptable: Accept must list application/json and text/event-stream")
+            return
+        try:
+            body = await asgi.read_body(receive, headers, self.config.max_body_bytes)
+        except asgi.BodyTooLarge:
+            await asgi.respond_error(send, 413, INVALID_REQUEST, f"Request body over {self.config.max_body_bytes} bytes")
+            return
+        except asgi.ClientGone:
+            return
+        try:
+            message = wire.decode(body)
+        except RpcError as exc:
+            await asgi.respond_error(send, 400, exc.code, exc.message)
+            return
+        if not isinstance(message, list) and self.server.is_modern(message):
+            await self._post_modern(receive, send, headers, message)
+            return
+        session_id = headers.get(SESSION_HEADER)
+        if session_id is not None:
+            session = self.sessions.get(session_id.strip())
+            if session is None:
+                await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", wire.readable_id(message))
+                return
+            await self._post_legacy(send, headers, message, session)
+        elif _opens_session(message):
+            await self._post_legacy(send, headers, message, None)
+        else:
+            await self._post_modern(receive, send, headers, message)
+
+    async def _post_legacy(
+        self, send: Send, headers: dict[str, str], message: Any, session: HttpSession | None
+    ) -> None:
+        version = headers.get(VERSION_HEADER)
+        if version is not None and session is not None and version.strip() not in self.supported:
+            await asgi.respond_error(
+                send, 400, INVALID_REQUEST,
+                f"Unsupported MCP-Protocol-Version: {version.strip()!r}; supported: {', '.join(sorted(self.supported))}",
+                wire.readable_id(message),
+            )
+            return
+        items = message if isinstance(message, list) else [message]
+        if not isinstance(message, list):
+            try:
+                wire.check_envelope(message)
+            except RpcError as exc:
+                await asgi.respond_error(send, 400, exc.code, exc.message, wire.readable_id(message))
+                return
+        request_ids = [m["id"] for m in items if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))]
+        if session is None:
+            session = await self.sessions.create(transport_facts(headers))
+            if session is None:
+                await asgi.respond_error(send, 503, INVALID_REQUEST, "Too many sessions", wire.readable_id(message))
+                return
+        assert session.core is not None
+        busy = [i for i in request_ids if i in session.by_request]
+        if busy:
+            await asgi.respond_error(send, 400, INVALID_REQUEST, f"Invalid Request: id {busy[0]!r} is in use", busy[0])
+            return
+        session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
+        if not request_ids:
+            await session.core.feed(message, transport_facts(headers))
+            await asgi.respond(send, 202, headers=session_header)
+            return
+        stream = session.route(request_ids)
+        live = stream.attach()
+        await session.core.feed(message, transport_facts(headers))
+        try:
+            await writer.write_reply(
+                send,
+                live,
+                status_for=_legacy_status,
+                headers=session_header,
+                always_sse=self.config.always_sse,
+                priming=lambda: stream.priming_id if session.can_resume else None,
+                retry_ms=self.config.retry_ms,
+            )
+        finally:
+            stream.detach(live)
+        if _opens_session(message) and session.revision is None:
+            self.sessions.discard(session.id)
+
+    async def _post_modern(self, receive: Receive, send: Send, headers: dict[str, str], message: Any) -> None:
+        try:
+            kind = wire.check_envelope(message)
+        except RpcError as exc:
+            await asgi.respond_error(send, 400, exc.code, exc.message, wire.readable_id(message))
+            return
+        if kind == "response":
+            await asgi.respond_error(send, 400, INVALID_REQUEST, "Invalid Request: clients send no responses at 2026-07-28")
+            return
+        if self._envelope_sound(message, headers):
+            try:
+                check_routing_headers(headers, message, self._param_headers(message))
+            except HeaderMismatch as exc:
+                await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
+                return
+        exchange = _ModernExchange(self.server, send, receive, headers, self.config)
+        await exchange.run(message, kind)
+
+    def _envelope_sound(self, message: Message, headers: Mapping[str, str]) -> bool:
+        """True once the checks that outrank the routing headers would pass (contract §2.2)."""
+        params = message.get("params")
+        meta = params.get("_meta") if isinstance(params, dict) else None
+        if not isinstance(meta, dict):
+            return False
+        version = meta.get(revisions.PROTOCOL_VERSION_KEY)
+        header = headers.get(VERSION_HEADER)
+        return (
+            revisions.CLIENT_CAPABILITIES_KEY in meta
+            and header is not None
+            and header.strip() == version
+            and version in self.supported
+        )
+
+    def _param_headers(self, message: Message) -> tuple[Any, ...]:
+        if self.tool_schema is None or message.get("method") != "tools/call":
+            return ()
+        from codegen.runtime.http.headers import InvalidHeaderAnnotation, param_headers
+
+        name = message.get("params", {}).get("name")
+        schema = self.tool_schema(name) if isinstance(name, str) else None
+        if schema is None:
+            return ()
+        try:
+            return param_headers(schema)
+        except InvalidHeaderAnnotation:
+            return ()
+
+    # --- GET -----------------------------------------------------------------------
+
+    async def _get(self, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        session_id = headers.get(SESSION_HEADER)
+        if session_id is None:
+            await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
+            return
+        if not asgi.accepts(headers.get("accept"), "text/event-stream"):
+            await asgi.respond_error(send, 406, INVALID_REQUEST, "Not Acceptable: Accept must list text/event-stream")
+            return
+        session = self.sessions.get(session_id.strip())
+        if session is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
+            return
+        last_event_id = headers.get("last-event-id")
+        stream: OutboundStream = session.standalone
+        after: int | None = None
+        if last_event_id is not None:
+            found = session.streams.find_event(last_event_id)
+            if found is None:
+                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+                return
+            stream, after = found
+        live = stream.attach(after)
+        await stream_to_client(send, receive, stream, live, self.config.keepalive_s,
+                               [(b"mcp-session-id", session.id.encode("ascii"))])
+
+    # --- DELETE --------------------------------------------------------------------
+
+    async def _delete(self, send: Send, headers: dict[str, str]) -> None:
+        session_id = headers.get(SESSION_HEADER)
+        if session_id is None:
+            await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
+            return
+        if self.sessions.discard(session_id.strip()) is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
+            return
+        await asgi.respond(send, 200)
+
+
+async def stream_to_client(
+    send: Send,
+    receive: Receive,
+    stream: OutboundStream,
+    live: asyncio.Queue[Item],
+    keepalive_s: float,
+    headers: asgi.RawHeaders,
+    prelude: bytes | None = None,
+) -> None:
+    """Drain an attached stream into an SSE response until it ends or the client leaves."""
+    watcher = asyncio.get_running_loop().create_task(_watch_disconnect(receive, live))
+    try:
+        await writer.open_stream(send, headers)
+        if prelude is not None:
+            await writer.send_event(send, prelude)
+        await writer.pump(send, live, await writer.next_item(live, keepalive_s), keepalive_s)
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        watcher.cancel()
+        stream.detach(live)
+
+
+async def _watch_disconnect(receive: Receive, live: asyncio.Queue[Item]) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    live.put_nowait(DISCONNECTED)
+
+
+def _opens_session(message: Any) -> bool:
+    items = message if isinstance(message, list) else [message]
+    return any(isinstance(m, dict) and m.get("method") == "initialize" for m in items)
+
+
+class _ModernExchange:
+    """One stateless request: JSON unless something related comes before the answer.
+
+    The handler runs in the ASGI task itself and its related notifications are written
+    straight to the socket. A client that hangs up cancels the handler; to keep the hot
+    path to a single task, the watcher for that is only started if the request is still
+    running after :data:`WATCH_AFTER_S`.
+    """
+
+    def __init__(self, server: ServerCore, send: Send, receive: Receive, headers: dict[str, str], config: HttpConfig) -> None:
+        self.server = server
+        self.send = send
+        self.receive = receive
+        self.headers = headers
+        self.config = config
+        self.started = False
+        self.finished = False
+        self.disconnected = False
+        self._task: asyncio.Task[Any] | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def run(self, message: Message, kind: str) -> None:
+        loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        timer = loop.call_later(WATCH_AFTER_S, self._start_watcher)
+        keepalive: asyncio.Task[None] | None = None
+        if message.get("method") == "subscriptions/listen":
+            keepalive = loop.create_task(self._keepalive())
+        try:
+            response = await self.server.handle_modern(message, self._sink, facts=self._facts())
+        except asyncio.CancelledError:
+            if not self.disconnected:
+                raise
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            return
+        finally:
+            self.finished = True
+            timer.cancel()
+            for helper in (self._watcher, keepalive):
+                if helper is not None:
+                    helper.cancel()
+        await self._answer(response, kind)
+
+    async def _answer(self, response: Message | None, kind: str) -> None:
+        if response is None:
+            if self.started:
+                await self.send({"type": "http.response.body", "body": b""})
+            else:
+                await asgi.respond(self.send, 202)
+            return
+        payload = orjson.dumps(response)
+        error = response.get("error")
+        code = error.get("code") if isinstance(error, dict) else None
+        if not self.started and (code is not None or not self.config.always_sse):
+            await asgi.respond(self.send, error_status(response), payload, asgi.JSON_HEADERS)
+            return
+        async with self._lock:
+            if not self.started:
+                await writer.open_stream(self.send)
+                self.started = True
+            await writer.send_event(self.send, frame(payload))
+            await self.send({"type": "http.response.body", "body": b""})
+
+    async def _sink(self, message: Any, _related: Any) -> None:
+        if self.finished or self.disconnected:
+            return
+        async with self._lock:
+            if not self.started:
+                await writer.open_stream(self.send)
+                self.started = True
+            await writer.send_event(self.send, frame(orjson.dumps(message)))
+
+    async def _keepalive(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.keepalive_s)
+            async with self._lock:
+                if self.started and not self.finished:
+                    await writer.send_event(self.send, KEEPALIVE)
+
+    def _start_watcher(self) -> None:
+        if not self.finished:
+            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while (await self.receive())["type"] != "http.disconnect":
+            pass
+        if not self.finished and self._task is not None:
+            self.disconnected = True
+            self._task.cancel()
+
+    def _facts(self) -> TransportFacts:
+        return transport_facts(self.headers)
+
+
+def transport_facts(headers: Mapping[str, str]) -> TransportFacts:
+    """What the core should know about one HTTP request."""
+    version = headers.get(VERSION_HEADER)
+    return TransportFacts(
+        transport="http",
+        protocol_version_header=version.strip() if version is not None else None,
+        headers=headers,
+    )
+

@@ -1,0 +1,38 @@
+"""The slice of the runtime's server core that the HTTP transport drives.
+
+Spelled out as protocols (see ``codegen/runtime/__init__.py`` for the contract) so the
+transport depends on behaviour, not on the server class, and so tests can see at a
+glance what HTTP needs from the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+from codegen.runtime.server import TransportFacts
+
+Message = dict[str, Any]
+RequestId = str | int
+Sink = Callable[[Any, "RequestId | None"], Awaitable[None]]
+
+
+class CoreSession(Protocol):
+    """One legacy session of the core (``async with server.session(sink, facts)``)."""
+
+    id: str
+    revision: str | None
+    close_stream: Callable[[RequestId], Awaitable[None]] | None
+
+    async def feed(self, message: Any, facts: TransportFacts | None = None) -> None: ...
+
+
+class ServerCore(Protocol):
+    """What a dual-era server offers its transports."""
+
+    def is_modern(self, message: Any) -> bool: ...
+
+    async def handle_modern(self, message: Any, sink: Sink, facts: TransportFacts = ...) -> Message | None: ...
+
+    def session(self, sink: Sink, facts: TransportFacts = ...) -> AbstractAsyncContextManager[CoreSession]: ...

@@ -1,0 +1,48 @@
+"""Run an ASGI app under uvicorn: loopback by default, every log line on stderr."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import uvicorn
+
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}
+    },
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "codegen": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+def server_config(app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> uvicorn.Config:
+    """uvicorn settings for an MCP server; ``options`` override (e.g. ``log_level``)."""
+    settings: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": LOG_CONFIG,
+        "access_log": False,
+        "lifespan": "on",
+        "timeout_graceful_shutdown": 5,
+    }
+    settings.update(options)
+    return uvicorn.Config(app, **settings)
+
+
+def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+    """Serve ``app`` until interrupted. Bind beyond loopback only on purpose."""
+    uvicorn.Server(server_config(app, host, port, **options)).run()
+
+
+async def serve_socket(app: Any, sock: socket.socket, **options: Any) -> None:
+    """Serve on an already bound socket (tests and benchmarks use port 0 this way)."""
+    host, port = sock.getsockname()[:2]
+    server = uvicorn.Server(server_config(app, host, port, **options))
+    await server.serve(sockets=[sock])

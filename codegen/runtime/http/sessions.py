@@ -1,0 +1,171 @@
+"""Legacy HTTP sessions: a core session plus the streams its messages travel on.
+
+Each session owns a background task that holds the core's ``server.session(sink)``
+context open for the session's whole life (HTTP requests come and go; the session must
+not live inside any one of them). The sink routes every outgoing message by its related
+request id: to the POST stream of that request, else to the standalone GET stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import orjson
+
+from codegen.runtime.http.port import CoreSession, RequestId, ServerCore
+from codegen.runtime.server import TransportFacts
+from codegen.runtime.http.streams import OutboundStream, StreamTable
+
+log = logging.getLogger("codegen.runtime.http")
+
+PRIMING_FROM = "2025-11-25"
+"""The first revision whose clients expect a priming event (and may be told to resume)."""
+
+
+class HttpSession:
+    """One legacy session over Streamable HTTP or the deprecated HTTP+SSE transport."""
+
+    def __init__(self, *, single_stream: bool) -> None:
+        self.id = ""
+        """The core session's id: cryptographically random, visible ASCII (``[A-Za-z0-9_-]``)."""
+        self.single_stream = single_stream
+        """Deprecated HTTP+SSE: every message goes down the one GET stream."""
+        self.streams = StreamTable()
+        self.standalone = self.streams.open(resumable=not single_stream)
+        self.by_request: dict[RequestId, OutboundStream] = {}
+        self.core: CoreSession | None = None
+        self.last_used = time.monotonic()
+        self.closed = asyncio.Event()
+        self._owner: asyncio.Task[None] | None = None
+
+    @property
+    def revision(self) -> str | None:
+        return self.core.revision if self.core is not None else None
+
+    @property
+    def can_resume(self) -> bool:
+        """Whether this session's clients understand priming events and resumption."""
+        revision = self.revision
+        return not self.single_stream and revision is not None and revision >= PRIMING_FROM
+
+    async def start(self, server: ServerCore, facts: TransportFacts) -> None:
+        ready = asyncio.Event()
+        self._owner = asyncio.get_running_loop().create_task(self._own(server, facts, ready))
+        await ready.wait()
+
+    async def _own(self, server: ServerCore, facts: TransportFacts, ready: asyncio.Event) -> None:
+        try:
+            async with server.session(self._sink, facts) as core:
+                core.close_stream = self._close_stream
+                self.id = core.id
+                self.core = core
+                ready.set()
+                await self.closed.wait()
+        except Exception:
+            log.exception("session %s failed", self.id)
+        finally:
+            ready.set()
+            self.streams.close_all()
+
+    async def _close_stream(self, request_id: RequestId) -> None:
+        """``ctx.close_sse_stream()``: drop the connection under a request's stream.
+
+        Only where the client can resume it (a priming event id was sent); the stream
+        keeps buffering and the client's ``GET`` with ``Last-Event-ID`` picks it up."""
+        stream = self.by_request.get(request_id)
+        if stream is not None and self.can_resume:
+            stream.detach()
+
+    def route(self, request_ids: list[RequestId]) -> OutboundStream:
+        """Open the response stream of one POST carrying ``request_ids``."""
+        stream = self.streams.open(resumable=True)
+        for request_id in request_ids:
+            self.by_request[request_id] = stream
+        return stream
+
+    async def _sink(self, message: Any, related: RequestId | None) -> None:
+        if self.single_stream:
+            self.standalone.publish(orjson.dumps(message))
+            return
+        if isinstance(message, list):
+            self._publish_batch(message)
+            return
+        stream = self.by_request.get(related) if related is not None else None
+        if stream is None:
+            self.standalone.publish(orjson.dumps(message))
+            return
+        final = "method" not in message and message.get("id") == related
+        if final:
+            del self.by_request[related]  # type: ignore[arg-type]
+            error = message.get("error")
+            code = error.get("code") if isinstance(error, dict) else None
+            stream.publish(orjson.dumps(message), final=True, error_code=code)
+        else:
+            stream.publish(orjson.dumps(message))
+
+    def _publish_batch(self, answers: list[Any]) -> None:
+        ids = [a.get("id") for a in answers if isinstance(a, dict)]
+        stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
+        for request_id in ids:
+            self.by_request.pop(request_id, None)
+        (stream or self.standalone).publish(orjson.dumps(answers), final=stream is not None)
+
+    async def terminate(self) -> None:
+        """End the session: the core drains in-flight requests, streams are dropped."""
+        self.closed.set()
+        if self._owner is not None:
+            await asyncio.shield(self._owner)
+
+
+class SessionRegistry:
+    """Live legacy sessions by id, with idle expiry and a cap."""
+
+    def __init__(self, server: ServerCore, *, idle_s: float, max_sessions: int) -> None:
+        self._server = server
+        self._sessions: dict[str, HttpSession] = {}
+        self._idle_s = idle_s
+        self._max = max_sessions
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def get(self, session_id: str) -> HttpSession | None:
+        session = self._sessions.get(session_id)
+        if session is not None:
+            session.last_used = time.monotonic()
+        return session
+
+    async def create(self, facts: TransportFacts, *, single_stream: bool = False) -> HttpSession | None:
+        """A new started session, or ``None`` when the server is full (or the core failed)."""
+        self._expire()
+        if len(self._sessions) >= self._max:
+            return None
+        session = HttpSession(single_stream=single_stream)
+        await session.start(self._server, facts)
+        if session.core is None:
+            return None
+        self._sessions[session.id] = session
+        return session
+
+    def discard(self, session_id: str) -> HttpSession | None:
+        """Forget a session at once (later requests get 404) and let it drain in the background."""
+        session = self._sessions.pop(session_id, None)
+        if session is not None:
+            task = asyncio.get_running_loop().create_task(session.terminate())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+        return session
+
+    def _expire(self) -> None:
+        deadline = time.monotonic() - self._idle_s
+        idle = [k for k, s in self._sessions.items() if s.last_used < deadline and not s.standalone.attached]
+        for session_id in idle:
+            log.info("session %s expired", session_id)
+            self.discard(session_id)
+
+    async def close_all(self) -> None:
+        for session_id in list(self._sessions):
+            self.discard(session_id)
+        if self._closing:
+            await asyncio.wait(list(self._closing), timeout=10)

@@ -1,0 +1,131 @@
+"""Logical SSE streams that outlive the HTTP connection carrying them.
+
+On the legacy Streamable HTTP wire a server may drop the connection under a stream and
+let the client resume it with ``GET`` + ``Last-Event-ID``; the stream keeps numbering
+and buffering events meanwhile. :class:`OutboundStream` is that stream: producers
+publish without ever blocking, and whichever HTTP connection is attached drains it.
+uvicorn only runs asyncio, so plain asyncio queues carry the items (cheapest hand-off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing for an attached connection to write."""
+
+    payload: bytes | None
+    """Compact JSON of one message; ``None`` for the control items below."""
+    event_id: str | None = None
+    final: bool = False
+    """The response that ends this stream."""
+    error_code: int | None = None
+    """The JSON-RPC error code when the final response is an error (picks HTTP status)."""
+
+
+DETACH = Item(payload=None)
+"""The server lets go of the connection (it may be resumed later)."""
+DISCONNECTED = Item(payload=None, final=True)
+"""The client went away."""
+
+
+class OutboundStream:
+    """One logical stream: a request's response stream or the standalone GET stream."""
+
+    __slots__ = ("key", "resumable", "finished", "priming_id", "_seq", "_delivered", "_events", "_live")
+
+    def __init__(self, key: str, *, resumable: bool, max_events: int = 1024) -> None:
+        self.key = key
+        self.resumable = resumable
+        self.finished = False
+        self._seq = 0
+        self._delivered = 0
+        self._events: deque[tuple[int, Item]] = deque(maxlen=max_events)
+        self._live: asyncio.Queue[Item] | None = None
+        self.priming_id = self._reserve_id() if resumable else None
+        """The id of the empty priming event that lets a client resume from the start."""
+
+    @property
+    def attached(self) -> bool:
+        return self._live is not None
+
+    def _reserve_id(self) -> str:
+        self._seq += 1
+        self._delivered = self._seq
+        return f"{self.key}/{self._seq}"
+
+    def publish(self, payload: bytes, *, final: bool = False, error_code: int | None = None) -> None:
+        """Queue one message; it reaches the client now or on a later resume."""
+        if self.finished:
+            return
+        if self.resumable:
+            self._seq += 1
+            item = Item(payload, f"{self.key}/{self._seq}", final, error_code)
+            self._events.append((self._seq, item))
+        else:
+            item = Item(payload, None, final, error_code)
+        self.finished = final
+        if self._live is not None:
+            self._send(self._live, item)
+
+    def attach(self, after: int | None = None) -> asyncio.Queue[Item]:
+        """Attach a new connection, replaying events after ``after`` (default: undelivered)."""
+        self.detach()
+        live: asyncio.Queue[Item] = asyncio.Queue()
+        self._live = live
+        start = self._delivered if after is None else after
+        for seq, item in self._events:
+            if seq > start:
+                self._send(live, item)
+        return live
+
+    def detach(self, live: asyncio.Queue[Item] | None = None) -> None:
+        """Let go of the attached connection (only if it is still ``live``, when given)."""
+        current = self._live
+        if current is None or (live is not None and live is not current):
+            return
+        self._live = None
+        current.put_nowait(DETACH)
+
+    def _send(self, live: asyncio.Queue[Item], item: Item) -> None:
+        live.put_nowait(item)
+        if item.event_id is not None:
+            self._delivered = int(item.event_id.rpartition("/")[2])
+
+
+class StreamTable:
+    """A session's streams by key, keeping only recent finished ones for resumption."""
+
+    def __init__(self, keep_finished: int = 64) -> None:
+        self._streams: OrderedDict[str, OutboundStream] = OrderedDict()
+        self._keep_finished = keep_finished
+        self._counter = 0
+
+    def open(self, *, resumable: bool) -> OutboundStream:
+        self._counter += 1
+        stream = OutboundStream(f"s{self._counter}", resumable=resumable)
+        self._streams[stream.key] = stream
+        self._prune()
+        return stream
+
+    def find_event(self, event_id: str) -> tuple[OutboundStream, int] | None:
+        """Map a ``Last-Event-ID`` to its stream and sequence number."""
+        key, sep, seq = event_id.strip().rpartition("/")
+        stream = self._streams.get(key) if sep else None
+        if stream is None or not seq.isdigit():
+            return None
+        return stream, int(seq)
+
+    def close_all(self) -> None:
+        for stream in self._streams.values():
+            stream.detach()
+        self._streams.clear()
+
+    def _prune(self) -> None:
+        finished = [k for k, s in self._streams.items() if s.finished and not s.attached]
+        for key in finished[: max(0, len(finished) - self._keep_finished)]:
+            del self._streams[key]

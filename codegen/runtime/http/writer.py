@@ -1,0 +1,76 @@
+"""Turn what a stream yields into one HTTP response: a JSON body or an SSE stream.
+
+The choice is made lazily: if the first thing the server produces for a request is its
+final response, the client gets plain JSON (cheapest for both ends); anything else
+first (a progress notification, a server→client request, an early close) opens SSE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from codegen.runtime.http.asgi import JSON_HEADERS, SSE_HEADERS, Send, respond
+from codegen.runtime.http.sse import KEEPALIVE, frame
+from codegen.runtime.http.streams import DETACH, DISCONNECTED, Item
+
+
+async def next_item(live: asyncio.Queue[Item], keepalive_s: float | None) -> Item | None:
+    """The next item, or ``None`` when ``keepalive_s`` passed without one."""
+    if not live.empty() or keepalive_s is None:
+        return await live.get()
+    try:
+        return await asyncio.wait_for(live.get(), keepalive_s)
+    except TimeoutError:
+        return None
+
+
+async def write_reply(
+    send: Send,
+    live: asyncio.Queue[Item],
+    *,
+    status_for: Callable[[int | None], int],
+    headers: Sequence[tuple[bytes, bytes]] = (),
+    always_sse: bool = False,
+    priming: Callable[[], str | None] = lambda: None,
+    retry_ms: int = 1000,
+    keepalive_s: float | None = None,
+) -> None:
+    """Answer one POST from ``live`` until its final response, a detach or a disconnect."""
+    first = await live.get()
+    if first is DISCONNECTED:
+        return
+    if first.final and first.payload is not None and not always_sse:
+        await respond(send, status_for(first.error_code), first.payload, [*JSON_HEADERS, *headers])
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [*SSE_HEADERS, *headers]})
+    priming_id = priming()
+    if priming_id is not None:
+        await send_event(send, frame(b"", event_id=priming_id, retry_ms=retry_ms))
+    await pump(send, live, first, keepalive_s)
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def open_stream(send: Send, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """Start an SSE response (for GET streams, which have no JSON alternative)."""
+    await send({"type": "http.response.start", "status": 200, "headers": [*SSE_HEADERS, *headers]})
+
+
+async def send_event(send: Send, data: bytes) -> None:
+    await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+async def pump(
+    send: Send, live: asyncio.Queue[Item], item: Item | None, keepalive_s: float | None
+) -> None:
+    """Write items as SSE events until the final one, a detach or a disconnect."""
+    while True:
+        if item is None:
+            await send_event(send, KEEPALIVE)
+        elif item is DETACH or item is DISCONNECTED:
+            return
+        elif item.payload is not None:
+            await send_event(send, frame(item.payload, event_id=item.event_id))
+            if item.final:
+                return
+        item = await next_item(live, keepalive_s)
