@@ -1,7 +1,7 @@
 """The JSON-RPC 2.0 engine shared by servers and clients: one :class:`Peer` per connection.
 
 A peer reads decoded messages (``feed``), runs every inbound request concurrently with
-its own cancel scope (``notifications/cancelled`` and per-request timeouts cancel it),
+its own task (``notifications/cancelled`` and per-request timeouts cancel it),
 answers each one exactly once, and sends its own requests with ids, timeouts and
 progress callbacks (``request``). What a request *means* is the owner's business: the
 peer calls ``on_request(request_id, method, params)`` and turns the returned result or
@@ -12,8 +12,10 @@ related id is the inbound request a message belongs to (its response, its progre
 server→client requests), ``None`` for unrelated traffic. stdio ignores it; HTTP uses it
 to pick the response stream.
 
-Hot path: on asyncio each request runs in a bare ``loop.create_task`` (anyio's task group
-spawn costs ~10× more), tracked here so ``drain`` and ``cancel_all`` stay exact.
+Hot path: each request runs in a bare asyncio task (anyio's task-group spawn plus a
+cancel scope cost ~4× more per request), tracked here so ``drain`` stays exact;
+cancellation and timeouts cancel that task. The engine therefore needs anyio's asyncio
+backend (the default); everything above it is plain anyio.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from typing import Any
 
 import anyio
@@ -51,20 +52,23 @@ class RequestTimeout(TimeoutError):
 
 
 class _InFlight:
-    """One inbound request being handled: its cancel scope and why it was cancelled."""
+    """One inbound request being handled: its task and why it was stopped."""
 
-    __slots__ = ("scope", "stop_reason")
+    __slots__ = ("task", "stop_reason", "started", "method")
 
-    def __init__(self) -> None:
-        self.scope: anyio.CancelScope | None = None
-        self.stop_reason: str | None = None
-        """``peer`` (cancelled by the peer: no answer) or a message for an error answer."""
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.task: asyncio.Task[None] | None = None
+        self.started = False
+        self.stop_reason: str | dict[str, Any] | None = None
+        """``peer`` (cancelled by the peer: no answer), a message for an error answer, or
+        a result to answer with (a server-ended subscription)."""
 
-    def stop(self, reason: str) -> None:
+    def stop(self, reason: str | dict[str, Any]) -> None:
         if self.stop_reason is None:
             self.stop_reason = reason
-        if self.scope is not None:
-            self.scope.cancel()
+            if self.started and self.task is not None:
+                self.task.cancel()  # a task cancelled before it starts would skip its cleanup
 
 
 class _Pending:
@@ -127,22 +131,14 @@ class Peer:
         self._idle.set()
         self._tasks: set[Any] = set()
         self._loop: Any = None
-        self._stack: AsyncExitStack | None = None
-        self._group: anyio.abc.TaskGroup | None = None
         self.closed = False
 
     async def __aenter__(self) -> Peer:
-        try:
-            self._loop = asyncio.get_running_loop()
-        except RuntimeError:  # another anyio backend: spawn through a task group
-            self._stack = AsyncExitStack()
-            self._group = await self._stack.enter_async_context(anyio.create_task_group())
+        self._loop = asyncio.get_running_loop()
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
-        if self._stack is not None:
-            await self._stack.__aexit__(*exc_info)
 
     # ---- inbound -------------------------------------------------------------------
 
@@ -178,10 +174,10 @@ class Peer:
                 duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
                 await reply(wire.error_response(request_id, duplicate), request_id)
                 return
-            entry = _InFlight()
+            entry = _InFlight(message["method"])
             self._inflight[request_id] = entry
             self._enter_busy()
-            self._spawn(self._run(entry, request_id, message["method"], message.get("params"), reply))
+            entry.task = self._spawn(self._run(entry, request_id, message["method"], message.get("params"), reply))
         elif kind == "notification":
             self._accept_notification(message["method"], message.get("params"))
         else:
@@ -216,34 +212,37 @@ class Peer:
         reply: Sink,
     ) -> None:
         response: Message | None = None
+        timer = None
+        if self.handler_timeout is not None:
+            timer = self._loop.call_later(self.handler_timeout, entry.stop, f"Request timed out after {self.handler_timeout}s; the handler was cancelled")
+        entry.started = True
         try:
-            with anyio.CancelScope() as scope:
-                entry.scope = scope
+            try:
                 if entry.stop_reason is not None:
-                    scope.cancel()
-                if self.handler_timeout is not None:
-                    scope.deadline = anyio.current_time() + self.handler_timeout
-                try:
-                    result = await self._on_request(request_id, method, params)
-                    response = wire.result_response(request_id, result)
-                except RpcError as exc:
-                    response = wire.error_response(request_id, exc)
-                except Exception:
-                    log.exception("handler for %s (id %r) failed", method, request_id)
-                    failure = RpcError(INTERNAL_ERROR, f"Internal error while handling {method}")
-                    response = wire.error_response(request_id, failure)
-            if scope.cancelled_caught or response is None:
+                    raise asyncio.CancelledError()
+                result = await self._on_request(request_id, method, params)
+                response = wire.result_response(request_id, result)
+            except RpcError as exc:
+                response = wire.error_response(request_id, exc)
+            except asyncio.CancelledError:
                 reason = entry.stop_reason
                 if reason is None:
-                    reason = f"Request timed out after {self.handler_timeout}s; the handler was cancelled"
-                response = None if reason == "peer" else wire.error_response(request_id, RpcError(INTERNAL_ERROR, reason))
-        finally:
-            self._inflight.pop(request_id, None)
-            try:
-                with anyio.CancelScope(shield=True):
-                    await reply(response, request_id)
+                    raise  # the connection is being torn down
+                if isinstance(reason, dict):
+                    response = wire.result_response(request_id, reason)
+                elif reason != "peer":
+                    response = wire.error_response(request_id, RpcError(INTERNAL_ERROR, reason))
+            except Exception:
+                log.exception("handler for %s (id %r) failed", method, request_id)
+                failure = RpcError(INTERNAL_ERROR, f"Internal error while handling {method}")
+                response = wire.error_response(request_id, failure)
             finally:
-                self._leave_busy()
+                if timer is not None:
+                    timer.cancel()
+                self._inflight.pop(request_id, None)
+            await reply(response, request_id)
+        finally:
+            self._leave_busy()
 
     def _accept_notification(self, method: str, params: dict[str, Any] | None) -> None:
         if method == "notifications/cancelled":
@@ -332,14 +331,11 @@ class Peer:
 
     # ---- lifecycle -----------------------------------------------------------------
 
-    def _spawn(self, coro: Any) -> None:
-        if self._loop is not None:
-            task = self._loop.create_task(coro)
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        else:
-            assert self._group is not None, "use the Peer as an async context manager"
-            self._group.start_soon(lambda: coro)
+    def _spawn(self, coro: Any) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = self._loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def _enter_busy(self) -> None:
         if self._busy == 0:
@@ -356,13 +352,12 @@ class Peer:
         """Inbound requests accepted and not yet answered."""
         return self._busy
 
-    def cancel(self, request_id: RequestId, reason: str) -> bool:
-        """Stop one inbound request; it is answered with an error carrying ``reason``."""
-        entry = self._inflight.get(request_id)
-        if entry is None:
-            return False
-        entry.stop(reason)
-        return True
+    def stop_requests(self, method: str, answer: Callable[[RequestId], dict[str, Any]]) -> None:
+        """End every in-flight ``method`` request now, answering each with ``answer(id)``
+        (how a server closes its ``subscriptions/listen`` streams on shutdown)."""
+        for request_id, entry in list(self._inflight.items()):
+            if entry.method == method:
+                entry.stop(answer(request_id))
 
     async def drain(self, grace: float | None = None) -> None:
         """Wait until every accepted request is answered; after ``grace`` seconds cancel

@@ -34,6 +34,7 @@ from codegen.runtime.revisions import (
     LOG_LEVEL_KEY,
     PROTOCOL_VERSION_KEY,
     SERVER_INFO_KEY,
+    SUBSCRIPTION_ID_KEY,
 )
 from codegen.runtime.subscriptions import Subscriptions
 from codegen.runtime.wire import RequestId
@@ -327,6 +328,10 @@ class Server:
             result.setdefault("ttlMs", 0)
             result.setdefault("cacheScope", "private")
         return result
+
+    def listen_closed(self, request_id: RequestId) -> dict[str, Any]:
+        """The graceful end of a ``subscriptions/listen`` stream (subscriptions.mdx)."""
+        return self.finish_modern("subscriptions/listen", {"_meta": {SUBSCRIPTION_ID_KEY: request_id}})
 
     def _discover(self, version: str) -> dict[str, Any]:
         result: dict[str, Any] = {

@@ -98,6 +98,7 @@ class LegacySession:
         self.peer.closed = True
         self.peer.fail_pending("the client connection closed")
         self.server.subscriptions.close(owner=self)
+        self.peer.stop_requests("subscriptions/listen", self.server.listen_closed)
         try:
             await self.peer.drain(grace)
         finally:

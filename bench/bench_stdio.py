@@ -1,0 +1,168 @@
+"""stdio benchmark: our echo server vs the official SDK's low-level server, side by side.
+
+For each wire (2025-11-25 after an ``initialize`` handshake, and 2026-07-28 with
+per-request ``_meta``) it measures, against both servers in the same run:
+
+* pipelined ``tools/call`` throughput: N requests written back to back while the
+  responses are read concurrently;
+* sequential latency: one request at a time, p50 and p99.
+
+The client is a bare subprocess pipe with orjson, far faster than either server, so it
+never sets the pace. Prints one table and the ratios (ours / SDK).
+
+    python bench/bench_stdio.py [--requests 4000] [--sequential 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+SERVERS = {
+    "ours": [sys.executable, str(HERE / "echo_server.py"), "stdio"],
+    "sdk": [sys.executable, str(HERE / "sdk_echo_server.py"), "stdio"],
+}
+MODERN_META = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": {},
+    "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"},
+}
+
+
+class Pipe:
+    """A spawned server and a line reader on its stdout."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stdin = self.process.stdin
+        self.stdout = self.process.stdout
+
+    def send(self, *messages: Any) -> None:
+        self.stdin.write(b"".join(orjson.dumps(m) + b"\n" for m in messages))
+        self.stdin.flush()
+
+    def receive(self) -> Any:
+        line = self.stdout.readline()
+        if not line:
+            raise EOFError("server closed stdout")
+        return orjson.loads(line)
+
+    def answer(self, request_id: int) -> Any:
+        while True:
+            message = self.receive()
+            if message.get("id") == request_id:
+                return message
+
+    def close(self) -> None:
+        self.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def call(request_id: int, wire: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"name": "echo", "arguments": {"text": f"hello {request_id}"}}
+    if wire == "modern":
+        params["_meta"] = MODERN_META
+    return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params}
+
+
+def open_server(name: str, wire: str) -> Pipe:
+    pipe = Pipe(SERVERS[name])
+    if wire == "legacy":
+        pipe.send(
+            {
+                "jsonrpc": "2.0",
+                "id": 0,
+                "method": "initialize",
+                "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
+            },
+        )
+        pipe.answer(0)
+        pipe.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+    # warm up: first calls build lazy validators on both sides
+    for i in range(1, 51):
+        pipe.send(call(i, wire))
+        pipe.answer(i)
+    return pipe
+
+
+def pipelined(pipe: Pipe, wire: str, count: int) -> float:
+    base = 1000
+    payload = b"".join(orjson.dumps(call(base + i, wire)) + b"\n" for i in range(count))
+
+    def write() -> None:
+        pipe.stdin.write(payload)
+        pipe.stdin.flush()
+
+    start = time.perf_counter()
+    writer = threading.Thread(target=write)
+    writer.start()
+    seen = 0
+    while seen < count:
+        message = pipe.receive()
+        if "id" in message:
+            if "result" not in message:
+                raise RuntimeError(f"error answer: {message}")
+            seen += 1
+    elapsed = time.perf_counter() - start
+    writer.join()
+    return count / elapsed
+
+
+def sequential(pipe: Pipe, wire: str, count: int) -> tuple[float, float]:
+    latencies = []
+    base = 10_000_000
+    for i in range(count):
+        start = time.perf_counter()
+        pipe.send(call(base + i, wire))
+        pipe.answer(base + i)
+        latencies.append(time.perf_counter() - start)
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return p50 * 1e3, p99 * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=4000, help="pipelined requests per server and wire")
+    parser.add_argument("--sequential", type=int, default=400, help="sequential requests per server and wire")
+    parser.add_argument("--wires", default="legacy,modern")
+    options = parser.parse_args()
+    rows = []
+    for wire in options.wires.split(","):
+        measured: dict[str, tuple[float, float, float]] = {}
+        for name in SERVERS:
+            pipe = open_server(name, wire)
+            try:
+                rate = pipelined(pipe, wire, options.requests)
+                p50, p99 = sequential(pipe, wire, options.sequential)
+            finally:
+                pipe.close()
+            measured[name] = (rate, p50, p99)
+            rows.append((wire, name, rate, p50, p99))
+        ours, sdk = measured["ours"], measured["sdk"]
+        rows.append((wire, "ratio", ours[0] / sdk[0], sdk[1] / ours[1], sdk[2] / ours[2]))
+    print(f"{'wire':8} {'server':6} {'pipelined req/s':>16} {'seq p50 ms':>11} {'seq p99 ms':>11}")
+    for wire, name, rate, p50, p99 in rows:
+        if name == "ratio":
+            print(f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x   (latency: sdk/ours)")
+        else:
+            print(f"{wire:8} {name:6} {rate:16.0f} {p50:11.3f} {p99:11.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The benchmark's echo server, written the way a user of this toolkit would write one.
+
+    python bench/echo_server.py stdio
+    python bench/echo_server.py http --port 8765
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from codegen.authoring import App
+
+app = App("echo", "1.0.0")
+
+
+@app.tool()
+def echo(text: str) -> str:
+    """Echo the text back."""
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("transport", choices=["stdio", "http"])
+    parser.add_argument("--port", type=int, default=8765)
+    options = parser.parse_args()
+    app.run(options.transport, port=options.port)
+
+
+if __name__ == "__main__":
+    main()
