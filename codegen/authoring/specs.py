@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,9 @@ TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 def _is_context(param: inspect.Parameter, annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, Context)
+    """``ctx: Context`` or ``ctx: Context | None`` (for functions also called directly)."""
+    candidates = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
+    return any(isinstance(c, type) and issubclass(c, Context) for c in candidates)
 
 
 def _context_param(func: Callable[..., Any]) -> str | None:
@@ -102,7 +105,7 @@ class ToolSpec:
         output_schema_override: Wire | None,
         **options: Any,
     ) -> ToolSpec:
-        tool_name = name or func.__name__
+        tool_name = func.__name__ if name is None else name
         if not TOOL_NAME.match(tool_name):
             raise ValueError(f"tool name {tool_name!r} must be 1-64 characters of [A-Za-z0-9_.-]")
         call = UserFunction.of(func)
