@@ -50,8 +50,18 @@ class ProjectEnv:
         purelib = Path(sysconfig.get_paths(vars={"base": str(root), "platbase": str(root)})["purelib"])
         (purelib / "parent-site-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         env.pip("install", "--quiet", BUILD_BACKEND)
-        env.pip("install", "--quiet", "--no-index", "--no-build-isolation", "-e", str(paths.ROOT))
+        # "compat" editable mode is a plain path entry, which mypy can follow
+        env.pip(
+            "install", "--quiet", "--no-index", "--no-build-isolation",
+            "--config-settings", "editable_mode=compat", "-e", str(paths.ROOT),
+        )
         return env
+
+    def run(self, *args: str, cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        """``python ARGS`` with this venv's interpreter, in ``cwd``."""
+        return subprocess.run(
+            [str(self.python), *args], cwd=cwd, env=self.environ(), capture_output=True, text=True, timeout=timeout
+        )
 
     def environ(self) -> dict[str, str]:
         """A clean environment for processes run inside this venv."""

@@ -44,14 +44,7 @@ def project(project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory) -
 
 def run_own_tests(env: ProjectEnv, project: Path) -> ElementTree.Element:
     report = project / "report.xml"
-    done = subprocess.run(
-        [str(env.python), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
-        cwd=project,
-        env=env.environ(),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    done = env.run("-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", cwd=project)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     suite = ElementTree.parse(report).getroot().find("testsuite")
     assert suite is not None
@@ -64,6 +57,11 @@ def test_its_own_tests_pass(project_env: ProjectEnv, project: Path) -> None:
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
     # 8 feature tests x (2 transports x 2 eras) + metadata + http checks
     assert counts["tests"] >= 8 * 4 + 2 + 3, counts
+
+
+def test_it_is_mypy_strict_clean(project_env: ProjectEnv, project: Path) -> None:
+    done = project_env.run("-m", "mypy", "src", "tests", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_it_serves_both_eras_over_stdio(project_env: ProjectEnv, project: Path) -> None:
