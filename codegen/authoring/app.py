@@ -15,12 +15,11 @@ from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
-import anyio
-
 import generated
 from codegen.runtime.context import InputRequired
 from codegen.runtime.http import HttpConfig, create_app, serve
 from codegen.runtime.server import Server
+from codegen.runtime.stdio import run_stdio
 
 from .content import Wire, prompt_messages, read_contents, text, tool_result, wire
 from .context import Context
@@ -234,9 +233,7 @@ class App(_handlers.ServerHandlers):  # type: ignore[misc,name-defined]
         if transport == "http":
             serve(self.http_app(), host=host, port=port)
         else:
-            from codegen.runtime.stdio import serve_stdio
-
-            anyio.run(serve_stdio, self.runtime())
+            run_stdio(self.runtime())
 
     # -- result envelopes ----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The everything server with the official Python SDK (``mcp``) as the client, legacy wire.
+"""The everything server with the official Python SDK (``mcp``) as the client, legacy
+wire, over Streamable HTTP and stdio.
 
 Covers what the harness checks only by shape: server→client elicitation and sampling
 answered by a real peer's callbacks, progress and log delivery, resource templates.
@@ -6,15 +7,17 @@ answered by a real peer's callbacks, progress and log delivery, resource templat
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import ClientSession, types
+from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from .harness import everything_server
+from .harness import REPO, everything_server
 
 pytestmark = [
     pytest.mark.anyio,
@@ -91,3 +94,20 @@ async def test_legacy_session_end_to_end(url: str) -> None:
             assert data.contents[0].text == '{"id":"42","templateTest":true,"data":"Data for ID: 42"}'
             prompt = await session.get_prompt("test_prompt_with_arguments", {"arg1": "a", "arg2": "b"})
             assert prompt.messages[0].content.text == "Prompt with arguments: arg1='a', arg2='b'"
+
+
+async def test_stdio_transport(tmp_path: Path) -> None:
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "examples.everything", "--transport", "stdio"], cwd=str(REPO)
+    )
+    with (tmp_path / "stderr.log").open("w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write, elicitation_callback=_elicit) as session:
+                await session.initialize()
+                assert (await session.call_tool("test_simple_text", {})).content[0].text == (
+                    "This is a simple text response for testing."
+                )
+                elicited = await session.call_tool("test_elicitation_sep1034_defaults", {})
+                assert elicited.content[0].text.startswith("Elicitation completed: action=accept")
+                image = await session.read_resource("test://static-binary")
+                assert image.contents[0].mime_type == "image/png"
