@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 import generated
+from generated.rev_2026_07_28.handlers import ServerHandlers
 from codegen.runtime.context import InputRequired
 from codegen.runtime.http import HttpConfig, create_app, serve
 from codegen.runtime.server import Server
@@ -32,9 +33,7 @@ from .tasks_methods import TaskMethods
 log = logging.getLogger("codegen.authoring")
 
 REVISION = "2026-07-28"
-_bindings = generated.load(REVISION)
-models = _bindings.models
-_handlers = __import__(f"generated.rev_{REVISION.replace('-', '_')}.handlers", fromlist=["ServerHandlers"])
+models = generated.load(REVISION).models
 
 F = TypeVar("F", bound=Callable[..., Any])
 CacheScope = Literal["public", "private"]
@@ -51,7 +50,7 @@ def _error_result(message: str) -> Wire:
     return {"content": [text(message)], "isError": True}
 
 
-class App(_handlers.ServerHandlers):  # type: ignore[misc,name-defined]
+class App(ServerHandlers):
     """An MCP server made of decorated Python functions.
 
     >>> app = App("demo", "1.0.0")
@@ -83,7 +82,7 @@ class App(_handlers.ServerHandlers):  # type: ignore[misc,name-defined]
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
         self.task_store = tasks or TaskStore()
-        self.server: Any = None
+        self.server: Server | None = None
         """The runtime server serving this app (set by :meth:`serve`); used for notifications."""
         self.extension_methods = TaskMethods(self.task_store).methods()
 
@@ -275,7 +274,7 @@ class App(_handlers.ServerHandlers):  # type: ignore[misc,name-defined]
         uri = _params(params).get("uri")
         for spec in self.resources.values():
             variables = spec.match(uri) if isinstance(uri, str) else None
-            if variables is not None:
+            if variables is not None and isinstance(uri, str):
                 kwargs = validate_or_invalid_params(spec.call, variables, f"resource {uri}")
                 value = await spec.call(kwargs, Context(ctx, models))
                 return self._complete("ReadResourceResult", {"contents": read_contents(uri, value, spec.mime_type)}, cacheable=True)

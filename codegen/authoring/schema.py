@@ -80,11 +80,9 @@ def arguments_model(
             continue
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, default)
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{func.__name__}_arguments",
-        __config__=ConfigDict(extra=extra, arbitrary_types_allowed=True),  # type: ignore[typeddict-item]
-        **fields,
-    )
+    config = ConfigDict(extra="allow" if extra == "allow" else "ignore", arbitrary_types_allowed=True)
+    model: type[BaseModel] = create_model(f"{func.__name__}_arguments", __config__=config, **fields)
+    return model
 
 
 def input_schema(model: type[BaseModel]) -> JsonSchema:
