@@ -1,0 +1,68 @@
+"""``mcp-codegen diff A B``: classified differences between two protocol revisions.
+
+Exit status: 0 when done (and ``--fail-on`` not triggered), 1 when ``--fail-on`` found a
+matching change, 2 for bad arguments (unknown revision, unreadable schema path).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from codegen.diff.compare import compare
+from codegen.diff.inputs import InputError, load_side
+from codegen.diff.model import Severity
+from codegen.diff.render import FORMATS
+
+
+@click.command()
+@click.argument("before", metavar="A")
+@click.argument("after", metavar="B")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "any"]),
+    help="Exit 1 if there is a breaking change (or any change at all).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report here instead of stdout.",
+)
+def diff(
+    before: str, after: str, fmt: str, fail_on: str | None, output: Path | None
+) -> None:
+    """Compare protocol revision A with B.
+
+    A and B are revisions (2025-06-18, draft, …) or paths to a schema.ts/schema.json file
+    or the folder holding both, e.g. to review a draft before it is pinned.
+    """
+    try:
+        ir_a, side_a = load_side(before)
+        ir_b, side_b = load_side(after)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    report = compare(ir_a, ir_b, side_a, side_b)
+    text = FORMATS[fmt](report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    breaking = report.count(Severity.BREAKING)
+    click.echo(
+        f"{side_a.label} -> {side_b.label}: {breaking} breaking, {report.count(Severity.WARNING)} warning,"
+        f" {report.count(Severity.INFO)} info"
+        + (f"; wrote {output}" if output else ""),
+        err=True,
+    )
+    if (fail_on == "breaking" and breaking) or (fail_on == "any" and report.changes):
+        sys.exit(1)

@@ -1,0 +1,97 @@
+"""What ``mcp-codegen diff A B`` compares: a known revision, or schema files on disk.
+
+A path (a folder holding schema.ts and schema.json, or either file) is for reviewing a
+draft before it is pinned. Its IR is built by the generator's own steps; the revision
+whose overrides apply is the folder's name when it is a known revision, else the
+file's ``LATEST_PROTOCOL_VERSION`` when known, else ``draft``.
+
+Thin adapter: once :mod:`codegen.ir.loader` offers building from a folder, this module
+should shrink to a call.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from codegen.diff.model import Side
+from codegen.ir import load_revision
+from codegen.ir.build import DefinitionBuilder
+from codegen.ir.loader import RevisionSources
+from codegen.ir.methods import build_methods
+from codegen.ir.model import RevisionIR
+from codegen.ir.overrides import ALL, apply_overrides
+from codegen.ir.typescript import parse_typescript
+
+
+class InputError(ValueError):
+    """A diff operand is neither a known revision nor a readable schema folder or file."""
+
+
+KNOWN = ALL
+
+
+def load_side(spec: str) -> tuple[RevisionIR, Side]:
+    if spec in KNOWN:
+        try:
+            return load_revision(spec), Side(
+                label=spec, revision=spec, source=f"revision {spec}"
+            )
+        except Exception as exc:  # the IR's own errors already name what and where
+            raise InputError(f"cannot load revision {spec}: {exc}") from exc
+    path = Path(spec)
+    if not path.exists():
+        raise InputError(
+            f"{spec!r} is neither a known revision ({', '.join(KNOWN)}) nor an existing file or folder"
+        )
+    folder = path if path.is_dir() else path.parent
+    files = {name: folder / name for name in ("schema.ts", "schema.json")}
+    missing = [str(f) for f in files.values() if not f.is_file()]
+    if missing:
+        raise InputError(
+            f"{spec}: the IR needs schema.ts and schema.json side by side; missing {', '.join(missing)}"
+        )
+    try:
+        schema = json.loads(files["schema.json"].read_text(encoding="utf-8"))
+        ts = parse_typescript(files["schema.ts"].read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{spec}: cannot read the schema files: {exc}") from exc
+    revision = _revision_of(folder, ts.constants.get("LATEST_PROTOCOL_VERSION"))
+    try:
+        ir = _build(RevisionSources(revision, schema, ts))
+    except Exception as exc:  # noqa: BLE001 - reported with where it came from
+        raise InputError(
+            f"{spec}: cannot build the IR (as revision {revision}): {exc}"
+        ) from exc
+    return ir, Side(label=str(path), revision=revision, source=str(folder.resolve()))
+
+
+def _revision_of(folder: Path, latest: object) -> str:
+    if folder.name in KNOWN:
+        return folder.name
+    if isinstance(latest, str) and latest in KNOWN:
+        return latest
+    return "draft"
+
+
+def _build(sources: RevisionSources) -> RevisionIR:
+    """The steps of :func:`codegen.ir.load_revision`, from sources not read by revision name."""
+    schema_defs, applied = apply_overrides(sources.revision, sources.definitions)
+    definitions = DefinitionBuilder(schema_defs, sources.ts).build()
+    methods = build_methods(sources.revision, definitions)
+    constants = dict(sorted(sources.ts.constants.items()))
+    plain = ("LATEST_PROTOCOL_VERSION", "JSONRPC_VERSION")
+    return RevisionIR(
+        revision=sources.revision,
+        era="modern" if "server/discover" in methods else "legacy",
+        jsonrpc_version=str(constants["JSONRPC_VERSION"]),
+        latest_protocol_version=str(constants["LATEST_PROTOCOL_VERSION"]),
+        definitions=definitions,
+        methods=methods,
+        constants=constants,
+        error_codes={
+            k: v for k, v in constants.items() if isinstance(v, int) and k not in plain
+        },
+        batching="JSONRPCBatchRequest" in definitions,
+        overrides=tuple(applied),
+    )

@@ -1,0 +1,20 @@
+"""Renderers of a :class:`~codegen.diff.model.DiffReport`: text, markdown, json, html.
+
+All four are views of one document (:func:`document.build`), the JSON output, whose
+shape is fixed by ``schema/diff-report.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from codegen.diff.model import DiffReport
+from codegen.diff.render.document import render_json
+from codegen.diff.render.templated import render_html, render_markdown, render_text
+
+FORMATS: dict[str, Callable[[DiffReport], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+    "html": render_html,
+}
