@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any, Literal
 
 from .errors import INVALID_PARAMS, RpcError
 from .inputs import InputRequest, valid_answer
+from .task_journal import TaskJournal
 
 EXTENSION = "io.modelcontextprotocol/tasks"
 Status = Literal["working", "input_required", "completed", "failed", "cancelled"]
@@ -45,6 +48,8 @@ class Task:
     pending: dict[str, InputRequest] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
     runner: asyncio.Task[Any] | None = None
+    on_change: Callable[[Task], None] | None = None
+    """Called after every state change (the store's journal writes it down)."""
     _answered: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
@@ -60,7 +65,12 @@ class Task:
     def _set(self, status: Status, message: str | None = None) -> None:
         self.status = status
         self.status_message = message
+        self._touch()
+
+    def _touch(self) -> None:
         self.updated = time.time()
+        if self.on_change is not None:
+            self.on_change(self)
 
     def envelope(self) -> dict[str, Any]:
         """The fields shared by ``CreateTaskResult`` and ``tasks/get``."""
@@ -107,6 +117,8 @@ class Task:
         if not self.pending and self.status == "input_required":
             self._set("working")
             self._answered.set()
+        elif responses:
+            self._touch()
 
     def finish(self, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None) -> None:
         if self.terminal:
@@ -128,17 +140,33 @@ class Task:
 
 
 class TaskStore:
-    """Tasks by id, alive for their ``ttlMs``; expired ones are dropped on access."""
+    """Tasks by id, alive for their ``ttlMs``; expired ones are dropped on access.
 
-    def __init__(self, ttl_ms: int | None = 600_000, poll_interval_ms: int = 200) -> None:
+    With ``path`` every change is journaled to SQLite, so finished tasks stay readable
+    across a server restart; a task that was still running when the process died can
+    not be resumed and is reported as ``failed``.
+    """
+
+    def __init__(self, ttl_ms: int | None = 600_000, poll_interval_ms: int = 200, path: Path | str | None = None) -> None:
         self.ttl_ms = ttl_ms
         self.poll_interval_ms = poll_interval_ms
         self._tasks: dict[str, Task] = {}
+        self._journal = TaskJournal(Path(path)) if path is not None else None
+        if self._journal is not None:
+            for task in self._journal.load():
+                if not task.terminal:
+                    task.finish(error={"code": -32603, "message": "The server restarted before the task finished"})
+                task.on_change = self._journal.save
+                self._journal.save(task)
+                self._tasks[task.task_id] = task
 
     def open(self, runner: asyncio.Task[Any]) -> Task:
         """Record a new task whose work is ``runner``, already running in the background."""
         self._expire()
         task = Task(secrets.token_urlsafe(16), self.ttl_ms, self.poll_interval_ms, runner=runner)
+        if self._journal is not None:
+            task.on_change = self._journal.save
+            self._journal.save(task)
         self._tasks[task.task_id] = task
         return task
 
@@ -153,6 +181,8 @@ class TaskStore:
         now = time.time()
         for task_id in [t.task_id for t in self._tasks.values() if t.terminal and t.expired(now)]:
             del self._tasks[task_id]
+            if self._journal is not None:
+                self._journal.delete(task_id)
 
     async def close(self) -> None:
         """Cancel every running task (server shutdown)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,28 @@ async def test_finished_tasks_expire_after_their_ttl() -> None:
     assert (await poll(client, task_id))["status"] == "completed"
     await asyncio.sleep(0.15)
     assert (await client.error("tasks/get", {"taskId": task_id}, TASKS))["code"] == -32602
+
+
+async def test_journaled_tasks_survive_a_restart(tmp_path: Path) -> None:
+    def server(store: TaskStore) -> Client:
+        app = App("durable", "1", tasks=store)
+
+        @app.tool(task="optional")
+        async def work(seconds: float) -> str:
+            """Work."""
+            await asyncio.sleep(seconds)
+            return "worked"
+
+        return Client(app)
+
+    before = server(TaskStore(path=tmp_path / "tasks.db"))
+    finished = (await before.call("work", {"seconds": 0}, TASKS))["taskId"]
+    await poll(before, finished)
+    unfinished = (await before.call("work", {"seconds": 60}, TASKS))["taskId"]
+
+    after = server(TaskStore(path=tmp_path / "tasks.db"))
+    done = await after.result("tasks/get", {"taskId": finished}, TASKS)
+    assert done["status"] == "completed" and done["result"]["content"][0]["text"] == "worked"
+    lost = await after.result("tasks/get", {"taskId": unfinished}, TASKS)
+    assert lost["status"] == "failed" and "restarted" in lost["error"]["message"]
+    await before.app.task_store.close()

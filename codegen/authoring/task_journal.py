@@ -1,0 +1,53 @@
+"""A SQLite journal of task records, so finished tasks survive a server restart."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .inputs import InputRequest
+
+if TYPE_CHECKING:
+    from .tasks import Task
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS tasks (task_id TEXT PRIMARY KEY, record TEXT NOT NULL)"
+
+
+class TaskJournal:
+    """One row per task holding its latest state as JSON (runners are not persisted)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+
+    def save(self, task: Task) -> None:
+        record = {
+            "ttl_ms": task.ttl_ms,
+            "poll_interval_ms": task.poll_interval_ms,
+            "created": task.created,
+            "updated": task.updated,
+            "status": task.status,
+            "status_message": task.status_message,
+            "result": task.result,
+            "error": task.error,
+            "pending": {k: r.to_wire() for k, r in task.pending.items()},
+        }
+        self._db.execute(
+            "INSERT OR REPLACE INTO tasks (task_id, record) VALUES (?, ?)", (task.task_id, json.dumps(record))
+        )
+
+    def delete(self, task_id: str) -> None:
+        self._db.execute("DELETE FROM tasks WHERE task_id = ?", (task_id,))
+
+    def load(self) -> list[Task]:
+        from .tasks import Task
+
+        tasks = []
+        for task_id, raw in self._db.execute("SELECT task_id, record FROM tasks"):
+            record: dict[str, Any] = json.loads(raw)
+            pending = {k: InputRequest(r["method"], r["params"]) for k, r in record.pop("pending").items()}
+            tasks.append(Task(task_id, **record, pending=pending))
+        return tasks
