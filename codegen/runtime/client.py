@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from codegen.runtime import revisions, wire
 from codegen.runtime.engine import Peer, RequestTimeout
@@ -235,6 +235,8 @@ class Client:
                 value = spec.params.model_validate(value)
             except ValidationError as exc:
                 raise invalid_params(exc) from None
+            if isinstance(value, RootModel):
+                value = value.root
         result = await handler(value)
         out = _wire(result)
         if self.modern and spec is not None and spec.result is not None and "result_type" in spec.result.model_fields:

@@ -38,8 +38,14 @@ def create_app(
     ``Mcp-Param-*`` headers against the tool's ``x-mcp-header`` annotations itself.
     """
     config = config or HttpConfig()
-    sessions = SessionRegistry(server, idle_s=config.session_idle_s, max_sessions=config.max_sessions)
-    routes = [Route(config.path, StreamableHttpEndpoint(server, config, sessions, tool_schema))]
+    sessions = SessionRegistry(
+        server, idle_s=config.session_idle_s, max_sessions=config.max_sessions
+    )
+    routes = [
+        Route(
+            config.path, StreamableHttpEndpoint(server, config, sessions, tool_schema)
+        )
+    ]
     if config.legacy_sse:
         legacy = LegacySseEndpoints(config, sessions, "/messages")
         routes.append(Route("/sse", _Asgi(legacy.sse)))

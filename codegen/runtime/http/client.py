@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any
 
@@ -26,6 +27,7 @@ import orjson
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from codegen.runtime.client import Client
 from codegen.runtime.http.headers import (
     InvalidHeaderAnnotation,
     ParamHeader,
@@ -69,13 +71,17 @@ class HttpClientTransport:
         self.protocol_version: str | None = None
         """Sent as ``MCP-Protocol-Version``; learnt from the ``initialize`` result."""
         self._extra_headers = dict(headers or {})
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None))
+        self._http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, read=None)
+        )
         self._own_http = http is None
         self._tool_headers: dict[str, tuple[ParamHeader, ...]] = {}
         self._pending_methods: dict[Any, str] = {}
         self._inbox_send: MemoryObjectSendStream[Message]
         self._inbox: MemoryObjectReceiveStream[Message]
-        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](math.inf)
+        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](
+            math.inf
+        )
         self._tasks: TaskGroup | None = None
         self._listening = False
 
@@ -127,10 +133,14 @@ class HttpClientTransport:
                 self.start_listening()
         except SessionExpired:
             if "id" in message and "method" in message:
-                await self._inbox_send.send(_transport_error(message["id"], 404, "session expired"))
+                await self._inbox_send.send(
+                    _transport_error(message["id"], 404, "session expired")
+                )
         except httpx.HTTPError as exc:
             if "id" in message and "method" in message:
-                await self._inbox_send.send(_transport_error(message["id"], 0, str(exc)))
+                await self._inbox_send.send(
+                    _transport_error(message["id"], 0, str(exc))
+                )
 
     # --- one exchange -----------------------------------------------------------
 
@@ -141,13 +151,21 @@ class HttpClientTransport:
             self._pending_methods[request_id] = str(message["method"])
         try:
             async with self._http.stream(
-                "POST", self.url, content=orjson.dumps(message), headers=self._headers_for(message)
+                "POST",
+                self.url,
+                content=orjson.dumps(message),
+                headers=self._headers_for(message),
             ) as response:
                 if response.status_code == 404 and self.session_id is not None:
                     self.session_id = None
                     raise SessionExpired(self.url)
                 self._learn_session(response, message)
-                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                kind = (
+                    response.headers.get("content-type", "")
+                    .split(";")[0]
+                    .strip()
+                    .lower()
+                )
                 if kind == "text/event-stream":
                     async for reply in self._read_sse(response, request_id):
                         yield reply
@@ -191,7 +209,11 @@ class HttpClientTransport:
             headers.pop("mcp-protocol-version", None)
         if _is_modern(headers.get("mcp-protocol-version")) and "method" in message:
             tool = params.get("name") if isinstance(params, dict) else None
-            tool_headers = self._tool_headers.get(tool, ()) if message["method"] == "tools/call" else ()
+            tool_headers = (
+                self._tool_headers.get(str(tool), ())
+                if message["method"] == "tools/call"
+                else ()
+            )
             headers.update(request_headers(message, tool_headers))
         return headers
 
@@ -210,9 +232,13 @@ class HttpClientTransport:
             if reply.get("id") is None and request_id is not None:
                 reply["id"] = request_id
             return self._inspect(reply)
-        return _transport_error(request_id, response.status_code, body[:200].decode("utf-8", "replace"))
+        return _transport_error(
+            request_id, response.status_code, body[:200].decode("utf-8", "replace")
+        )
 
-    async def _read_sse(self, response: httpx.Response, request_id: Any) -> AsyncIterator[Message]:
+    async def _read_sse(
+        self, response: httpx.Response, request_id: Any
+    ) -> AsyncIterator[Message]:
         """Read one response stream to its end, resuming it with GET if the server drops it."""
         parser = EventParser()
         answered = request_id is None
@@ -226,7 +252,10 @@ class HttpClientTransport:
                         if event.event != "message" or not event.data:
                             continue
                         reply = self._inspect(orjson.loads(event.data))
-                        if reply.get("method") is None and reply.get("id") == request_id:
+                        if (
+                            reply.get("method") is None
+                            and reply.get("id") == request_id
+                        ):
                             answered = True
                         yield reply
             except httpx.HTTPError as exc:
@@ -235,13 +264,17 @@ class HttpClientTransport:
                 await current.aclose()
             if answered or parser.last_event_id is None or resumes >= MAX_RESUMES:
                 if not answered:
-                    yield _transport_error(request_id, 0, "stream ended without a response")
+                    yield _transport_error(
+                        request_id, 0, "stream ended without a response"
+                    )
                 return
             resumes += 1
             await anyio.sleep((parser.retry_ms or 1000) / 1000)
             current = await self._resume(parser.last_event_id)
             if current is None:
-                yield _transport_error(request_id, 0, "could not resume the response stream")
+                yield _transport_error(
+                    request_id, 0, "could not resume the response stream"
+                )
                 return
 
     async def _resume(self, last_event_id: str) -> httpx.Response | None:
@@ -264,27 +297,37 @@ class HttpClientTransport:
             if parser.last_event_id is not None:
                 headers["last-event-id"] = parser.last_event_id
             try:
-                async with self._http.stream("GET", self.url, headers=headers) as response:
+                async with self._http.stream(
+                    "GET", self.url, headers=headers
+                ) as response:
                     if response.status_code != 200:
                         return
                     async for chunk in response.aiter_bytes():
                         for event in parser.feed(chunk):
                             if event.event == "message" and event.data:
-                                await self._inbox_send.send(self._inspect(orjson.loads(event.data)))
+                                await self._inbox_send.send(
+                                    self._inspect(orjson.loads(event.data))
+                                )
             except httpx.HTTPError as exc:
                 logger.info("standalone stream broke: %s", exc)
             await anyio.sleep((parser.retry_ms or 1000) / 1000)
 
     def _inspect(self, reply: Message) -> Message:
         """Learn from replies the transport itself depends on (version, tool headers)."""
-        method = self._pending_methods.get(reply.get("id")) if "method" not in reply else None
+        method = (
+            self._pending_methods.get(reply.get("id"))
+            if "method" not in reply
+            else None
+        )
         result = reply.get("result")
         if method is None or not isinstance(result, dict):
             return reply
         if method == "initialize" and isinstance(result.get("protocolVersion"), str):
             self.protocol_version = result["protocolVersion"]
         elif method == "tools/list" and isinstance(result.get("tools"), list):
-            result["tools"] = [tool for tool in result["tools"] if self._accept_tool(tool)]
+            result["tools"] = [
+                tool for tool in result["tools"] if self._accept_tool(tool)
+            ]
         return reply
 
     def _accept_tool(self, tool: Any) -> bool:
@@ -305,5 +348,46 @@ def _transport_error(request_id: Any, status: int, detail: str) -> Message:
     return {
         "jsonrpc": "2.0",
         "id": request_id,
-        "error": {"code": TRANSPORT_ERROR, "message": message, "data": {"httpStatus": status}},
+        "error": {
+            "code": TRANSPORT_ERROR,
+            "message": message,
+            "data": {"httpStatus": status},
+        },
     }
+
+
+@asynccontextmanager
+async def connect_http(
+    url: str,
+    *,
+    version: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    connect: bool = True,
+    **client_options: Any,
+) -> AsyncIterator[Client]:
+    """Open a runtime :class:`Client` on a Streamable HTTP endpoint and negotiate.
+
+    Leaving the block ends a legacy session with ``DELETE``.
+    """
+    async with HttpClientTransport(url, headers=headers) as transport:
+
+        async def send(message: Any, _related: Any = None) -> None:
+            await transport.send(message)
+
+        client = Client(send, **client_options)
+        async with anyio.create_task_group() as group, client:
+
+            async def pump() -> None:
+                async for message in transport:
+                    await client.feed(message)
+
+            group.start_soon(pump)
+            try:
+                if connect:
+                    await client.connect(version)
+                yield client
+            finally:
+                with anyio.CancelScope(shield=True):
+                    with anyio.move_on_after(5):
+                        await transport.terminate()
+                group.cancel_scope.cancel()

@@ -36,6 +36,7 @@ DEFAULT_LEGACY_VERSION = "2025-03-26"
 WATCH_AFTER_S = 0.05
 """A modern request still running after this long gets a task watching for disconnects."""
 
+
 def _legacy_status(_code: int | None) -> int:
     return 200
 
@@ -64,10 +65,14 @@ class StreamableHttpEndpoint:
             return
         headers = asgi.header_map(scope)
         if not self.config.hosts.origin_ok(headers.get("origin")):
-            await asgi.respond_error(send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed")
+            await asgi.respond_error(
+                send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed"
+            )
             return
         if not self.config.hosts.host_ok(headers.get("host")):
-            await asgi.respond_error(send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed")
+            await asgi.respond_error(
+                send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed"
+            )
             return
         method = scope["method"]
         if method == "POST":
@@ -81,19 +86,39 @@ class StreamableHttpEndpoint:
 
     # --- POST ----------------------------------------------------------------------
 
-    async def _post(self, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+    async def _post(
+        self, receive: Receive, send: Send, headers: dict[str, str]
+    ) -> None:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
-            await asgi.respond_error(send, 415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json")
+            await asgi.respond_error(
+                send,
+                415,
+                INVALID_REQUEST,
+                "Unsupported Media Type: Content-Type must be application/json",
+            )
             return
         accept = headers.get("accept")
-        if not (asgi.accepts(accept, "application/json") and asgi.accepts(accept, "text/event-stream")):
-            await asgi.respond_error(send, 406, INVALID_REQUEST, "Not Acceptable: Accept must list application/json and text/event-stream")
+        if not (
+            asgi.accepts(accept, "application/json")
+            and asgi.accepts(accept, "text/event-stream")
+        ):
+            await asgi.respond_error(
+                send,
+                406,
+                INVALID_REQUEST,
+                "Not Acceptable: Accept must list application/json and text/event-stream",
+            )
             return
         try:
             body = await asgi.read_body(receive, headers, self.config.max_body_bytes)
         except asgi.BodyTooLarge:
-            await asgi.respond_error(send, 413, INVALID_REQUEST, f"Request body over {self.config.max_body_bytes} bytes")
+            await asgi.respond_error(
+                send,
+                413,
+                INVALID_REQUEST,
+                f"Request body over {self.config.max_body_bytes} bytes",
+            )
             return
         except asgi.ClientGone:
             return
@@ -109,7 +134,13 @@ class StreamableHttpEndpoint:
         if session_id is not None:
             session = self.sessions.get(session_id.strip())
             if session is None:
-                await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", wire.readable_id(message))
+                await asgi.respond_error(
+                    send,
+                    404,
+                    INVALID_REQUEST,
+                    "Session not found",
+                    wire.readable_id(message),
+                )
                 return
             await self._post_legacy(send, headers, message, session)
         elif _opens_session(message):
@@ -118,33 +149,67 @@ class StreamableHttpEndpoint:
             await self._post_modern(receive, send, headers, message)
 
     async def _post_legacy(
-        self, send: Send, headers: dict[str, str], message: Any, session: HttpSession | None
+        self,
+        send: Send,
+        headers: dict[str, str],
+        message: Any,
+        session: HttpSession | None,
     ) -> None:
         version = headers.get(VERSION_HEADER)
-        if version is not None and session is not None and version.strip() not in self.supported:
+        if (
+            version is not None
+            and session is not None
+            and version.strip() not in self.supported
+        ):
             await asgi.respond_error(
-                send, 400, INVALID_REQUEST,
+                send,
+                400,
+                INVALID_REQUEST,
                 f"Unsupported MCP-Protocol-Version: {version.strip()!r}; supported: {', '.join(sorted(self.supported))}",
                 wire.readable_id(message),
             )
             return
         items = message if isinstance(message, list) else [message]
-        if not isinstance(message, list):
+        if isinstance(message, list):
+            if not _batching(session, message):
+                await asgi.respond_error(
+                    send, 400, INVALID_REQUEST, "Invalid Request: batches are not allowed here"
+                )
+                return
+        else:
             try:
                 wire.check_envelope(message)
             except RpcError as exc:
-                await asgi.respond_error(send, 400, exc.code, exc.message, wire.readable_id(message))
+                await asgi.respond_error(
+                    send, 400, exc.code, exc.message, wire.readable_id(message)
+                )
                 return
-        request_ids = [m["id"] for m in items if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))]
+        request_ids = [
+            m["id"]
+            for m in items
+            if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))
+        ]
         if session is None:
             session = await self.sessions.create(transport_facts(headers))
             if session is None:
-                await asgi.respond_error(send, 503, INVALID_REQUEST, "Too many sessions", wire.readable_id(message))
+                await asgi.respond_error(
+                    send,
+                    503,
+                    INVALID_REQUEST,
+                    "Too many sessions",
+                    wire.readable_id(message),
+                )
                 return
         assert session.core is not None
         busy = [i for i in request_ids if i in session.by_request]
         if busy:
-            await asgi.respond_error(send, 400, INVALID_REQUEST, f"Invalid Request: id {busy[0]!r} is in use", busy[0])
+            await asgi.respond_error(
+                send,
+                400,
+                INVALID_REQUEST,
+                f"Invalid Request: id {busy[0]!r} is in use",
+                busy[0],
+            )
             return
         session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
         if not request_ids:
@@ -169,38 +234,49 @@ class StreamableHttpEndpoint:
         if _opens_session(message) and session.revision is None:
             self.sessions.discard(session.id)
 
-    async def _post_modern(self, receive: Receive, send: Send, headers: dict[str, str], message: Any) -> None:
+    async def _post_modern(
+        self, receive: Receive, send: Send, headers: dict[str, str], message: Any
+    ) -> None:
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
-            await asgi.respond_error(send, 400, exc.code, exc.message, wire.readable_id(message))
+            await asgi.respond_error(
+                send, 400, exc.code, exc.message, wire.readable_id(message)
+            )
             return
         if kind == "response":
-            await asgi.respond_error(send, 400, INVALID_REQUEST, "Invalid Request: clients send no responses at 2026-07-28")
+            await asgi.respond_error(
+                send,
+                400,
+                INVALID_REQUEST,
+                "Invalid Request: clients send no responses at 2026-07-28",
+            )
             return
-        if self._envelope_sound(message, headers):
-            try:
-                check_routing_headers(headers, message, self._param_headers(message))
-            except HeaderMismatch as exc:
-                await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
-                return
+        try:
+            self._check_headers(message, headers)
+        except HeaderMismatch as exc:
+            await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
+            return
         exchange = _ModernExchange(self.server, send, receive, headers, self.config)
         await exchange.run(message, kind)
 
-    def _envelope_sound(self, message: Message, headers: Mapping[str, str]) -> bool:
-        """True once the checks that outrank the routing headers would pass (contract §2.2)."""
+    def _check_headers(self, message: Message, headers: Mapping[str, str]) -> None:
+        """The header checks of a modern request, in their place in the contract's order.
+
+        ``_meta`` problems outrank every header problem, and a version mismatch or an
+        unsupported version outranks the routing headers; the core reports those, so
+        the routing headers are only judged once they would pass.
+        """
         params = message.get("params")
         meta = params.get("_meta") if isinstance(params, dict) else None
-        if not isinstance(meta, dict):
-            return False
+        if not isinstance(meta, dict) or revisions.CLIENT_CAPABILITIES_KEY not in meta:
+            return
         version = meta.get(revisions.PROTOCOL_VERSION_KEY)
         header = headers.get(VERSION_HEADER)
-        return (
-            revisions.CLIENT_CAPABILITIES_KEY in meta
-            and header is not None
-            and header.strip() == version
-            and version in self.supported
-        )
+        if header is None:
+            raise HeaderMismatch("Missing required MCP-Protocol-Version header")
+        if header.strip() == version and version in self.supported:
+            check_routing_headers(headers, message, self._param_headers(message))
 
     def _param_headers(self, message: Message) -> tuple[Any, ...]:
         if self.tool_schema is None or message.get("method") != "tools/call":
@@ -224,7 +300,12 @@ class StreamableHttpEndpoint:
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
             return
         if not asgi.accepts(headers.get("accept"), "text/event-stream"):
-            await asgi.respond_error(send, 406, INVALID_REQUEST, "Not Acceptable: Accept must list text/event-stream")
+            await asgi.respond_error(
+                send,
+                406,
+                INVALID_REQUEST,
+                "Not Acceptable: Accept must list text/event-stream",
+            )
             return
         session = self.sessions.get(session_id.strip())
         if session is None:
@@ -236,12 +317,20 @@ class StreamableHttpEndpoint:
         if last_event_id is not None:
             found = session.streams.find_event(last_event_id)
             if found is None:
-                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+                await asgi.respond_error(
+                    send, 404, INVALID_REQUEST, "Unknown Last-Event-ID"
+                )
                 return
             stream, after = found
         live = stream.attach(after)
-        await stream_to_client(send, receive, stream, live, self.config.keepalive_s,
-                               [(b"mcp-session-id", session.id.encode("ascii"))])
+        await stream_to_client(
+            send,
+            receive,
+            stream,
+            live,
+            self.config.keepalive_s,
+            [(b"mcp-session-id", session.id.encode("ascii"))],
+        )
 
     # --- DELETE --------------------------------------------------------------------
 
@@ -271,7 +360,9 @@ async def stream_to_client(
         await writer.open_stream(send, headers)
         if prelude is not None:
             await writer.send_event(send, prelude)
-        await writer.pump(send, live, await writer.next_item(live, keepalive_s), keepalive_s)
+        await writer.pump(
+            send, live, await writer.next_item(live, keepalive_s), keepalive_s
+        )
         await send({"type": "http.response.body", "body": b""})
     finally:
         watcher.cancel()
@@ -282,6 +373,12 @@ async def _watch_disconnect(receive: Receive, live: asyncio.Queue[Item]) -> None
     while (await receive())["type"] != "http.disconnect":
         pass
     live.put_nowait(DISCONNECTED)
+
+
+def _batching(session: HttpSession | None, batch: list[Any]) -> bool:
+    """Batches only on sessions whose revision has them (2025-03-26), never empty."""
+    revision = session.revision if session is not None else None
+    return bool(batch) and revision is not None and revisions.bindings(revision).batching
 
 
 def _opens_session(message: Any) -> bool:
@@ -298,7 +395,14 @@ class _ModernExchange:
     running after :data:`WATCH_AFTER_S`.
     """
 
-    def __init__(self, server: ServerCore, send: Send, receive: Receive, headers: dict[str, str], config: HttpConfig) -> None:
+    def __init__(
+        self,
+        server: ServerCore,
+        send: Send,
+        receive: Receive,
+        headers: dict[str, str],
+        config: HttpConfig,
+    ) -> None:
         self.server = server
         self.send = send
         self.receive = receive
@@ -319,7 +423,9 @@ class _ModernExchange:
         if message.get("method") == "subscriptions/listen":
             keepalive = loop.create_task(self._keepalive())
         try:
-            response = await self.server.handle_modern(message, self._sink, facts=self._facts())
+            response = await self.server.handle_modern(
+                message, self._sink, facts=self._facts()
+            )
         except asyncio.CancelledError:
             if not self.disconnected:
                 raise
@@ -346,7 +452,9 @@ class _ModernExchange:
         error = response.get("error")
         code = error.get("code") if isinstance(error, dict) else None
         if not self.started and (code is not None or not self.config.always_sse):
-            await asgi.respond(self.send, error_status(response), payload, asgi.JSON_HEADERS)
+            await asgi.respond(
+                self.send, error_status(response), payload, asgi.JSON_HEADERS
+            )
             return
         async with self._lock:
             if not self.started:
@@ -394,4 +502,3 @@ def transport_facts(headers: Mapping[str, str]) -> TransportFacts:
         protocol_version_header=version.strip() if version is not None else None,
         headers=headers,
     )
-

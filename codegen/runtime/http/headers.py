@@ -147,8 +147,23 @@ class ParamHeader:
         return node
 
 
-_COMPOSITION_KEYS = ("items", "prefixItems", "additionalProperties", "patternProperties")
-_BRANCH_KEYS = ("oneOf", "anyOf", "allOf", "not", "if", "then", "else", "$defs", "definitions")
+_COMPOSITION_KEYS = (
+    "items",
+    "prefixItems",
+    "additionalProperties",
+    "patternProperties",
+)
+_BRANCH_KEYS = (
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "$defs",
+    "definitions",
+)
 
 
 def param_headers(input_schema: Mapping[str, Any]) -> tuple[ParamHeader, ...]:
@@ -193,7 +208,9 @@ def _annotation(prop: Mapping[str, Any], path: tuple[str, ...]) -> ParamHeader:
     name = prop["x-mcp-header"]
     where = "/".join(path)
     if not isinstance(name, str) or not _TOKEN.match(name):
-        raise InvalidHeaderAnnotation(f"x-mcp-header {name!r} at {where} is not an HTTP token")
+        raise InvalidHeaderAnnotation(
+            f"x-mcp-header {name!r} at {where} is not an HTTP token"
+        )
     if "$ref" in prop:
         raise InvalidHeaderAnnotation(f"x-mcp-header at {where} sits beside $ref")
     kind = prop.get("type")
@@ -206,7 +223,9 @@ def _annotation(prop: Mapping[str, Any], path: tuple[str, ...]) -> ParamHeader:
 
 def _mentions_annotation(node: Any) -> bool:
     if isinstance(node, Mapping):
-        return "x-mcp-header" in node or any(_mentions_annotation(v) for v in node.values())
+        return "x-mcp-header" in node or any(
+            _mentions_annotation(v) for v in node.values()
+        )
     if isinstance(node, list):
         return any(_mentions_annotation(v) for v in node)
     return False
@@ -282,7 +301,9 @@ def check_routing_headers(
 def _check_one(raw: str | None, body_value: Any, header: str) -> None:
     if body_value is None:
         if raw is not None:
-            raise HeaderMismatch(f"{_display(header)} header has no counterpart in the body")
+            raise HeaderMismatch(
+                f"{_display(header)} header has no counterpart in the body"
+            )
         return
     if raw is None:
         raise HeaderMismatch(f"Missing required {_display(header)} header")

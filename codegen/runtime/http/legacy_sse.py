@@ -22,7 +22,9 @@ from codegen.runtime.http.sse import frame
 class LegacySseEndpoints:
     """Both endpoints of the old transport, sharing the session registry."""
 
-    def __init__(self, config: HttpConfig, sessions: SessionRegistry, messages_path: str) -> None:
+    def __init__(
+        self, config: HttpConfig, sessions: SessionRegistry, messages_path: str
+    ) -> None:
         self.config = config
         self.sessions = sessions
         self.messages_path = messages_path
@@ -30,10 +32,14 @@ class LegacySseEndpoints:
     async def _guard(self, scope: Scope, send: Send) -> dict[str, str] | None:
         headers = asgi.header_map(scope)
         if not self.config.hosts.origin_ok(headers.get("origin")):
-            await asgi.respond_error(send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed")
+            await asgi.respond_error(
+                send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed"
+            )
             return None
         if not self.config.hosts.host_ok(headers.get("host")):
-            await asgi.respond_error(send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed")
+            await asgi.respond_error(
+                send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed"
+            )
             return None
         return headers
 
@@ -47,7 +53,9 @@ class LegacySseEndpoints:
         if scope["method"] != "GET":
             await asgi.respond(send, 405, headers=[(b"allow", b"GET")])
             return
-        session = await self.sessions.create(transport_facts(headers), single_stream=True)
+        session = await self.sessions.create(
+            transport_facts(headers), single_stream=True
+        )
         if session is None:
             await asgi.respond_error(send, 503, INVALID_REQUEST, "Too many sessions")
             return
@@ -56,7 +64,15 @@ class LegacySseEndpoints:
         live = session.standalone.attach()
         first = frame(endpoint, event="endpoint")
         try:
-            await stream_to_client(send, receive, session.standalone, live, self.config.keepalive_s, [], first)
+            await stream_to_client(
+                send,
+                receive,
+                session.standalone,
+                live,
+                self.config.keepalive_s,
+                [],
+                first,
+            )
         finally:
             self.sessions.discard(session.id)
 
@@ -73,7 +89,9 @@ class LegacySseEndpoints:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         session_id = (query.get("session_id") or [None])[0]
         if session_id is None:
-            await asgi.respond_error(send, 400, INVALID_REQUEST, "session_id query parameter is required")
+            await asgi.respond_error(
+                send, 400, INVALID_REQUEST, "session_id query parameter is required"
+            )
             return
         session = self.sessions.get(session_id)
         if session is None or session.core is None:
@@ -81,7 +99,12 @@ class LegacySseEndpoints:
             return
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
-            await asgi.respond_error(send, 415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json")
+            await asgi.respond_error(
+                send,
+                415,
+                INVALID_REQUEST,
+                "Unsupported Media Type: Content-Type must be application/json",
+            )
             return
         try:
             body = await asgi.read_body(receive, headers, self.config.max_body_bytes)
@@ -89,7 +112,12 @@ class LegacySseEndpoints:
             if not isinstance(message, list):
                 wire.check_envelope(message)
         except asgi.BodyTooLarge:
-            await asgi.respond_error(send, 413, INVALID_REQUEST, f"Request body over {self.config.max_body_bytes} bytes")
+            await asgi.respond_error(
+                send,
+                413,
+                INVALID_REQUEST,
+                f"Request body over {self.config.max_body_bytes} bytes",
+            )
             return
         except asgi.ClientGone:
             return
@@ -98,4 +126,3 @@ class LegacySseEndpoints:
             return
         await session.core.feed(message, transport_facts(headers))
         await asgi.respond(send, 202, b"Accepted", [(b"content-type", b"text/plain")])
-

@@ -10,19 +10,31 @@ import uvicorn
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stderr",
+        }
     },
     "loggers": {
         "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "uvicorn.access": {
+            "handlers": ["stderr"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "codegen": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
 
 
-def server_config(app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> uvicorn.Config:
+def server_config(
+    app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any
+) -> uvicorn.Config:
     """uvicorn settings for an MCP server; ``options`` override (e.g. ``log_level``)."""
     settings: dict[str, Any] = {
         "host": host,

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from codegen.runtime import wire
 from codegen.runtime.http.port import CoreSession, RequestId, ServerCore
 from codegen.runtime.server import TransportFacts
 from codegen.runtime.http.streams import OutboundStream, StreamTable
@@ -49,14 +50,20 @@ class HttpSession:
     def can_resume(self) -> bool:
         """Whether this session's clients understand priming events and resumption."""
         revision = self.revision
-        return not self.single_stream and revision is not None and revision >= PRIMING_FROM
+        return (
+            not self.single_stream and revision is not None and revision >= PRIMING_FROM
+        )
 
     async def start(self, server: ServerCore, facts: TransportFacts) -> None:
         ready = asyncio.Event()
-        self._owner = asyncio.get_running_loop().create_task(self._own(server, facts, ready))
+        self._owner = asyncio.get_running_loop().create_task(
+            self._own(server, facts, ready)
+        )
         await ready.wait()
 
-    async def _own(self, server: ServerCore, facts: TransportFacts, ready: asyncio.Event) -> None:
+    async def _own(
+        self, server: ServerCore, facts: TransportFacts, ready: asyncio.Event
+    ) -> None:
         try:
             async with server.session(self._sink, facts) as core:
                 core.close_stream = self._close_stream
@@ -107,11 +114,17 @@ class HttpSession:
             stream.publish(orjson.dumps(message))
 
     def _publish_batch(self, answers: list[Any]) -> None:
-        ids = [a.get("id") for a in answers if isinstance(a, dict)]
+        ids: list[RequestId] = [
+            a["id"]
+            for a in answers
+            if isinstance(a, dict) and wire.is_request_id(a.get("id"))
+        ]
         stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
         for request_id in ids:
             self.by_request.pop(request_id, None)
-        (stream or self.standalone).publish(orjson.dumps(answers), final=stream is not None)
+        (stream or self.standalone).publish(
+            orjson.dumps(answers), final=stream is not None
+        )
 
     async def terminate(self) -> None:
         """End the session: the core drains in-flight requests, streams are dropped."""
@@ -136,7 +149,9 @@ class SessionRegistry:
             session.last_used = time.monotonic()
         return session
 
-    async def create(self, facts: TransportFacts, *, single_stream: bool = False) -> HttpSession | None:
+    async def create(
+        self, facts: TransportFacts, *, single_stream: bool = False
+    ) -> HttpSession | None:
         """A new started session, or ``None`` when the server is full (or the core failed)."""
         self._expire()
         if len(self._sessions) >= self._max:
@@ -159,7 +174,11 @@ class SessionRegistry:
 
     def _expire(self) -> None:
         deadline = time.monotonic() - self._idle_s
-        idle = [k for k, s in self._sessions.items() if s.last_used < deadline and not s.standalone.attached]
+        idle = [
+            k
+            for k, s in self._sessions.items()
+            if s.last_used < deadline and not s.standalone.attached
+        ]
         for session_id in idle:
             log.info("session %s expired", session_id)
             self.discard(session_id)

@@ -15,7 +15,11 @@ KEEPALIVE = b":\n\n"
 
 
 def frame(
-    data: bytes, *, event_id: str | None = None, event: str | None = None, retry_ms: int | None = None
+    data: bytes,
+    *,
+    event_id: str | None = None,
+    event: str | None = None,
+    retry_ms: int | None = None,
 ) -> bytes:
     """One SSE event. ``data`` must not contain newlines (compact JSON never does)."""
     parts: list[bytes] = []

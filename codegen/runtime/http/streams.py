@@ -36,7 +36,16 @@ DISCONNECTED = Item(payload=None, final=True)
 class OutboundStream:
     """One logical stream: a request's response stream or the standalone GET stream."""
 
-    __slots__ = ("key", "resumable", "finished", "priming_id", "_seq", "_delivered", "_events", "_live")
+    __slots__ = (
+        "key",
+        "resumable",
+        "finished",
+        "priming_id",
+        "_seq",
+        "_delivered",
+        "_events",
+        "_live",
+    )
 
     def __init__(self, key: str, *, resumable: bool, max_events: int = 1024) -> None:
         self.key = key
@@ -58,7 +67,9 @@ class OutboundStream:
         self._delivered = self._seq
         return f"{self.key}/{self._seq}"
 
-    def publish(self, payload: bytes, *, final: bool = False, error_code: int | None = None) -> None:
+    def publish(
+        self, payload: bytes, *, final: bool = False, error_code: int | None = None
+    ) -> None:
         """Queue one message; it reaches the client now or on a later resume."""
         if self.finished:
             return
@@ -126,6 +137,8 @@ class StreamTable:
         self._streams.clear()
 
     def _prune(self) -> None:
-        finished = [k for k, s in self._streams.items() if s.finished and not s.attached]
+        finished = [
+            k for k, s in self._streams.items() if s.finished and not s.attached
+        ]
         for key in finished[: max(0, len(finished) - self._keep_finished)]:
             del self._streams[key]

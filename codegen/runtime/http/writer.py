@@ -15,7 +15,9 @@ from codegen.runtime.http.sse import KEEPALIVE, frame
 from codegen.runtime.http.streams import DETACH, DISCONNECTED, Item
 
 
-async def next_item(live: asyncio.Queue[Item], keepalive_s: float | None) -> Item | None:
+async def next_item(
+    live: asyncio.Queue[Item], keepalive_s: float | None
+) -> Item | None:
     """The next item, or ``None`` when ``keepalive_s`` passed without one."""
     if not live.empty() or keepalive_s is None:
         return await live.get()
@@ -41,9 +43,17 @@ async def write_reply(
     if first is DISCONNECTED:
         return
     if first.final and first.payload is not None and not always_sse:
-        await respond(send, status_for(first.error_code), first.payload, [*JSON_HEADERS, *headers])
+        await respond(
+            send, status_for(first.error_code), first.payload, [*JSON_HEADERS, *headers]
+        )
         return
-    await send({"type": "http.response.start", "status": 200, "headers": [*SSE_HEADERS, *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [*SSE_HEADERS, *headers],
+        }
+    )
     priming_id = priming()
     if priming_id is not None:
         await send_event(send, frame(b"", event_id=priming_id, retry_ms=retry_ms))
@@ -53,7 +63,13 @@ async def write_reply(
 
 async def open_stream(send: Send, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     """Start an SSE response (for GET streams, which have no JSON alternative)."""
-    await send({"type": "http.response.start", "status": 200, "headers": [*SSE_HEADERS, *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [*SSE_HEADERS, *headers],
+        }
+    )
 
 
 async def send_event(send: Send, data: bytes) -> None:

@@ -1,0 +1,172 @@
+"""Our client against our server: negotiation, typed calls, input rounds in both eras,
+sealed request state, capability gating, client-side timeouts, subscriptions."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import anyio
+import pytest
+from rt_support import FIXTURE, Pipe, modern_meta
+
+from codegen.runtime.client import Client, NotAdvertised, connect_stdio
+from codegen.runtime.engine import RequestTimeout
+from codegen.runtime.errors import RpcError
+
+pytestmark = pytest.mark.timeout(90)
+
+
+async def answer_name(params: Any) -> dict[str, Any]:
+    message = params.message if hasattr(params, "message") else params["message"]
+    content = {"name": "Ann"} if "name" in message else {"color": "green"}
+    return {"action": "accept", "content": content}
+
+
+async def answer_sample(params: Any) -> dict[str, Any]:
+    return {"role": "assistant", "content": {"type": "text", "text": "Paris"}, "model": "m"}
+
+
+async def answer_roots(params: Any) -> dict[str, Any]:
+    return {"roots": [{"uri": "file:///a"}, {"uri": "file:///b"}]}
+
+
+def with_handlers(client: Client) -> Client:
+    client.on_request("elicitation/create", answer_name)
+    client.on_request("sampling/createMessage", answer_sample)
+    client.on_request("roots/list", answer_roots)
+    return client
+
+
+@pytest.mark.parametrize("version", [None, "2025-06-18", "2025-11-25", "2026-07-28"])
+def test_input_requests_in_every_era(version: str | None) -> None:
+    async def run() -> None:
+        async with connect_stdio(FIXTURE, connect=False, stderr=sys.stderr) as client:
+            with_handlers(client)
+            await client.connect(version)
+            assert client.revision == (version or "2026-07-28")
+            hello = await client.call_tool("ask_name")
+            assert hello.content[0].text == "Hello, Ann! (accept)"
+            two = await client.call_tool("two_questions")
+            assert two.content[0].text == "Ann likes green"
+            said = await client.call_tool("sample")
+            assert said.content[0].text == "Model said: Paris"
+            roots = await client.call_tool("roots")
+            assert roots.content[0].text == "2 roots"
+
+    anyio.run(run)
+
+
+def test_sampling_and_roots_at_2024_11_05() -> None:
+    async def run() -> None:
+        async with connect_stdio(FIXTURE, connect=False) as client:
+            with_handlers(client)
+            await client.connect("2024-11-05")
+            assert (await client.call_tool("sample")).content[0].text == "Model said: Paris"
+            assert (await client.call_tool("roots")).content[0].text == "2 roots"
+            with pytest.raises(RpcError) as missing:
+                await client.call_tool("ask_name")  # no elicitation in 2024-11-05: the runtime refuses to ask
+            assert missing.value.code in (-32021, -32601)
+
+    anyio.run(run)
+
+
+def test_server_never_asks_what_the_client_did_not_declare() -> None:
+    async def run() -> None:
+        async with connect_stdio(FIXTURE, version="2025-11-25") as client:
+            with pytest.raises(RpcError) as refused:
+                await client.call_tool("ask_name")
+            assert refused.value.code == -32021
+            assert refused.value.data == {"requiredCapabilities": {"elicitation": {}}}
+
+    anyio.run(run)
+
+
+def test_client_never_calls_what_the_server_did_not_advertise() -> None:
+    async def run() -> None:
+        async with connect_stdio(FIXTURE) as client:
+            with pytest.raises(NotAdvertised):
+                await client.call("resources/list", {})
+            assert (await client.call("prompts/list", {})).prompts[0].name == "greet"
+
+    anyio.run(run)
+
+
+def test_client_timeout_cancels_on_the_server() -> None:
+    async def run() -> None:
+        async with connect_stdio(FIXTURE, version="2025-11-25") as client:
+            with pytest.raises(RequestTimeout):
+                await client.call_tool("slow", {"seconds": 30}, timeout=0.3)
+            await anyio.sleep(0.2)
+            count = await client.call_tool("cancelled_count")
+            assert count.content[0].text == "1"
+
+    anyio.run(run)
+
+
+def input_round(pipe: Pipe, request_id: Any, name: str, extra: dict[str, Any] | None = None) -> Any:
+    params = {"name": name, "arguments": {}, "_meta": modern_meta(**{"io.modelcontextprotocol/clientCapabilities": {"elicitation": {}}}), **(extra or {})}
+    return pipe.call(request_id, "tools/call", params)["result"]
+
+
+def test_request_state_is_sealed_and_bound(pipe: Pipe) -> None:
+    first = input_round(pipe, 1, "two_questions")
+    assert first["resultType"] == "input_required"
+    (key,) = first["inputRequests"]
+    state1 = first["requestState"]
+    answers = {key: {"action": "accept", "content": {"name": "Ann"}}}
+    second = input_round(pipe, 2, "two_questions", {"inputResponses": answers, "requestState": state1})
+    assert second["resultType"] == "input_required" and second["requestState"] != state1
+    # missing answer: asked again rather than failing
+    again = input_round(pipe, 3, "two_questions", {"inputResponses": {}, "requestState": second["requestState"]})
+    assert again["resultType"] == "input_required"
+    (key2,) = second["inputRequests"]
+    final = input_round(
+        pipe, 4, "two_questions", {"inputResponses": {key2: {"action": "accept", "content": {"color": "red"}}}, "requestState": second["requestState"]}
+    )
+    assert final["content"][0]["text"] == "Ann likes red"
+    # tampering, or presenting the state on another request, is an error
+    tampered = state1[:-3] + ("AAA" if not state1.endswith("AAA") else "BBB")
+    bad = pipe.call(5, "tools/call", {"name": "two_questions", "_meta": modern_meta(), "inputResponses": answers, "requestState": tampered})
+    assert bad["error"]["code"] == -32602
+    moved = pipe.call(6, "tools/call", {"name": "ask_name", "_meta": modern_meta(), "inputResponses": answers, "requestState": state1})
+    assert moved["error"]["code"] == -32602
+    malformed = pipe.call(7, "tools/call", {"name": "two_questions", "_meta": modern_meta(), "inputResponses": 5})
+    assert malformed["error"]["code"] == -32602
+
+
+def test_input_required_is_never_used_where_mrtr_forbids_it(pipe: Pipe) -> None:
+    listed = pipe.call(1, "tools/list", {"_meta": modern_meta()})
+    assert listed["result"]["resultType"] == "complete"
+
+
+def test_builtin_subscriptions_listen(pipe: Pipe) -> None:
+    listen = {"_meta": modern_meta(), "notifications": {"toolsListChanged": True, "promptsListChanged": True, "resourceSubscriptions": ["x"]}}
+    pipe.request("sub", "subscriptions/listen", listen)
+    ack = pipe.receive()
+    assert ack["method"] == "notifications/subscriptions/acknowledged"
+    assert ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
+    assert ack["params"]["notifications"] == {"toolsListChanged": True, "promptsListChanged": True}  # no resources here
+    pipe.call(1, "tools/call", {"name": "notify_tools", "_meta": modern_meta()})
+    changed = [m for m in pipe.seen if m.get("method") == "notifications/tools/list_changed"]
+    assert changed and changed[0]["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
+    pipe.close_input()
+    closing = [m for m in pipe.rest() if m.get("id") == "sub"]
+    assert closing[0]["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
+    assert pipe.finish() == 0
+
+
+def test_cancelled_listen_ends_without_answer(pipe: Pipe) -> None:
+    pipe.request("sub", "subscriptions/listen", {"_meta": modern_meta(), "notifications": {"toolsListChanged": True}})
+    assert pipe.receive()["method"] == "notifications/subscriptions/acknowledged"
+    pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "sub"}})
+    pipe.call(1, "tools/call", {"name": "notify_tools", "_meta": modern_meta()})
+    assert not [m for m in pipe.seen if m.get("method") == "notifications/tools/list_changed"]
+    pipe.close_input()
+    assert not [m for m in pipe.rest() if m.get("id") == "sub"]
+
+
+def test_legacy_list_changed_reaches_initialized_sessions(pipe: Pipe) -> None:
+    pipe.initialize()
+    pipe.call(1, "tools/call", {"name": "notify_tools"})
+    assert [m for m in pipe.seen if m.get("method") == "notifications/tools/list_changed"]
