@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
+from codegen.runtime.revisions import WIRE_VERSIONS
 from codegen.scaffold.errors import ScaffoldError
 from codegen.sources import manifest
 from codegen.sources.errors import SchemaSourceError
@@ -57,6 +58,11 @@ class ProjectOptions:
     @property
     def description(self) -> str:
         return f"{self.title}: an MCP server ({', '.join(self.features) or 'no features'})"
+
+    @property
+    def wire_version(self) -> str:
+        """The protocol version spoken for ``revision`` (``draft`` speaks the newest)."""
+        return self.revision if self.revision in WIRE_VERSIONS else WIRE_VERSIONS[-1]
 
     @property
     def uri_scheme(self) -> str:

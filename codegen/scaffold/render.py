@@ -42,6 +42,7 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
         "description": options.description,
         "registry_name": options.registry_name,
         "uri_scheme": options.uri_scheme,
+        "wire_version": options.wire_version,
         "registry_transports": [REGISTRY_TRANSPORT[t] for t in options.transports],
         "http_host_key": http_entry_name(options),
         "feature_docs": {name: FEATURES[name] for name in options.features},

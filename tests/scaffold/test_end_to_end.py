@@ -55,8 +55,8 @@ def test_its_own_tests_pass(project_env: ProjectEnv, project: Path) -> None:
     suite = run_own_tests(project_env, project)
     counts = {k: int(suite.get(k, "0")) for k in ("tests", "failures", "errors", "skipped")}
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
-    # 8 feature tests x (2 transports x 2 eras) + metadata + http checks
-    assert counts["tests"] >= 8 * 4 + 2 + 3, counts
+    # 8 feature tests x (2 transports x 2 eras) + metadata + http checks + pinned revision
+    assert counts["tests"] >= 8 * 4 + 2 + 3 + 1, counts
 
 
 def test_it_is_mypy_strict_clean(project_env: ProjectEnv, project: Path) -> None:
@@ -148,4 +148,4 @@ def test_other_shapes_install_and_pass_their_tests(project_env: ProjectEnv, tmp_
     project_env.install_project(root)
     suite = run_own_tests(project_env, root)
     assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
-    assert int(suite.get("tests", "0")) >= 2 * 2 + 2
+    assert int(suite.get("tests", "0")) >= 2 * 2 + 2 + 1

@@ -31,7 +31,12 @@ COMMON = {
 
 
 @pytest.mark.parametrize(
-    ("transport", "extra"), [("stdio", set()), ("http", {"tests/test_http.py"}), ("both", {"tests/test_http.py"})]
+    ("transport", "extra"),
+    [
+        ("stdio", {"tests/test_revision.py"}),
+        ("http", {"tests/test_http.py"}),
+        ("both", {"tests/test_http.py", "tests/test_revision.py"}),
+    ],
 )
 def test_file_set_follows_the_transport(transport: str, extra: set[str]) -> None:
     assert set(render_project(build_options("weather", transport=transport))) == COMMON | extra
@@ -69,10 +74,14 @@ def test_every_feature_has_server_code_and_tests() -> None:
         assert decorator in files["src/weather/server.py"]
 
 
-def test_the_revision_picks_the_generated_types() -> None:
-    files = render_project(build_options("weather", revision="2025-06-18", features="tools"))
-    assert "from generated.rev_2025_06_18 import models" in files["src/weather/server.py"]
-    assert "2025-06-18" in files["README.md"]
+@pytest.mark.parametrize(("revision", "wire"), [("2025-06-18", "2025-06-18"), ("draft", "2026-07-28")])
+def test_the_revision_picks_the_generated_types_and_the_pinned_version(revision: str, wire: str) -> None:
+    files = render_project(build_options("weather", revision=revision, features="tools"))
+    package = "generated.rev_" + revision.replace("-", "_")
+    assert f"from {package} import models" in files["src/weather/server.py"]
+    assert f"from {package} import models" in files["tests/test_revision.py"]
+    assert f'WIRE_VERSION = "{wire}"' in files["tests/test_revision.py"]
+    assert revision in files["README.md"]
 
 
 def test_pyproject_declares_the_console_script_and_dependencies() -> None:
