@@ -50,14 +50,21 @@ def test_surrounding_whitespace_is_stripped_but_control_characters_rejected() ->
 
 
 def _call(name: str = "greet", **arguments: object) -> dict[str, object]:
-    return {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
+    return {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": name, "arguments": arguments},
+    }
 
 
 def test_method_header_is_required_and_case_sensitive() -> None:
     with pytest.raises(HeaderMismatch, match="Missing required Mcp-Method"):
         check_routing_headers({"mcp-name": "greet"}, _call())
     with pytest.raises(HeaderMismatch, match="does not match"):
-        check_routing_headers({"mcp-method": "TOOLS/CALL", "mcp-name": "greet"}, _call())
+        check_routing_headers(
+            {"mcp-method": "TOOLS/CALL", "mcp-name": "greet"}, _call()
+        )
     check_routing_headers({"mcp-method": " tools/call ", "mcp-name": "greet"}, _call())
 
 
@@ -72,9 +79,13 @@ def test_method_header_is_required_and_case_sensitive() -> None:
         ("tasks/cancel", {"taskId": "abc"}, "abc"),
     ],
 )
-def test_name_header_mirrors_the_right_field(method: str, params: dict[str, object], value: str) -> None:
+def test_name_header_mirrors_the_right_field(
+    method: str, params: dict[str, object], value: str
+) -> None:
     message = {"jsonrpc": "2.0", "id": 3, "method": method, "params": params}
-    check_routing_headers({"mcp-method": method, "mcp-name": encode_value(value)}, message)
+    check_routing_headers(
+        {"mcp-method": method, "mcp-name": encode_value(value)}, message
+    )
     with pytest.raises(HeaderMismatch, match="Missing required Mcp-Name"):
         check_routing_headers({"mcp-method": method}, message)
     with pytest.raises(HeaderMismatch, match="does not match"):
@@ -82,7 +93,10 @@ def test_name_header_mirrors_the_right_field(method: str, params: dict[str, obje
 
 
 def test_methods_without_a_name_need_no_name_header() -> None:
-    check_routing_headers({"mcp-method": "tools/list"}, {"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    check_routing_headers(
+        {"mcp-method": "tools/list"},
+        {"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+    )
 
 
 SCHEMA = {
@@ -91,7 +105,10 @@ SCHEMA = {
         "region": {"type": "string", "x-mcp-header": "Region"},
         "count": {"type": "integer", "x-mcp-header": "Count"},
         "dry": {"type": "boolean", "x-mcp-header": "Dry-Run"},
-        "nested": {"type": "object", "properties": {"tenant": {"type": "string", "x-mcp-header": "Tenant"}}},
+        "nested": {
+            "type": "object",
+            "properties": {"tenant": {"type": "string", "x-mcp-header": "Tenant"}},
+        },
         "query": {"type": "string"},
     },
 }
@@ -113,8 +130,17 @@ def test_param_headers_follow_properties_chains() -> None:
         {"properties": {"a": {"type": "number", "x-mcp-header": "A"}}},
         {"properties": {"a": {"type": "string", "x-mcp-header": "bad name"}}},
         {"properties": {"a": {"type": "string", "x-mcp-header": ""}}},
-        {"properties": {"a": {"type": "string", "x-mcp-header": "A"}, "b": {"type": "string", "x-mcp-header": "a"}}},
-        {"properties": {"a": {"type": "array", "items": {"type": "string", "x-mcp-header": "A"}}}},
+        {
+            "properties": {
+                "a": {"type": "string", "x-mcp-header": "A"},
+                "b": {"type": "string", "x-mcp-header": "a"},
+            }
+        },
+        {
+            "properties": {
+                "a": {"type": "array", "items": {"type": "string", "x-mcp-header": "A"}}
+            }
+        },
         {"anyOf": [{"properties": {"a": {"type": "string", "x-mcp-header": "A"}}}]},
         {"properties": {"a": {"$ref": "#/$defs/x", "x-mcp-header": "A"}}},
     ],
@@ -126,7 +152,9 @@ def test_invalid_annotations_are_rejected(schema: dict[str, object]) -> None:
 
 def test_param_headers_round_trip_between_client_and_server() -> None:
     found = param_headers(SCHEMA)
-    message = _call("sql", region="Hello, 世界", count=42, dry=False, nested={"tenant": " t "})
+    message = _call(
+        "sql", region="Hello, 世界", count=42, dry=False, nested={"tenant": " t "}
+    )
     sent = request_headers(message, found)
     assert sent["Mcp-Param-Region"] == "=?base64?SGVsbG8sIOS4lueVjA==?="
     assert sent["Mcp-Param-Count"] == "42"
@@ -138,16 +166,28 @@ def test_param_headers_round_trip_between_client_and_server() -> None:
 def test_param_header_rules_on_the_server() -> None:
     found = param_headers(SCHEMA)
     base = {"mcp-method": "tools/call", "mcp-name": "sql"}
-    check_routing_headers(base, _call("sql", query="x"), found)  # absent values need no header
-    check_routing_headers({**base, "mcp-param-count": "42.0"}, _call("sql", count=42), found)  # numeric
+    check_routing_headers(
+        base, _call("sql", query="x"), found
+    )  # absent values need no header
+    check_routing_headers(
+        {**base, "mcp-param-count": "42.0"}, _call("sql", count=42), found
+    )  # numeric
     with pytest.raises(HeaderMismatch, match="Missing required Mcp-Param-Region"):
         check_routing_headers(base, _call("sql", region="eu"), found)
     with pytest.raises(HeaderMismatch, match="does not match"):
-        check_routing_headers({**base, "mcp-param-region": "us"}, _call("sql", region="eu"), found)
+        check_routing_headers(
+            {**base, "mcp-param-region": "us"}, _call("sql", region="eu"), found
+        )
     with pytest.raises(HeaderMismatch, match="does not match"):
-        check_routing_headers({**base, "mcp-param-dry-run": "False"}, _call("sql", dry=False), found)
+        check_routing_headers(
+            {**base, "mcp-param-dry-run": "False"}, _call("sql", dry=False), found
+        )
     with pytest.raises(HeaderMismatch, match="not valid base64"):
-        check_routing_headers({**base, "mcp-param-region": "=?base64?ZXU?="}, _call("sql", region="eu"), found)
+        check_routing_headers(
+            {**base, "mcp-param-region": "=?base64?ZXU?="},
+            _call("sql", region="eu"),
+            found,
+        )
 
 
 def test_param_header_value_lookup() -> None:

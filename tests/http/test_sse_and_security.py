@@ -17,7 +17,11 @@ def test_frames_parse_back_across_arbitrary_chunking() -> None:
     )
     for size in (1, 2, 7, len(stream)):
         parser = EventParser()
-        events = [e for i in range(0, len(stream), size) for e in parser.feed(stream[i : i + size])]
+        events = [
+            e
+            for i in range(0, len(stream), size)
+            for e in parser.feed(stream[i : i + size])
+        ]
         assert [(e.event, e.data, e.id) for e in events] == [
             ("message", "", "s1/1"),
             ("message", '{"a":1}', "s1/2"),
@@ -35,7 +39,15 @@ def test_parser_handles_crlf_and_multiline_data() -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["localhost", "localhost:3001", "127.0.0.1:80", "[::1]", "[::1]:8080", "LOCALHOST:1"]
+    "host",
+    [
+        "localhost",
+        "localhost:3001",
+        "127.0.0.1:80",
+        "[::1]",
+        "[::1]:8080",
+        "LOCALHOST:1",
+    ],
 )
 def test_loopback_hosts_pass(host: str) -> None:
     assert HostPolicy().host_ok(host)
@@ -43,8 +55,18 @@ def test_loopback_hosts_pass(host: str) -> None:
 
 @pytest.mark.parametrize(
     "host",
-    [None, "", "evil.example.com", "evil.example.com:3001", "localhost.evil.com", "127.0.0.1.nip.io",
-     "localhost:abc", "[::1]x", "[::2]:80", "0.0.0.0:80"],
+    [
+        None,
+        "",
+        "evil.example.com",
+        "evil.example.com:3001",
+        "localhost.evil.com",
+        "127.0.0.1.nip.io",
+        "localhost:abc",
+        "[::1]x",
+        "[::2]:80",
+        "0.0.0.0:80",
+    ],
 )
 def test_foreign_hosts_fail(host: str | None) -> None:
     assert not HostPolicy().host_ok(host)
@@ -55,9 +77,20 @@ def test_origin_rules() -> None:
     assert policy.origin_ok(None)
     assert policy.origin_ok("http://localhost:3001")
     assert policy.origin_ok("https://[::1]:8443")
-    for bad in ("http://evil.example.com", "null", "file://", "http://localhost.evil.com", "ftp://localhost"):
+    for bad in (
+        "http://evil.example.com",
+        "null",
+        "file://",
+        "http://localhost.evil.com",
+        "ftp://localhost",
+    ):
         assert not policy.origin_ok(bad)
-    custom = HostPolicy(allowed_hosts=frozenset({"mcp.internal"}), allowed_origins=frozenset({"https://app.example"}))
+    custom = HostPolicy(
+        allowed_hosts=frozenset({"mcp.internal"}),
+        allowed_origins=frozenset({"https://app.example"}),
+    )
     assert custom.host_ok("mcp.internal:9000") and not custom.host_ok("localhost")
-    assert custom.origin_ok("https://app.example") and not custom.origin_ok("http://localhost")
+    assert custom.origin_ok("https://app.example") and not custom.origin_ok(
+        "http://localhost"
+    )
     assert HostPolicy(enabled=False).host_ok("evil.example.com")

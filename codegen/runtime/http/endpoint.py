@@ -173,7 +173,10 @@ class StreamableHttpEndpoint:
         if isinstance(message, list):
             if not _batching(session, message):
                 await asgi.respond_error(
-                    send, 400, INVALID_REQUEST, "Invalid Request: batches are not allowed here"
+                    send,
+                    400,
+                    INVALID_REQUEST,
+                    "Invalid Request: batches are not allowed here",
                 )
                 return
         else:
@@ -255,7 +258,9 @@ class StreamableHttpEndpoint:
         try:
             self._check_headers(message, headers)
         except HeaderMismatch as exc:
-            await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
+            await asgi.respond_error(
+                send, 400, HEADER_MISMATCH, str(exc), message.get("id")
+            )
             return
         exchange = _ModernExchange(self.server, send, receive, headers, self.config)
         await exchange.run(message, kind)
@@ -378,7 +383,9 @@ async def _watch_disconnect(receive: Receive, live: asyncio.Queue[Item]) -> None
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:
     """Batches only on sessions whose revision has them (2025-03-26), never empty."""
     revision = session.revision if session is not None else None
-    return bool(batch) and revision is not None and revisions.bindings(revision).batching
+    return (
+        bool(batch) and revision is not None and revisions.bindings(revision).batching
+    )
 
 
 def _opens_session(message: Any) -> bool:

@@ -1,0 +1,346 @@
+"""The 2025-03-26…2025-11-25 wire: sessions, streams, resumption, server→client requests."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import httpx
+import orjson
+import pytest
+from http_support import SseReader
+
+from conftest import (
+    BOTH,
+    LEGACY,
+    Live,
+    call,
+    legacy_headers,
+    messages,
+    open_session,
+    post,
+)
+
+
+def test_session_ids_are_random_visible_ascii(live: Live, http: httpx.Client) -> None:
+    ids = {open_session(http, live.url) for _ in range(5)}
+    assert len(ids) == 5
+    for session in ids:
+        assert re.fullmatch(r"[\x21-\x7e]{32,}", session)
+
+
+def test_initialize_then_calls_on_the_session(live: Live, http: httpx.Client) -> None:
+    session = open_session(http, live.url)
+    reply = post(
+        http, live.url, call("echo", {"text": "legacy"}), legacy_headers(session)
+    )
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["result"]["content"][0]["text"] == "legacy"
+    assert (
+        "resultType" not in body["result"]
+    ), "2026 fields must not leak into a 2025 session"
+
+
+@pytest.mark.parametrize("version", ["2025-03-26", "2025-06-18", "2024-11-05"])
+def test_older_revisions_negotiate_on_streamable_http(
+    live: Live, http: httpx.Client, version: str
+) -> None:
+    session = open_session(http, live.url, version)
+    headers = legacy_headers(session, version)
+    if version == "2025-03-26":
+        del headers["mcp-protocol-version"]  # that revision had no such header
+    reply = post(http, live.url, call("echo", {"text": version}), headers)
+    assert reply.json()["result"]["content"][0]["text"] == version
+
+
+def test_unsupported_protocol_version_header_is_400(
+    live: Live, http: httpx.Client
+) -> None:
+    session = open_session(http, live.url)
+    reply = post(
+        http,
+        live.url,
+        call("echo", {"text": "x"}),
+        legacy_headers(session, "1999-01-01"),
+    )
+    assert reply.status_code == 400
+    assert reply.json()["id"] == 1
+
+
+def test_batches_only_where_the_revision_allows(live: Live, http: httpx.Client) -> None:
+    old = open_session(http, live.url, "2025-03-26")
+    batch = [
+        call("echo", {"text": "a"}, 1),
+        call("echo", {"text": "b"}, 2),
+        {"jsonrpc": "2.0", "method": "notifications/x"},
+    ]
+    reply = post(http, live.url, batch, legacy_headers(old, "2025-03-26"))
+    answers = messages(reply)[0]
+    assert sorted(a["result"]["content"][0]["text"] for a in answers) == ["a", "b"]
+    new = open_session(http, live.url)
+    refused = post(http, live.url, batch, legacy_headers(new))
+    assert (refused.status_code, refused.json()["error"]["code"]) == (400, -32600)
+
+
+def test_delete_ends_the_session_and_later_use_is_404(
+    live: Live, http: httpx.Client
+) -> None:
+    session = open_session(http, live.url)
+    assert http.delete(live.url, headers={"mcp-session-id": session}).status_code == 200
+    assert (
+        post(
+            http, live.url, call("echo", {"text": "x"}), legacy_headers(session)
+        ).status_code
+        == 404
+    )
+    assert (
+        http.get(
+            live.url, headers={"accept": "text/event-stream", "mcp-session-id": session}
+        ).status_code
+        == 404
+    )
+    assert http.delete(live.url, headers={"mcp-session-id": session}).status_code == 404
+
+
+def test_reused_request_id_in_flight_is_refused(live: Live) -> None:
+    with httpx.Client(timeout=10) as http:
+        session = open_session(http, live.url)
+        first = threading.Thread(
+            target=post,
+            args=(
+                http,
+                live.url,
+                call("slow", {"label": "dup", "seconds": 0.5}, 77),
+                legacy_headers(session),
+            ),
+        )
+        first.start()
+        from http_fixture_app import flag
+
+        while not live.call_in_loop(_is_set(flag("dup:started"))):
+            pass
+        again = post(
+            http, live.url, call("echo", {"text": "x"}, 77), legacy_headers(session)
+        )
+        first.join()
+        assert again.status_code == 400 and again.json()["error"]["code"] == -32600
+
+
+async def _is_set(event: object) -> bool:
+    return bool(event.is_set())  # type: ignore[attr-defined]
+
+
+def test_streaming_reply_starts_with_a_priming_event(
+    live: Live, http: httpx.Client
+) -> None:
+    session = open_session(http, live.url)
+    post(
+        http,
+        live.url,
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "logging/setLevel",
+            "params": {"level": "debug"},
+        },
+        legacy_headers(session),
+    )
+    message = call("chatty", None, 3)
+    message["params"]["_meta"] = {"progressToken": 5}  # type: ignore[index]
+    with http.stream(
+        "POST", live.url, content=orjson.dumps(message), headers=legacy_headers(session)
+    ) as reply:
+        assert reply.headers["content-type"].startswith("text/event-stream")
+        reader = SseReader(reply)
+        priming = reader.next_event()
+        assert priming.data == "" and priming.id and reader.parser.retry_ms == 50
+        rest = [reader.next_message() for _ in range(7)]
+    assert [m.get("method") for m in rest].count("notifications/progress") == 3
+    assert (
+        rest[-1]["id"] == 3
+        and rest[-1]["result"]["content"][0]["text"] == "chatty done"
+    )
+
+
+def test_server_closes_stream_and_client_resumes_with_last_event_id(
+    live: Live, http: httpx.Client
+) -> None:
+    session = open_session(http, live.url)
+    post(
+        http,
+        live.url,
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "logging/setLevel",
+            "params": {"level": "info"},
+        },
+        legacy_headers(session),
+    )
+    first = http.post(
+        live.url,
+        content=orjson.dumps(call("reconnect", None, 9)),
+        headers=legacy_headers(session),
+    )
+    assert first.headers["content-type"].startswith("text/event-stream")
+    events = [e for e in SseReader.all(first.content)]
+    assert events[0].data == "" and events[0].id is not None
+    assert not any(
+        '"result"' in e.data for e in events
+    ), "the answer must wait for the resumption"
+    last = [e.id for e in events if e.id][-1]
+    resumed = http.get(
+        live.url,
+        headers={
+            **legacy_headers(session),
+            "accept": "text/event-stream",
+            "last-event-id": last,
+        },
+    )
+    got = [orjson.loads(e.data) for e in SseReader.all(resumed.content) if e.data]
+    assert (
+        got[-1]["id"] == 9
+        and got[-1]["result"]["content"][0]["text"] == "resumed answer"
+    )
+    assert any(m.get("params", {}).get("data") == "after the drop" for m in got)
+    assert not any(
+        m.get("params", {}).get("data") == "before the drop" for m in got
+    ), "no replay before the cursor"
+
+
+def test_client_drop_mid_stream_loses_nothing(live: Live) -> None:
+    """The client hangs up after the priming event; replay from it yields the whole rest."""
+    with httpx.Client(timeout=10) as http:
+        session = open_session(http, live.url)
+        post(
+            http,
+            live.url,
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "method": "logging/setLevel",
+                "params": {"level": "debug"},
+            },
+            legacy_headers(session),
+        )
+        with http.stream(
+            "POST",
+            live.url,
+            content=orjson.dumps(call("chatty", None, 4)),
+            headers=legacy_headers(session),
+        ) as reply:
+            priming = SseReader(reply).next_event()
+        resumed = http.get(
+            live.url,
+            headers={
+                **legacy_headers(session),
+                "accept": "text/event-stream",
+                "last-event-id": priming.id,
+            },
+        )
+        got = [orjson.loads(e.data) for e in SseReader.all(resumed.content) if e.data]
+    logs = [
+        m["params"]["data"] for m in got if m.get("method") == "notifications/message"
+    ]
+    assert logs == ["step 0", "step 1", "step 2"]
+    assert got[-1]["result"]["content"][0]["text"] == "chatty done"
+
+
+def test_unknown_last_event_id_is_404(live: Live, http: httpx.Client) -> None:
+    session = open_session(http, live.url)
+    headers = {
+        **legacy_headers(session),
+        "accept": "text/event-stream",
+        "last-event-id": "s999/1",
+    }
+    assert http.get(live.url, headers=headers).status_code == 404
+
+
+def test_sampling_request_travels_on_the_tool_call_stream(
+    live: Live, http: httpx.Client
+) -> None:
+    session = open_session(http, live.url, capabilities={"sampling": {}})
+    with (
+        httpx.Client(timeout=10) as other,
+        http.stream(
+            "POST",
+            live.url,
+            content=orjson.dumps(call("ask_model", {"prompt": "hi"}, 11)),
+            headers=legacy_headers(session),
+        ) as reply,
+    ):
+        reader = SseReader(reply)
+        request = reader.next_message()
+        assert request["method"] == "sampling/createMessage" and "id" in request
+        answer = {
+            "jsonrpc": "2.0",
+            "id": request["id"],
+            "result": {
+                "role": "assistant",
+                "content": {"type": "text", "text": "yo"},
+                "model": "m",
+            },
+        }
+        assert post(other, live.url, answer, legacy_headers(session)).status_code == 202
+        final = reader.next_message()
+    assert (
+        final["id"] == 11 and final["result"]["content"][0]["text"] == "model said: yo"
+    )
+
+
+def test_standalone_get_stream_carries_unrelated_notifications(live: Live) -> None:
+    with httpx.Client(timeout=10) as http:
+        session = open_session(http, live.url)
+        get_headers = {**legacy_headers(session), "accept": "text/event-stream"}
+        with http.stream("GET", live.url, headers=get_headers) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            with httpx.Client(timeout=10) as other:
+                post(
+                    other,
+                    live.url,
+                    call("touch_tools", None, 12),
+                    legacy_headers(session),
+                )
+            reader = SseReader(stream)
+            assert reader.next_message()["method"] == "notifications/tools/list_changed"
+
+
+def test_get_needs_an_event_stream_accept(live: Live, http: httpx.Client) -> None:
+    session = open_session(http, live.url)
+    assert (
+        http.get(
+            live.url, headers={"accept": "application/json", "mcp-session-id": session}
+        ).status_code
+        == 406
+    )
+
+
+def test_initialize_post_needs_both_accept_types(
+    live: Live, http: httpx.Client
+) -> None:
+    init = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": LEGACY,
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    assert (
+        post(
+            http,
+            live.url,
+            init,
+            {"accept": "application/json", "content-type": "application/json"},
+        ).status_code
+        == 406
+    )
+    assert (
+        post(
+            http, live.url, init, {"accept": BOTH, "content-type": "application/json"}
+        ).status_code
+        == 200
+    )
