@@ -9,6 +9,7 @@ those models the single source of truth for shapes.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
@@ -140,7 +141,7 @@ class App(ServerHandlers):
             spec = PromptSpec(
                 name or func.__name__,
                 UserFunction.of(func),
-                description or (func.__doc__ and func.__doc__.strip()) or None,
+                description or inspect.getdoc(func) or None,
                 title,
                 **extra,
             )
@@ -167,7 +168,7 @@ class App(ServerHandlers):
                 uri,
                 name or func.__name__,
                 UserFunction.of(func),
-                description or (func.__doc__ and func.__doc__.strip()) or None,
+                description or inspect.getdoc(func) or None,
                 mime_type,
                 title,
                 **extra,
@@ -177,13 +178,15 @@ class App(ServerHandlers):
 
         return register
 
-    def completion(self, ref: str) -> Callable[[F], F]:
-        """Declare completions for a prompt name or a template URI:
-        ``fn(argument_name, value, other_arguments) -> list[str]``."""
+    def completion(self, *, prompt: str | None = None, template: str | None = None) -> Callable[[F], F]:
+        """Declare completions for a prompt's arguments or a template's variables:
+        ``fn(argument_name, typed_value, other_arguments) -> list[str]`` (may be async)."""
+        if (prompt is None) == (template is None):
+            raise TypeError("completion() takes exactly one of prompt= or template=")
+        key = ("ref/prompt", prompt) if prompt is not None else ("ref/resource", str(template))
 
         def register(func: F) -> F:
-            kind = "ref/resource" if "{" in ref or "://" in ref else "ref/prompt"
-            self.completers[(kind, ref)] = func
+            self.completers[key] = func
             return func
 
         return register

@@ -41,6 +41,12 @@ class Context:
         return caps if isinstance(caps, Mapping) else {}
 
     @property
+    def state(self) -> dict[str, Any]:
+        """A dict that survives the input rounds of one request (sealed in requestState)."""
+        state: dict[str, Any] = self.request.state
+        return state
+
+    @property
     def modern(self) -> bool:
         return bool(self.request.era == "modern")
 

@@ -62,13 +62,13 @@ def test_prompt_with_image() -> list[dict[str, Any]]:
     return [message("user", image(PNG, "image/png")), message("user", "Please analyze the image above.")]
 
 
-@app.completion("test_prompt_with_arguments")
+@app.completion(prompt="test_prompt_with_arguments")
 def complete_prompt_arguments(argument: str, value: str, _context: Any) -> list[str]:
     """Suggestions for the two arguments, filtered by what was typed so far."""
     options = {"arg1": ["test1", "test2", "testing"], "arg2": ["value1", "value2"]}.get(argument, [])
     return [option for option in options if option.startswith(value)]
 
 
-@app.completion("test://template/{id}/data")
+@app.completion(template="test://template/{id}/data")
 def complete_template_id(argument: str, value: str, _context: Any) -> list[str]:
     return [i for i in ("1", "2", "123") if i.startswith(value)] if argument == "id" else []

@@ -4,7 +4,7 @@ logging gates, list-change triggers (contract §5.1, §2.3, §2.7, §2.8, §3.2)
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Literal
 
 from codegen.authoring import Context, header
 from codegen.authoring.errors import missing_capability
@@ -50,31 +50,30 @@ async def test_streaming_elicitation(ctx: Context) -> str:
     return f"Hello, {(answer.content or {}).get('name', 'stranger')}!"
 
 
+async def _flash(kind: Literal["tools", "prompts"]) -> None:
+    """Add a temporary entry to a list and take it away again, notifying each time."""
+
+    def temporary() -> str:
+        """Exists only while the list is changing."""
+        return "temporary"
+
+    name = f"test_temporary_{kind[:-1]}"
+    register, remove = (app.tool, app.remove_tool) if kind == "tools" else (app.prompt, app.remove_prompt)
+    register(name)(temporary)
+    await app.list_changed(kind)
+    remove(name)
+    await app.list_changed(kind)
+
+
 @app.tool()
 async def test_trigger_tool_change() -> str:
     """Adds and removes a temporary tool, notifying listeners each time."""
-
-    def test_temporary_tool() -> str:
-        """Exists only while the tool list is changing."""
-        return "temporary"
-
-    app.tool()(test_temporary_tool)
-    await app.list_changed("tools")
-    app.remove_tool("test_temporary_tool")
-    await app.list_changed("tools")
+    await _flash("tools")
     return "Tool list changed"
 
 
 @app.tool()
 async def test_trigger_prompt_change() -> str:
     """Adds and removes a temporary prompt, notifying listeners each time."""
-
-    def test_temporary_prompt() -> str:
-        """Exists only while the prompt list is changing."""
-        return "temporary"
-
-    app.prompt()(test_temporary_prompt)
-    await app.list_changed("prompts")
-    app.remove_prompt("test_temporary_prompt")
-    await app.list_changed("prompts")
+    await _flash("prompts")
     return "Prompt list changed"

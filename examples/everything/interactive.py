@@ -17,6 +17,10 @@ def _summary(answer: Any) -> str:
     return f"action={body.get('action')}, content={json.dumps(body.get('content'))}"
 
 
+async def _completed(ctx: Context, message: str, schema: dict[str, Any]) -> str:
+    return f"Elicitation completed: {_summary(await ctx.elicit(message, schema))}"
+
+
 @app.tool()
 async def test_sampling(prompt: str, ctx: Context) -> str:
     """Asks the client's model to answer a prompt."""
@@ -55,8 +59,7 @@ SEP1034_SCHEMA = {
 @app.tool()
 async def test_elicitation_sep1034_defaults(ctx: Context) -> str:
     """Elicits a form whose every field carries a default (SEP-1034)."""
-    answer = await ctx.elicit("Please review and update the form fields with defaults", SEP1034_SCHEMA)
-    return f"Elicitation completed: {_summary(answer)}"
+    return await _completed(ctx, "Please review and update the form fields with defaults", SEP1034_SCHEMA)
 
 
 SEP1330_SCHEMA = {
@@ -101,8 +104,7 @@ SEP1330_SCHEMA = {
 @app.tool()
 async def test_elicitation_sep1330_enums(ctx: Context) -> str:
     """Elicits a form with every enum variant (SEP-1330)."""
-    answer = await ctx.elicit("Please choose from the enum variants", SEP1330_SCHEMA)
-    return f"Elicitation completed: {_summary(answer)}"
+    return await _completed(ctx, "Please choose from the enum variants", SEP1330_SCHEMA)
 
 
 JSON_SCHEMA_2020_12 = {

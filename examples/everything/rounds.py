@@ -27,6 +27,10 @@ def _field(answer: Any, name: str) -> Any:
     return (wire(answer).get("content") or {}).get(name)
 
 
+async def _confirm(ctx: Context) -> Any:
+    return await ctx.elicit("Please confirm", _form(ok="boolean"), key="confirm")
+
+
 @app.tool()
 async def test_input_required_result_elicitation(ctx: Context) -> str:
     """Asks for the user's name, then greets them."""
@@ -51,15 +55,14 @@ async def test_input_required_result_list_roots(ctx: Context) -> str:
 @app.tool()
 async def test_input_required_result_request_state(ctx: Context) -> str:
     """Carries server state through the client between rounds."""
-    ctx.request.state.setdefault("flow", "confirm")
-    answer = await ctx.elicit("Please confirm", _form(ok="boolean"), key="confirm")
-    return f"state-ok: flow={ctx.request.state['flow']}, ok={_field(answer, 'ok')}"
+    ctx.state.setdefault("flow", "confirm")
+    answer = await _confirm(ctx)
+    return f"state-ok: flow={ctx.state['flow']}, ok={_field(answer, 'ok')}"
 
 
 @app.tool()
 async def test_input_required_result_multiple_inputs(ctx: Context) -> str:
     """Asks for a name, a model greeting and the roots in one round."""
-    ctx.request.state.setdefault("flow", "multiple")
     answers = await ctx.ask(
         {
             "user_name": elicitation("What is your name?", _form(name="string")),
@@ -82,9 +85,7 @@ async def test_input_required_result_multi_round(ctx: Context) -> str:
 @app.tool()
 async def test_input_required_result_tampered_state(ctx: Context) -> str:
     """Rejects a retry whose requestState was altered."""
-    ctx.request.state.setdefault("flow", "tamper-check")
-    answer = await ctx.elicit("Please confirm", _form(ok="boolean"), key="confirm")
-    return f"Confirmed: {_field(answer, 'ok')}"
+    return f"Confirmed: {_field(await _confirm(ctx), 'ok')}"
 
 
 @app.tool()

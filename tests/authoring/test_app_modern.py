@@ -88,7 +88,7 @@ def app() -> App:
         """N zero bytes."""
         return bytes(n)
 
-    @app.completion("greet")
+    @app.completion(prompt="greet")
     def names(argument: str, value: str, _: object) -> list[str]:
         return [n for n in ("alice", "albert", "bob") if n.startswith(value)]
 
