@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
 
@@ -18,20 +17,18 @@ from pydantic import BaseModel, ValidationError
 
 import generated
 from generated.rev_2026_07_28.handlers import ServerHandlers
-from codegen.runtime.context import InputRequired
 from codegen.runtime.http import HttpConfig, create_app, serve
 from codegen.runtime.server import Server
 from codegen.runtime.stdio import run_stdio
 
-from .content import Wire, prompt_messages, read_contents, text, tool_result, wire
+from .content import Wire, prompt_messages, read_contents, wire
 from .context import Context
-from .errors import INVALID_PARAMS, RpcError, ToolError, missing_capability
-from .specs import PromptSpec, ResourceSpec, ToolSpec, UserFunction, validate_or_invalid_params
+from .errors import INVALID_PARAMS, RpcError, missing_capability
+from .execution import error_result, run_tool
+from .specs import PromptSpec, ResourceSpec, ToolSpec, UserFunction, describe_validation, validate_or_invalid_params
 from .tasks import EXTENSION as TASKS_EXTENSION
 from .tasks import TaskStore, TaskSupport
 from .tasks_methods import TaskMethods
-
-log = logging.getLogger("codegen.authoring")
 
 REVISION = "2026-07-28"
 models = generated.load(REVISION).models
@@ -45,10 +42,6 @@ def _params(params: Any) -> Wire:
     """Handler params (a generated model) as the wire dict the client sent."""
     value = wire(params)
     return value if isinstance(value, dict) else {}
-
-
-def _error_result(message: str) -> Wire:
-    return {"content": [text(message)], "isError": True}
 
 
 class App(ServerHandlers):
@@ -84,7 +77,7 @@ class App(ServerHandlers):
         self.completers: dict[tuple[str, str], Completer] = {}
         self.task_store = tasks or TaskStore()
         self.server: Server | None = None
-        """The runtime server serving this app (set by :meth:`serve`); used for notifications."""
+        """The runtime server serving this app (made by :meth:`runtime`)."""
         self.extension_methods = TaskMethods(self.task_store).methods()
 
     # -- declaring -----------------------------------------------------------------------
@@ -198,13 +191,12 @@ class App(ServerHandlers):
         self.prompts.pop(name, None)
 
     async def list_changed(self, kind: Literal["tools", "prompts", "resources"]) -> None:
-        """Tell every listening client that a list changed."""
-        if self.server is not None:
-            await self.server.notify_list_changed(kind)
+        """Tell every listening client (legacy sessions, listen streams) that a list changed."""
+        await self.runtime().notify_list_changed(kind)
 
     async def resource_updated(self, uri: str) -> None:
-        if self.server is not None:
-            await self.server.notify_resource_updated(uri)
+        """Tell the clients subscribed to ``uri`` that it changed."""
+        await self.runtime().notify_resource_updated(uri)
 
     # -- serving -------------------------------------------------------------------------
 
@@ -280,7 +272,9 @@ class App(ServerHandlers):
             if variables is not None and isinstance(uri, str):
                 kwargs = validate_or_invalid_params(spec.call, variables, f"resource {uri}")
                 value = await spec.call(kwargs, Context(ctx, models))
-                return self._complete("ReadResourceResult", {"contents": read_contents(uri, value, spec.mime_type)}, cacheable=True)
+                return self._complete(
+                    "ReadResourceResult", {"contents": read_contents(uri, value, spec.mime_type)}, cacheable=True
+                )
         raise RpcError(INVALID_PARAMS, f"Resource not found: {uri}", {"uri": uri})
 
     async def prompts_get(self, params: Any, ctx: Any) -> Any:
@@ -323,10 +317,11 @@ class App(ServerHandlers):
         try:
             kwargs = spec.call.validate(body.get("arguments"))
         except ValidationError as exc:
-            return self._complete("CallToolResult", _error_result(f"Invalid arguments for tool {spec.name}: {exc}"))
+            problems = describe_validation(exc)
+            return self._complete("CallToolResult", error_result(f"Invalid arguments for tool {spec.name}: {problems}"))
         store = self.task_store if tasks_declared and spec.task_support != "none" else None
         context = Context(ctx, models, store)
-        outcome = await _run_tool(spec, kwargs, context)
+        outcome = await run_tool(spec, kwargs, context)
         if isinstance(outcome, BaseException):
             raise outcome
         if outcome is None:
@@ -337,48 +332,3 @@ class App(ServerHandlers):
     def _task_created(self, context: Context) -> Any:
         assert context.task is not None
         return models.Result.model_validate({**context.task.envelope(), "resultType": "task"})
-
-
-async def _run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException | None:
-    """Run the tool in its own asyncio task so it can outlive the request as a task.
-
-    Returns the result body, an exception for the request to raise, or None when the
-    call detached into a task (the task record then receives the outcome).
-    """
-
-    async def body() -> Wire | BaseException:
-        outcome: Wire | BaseException
-        try:
-            if spec.detach_at_start:
-                await context.detach()
-            outcome = tool_result(await spec.call(kwargs, context), spec.structured)
-        except ToolError as exc:
-            outcome = _error_result(str(exc))
-        except RpcError as exc:
-            outcome = exc
-        except InputRequired as exc:
-            outcome = exc
-        except Exception as exc:  # noqa: BLE001 - a tool's failure is the model's to see
-            log.exception("tool %s failed", spec.name)
-            outcome = _error_result(f"Tool {spec.name} failed: {exc}")
-        if context.task is not None:
-            if isinstance(outcome, RpcError):
-                context.task.finish(error=outcome.to_wire())
-            elif isinstance(outcome, BaseException):
-                context.task.finish(error={"code": -32603, "message": f"Internal error: {outcome}"})
-            else:
-                context.task.finish(result={**outcome, "resultType": "complete"})
-        return outcome
-
-    runner = asyncio.get_running_loop().create_task(body(), name=f"tool {spec.name}")
-    detached = asyncio.get_running_loop().create_task(context.detached.wait())
-    try:
-        await asyncio.wait({runner, detached}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        detached.cancel()
-        if not context.detached.is_set() and not runner.done():
-            runner.cancel()
-    if context.detached.is_set():
-        return None
-    return runner.result()
-

@@ -101,7 +101,12 @@ class Context:
         return (await self.ask({key: elicitation(message, schema)}))[key]
 
     async def sample(
-        self, prompt: str | list[Any], max_tokens: int = 100, *, system_prompt: str | None = None, key: str | None = None
+        self,
+        prompt: str | list[Any],
+        max_tokens: int = 100,
+        *,
+        system_prompt: str | None = None,
+        key: str | None = None,
     ) -> Any:
         """Ask the client's model; returns the ``CreateMessageResult``."""
         key = key or f"sampling_{next(self._keys)}"

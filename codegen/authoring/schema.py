@@ -58,9 +58,7 @@ def _tidy(schema: JsonSchema) -> JsonSchema:
     return schema
 
 
-def arguments_model(
-    func: Callable[..., Any], skip: Callable[[inspect.Parameter, Any], bool]
-) -> type[BaseModel]:
+def arguments_model(func: Callable[..., Any], skip: Callable[[inspect.Parameter, Any], bool]) -> type[BaseModel]:
     """A pydantic model of the function's parameters, leaving out those ``skip`` selects.
 
     ``skip`` receives each parameter and its resolved annotation (the context parameter

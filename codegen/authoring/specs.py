@@ -23,7 +23,11 @@ TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 def _is_context(param: inspect.Parameter, annotation: Any) -> bool:
     """``ctx: Context`` or ``ctx: Context | None`` (for functions also called directly)."""
-    candidates = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
+    candidates = (
+        typing.get_args(annotation)
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType)
+        else (annotation,)
+    )
     return any(isinstance(c, type) and issubclass(c, Context) for c in candidates)
 
 
@@ -199,10 +203,16 @@ class ResourceSpec:
         return found.groupdict() if found else None
 
 
+def describe_validation(exc: ValidationError) -> str:
+    """``field: problem`` for each failing argument, without pydantic's links."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}" for e in exc.errors(include_url=False)
+    )
+
+
 def validate_or_invalid_params(call: UserFunction, raw: Any, what: str) -> dict[str, Any]:
     """Arguments for a prompt or resource; bad ones are a -32602 naming the fields."""
     try:
         return call.validate(raw)
     except ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        raise RpcError(INVALID_PARAMS, f"Invalid arguments for {what}: {fields}") from None
+        raise RpcError(INVALID_PARAMS, f"Invalid arguments for {what}: {describe_validation(exc)}") from None

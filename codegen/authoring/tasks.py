@@ -147,7 +147,9 @@ class TaskStore:
     not be resumed and is reported as ``failed``.
     """
 
-    def __init__(self, ttl_ms: int | None = 600_000, poll_interval_ms: int = 200, path: Path | str | None = None) -> None:
+    def __init__(
+        self, ttl_ms: int | None = 600_000, poll_interval_ms: int = 200, path: Path | str | None = None
+    ) -> None:
         self.ttl_ms = ttl_ms
         self.poll_interval_ms = poll_interval_ms
         self._tasks: dict[str, Task] = {}

@@ -78,7 +78,9 @@ async def test_input_required_result_multiple_inputs(ctx: Context) -> str:
 async def test_input_required_result_multi_round(ctx: Context) -> str:
     """Two rounds: the name first, then the favourite colour."""
     name = _field(await ctx.elicit("Step 1: What is your name?", _form(name="string"), key="step1"), "name")
-    color = _field(await ctx.elicit("Step 2: What is your favorite color?", _form(color="string"), key="step2"), "color")
+    color = _field(
+        await ctx.elicit("Step 2: What is your favorite color?", _form(color="string"), key="step2"), "color"
+    )
     return f"{name} likes {color}."
 
 

@@ -23,7 +23,9 @@ class Client:
     ids: Any = field(default_factory=lambda: itertools.count(1))
     notifications: list[dict[str, Any]] = field(default_factory=list)
 
-    async def send(self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **meta: Any) -> dict[str, Any]:
+    async def send(
+        self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **meta: Any
+    ) -> dict[str, Any]:
         """The whole JSON-RPC response (result or error)."""
         body = dict(params or {})
         body["_meta"] = {PROTOCOL: "2026-07-28", CAPS: caps if caps is not None else {}, **meta}
@@ -36,17 +38,23 @@ class Client:
         assert response is not None
         return response
 
-    async def result(self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **meta: Any) -> dict[str, Any]:
+    async def result(
+        self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **meta: Any
+    ) -> dict[str, Any]:
         response = await self.send(method, params, caps, **meta)
         assert "result" in response, response
         return response["result"]  # type: ignore[no-any-return]
 
-    async def error(self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def error(
+        self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         response = await self.send(method, params, caps)
         assert "error" in response, response
         return response["error"]  # type: ignore[no-any-return]
 
-    async def call(self, tool: str, arguments: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    async def call(
+        self, tool: str, arguments: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **extra: Any
+    ) -> dict[str, Any]:
         return await self.result("tools/call", {"name": tool, "arguments": arguments or {}, **extra}, caps)
 
 

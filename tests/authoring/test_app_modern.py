@@ -31,7 +31,11 @@ def app() -> App:
     @app.tool()
     def blocks() -> list[dict[str, object]]:
         """Text, image and resource blocks."""
-        return [text("a"), image(b"\x89PNG", "image/png"), embedded("test://x", b"\x00\x01", "application/octet-stream")]
+        return [
+            text("a"),
+            image(b"\x89PNG", "image/png"),
+            embedded("test://x", b"\x00\x01", "application/octet-stream"),
+        ]
 
     @app.tool()
     def model_block() -> models.TextContent:
@@ -41,7 +45,9 @@ def app() -> App:
     @app.tool()
     def whole_result() -> models.CallToolResult:
         """A whole generated result model."""
-        return models.CallToolResult(result_type="complete", content=[models.TextContent(type="text", text="whole")], is_error=False)
+        return models.CallToolResult(
+            result_type="complete", content=[models.TextContent(type="text", text="whole")], is_error=False
+        )
 
     @app.tool()
     def forecast(city: str) -> Forecast:
@@ -142,7 +148,9 @@ async def test_progress_and_logs_follow_the_request_meta(client: Client) -> None
     assert methods == ["notifications/progress", "notifications/progress"], "no log without a logLevel"
     assert [n["params"]["progress"] for n in client.notifications] == [1, 2]
     client.notifications.clear()
-    await client.result("tools/call", {"name": "progress", "arguments": {}}, None, **{"io.modelcontextprotocol/logLevel": "info"})
+    await client.result(
+        "tools/call", {"name": "progress", "arguments": {}}, None, **{"io.modelcontextprotocol/logLevel": "info"}
+    )
     assert [n["method"] for n in client.notifications] == ["notifications/message"]
 
 
@@ -179,7 +187,9 @@ async def test_prompts(client: Client) -> None:
 
 async def test_resources_and_templates(client: Client) -> None:
     listed = await client.result("resources/list")
-    assert listed["resources"] == [{"uri": "mem://notes", "name": "notes", "description": "Notes.", "mimeType": "text/plain"}]
+    assert listed["resources"] == [
+        {"uri": "mem://notes", "name": "notes", "description": "Notes.", "mimeType": "text/plain"}
+    ]
     templates = (await client.result("resources/templates/list"))["resourceTemplates"]
     assert templates[0]["uriTemplate"] == "mem://blob/{n}"
     read = await client.result("resources/read", {"uri": "mem://notes"})

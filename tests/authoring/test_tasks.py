@@ -116,14 +116,18 @@ async def test_input_required_with_partial_answers(client: Client) -> None:
     parked = await poll(client, task_id, ("input_required",))
     assert set(parked["inputRequests"]) == {"a", "b"}
     ack = await client.result(
-        "tasks/update", {"taskId": task_id, "inputResponses": {"a": {"action": "accept", "content": {"v": "x"}}, "zzz": {}}}, caps
+        "tasks/update",
+        {"taskId": task_id, "inputResponses": {"a": {"action": "accept", "content": {"v": "x"}}, "zzz": {}}},
+        caps,
     )
     assert ack == {"resultType": "complete", "_meta": ack["_meta"]}
     still = await client.result("tasks/get", {"taskId": task_id}, caps)
     assert still["status"] == "input_required" and set(still["inputRequests"]) == {"b"}
     malformed = await client.error("tasks/update", {"taskId": task_id, "inputResponses": 7}, caps)
     assert malformed["code"] == -32602
-    await client.result("tasks/update", {"taskId": task_id, "inputResponses": {"b": {"action": "accept", "content": {"v": "y"}}}}, caps)
+    await client.result(
+        "tasks/update", {"taskId": task_id, "inputResponses": {"b": {"action": "accept", "content": {"v": "y"}}}}, caps
+    )
     done = await poll(client, task_id)
     assert done["result"]["content"][0]["text"] == "x+y"
 
@@ -133,7 +137,11 @@ async def test_input_round_first_then_task(client: Client) -> None:
     first = await client.call("ask_then_work", {}, caps)
     assert first["resultType"] == "input_required" and "taskId" not in first
     created = await client.call(
-        "ask_then_work", {}, caps, inputResponses={"who": {"action": "accept", "content": {"who": "Alice"}}}, requestState=first["requestState"]
+        "ask_then_work",
+        {},
+        caps,
+        inputResponses={"who": {"action": "accept", "content": {"who": "Alice"}}},
+        requestState=first["requestState"],
     )
     assert created["resultType"] == "task" and "requestState" not in created
     done = await poll(client, created["taskId"])

@@ -44,7 +44,9 @@ async def _elicit(_ctx: Any, params: Any) -> types.ElicitResult:
 
 async def _sample(_ctx: Any, params: Any) -> types.CreateMessageResult:
     asked = params.messages[0].content.text
-    return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text=f"echo:{asked}"), model="test")
+    return types.CreateMessageResult(
+        role="assistant", content=types.TextContent(type="text", text=f"echo:{asked}"), model="test"
+    )
 
 
 async def test_legacy_session_end_to_end(url: str) -> None:
@@ -66,7 +68,10 @@ async def test_legacy_session_end_to_end(url: str) -> None:
             assert {"greet", "slow_compute", "json_schema_2020_12_tool"} <= {t.name for t in tools}
 
             elicited = await session.call_tool("test_elicitation", {"message": "Who are you?"})
-            assert elicited.content[0].text == 'User response: action=accept, content={"username": "ada", "email": "ada@example.com"}'
+            assert (
+                elicited.content[0].text
+                == 'User response: action=accept, content={"username": "ada", "email": "ada@example.com"}'
+            )
 
             sampled = await session.call_tool("test_sampling", {"prompt": "capital of France?"})
             assert sampled.content[0].text == "LLM response: echo:capital of France?"

@@ -1,0 +1,70 @@
+"""Running one tool call: inline, or detached into a task that outlives the request.
+
+The function runs in its own asyncio task from the start. The request waits for it to
+finish or to detach (``ctx.detach()``, automatic for task tools unless they ask to
+gather input first); once detached, the outcome goes to the task record instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from codegen.runtime.context import InputRequired
+
+from .content import Wire, text, tool_result
+from .context import Context
+from .errors import INTERNAL_ERROR, RpcError, ToolError
+from .specs import ToolSpec
+
+log = logging.getLogger("codegen.authoring")
+
+
+def error_result(message: str) -> Wire:
+    """A tool result the model reads as a failure (``isError: true``)."""
+    return {"content": [text(message)], "isError": True}
+
+
+async def run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException | None:
+    """Run the tool in its own asyncio task so it can outlive the request as a task.
+
+    Returns the result body, an exception for the request to raise, or None when the
+    call detached into a task (the task record then receives the outcome).
+    """
+
+    async def body() -> Wire | BaseException:
+        outcome: Wire | BaseException
+        try:
+            if spec.detach_at_start:
+                await context.detach()
+            outcome = tool_result(await spec.call(kwargs, context), spec.structured)
+        except ToolError as exc:
+            outcome = error_result(str(exc))
+        except RpcError as exc:
+            outcome = exc
+        except InputRequired as exc:
+            outcome = exc
+        except Exception as exc:  # noqa: BLE001 - a tool's failure is the model's to see
+            log.exception("tool %s failed", spec.name)
+            outcome = error_result(f"Tool {spec.name} failed: {exc}")
+        if context.task is not None:
+            if isinstance(outcome, RpcError):
+                context.task.finish(error=outcome.to_wire())
+            elif isinstance(outcome, BaseException):
+                context.task.finish(error={"code": INTERNAL_ERROR, "message": f"Internal error: {outcome}"})
+            else:
+                context.task.finish(result={**outcome, "resultType": "complete"})
+        return outcome
+
+    runner = asyncio.get_running_loop().create_task(body(), name=f"tool {spec.name}")
+    detached = asyncio.get_running_loop().create_task(context.detached.wait())
+    try:
+        await asyncio.wait({runner, detached}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        detached.cancel()
+        if not context.detached.is_set() and not runner.done():
+            runner.cancel()
+    if context.detached.is_set():
+        return None
+    return runner.result()
