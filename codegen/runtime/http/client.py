@@ -28,6 +28,7 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from codegen.runtime.client import Client
+from codegen.runtime.errors import HEADER_MISMATCH
 from codegen.runtime.http.headers import (
     InvalidHeaderAnnotation,
     ParamHeader,
@@ -127,8 +128,16 @@ class HttpClientTransport:
 
     async def _deliver(self, message: Message) -> None:
         try:
+            retry = False
             async for reply in self.post(message):
+                if self._stale_tool_headers(message, reply):
+                    retry = True
+                    continue
                 await self._inbox_send.send(reply)
+            if retry:
+                await self._refresh_tools(message)
+                async for reply in self.post(message):
+                    await self._inbox_send.send(reply)
             if message.get("method") == "notifications/initialized" and self.session_id:
                 self.start_listening()
         except SessionExpired:
@@ -141,6 +150,42 @@ class HttpClientTransport:
                 await self._inbox_send.send(
                     _transport_error(message["id"], 0, str(exc))
                 )
+
+    def _stale_tool_headers(self, message: Message, reply: Message) -> bool:
+        """A modern ``tools/call`` refused for its ``Mcp-Param-*`` headers, which we may
+        have derived from an outdated (or never fetched) tool list."""
+        error = reply.get("error")
+        return (
+            message.get("method") == "tools/call"
+            and isinstance(error, dict)
+            and error.get("code") == HEADER_MISMATCH
+            and "Mcp-Param" in str(error.get("message"))
+            and reply.get("id") == message.get("id")
+        )
+
+    async def _refresh_tools(self, message: Message) -> None:
+        """Re-read ``tools/list`` (with the failed call's ``_meta``) to learn its annotations."""
+        meta = message.get("params", {}).get("_meta", {})
+        cursor: str | None = None
+        for page in range(100):
+            params: dict[str, Any] = {"_meta": meta}
+            if cursor is not None:
+                params["cursor"] = cursor
+            listing = {
+                "jsonrpc": "2.0",
+                "id": f"tools-refresh-{page}",
+                "method": "tools/list",
+                "params": params,
+            }
+            cursor = None
+            async for reply in self.post(listing):
+                result = reply.get("result")
+                if isinstance(result, dict) and isinstance(
+                    result.get("nextCursor"), str
+                ):
+                    cursor = result["nextCursor"]
+            if cursor is None:
+                return
 
     # --- one exchange -----------------------------------------------------------
 
