@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 
+import attrs
+
 from codegen.diff.flows import Sender, other
-from codegen.diff.model import NOBODY, Breaks
+from codegen.diff.model import NOBODY, Breaks, Kind, Severity
 
 
 class Impact(Enum):
@@ -53,3 +55,85 @@ def receivers(sent_by: Iterable[Sender]) -> str:
 def fill(reason: str, sent_by: frozenset[Sender]) -> str:
     """Reasons are written with ``{sender}``/``{receiver}``; name the real sides."""
     return reason.format(sender=plural(sent_by), receiver=receivers(sent_by))
+
+
+@attrs.frozen
+class Rule:
+    """One classification: what kind of change, how bad, for whom, and why."""
+
+    kind: Kind
+    severity: Severity
+    impact: Impact
+    reason: str
+    """May use ``{sender}``/``{receiver}`` (see :func:`fill`)."""
+
+
+# Fields of object definitions: situation -> rule.
+FIELD_RULES: dict[str, Rule] = {
+    "flag added": Rule(
+        Kind.CAPABILITY_ADDED,
+        Severity.INFO,
+        Impact.NONE,
+        "a new flag; peers that do not know it ignore it",
+    ),
+    "required added": Rule(
+        Kind.FIELD_ADDED,
+        Severity.BREAKING,
+        Impact.OLD_SENDER,
+        "required: new {receiver} expect it, old {sender} never send it",
+    ),
+    "optional added": Rule(
+        Kind.FIELD_ADDED,
+        Severity.INFO,
+        Impact.NONE,
+        "optional: old {receiver} ignore it",
+    ),
+    "flag removed": Rule(
+        Kind.CAPABILITY_REMOVED,
+        Severity.WARNING,
+        Impact.BOTH,
+        "the flag is gone: the feature it announced is no longer negotiated",
+    ),
+    "required removed": Rule(
+        Kind.FIELD_REMOVED,
+        Severity.BREAKING,
+        Impact.OLD_RECEIVER,
+        "was required: old {receiver} expect it, new {sender} no longer send it",
+    ),
+    "optional removed": Rule(
+        Kind.FIELD_REMOVED,
+        Severity.WARNING,
+        Impact.OLD_SENDER,
+        "was optional: what old {sender} put there is ignored by new {receiver}",
+    ),
+    "now optional": Rule(
+        Kind.FIELD_NOW_OPTIONAL,
+        Severity.BREAKING,
+        Impact.OLD_RECEIVER,
+        "old {receiver} expect it, new {sender} may leave it out",
+    ),
+    "now required": Rule(
+        Kind.FIELD_NOW_REQUIRED,
+        Severity.BREAKING,
+        Impact.OLD_SENDER,
+        "new {receiver} expect it, old {sender} may leave it out",
+    ),
+    "deprecated": Rule(
+        Kind.DEPRECATED,
+        Severity.INFO,
+        Impact.NONE,
+        "deprecated: still works, scheduled for removal",
+    ),
+    "undeprecated": Rule(
+        Kind.UNDEPRECATED, Severity.INFO, Impact.NONE, "no longer deprecated"
+    ),
+    "opened": Rule(
+        Kind.OBJECT_OPENED, Severity.INFO, Impact.NONE, "unknown keys are now kept"
+    ),
+    "closed": Rule(
+        Kind.OBJECT_CLOSED,
+        Severity.WARNING,
+        Impact.OLD_SENDER,
+        "extra keys old {sender} send are now dropped by new {receiver}",
+    ),
+}

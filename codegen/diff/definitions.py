@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from codegen.diff.classify import Impact, breaks_for, fill
+from codegen.diff.classify import FIELD_RULES, Impact, Rule, breaks_for, fill
 from codegen.diff.context import Context
 from codegen.diff.model import NOBODY, Area, Breaks, Change, Kind, Severity, one_line
 from codegen.diff.typedelta import WIDER, Delta, deltas
@@ -20,6 +20,33 @@ from codegen.diff.typeref import render
 from codegen.ir.model import Definition, Property, Ref, Union_
 
 ENVELOPE = frozenset({"jsonrpc", "id"})
+RENAMED = Rule(
+    Kind.TYPE_RENAMED,
+    Severity.INFO,
+    Impact.NONE,
+    "same shape under a new name: only code that names the type changes",
+)
+RENAMED_AND_CHANGED = Rule(
+    Kind.TYPE_RENAMED,
+    Severity.INFO,
+    Impact.NONE,
+    "renamed; its field changes are listed under the new name",
+)
+OBJECT_VS_ALIAS = Rule(
+    Kind.TYPE_CHANGED, Severity.BREAKING, Impact.BOTH, "object and alias shapes differ"
+)
+REMOVED = Rule(
+    Kind.TYPE_REMOVED,
+    Severity.INFO,
+    Impact.NONE,
+    "no longer defined; wire effects are listed where it was used",
+)
+ADDED = Rule(
+    Kind.TYPE_ADDED,
+    Severity.INFO,
+    Impact.NONE,
+    "new definition; wire effects are listed where it is used",
+)
 
 
 @attrs.frozen
@@ -41,51 +68,31 @@ def diff_definitions(ctx: Context) -> list[Change]:
         found += _Pair(ctx, _open_object(db.name), db).changes()
     for x in sorted(ctx.matching.into_map - ctx.matching.matched_a()):
         da = ctx.a.definitions[x]
-        if (
-            ctx.capability_path(da.name, None) is not None
-        ):  # a flag's sub-flags are gone
+        if ctx.capability_path(da.name, None) is not None:  # its sub-flags are gone
             found += _Pair(ctx, da, _open_object(da.name)).changes()
     shapes = ctx.method_shapes
-    for name in sorted(ctx.a.definitions.keys() - ctx.matching.matched_a()):
-        definition = ctx.a.definitions[name]
-        if definition.parent is None and name not in shapes:
-            found.append(
-                _Found(
-                    name,
-                    None,
-                    Change(
-                        Kind.TYPE_REMOVED,
-                        Area.TYPE,
-                        name,
-                        render_definition(definition),
-                        None,
-                        Severity.INFO,
-                        NOBODY,
-                        "no longer defined; wire effects are listed where it was used",
-                    ),
-                )
-            )
-    for name in sorted(
-        ctx.b.definitions.keys() - ctx.matching.matched_b() - ctx.matching.from_map
+    removed = ctx.a.definitions.keys() - ctx.matching.matched_a()
+    added = ctx.b.definitions.keys() - ctx.matching.matched_b() - ctx.matching.from_map
+    for names, defs, rule in (
+        (removed, ctx.a.definitions, REMOVED),
+        (added, ctx.b.definitions, ADDED),
     ):
-        definition = ctx.b.definitions[name]
-        if definition.parent is None and name not in shapes:
-            found.append(
-                _Found(
+        for name in sorted(names):
+            # hoisted inline objects are reported at their parent; method shapes by the method
+            if defs[name].parent is None and name not in shapes:
+                shown = render_definition(defs[name])
+                before, after = (shown, None) if rule is REMOVED else (None, shown)
+                change = Change(
+                    rule.kind,
+                    Area.TYPE,
                     name,
-                    None,
-                    Change(
-                        Kind.TYPE_ADDED,
-                        Area.TYPE,
-                        name,
-                        None,
-                        render_definition(definition),
-                        Severity.INFO,
-                        NOBODY,
-                        "new definition; wire effects are listed where it is used",
-                    ),
+                    before,
+                    after,
+                    rule.severity,
+                    NOBODY,
+                    rule.reason,
                 )
-            )
+                found.append(_Found(name, None, change, rule.reason))
     return _fold(ctx, found)
 
 
@@ -118,36 +125,32 @@ class _Pair:
         self.envelope = da.name in ctx.envelopes or db.name in ctx.envelopes
 
     def make(
-        self,
-        field: str | None,
-        kind: Kind,
-        before: str | None,
-        after: str | None,
-        severity: Severity,
-        impact: Impact,
-        reason: str,
+        self, field: str | None, rule: Rule, before: str | None, after: str | None
     ) -> _Found:
         if self.capability is not None:
-            area, subject = Area.CAPABILITY, (
-                self.capability if field is None else f"{self.capability}.{field}"
-            )
+            area = Area.CAPABILITY
+            subject = self.capability if field is None else f"{self.capability}.{field}"
+        elif field is None:
+            area, subject = Area.TYPE, self.db.name
         else:
-            area, subject = (
-                (Area.TYPE, self.db.name)
-                if field is None
-                else (Area.FIELD, f"{self.db.name}.{field}")
-            )
+            area, subject = Area.FIELD, f"{self.db.name}.{field}"
         change = Change(
-            kind,
+            rule.kind,
             area,
             subject,
             before,
             after,
-            severity,
-            breaks_for(impact, self.sent_by),
-            fill(reason, self.sent_by),
+            rule.severity,
+            breaks_for(rule.impact, self.sent_by),
+            fill(rule.reason, self.sent_by),
         )
-        return _Found(self.db.name, field, change, reason)
+        return _Found(self.db.name, field, change, rule.reason)
+
+    def delta(self, field: str | None, d: Delta, kind: Kind | None = None) -> _Found:
+        rule = Rule(kind or d.kind, d.severity, d.impact, d.reason)
+        return self.make(
+            None if field is None else field + d.suffix, rule, d.before, d.after
+        )
 
     def changes(self) -> list[_Found]:
         return list(self._changes())
@@ -157,76 +160,40 @@ class _Pair:
         if (da.name, db.name) in self.ctx.matching.renamed:
             identical = not list(self._fields())
             yield self.make(
-                None,
-                Kind.TYPE_RENAMED,
-                da.name,
-                db.name,
-                Severity.INFO,
-                Impact.NONE,
-                (
-                    "same shape under a new name: only code that names the type changes"
-                    if identical
-                    else "renamed; its field changes are listed under the new name"
-                ),
+                None, RENAMED if identical else RENAMED_AND_CHANGED, da.name, db.name
             )
         yield from self._deprecation(None, da.deprecated, db.deprecated)
+        shapes = (render_definition(da), render_definition(db))
         if da.kind == "object" and db.kind == "alias":
             alternatives = self.ctx.scope.became_union(da.name)
             if alternatives:
-                yield self.make(
-                    None,
-                    Kind.TYPE_CHANGED,
-                    render_definition(da),
-                    render_definition(db),
-                    Severity.BREAKING,
-                    Impact.OLD_RECEIVER,
-                    f"now one of {len(alternatives)} shapes: {WIDER}",
+                reason = f"now one of {len(alternatives)} shapes: {WIDER}"
+                rule = Rule(
+                    Kind.TYPE_CHANGED, Severity.BREAKING, Impact.OLD_RECEIVER, reason
                 )
+                yield self.make(None, rule, *shapes)
                 return
         if da.kind != db.kind:
-            if self._message_union(da) or self._message_union(db):
-                return  # a union of messages: the method changes say what changed
-            yield self.make(
-                None,
-                Kind.TYPE_CHANGED,
-                render_definition(da),
-                render_definition(db),
-                Severity.BREAKING,
-                Impact.BOTH,
-                "object and alias shapes differ",
-            )
+            if not (self._message_union(da) or self._message_union(db)):
+                yield self.make(None, OBJECT_VS_ALIAS, *shapes)
+            # a union of messages changing: the method changes say what changed
             return
         if da.kind == "alias":
             assert da.alias is not None and db.alias is not None
             for d in self._deltas(da.alias, db.alias):
-                kind = (
-                    Kind.TYPE_CHANGED if d.kind is Kind.FIELD_TYPE_CHANGED else d.kind
-                )
-                yield self.make(
-                    None, kind, d.before, d.after, d.severity, d.impact, d.reason
+                yield self.delta(
+                    None,
+                    d,
+                    Kind.TYPE_CHANGED if d.kind is Kind.FIELD_TYPE_CHANGED else None,
                 )
             return
         if da.extra != db.extra:
-            if db.extra == "allow":
-                yield self.make(
-                    None,
-                    Kind.OBJECT_OPENED,
-                    da.extra,
-                    db.extra,
-                    Severity.INFO,
-                    Impact.NONE,
-                    "unknown keys are now kept",
-                )
-            else:
-                yield self.make(
-                    None,
-                    Kind.OBJECT_CLOSED,
-                    da.extra,
-                    db.extra,
-                    Severity.WARNING,
-                    Impact.OLD_SENDER,
-                    "extra keys old {sender} send are now dropped by new {receiver}",
-                )
+            yield self.make(
+                None,
+                FIELD_RULES["opened" if db.extra == "allow" else "closed"],
+                da.extra,
+                db.extra,
+            )
         yield from self._fields()
 
     def _message_union(self, definition: Definition) -> bool:
@@ -259,126 +226,42 @@ class _Pair:
                 yield self._removed(prop)
 
     def _added(self, prop: Property) -> _Found:
-        shown = render(prop.type)
-        if self.capability is not None:
-            return self.make(
-                prop.wire_name,
-                Kind.CAPABILITY_ADDED,
-                None,
-                shown,
-                Severity.INFO,
-                Impact.NONE,
-                "a new flag; peers that do not know it ignore it",
-            )
-        if prop.required:
-            return self.make(
-                prop.wire_name,
-                Kind.FIELD_ADDED,
-                None,
-                shown,
-                Severity.BREAKING,
-                Impact.OLD_SENDER,
-                "required: new {receiver} expect it, old {sender} never send it",
-            )
+        situation = (
+            "flag" if self.capability else ("required" if prop.required else "optional")
+        )
         return self.make(
-            prop.wire_name,
-            Kind.FIELD_ADDED,
-            None,
-            shown,
-            Severity.INFO,
-            Impact.NONE,
-            "optional: old {receiver} ignore it",
+            prop.wire_name, FIELD_RULES[f"{situation} added"], None, render(prop.type)
         )
 
     def _removed(self, prop: Property) -> _Found:
-        shown = render(prop.type)
-        if self.capability is not None:
-            return self.make(
-                prop.wire_name,
-                Kind.CAPABILITY_REMOVED,
-                shown,
-                None,
-                Severity.WARNING,
-                Impact.BOTH,
-                "the flag is gone: the feature it announced is no longer negotiated",
-            )
-        if prop.required:
-            return self.make(
-                prop.wire_name,
-                Kind.FIELD_REMOVED,
-                shown,
-                None,
-                Severity.BREAKING,
-                Impact.OLD_RECEIVER,
-                "was required: old {receiver} expect it, new {sender} no longer send it",
-            )
+        situation = (
+            "flag" if self.capability else ("required" if prop.required else "optional")
+        )
         return self.make(
-            prop.wire_name,
-            Kind.FIELD_REMOVED,
-            shown,
-            None,
-            Severity.WARNING,
-            Impact.OLD_SENDER,
-            "was optional: what old {sender} put there is ignored by new {receiver}",
+            prop.wire_name, FIELD_RULES[f"{situation} removed"], render(prop.type), None
         )
 
     def _changed(self, old: Property, new: Property) -> Iterator[_Found]:
         name = new.wire_name
-        if old.required and not new.required:
+        if old.required != new.required:
+            rule = FIELD_RULES["now required" if new.required else "now optional"]
             yield self.make(
                 name,
-                Kind.FIELD_NOW_OPTIONAL,
-                "required",
-                "optional",
-                Severity.BREAKING,
-                Impact.OLD_RECEIVER,
-                "old {receiver} expect it, new {sender} may leave it out",
-            )
-        if new.required and not old.required:
-            yield self.make(
-                name,
-                Kind.FIELD_NOW_REQUIRED,
-                "optional",
-                "required",
-                Severity.BREAKING,
-                Impact.OLD_SENDER,
-                "new {receiver} expect it, old {sender} may leave it out",
+                rule,
+                "required" if old.required else "optional",
+                "required" if new.required else "optional",
             )
         for d in self._deltas(old.type, new.type):
-            yield self.make(
-                name + d.suffix,
-                d.kind,
-                d.before,
-                d.after,
-                d.severity,
-                d.impact,
-                d.reason,
-            )
+            yield self.delta(name, d)
         yield from self._deprecation(name, old.deprecated, new.deprecated)
 
     def _deprecation(
         self, field: str | None, before: str | None, after: str | None
     ) -> Iterator[_Found]:
         if after is not None and before is None:
-            yield self.make(
-                field,
-                Kind.DEPRECATED,
-                None,
-                one_line(after),
-                Severity.INFO,
-                Impact.NONE,
-                "deprecated: still works, scheduled for removal",
-            )
+            yield self.make(field, FIELD_RULES["deprecated"], None, one_line(after))
         elif before is not None and after is None:
-            yield self.make(
-                field,
-                Kind.UNDEPRECATED,
-                one_line(before),
-                None,
-                Severity.INFO,
-                Impact.NONE,
-                "no longer deprecated",
-            )
+            yield self.make(field, FIELD_RULES["undeprecated"], one_line(before), None)
 
 
 _Key = tuple[str, Kind, str | None, str | None, str]

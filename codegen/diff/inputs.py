@@ -15,12 +15,14 @@ import json
 from pathlib import Path
 
 from codegen.diff.model import Side
+from codegen.sources import manifest
+from codegen.sources.errors import SchemaSourceError
 from codegen.ir import load_revision
 from codegen.ir.build import DefinitionBuilder
 from codegen.ir.loader import RevisionSources
 from codegen.ir.methods import build_methods
 from codegen.ir.model import RevisionIR
-from codegen.ir.overrides import ALL, apply_overrides
+from codegen.ir.overrides import apply_overrides
 from codegen.ir.typescript import parse_typescript
 
 
@@ -28,11 +30,17 @@ class InputError(ValueError):
     """A diff operand is neither a known revision nor a readable schema folder or file."""
 
 
-KNOWN = ALL
+def _known() -> list[str]:
+    """The revisions the manifest pins: adding one there makes it diffable by name."""
+    try:
+        return manifest.load().names
+    except SchemaSourceError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def load_side(spec: str) -> tuple[RevisionIR, Side]:
-    if spec in KNOWN:
+    known = _known()
+    if spec in known:
         try:
             return load_revision(spec), Side(
                 label=spec, revision=spec, source=f"revision {spec}"
@@ -42,7 +50,7 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
     path = Path(spec)
     if not path.exists():
         raise InputError(
-            f"{spec!r} is neither a known revision ({', '.join(KNOWN)}) nor an existing file or folder"
+            f"{spec!r} is neither a known revision ({', '.join(known)}) nor an existing file or folder"
         )
     folder = path if path.is_dir() else path.parent
     files = {name: folder / name for name in ("schema.ts", "schema.json")}
@@ -56,7 +64,7 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
         ts = parse_typescript(files["schema.ts"].read_bytes())
     except (OSError, ValueError) as exc:
         raise InputError(f"{spec}: cannot read the schema files: {exc}") from exc
-    revision = _revision_of(folder, ts.constants.get("LATEST_PROTOCOL_VERSION"))
+    revision = _revision_of(folder, ts.constants.get("LATEST_PROTOCOL_VERSION"), known)
     try:
         ir = _build(RevisionSources(revision, schema, ts))
     except Exception as exc:  # noqa: BLE001 - reported with where it came from
@@ -66,10 +74,10 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
     return ir, Side(label=str(path), revision=revision, source=str(folder.resolve()))
 
 
-def _revision_of(folder: Path, latest: object) -> str:
-    if folder.name in KNOWN:
+def _revision_of(folder: Path, latest: object, known: list[str]) -> str:
+    if folder.name in known:
         return folder.name
-    if isinstance(latest, str) and latest in KNOWN:
+    if isinstance(latest, str) and latest in known:
         return latest
     return "draft"
 

@@ -195,13 +195,14 @@ class _Matcher:
             mb = self.b.methods.get(name)
             if mb is None:
                 continue
-            for x, y in (
+            pairs: tuple[tuple[str | None, str | None], ...] = (
                 (ma.message, mb.message),
                 (ma.params, mb.params),
                 (ma.result, mb.result),
-            ):
-                if x and y:
-                    yield Ref(x), Ref(y)
+            )
+            for before, after in pairs:
+                if before and after:
+                    yield Ref(before), Ref(after)
 
 
 def _overlap(da: Definition, db: Definition) -> int:

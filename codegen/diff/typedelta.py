@@ -34,11 +34,23 @@ WIDER = "new {sender} may send values old {receiver} reject"
 NARROWER = "old {sender} may send values new {receiver} reject"
 
 
+def _delta(
+    kind: Kind,
+    a: TypeRef,
+    b: TypeRef,
+    impact: Impact,
+    severity: Severity,
+    reason: str,
+    member: str | None = None,
+) -> Delta:
+    return Delta(kind, render(a), render(b), impact, severity, reason, member=member)
+
+
 def _widened(kind: Kind, a: TypeRef, b: TypeRef, what: str) -> Delta:
-    return Delta(
+    return _delta(
         kind,
-        render(a),
-        render(b),
+        a,
+        b,
         Impact.OLD_RECEIVER,
         Severity.BREAKING,
         f"{what}: {WIDER}",
@@ -46,10 +58,10 @@ def _widened(kind: Kind, a: TypeRef, b: TypeRef, what: str) -> Delta:
 
 
 def _narrowed(kind: Kind, a: TypeRef, b: TypeRef, what: str) -> Delta:
-    return Delta(
+    return _delta(
         kind,
-        render(a),
-        render(b),
+        a,
+        b,
         Impact.OLD_SENDER,
         Severity.BREAKING,
         f"{what}: {NARROWER}",
@@ -63,10 +75,10 @@ def _enum(a: Enum, b: Enum) -> list[Delta]:
     if added:
         if a.open:
             out.append(
-                Delta(
+                _delta(
                     Kind.ENUM_VALUES_ADDED,
-                    render(a),
-                    render(b),
+                    a,
+                    b,
                     Impact.NONE,
                     Severity.INFO,
                     f"new known values {', '.join(added)}; the set was already open",
@@ -79,10 +91,10 @@ def _enum(a: Enum, b: Enum) -> list[Delta]:
     if removed:
         if b.open:
             out.append(
-                Delta(
+                _delta(
                     Kind.ENUM_VALUES_REMOVED,
-                    render(a),
-                    render(b),
+                    a,
+                    b,
                     Impact.NONE,
                     Severity.INFO,
                     f"{', '.join(removed)} no longer listed; any string is still accepted",
@@ -105,30 +117,28 @@ def _limits(a: Primitive, b: Primitive) -> list[Delta]:
     out = []
     if a.format != b.format:
         out.append(
-            Delta(
+            _delta(
                 Kind.CONSTRAINT_CHANGED,
-                render(a),
-                render(b),
+                a,
+                b,
                 Impact.BOTH,
                 Severity.WARNING,
                 f"format {a.format or 'none'} → {b.format or 'none'}: values are read differently",
             )
         )
-    for bound, tighter in (
-        ("minimum", lambda x, y: x < y),
-        ("maximum", lambda x, y: x > y),
-    ):
+    for bound, raised_is_tighter in (("minimum", True), ("maximum", False)):
         old, new = getattr(a, bound), getattr(b, bound)
         if old == new:
             continue
-        if new is not None and (old is None or tighter(old, new)):
+        tighter = new is not None and (old is None or (new > old) == raised_is_tighter)
+        if tighter:
             out.append(_narrowed(Kind.CONSTRAINT_CHANGED, a, b, f"{bound} tightened"))
         else:
             out.append(
-                Delta(
+                _delta(
                     Kind.CONSTRAINT_CHANGED,
-                    render(a),
-                    render(b),
+                    a,
+                    b,
                     Impact.OLD_RECEIVER,
                     Severity.WARNING,
                     f"{bound} relaxed: {WIDER}",
@@ -154,10 +164,10 @@ def _kind_change(a: TypeRef, b: TypeRef) -> Delta:
             Kind.FIELD_TYPE_CHANGED, a, b, "now restricted to listed values"
         )
     if isinstance(a, Const) and isinstance(b, Const):
-        return Delta(
+        return _delta(
             Kind.CONST_CHANGED,
-            render(a),
-            render(b),
+            a,
+            b,
             Impact.BOTH,
             Severity.BREAKING,
             "the literal changed: peers of different versions reject each other's messages",
@@ -168,10 +178,10 @@ def _kind_change(a: TypeRef, b: TypeRef) -> Delta:
         return _narrowed(Kind.ENUM_VALUES_REMOVED, a, b, "fewer literals allowed")
     if isinstance(b, Primitive) and b.kind == "any":
         return _widened(Kind.FIELD_TYPE_CHANGED, a, b, "now any JSON value")
-    return Delta(
+    return _delta(
         Kind.FIELD_TYPE_CHANGED,
-        render(a),
-        render(b),
+        a,
+        b,
         Impact.BOTH,
         Severity.BREAKING,
         "incompatible type: neither version accepts what the other sends",
@@ -190,10 +200,10 @@ def deltas(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
         return []  # the object's fields are reported as added (Matching.from_map)
     if optional_object(a, scope.defs_a) is not None and is_open_map(nb):
         return [
-            Delta(
+            _delta(
                 Kind.FIELD_TYPE_CHANGED,
-                render(a),
-                render(b),
+                a,
+                b,
                 Impact.NONE,
                 Severity.INFO,
                 "now an open map: the same documents pass, the keys are no longer described",
@@ -219,10 +229,10 @@ def deltas(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
                 )
             else:
                 out.append(
-                    Delta(
+                    _delta(
                         Kind.CONSTRAINT_CHANGED,
-                        render(a),
-                        render(b),
+                        a,
+                        b,
                         Impact.OLD_RECEIVER,
                         Severity.WARNING,
                         f"more items allowed: {WIDER}",
@@ -268,10 +278,10 @@ def _union(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
         # one unnamed alternative replaced by another (string → number): a change of it
         return deltas(removed[0], added[0], scope)
     out = [
-        Delta(
+        _delta(
             Kind.UNION_MEMBER_ADDED,
-            render(a),
-            render(b),
+            a,
+            b,
             Impact.OLD_RECEIVER,
             Severity.BREAKING,
             f"{render(m)} added: {WIDER}",
@@ -280,10 +290,10 @@ def _union(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
         for m in added
     ]
     out += [
-        Delta(
+        _delta(
             Kind.UNION_MEMBER_REMOVED,
-            render(a),
-            render(b),
+            a,
+            b,
             Impact.OLD_SENDER,
             Severity.BREAKING,
             f"{render(m)} removed: {NARROWER}",
