@@ -23,7 +23,8 @@ from codegen.runtime.revisions import LOG_LEVEL_KEY
 from codegen.runtime.wire import RequestId
 
 if TYPE_CHECKING:
-    from codegen.runtime.server import LegacySession, Server, TransportFacts
+    from codegen.runtime.server import Server, TransportFacts
+    from codegen.runtime.session import LegacySession
 
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 _SEVERITY = {level: rank for rank, level in enumerate(LOG_LEVELS)}

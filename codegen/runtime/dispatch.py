@@ -110,7 +110,8 @@ class Route:
         if "result_type" in target.model_fields:
             converted.setdefault("resultType", "complete")
         try:
-            return dump(target.model_validate(converted))
+            target.model_validate(converted)  # the projection must be a valid result there
+            return converted
         except ValidationError as exc:
             raise _unrepresentable(f"{type(result).__name__} ({exc.errors()[0]['msg']})", self.method, self.wire_revision) from None
 

@@ -247,7 +247,7 @@ class Peer:
     def _accept_notification(self, method: str, params: dict[str, Any] | None) -> None:
         if method == "notifications/cancelled":
             request_id = (params or {}).get("requestId")
-            entry = self._inflight.get(request_id) if wire.is_request_id(request_id) else None
+            entry = self._inflight.get(request_id) if isinstance(request_id, (str, int)) else None
             if entry is not None:
                 log.info("peer cancelled request %r: %s", request_id, (params or {}).get("reason"))
                 entry.stop("peer")

@@ -35,9 +35,28 @@ def fields(cls: type[BaseModel]) -> dict[str, Any]:
     return cls.model_fields
 
 
+_CLASSES: dict[Any, list[type[BaseModel]]] = {}
+_ITEMS: dict[tuple[Any, tuple[type, ...]], tuple[bool, Any]] = {}
+_PLANS: dict[tuple[type, type], tuple[dict[str, tuple[str, Any]], bool]] = {}
+_SCALARS = (str, int, float, bool)
+
+
 def model_classes(annotation: Any) -> list[type[BaseModel]]:
     """Every model class an annotation admits (through Optional, unions, Annotated and
-    RootModel wrappers)."""
+    RootModel wrappers); memoized, the walk runs once per annotation."""
+    try:
+        return _CLASSES[annotation]
+    except (KeyError, TypeError):
+        pass
+    found = _model_classes(annotation)
+    try:
+        _CLASSES[annotation] = found
+    except TypeError:
+        pass
+    return found
+
+
+def _model_classes(annotation: Any) -> list[type[BaseModel]]:
     found: list[type[BaseModel]] = []
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
@@ -56,6 +75,20 @@ def model_classes(annotation: Any) -> list[type[BaseModel]]:
 
 def _container_item(annotation: Any, kinds: tuple[type, ...]) -> tuple[bool, Any]:
     """``(True, X)`` when the annotation admits ``list[X]`` (or ``dict[str, X]``)."""
+    key = (annotation, kinds)
+    try:
+        return _ITEMS[key]
+    except (KeyError, TypeError):
+        pass
+    found = _find_container_item(annotation, kinds)
+    try:
+        _ITEMS[key] = found
+    except TypeError:
+        pass
+    return found
+
+
+def _find_container_item(annotation: Any, kinds: tuple[type, ...]) -> tuple[bool, Any]:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _container_item(typing.get_args(annotation)[0], kinds)
@@ -93,6 +126,8 @@ class Projection:
         self.lost: list[str] = []
 
     def value(self, value: Any, target: Any) -> Any:
+        if value is None or type(value) in _SCALARS:
+            return value
         if isinstance(value, RootModel):
             return self.value(value.root, target)
         if isinstance(value, BaseModel):
@@ -118,25 +153,21 @@ class Projection:
 
     def model(self, value: BaseModel, target: Any) -> Any:
         source = type(value)
-        classes = model_classes(target)
-        if not classes:
-            return _dump(value)
-        match = next((c for c in classes if c.__name__ == source.__name__), None)
-        if match is None and len(classes) == 1 and not _is_variant(source):
-            match = classes[0]
+        match = _match(source, target)
         if match is None:
-            return self.downgrade(value, classes)
+            classes = model_classes(target)
+            return self.downgrade(value, classes) if classes else _dump(value)
+        plan, open_target = _plan(source, match)
         out: dict[str, Any] = {}
-        declared = fields(match)
         for name in value.model_fields_set:
-            field = declared.get(name)
-            if field is None:
+            step = plan.get(name)
+            if step is None:
                 if name not in _ENVELOPE:
                     self.lost.append(f"{source.__name__}.{name}")
                 continue
-            out[field.alias or name] = self.value(getattr(value, name), field.annotation)
+            out[step[0]] = self.value(getattr(value, name), step[1])
         extra = value.__pydantic_extra__
-        if extra and match.model_config.get("extra") == "allow":
+        if extra and open_target:
             known = {f.alias or n for n, f in fields(source).items()}
             for key, item in extra.items():
                 if key not in known:
@@ -192,6 +223,39 @@ class _Drop:
 _DROP: Any = _Drop()
 
 
+_MATCHES: dict[tuple[type, Any], type[BaseModel] | None] = {}
+
+
+def _match(source: type[BaseModel], target: Any) -> type[BaseModel] | None:
+    """The class of ``target`` that ``source`` maps onto: same schema name, or the only
+    candidate when ``source`` is not a tagged variant; memoized."""
+    key = (source, target)
+    try:
+        return _MATCHES[key]
+    except KeyError:
+        pass
+    except TypeError:
+        key = None  # type: ignore[assignment]
+    classes = model_classes(target)
+    found = next((c for c in classes if c.__name__ == source.__name__), None)
+    if found is None and len(classes) == 1 and not _is_variant(source):
+        found = classes[0]
+    if key is not None:
+        _MATCHES[key] = found
+    return found
+
+
+def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[dict[str, tuple[str, Any]], bool]:
+    """For each field name ``target`` declares: its wire name and annotation there."""
+    key = (source, target)
+    found = _PLANS.get(key)
+    if found is None:
+        steps = {name: (field.alias or name, field.annotation) for name, field in fields(target).items()}
+        found = (steps, target.model_config.get("extra") == "allow")
+        _PLANS[key] = found
+    return found
+
+
 def _is_variant(cls: type[BaseModel]) -> bool:
     """Content-like classes carry a literal ``type`` tag; they never map onto another tag."""
     field = fields(cls).get("type")
@@ -201,8 +265,10 @@ def _is_variant(cls: type[BaseModel]) -> bool:
 def _keep_structured_meaning(value: BaseModel, out: dict[str, Any], target: type[BaseModel]) -> None:
     """``structuredContent`` an older client cannot see is kept as a JSON text block
     (the 2025-06-18 tools page asks servers to send both anyway)."""
-    structured = getattr(value, "structured_content", None)
-    if structured is None or "structured_content" in fields(target):
+    if "structured_content" not in type(value).model_fields or "structured_content" in fields(target):
+        return
+    structured = value.structured_content  # type: ignore[attr-defined]
+    if structured is None:
         return
     content = out.setdefault("content", [])
     if not any(isinstance(c, dict) and c.get("type") == "text" for c in content):
