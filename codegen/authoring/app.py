@@ -307,15 +307,14 @@ class App(ServerHandlers):
         return self._complete("CompleteResult", {"completion": completion})
 
     async def tools_call(self, params: Any, ctx: Any) -> Any:
-        body = _params(params)
-        spec = self.tools.get(body.get("name"))  # type: ignore[arg-type]
+        spec = self.tools.get(params.name)
         if spec is None:
-            raise RpcError(INVALID_PARAMS, f"Unknown tool: {body.get('name')}")
+            raise RpcError(INVALID_PARAMS, f"Unknown tool: {params.name}")
         tasks_declared = ctx.era == "modern" and TASKS_EXTENSION in (ctx.client_capabilities.get("extensions") or {})
         if spec.task_support == "required" and not tasks_declared:
             raise missing_capability({"extensions": {TASKS_EXTENSION: {}}})
         try:
-            kwargs = spec.call.validate(body.get("arguments"))
+            kwargs = spec.call.validate(params.arguments)
         except ValidationError as exc:
             problems = describe_validation(exc)
             return self._complete("CallToolResult", error_result(f"Invalid arguments for tool {spec.name}: {problems}"))

@@ -120,6 +120,11 @@ class Context:
 
     # -- tasks ---------------------------------------------------------------------------
 
+    @property
+    def can_detach(self) -> bool:
+        """True while this call may still become a task."""
+        return self._tasks is not None and self.task is None
+
     async def detach(self) -> None:
         """Continue as a task: the caller gets a ``CreateTaskResult`` now and polls.
 

@@ -27,38 +27,26 @@ def error_result(message: str) -> Wire:
 
 
 async def run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException | None:
-    """Run the tool in its own asyncio task so it can outlive the request as a task.
+    """Run one call. Returns the result body, an exception for the request to raise, or
+    None when the call detached into a task (the task record then receives the outcome).
 
-    Returns the result body, an exception for the request to raise, or None when the
-    call detached into a task (the task record then receives the outcome).
+    Calls that cannot become tasks run inline; the others run in their own asyncio task
+    so they can outlive the request.
     """
+    if not context.can_detach:
+        return await _outcome(spec, kwargs, context)
 
-    async def body() -> Wire | BaseException:
-        outcome: Wire | BaseException
-        try:
-            if spec.detach_at_start:
-                await context.detach()
-            outcome = tool_result(await spec.call(kwargs, context), spec.structured)
-        except ToolError as exc:
-            outcome = error_result(str(exc))
-        except RpcError as exc:
-            outcome = exc
-        except InputRequired as exc:
-            outcome = exc
-        except Exception as exc:  # noqa: BLE001 - a tool's failure is the model's to see
-            log.exception("tool %s failed", spec.name)
-            outcome = error_result(f"Tool {spec.name} failed: {exc}")
+    async def detachable() -> Wire | BaseException:
+        if spec.detach_at_start:
+            await context.detach()
+        outcome = await _outcome(spec, kwargs, context)
         if context.task is not None:
-            if isinstance(outcome, RpcError):
-                context.task.finish(error=outcome.to_wire())
-            elif isinstance(outcome, BaseException):
-                context.task.finish(error={"code": INTERNAL_ERROR, "message": f"Internal error: {outcome}"})
-            else:
-                context.task.finish(result={**outcome, "resultType": "complete"})
+            _settle(context, outcome)
         return outcome
 
-    runner = asyncio.get_running_loop().create_task(body(), name=f"tool {spec.name}")
-    detached = asyncio.get_running_loop().create_task(context.detached.wait())
+    loop = asyncio.get_running_loop()
+    runner = loop.create_task(detachable(), name=f"tool {spec.name}")
+    detached = loop.create_task(context.detached.wait())
     try:
         await asyncio.wait({runner, detached}, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -68,3 +56,27 @@ async def run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> 
     if context.detached.is_set():
         return None
     return runner.result()
+
+
+async def _outcome(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException:
+    """The function's result as a CallToolResult body, or the protocol-level exception."""
+    try:
+        return tool_result(await spec.call(kwargs, context), spec.structured)
+    except ToolError as exc:
+        return error_result(str(exc))
+    except (RpcError, InputRequired) as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - a tool's failure is the model's to see
+        log.exception("tool %s failed", spec.name)
+        return error_result(f"Tool {spec.name} failed: {exc}")
+
+
+def _settle(context: Context, outcome: Wire | BaseException) -> None:
+    """Record a detached call's outcome: protocol errors fail the task, the rest completes it."""
+    assert context.task is not None
+    if isinstance(outcome, RpcError):
+        context.task.finish(error=outcome.to_wire())
+    elif isinstance(outcome, BaseException):
+        context.task.finish(error={"code": INTERNAL_ERROR, "message": f"Internal error: {outcome}"})
+    else:
+        context.task.finish(result={**outcome, "resultType": "complete"})

@@ -136,8 +136,6 @@ class ToolSpec:
             out["outputSchema"] = self.output_schema
         if self.annotations:
             out["annotations"] = self.annotations
-        if self.task_support != "none":
-            out["execution"] = {"taskSupport": self.task_support}
         return out
 
 

@@ -67,7 +67,8 @@ def test_header_annotation_and_metadata(app: App) -> None:
     assert tool["inputSchema"]["properties"]["region"]["x-mcp-header"] == "Region"
     assert tool["annotations"] == {"destructiveHint": True}
     assert tool["icons"][0]["src"] == "https://example.com/i.png"
-    assert tool["execution"] == {"taskSupport": "optional"}
+    assert "execution" not in tool, "tasks are server-directed (SEP-2663); 2025-11-25 execution would mislead"
+    assert app.tools["deploy.run"].task_support == "optional"
 
 
 def test_output_schema_from_a_model_return(app: App) -> None:
