@@ -1,17 +1,36 @@
-"""Declare MCP servers as typed Python functions.
+"""Declare MCP servers as typed Python functions; serve them to every protocol revision.
 
-    from codegen.authoring import App, Context
+    from typing import Annotated
+    from codegen.authoring import App, Context, ToolError, header, models
 
     app = App("weather", "1.0.0")
 
-    @app.tool()
+    @app.tool(annotations={"readOnlyHint": True})
     async def forecast(city: str, days: int = 3, ctx: Context | None = None) -> str:
-        "Forecast for a city."
+        "Forecast for a city."           # the description; the schema comes from the signature
         ...
 
-Tools, prompts and resources (and templates) are plain functions; schemas come from
-their signatures through pydantic. ``App`` implements the generated 2026-07-28
-``ServerHandlers``, so the runtime serves it to every protocol revision.
+    @app.tool(task="optional")           # tasks extension: may run on as a background task
+    async def report(region: Annotated[str, header("Region")], ctx: Context) -> models.CallToolResult:
+        ok = await ctx.elicit("Send it?", {"type": "object", "properties": {"yes": {"type": "boolean"}}})
+        ...
+
+    @app.resource("weather://stations/{id}", mime_type="application/json")
+    def station(id: str) -> str: ...
+
+    @app.prompt()
+    def brief(city: str) -> str: ...
+
+    app.run("stdio")                     # or app.run("http", port=8000), or app.http_app()
+
+A tool returns a str, content blocks (``text``/``image``/``audio``/``embedded``), a pydantic
+model (→ ``structuredContent`` + ``outputSchema``) or a whole generated result model.
+``ToolError`` is a tool-level failure (``isError``); ``RpcError`` a JSON-RPC error.
+``ctx`` offers progress, logging, ``elicit``/``sample``/``list_roots``/``ask`` (server→client
+requests on legacy wires, ``InputRequiredResult`` rounds at 2026-07-28, ``input_required``
+inside a task), ``detach()`` and ``close_stream()``. ``App`` implements the generated
+2026-07-28 ``ServerHandlers``; ``app.list_changed(kind)`` and ``app.resource_updated(uri)``
+notify listening clients.
 """
 
 from .app import App, models

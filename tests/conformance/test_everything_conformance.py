@@ -37,6 +37,13 @@ pytestmark = [
 ]
 
 
+def test_every_baseline_entry_has_a_reason() -> None:
+    assert set(BASELINE) == {"2025-11-25", "2026-07-28", "all"}
+    for selection, entries in BASELINE.items():
+        for scenario, reason in (entries or {}).items():
+            assert isinstance(reason, str) and len(reason) > 20, f"{selection}/{scenario} needs a reason"
+
+
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("everything") / "server.log"
