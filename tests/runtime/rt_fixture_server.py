@@ -60,6 +60,7 @@ class Fixture(ServerHandlers):
         if name == "echo":
             return done(text(str(args.get("text", ""))), structured_content={"text": args.get("text")})
         if name == "slow":
+            await ctx.progress(0, message="started")  # lets tests wait until the handler runs
             try:
                 await anyio.sleep(float(args.get("seconds", 5)))
             except anyio.get_cancelled_exc_class():

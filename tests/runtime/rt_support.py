@@ -87,6 +87,11 @@ class Pipe:
         self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         return answer
 
+    def started(self, token: Any, timeout: float = 10.0) -> None:
+        """Wait for the progress notification the fixture's ``slow`` tool sends first."""
+        while not any(m.get("method") == "notifications/progress" and m["params"]["progressToken"] == token for m in self.seen):
+            self.receive(timeout)
+
     def close_input(self) -> None:
         assert self.process.stdin
         self.process.stdin.close()

@@ -95,10 +95,15 @@ def test_client_never_calls_what_the_server_did_not_advertise() -> None:
 def test_client_timeout_cancels_on_the_server() -> None:
     async def run() -> None:
         async with connect_stdio(FIXTURE, version="2025-11-25") as client:
+            started = anyio.Event()
             with pytest.raises(RequestTimeout):
-                await client.call_tool("slow", {"seconds": 30}, timeout=0.3)
-            await anyio.sleep(0.2)
-            count = await client.call_tool("cancelled_count")
+                await client.call_tool("slow", {"seconds": 30}, timeout=2.0, on_progress=lambda _: started.set())
+            assert started.is_set()
+            for _ in range(50):  # the cancellation notification races the next call
+                count = await client.call_tool("cancelled_count")
+                if count.content[0].text == "1":
+                    break
+                await anyio.sleep(0.1)
             assert count.content[0].text == "1"
 
     anyio.run(run)
@@ -143,7 +148,7 @@ def test_input_required_is_never_used_where_mrtr_forbids_it(pipe: Pipe) -> None:
 def test_builtin_subscriptions_listen(pipe: Pipe) -> None:
     listen = {"_meta": modern_meta(), "notifications": {"toolsListChanged": True, "promptsListChanged": True, "resourceSubscriptions": ["x"]}}
     pipe.request("sub", "subscriptions/listen", listen)
-    ack = pipe.receive()
+    ack = pipe.receive(timeout=20)
     assert ack["method"] == "notifications/subscriptions/acknowledged"
     assert ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
     assert ack["params"]["notifications"] == {"toolsListChanged": True, "promptsListChanged": True}  # no resources here

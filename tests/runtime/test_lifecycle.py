@@ -46,8 +46,8 @@ def test_slow_requests_in_flight_at_eof_are_still_answered() -> None:
 
 def test_cancelled_request_gets_no_answer_and_handler_stops(pipe: Pipe) -> None:
     pipe.initialize()
-    pipe.request("long", "tools/call", {"name": "slow", "arguments": {"seconds": 30}})
-    time.sleep(0.3)
+    pipe.request("long", "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": {"progressToken": "long"}})
+    pipe.started("long")
     pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "long", "reason": "user"}})
     count = pipe.call("count", "tools/call", {"name": "cancelled_count"})
     assert count["result"]["content"][0]["text"] == "1"
@@ -61,8 +61,8 @@ def test_cancelled_request_gets_no_answer_and_handler_stops(pipe: Pipe) -> None:
 
 
 def test_modern_request_cancelled_on_stdio(pipe: Pipe) -> None:
-    pipe.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": modern_meta()})
-    time.sleep(0.3)
+    pipe.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": modern_meta(progressToken=1)})
+    pipe.started(1)
     pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1}})
     count = pipe.call(2, "tools/call", {"name": "cancelled_count", "_meta": modern_meta()})
     assert count["result"]["content"][0]["text"] == "1"
@@ -85,8 +85,8 @@ def test_handler_timeout_cancels_and_tells_the_client() -> None:
 def test_signal_stops_reading_and_answers_what_was_accepted(signum: int) -> None:
     server = Pipe()
     server.initialize()
-    server.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 0.5}})
-    time.sleep(0.3)
+    server.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 0.5}, "_meta": {"progressToken": 1}})
+    server.started(1)
     server.process.send_signal(signum)
     answer = server.answer(1)
     assert answer["result"]["content"][0]["text"] == "slow done"
@@ -96,8 +96,8 @@ def test_signal_stops_reading_and_answers_what_was_accepted(signum: int) -> None
 def test_grace_expiry_answers_stragglers_with_an_error() -> None:
     server = Pipe("--grace", "0.5")
     server.initialize()
-    server.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 60}})
-    time.sleep(0.2)
+    server.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 60}, "_meta": {"progressToken": 1}})
+    server.started(1)
     server.close_input()
     answer = server.answer(1)
     assert answer["error"]["code"] == -32603 and "shutting down" in answer["error"]["message"]
