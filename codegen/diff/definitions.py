@@ -96,6 +96,10 @@ def diff_definitions(ctx: Context) -> list[Change]:
     return _fold(ctx, found)
 
 
+def _open_map(definition: Definition) -> bool:
+    return not definition.properties and definition.extra == "allow"
+
+
 def _open_object(name: str) -> Definition:
     """What an open map was, seen as an object: no described fields, any keys."""
     return Definition(name=name, kind="object", extra="allow")
@@ -167,7 +171,10 @@ class _Pair:
         if da.kind == "object" and db.kind == "alias":
             alternatives = self.ctx.scope.became_union(da.name)
             if alternatives:
-                reason = f"now one of {len(alternatives)} shapes: {WIDER}"
+                pairs = self.ctx.matching.pairs
+                carried = next((n for n in alternatives if (da.name, n) in pairs), None)
+                kept = f", the old one continues as {carried}" if carried else ""
+                reason = f"now one of {len(alternatives)} shapes{kept}: {WIDER}"
                 rule = Rule(
                     Kind.TYPE_CHANGED, Severity.BREAKING, Impact.OLD_RECEIVER, reason
                 )
@@ -187,7 +194,8 @@ class _Pair:
                     Kind.TYPE_CHANGED if d.kind is Kind.FIELD_TYPE_CHANGED else None,
                 )
             return
-        if da.extra != db.extra:
+        if da.extra != db.extra and not (_open_map(da) or _open_map(db)):
+            # (an open map gaining or losing described keys reports those keys instead)
             yield self.make(
                 None,
                 FIELD_RULES["opened" if db.extra == "allow" else "closed"],

@@ -92,10 +92,12 @@ class _Matcher:
             pass
         return self.m
 
-    def _accept(self, x: str, y: str) -> None:
+    def _accept(self, x: str, y: str, *, rename: bool = True) -> None:
+        """Pair x with y; a rename only when both were free (not a second partner)."""
+        free = x not in self.m.matched_a() and y not in self.m.matched_b()
         self.m.pairs.add((x, y))
         da, db = self.a.definitions[x], self.b.definitions[y]
-        if x != y and da.parent is None and db.parent is None:
+        if rename and free and x != y and da.parent is None and db.parent is None:
             self.m.renamed.add((x, y))
 
     def _by_site(self) -> bool:
@@ -151,9 +153,9 @@ class _Matcher:
             if (
                 best
                 and (x, best) not in self.m.pairs
-                and _similar(da, self.b.definitions[best])
+                and _extends(da, self.b.definitions[best])
             ):
-                self._accept(x, best)
+                self._accept(x, best, rename=False)
                 progress = True
         return progress
 
@@ -203,6 +205,16 @@ class _Matcher:
             for before, after in pairs:
                 if before and after:
                     yield Ref(before), Ref(after)
+
+
+def _extends(da: Definition, db: Definition) -> bool:
+    """``db`` keeps every field of ``da`` (and may add some), or the two are similar."""
+    names_a = {p.wire_name for p in da.properties}
+    return (
+        bool(names_a)
+        and names_a <= {p.wire_name for p in db.properties}
+        or _similar(da, db)
+    )
 
 
 def _overlap(da: Definition, db: Definition) -> int:

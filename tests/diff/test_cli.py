@@ -109,7 +109,9 @@ def test_reviewing_an_edited_draft_folder(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     # not a revision folder: built as the revision its LATEST_PROTOCOL_VERSION names
-    assert doc["after"]["label"] == str(draft) and doc["after"]["revision"] == "2026-07-28"
+    assert (
+        doc["after"]["label"] == str(draft) and doc["after"]["revision"] == "2026-07-28"
+    )
     assert [(c["kind"], c["subject"], c["breaks"]) for c in doc["changes"]] == [
         (
             "field_added",

@@ -98,6 +98,13 @@ def test_2025_06_18_to_2025_11_25() -> None:
     # SEP-1036 URL mode elicitation: the params became one of two shapes, with a capability flag
     elicit = find(report, Kind.TYPE_CHANGED, "ElicitRequestParams")
     assert "2 shapes" in elicit.reason and elicit.breaks == OLD_CLIENT
+    # ... and the old shape is the form mode: its new fields, not a new type
+    assert "continues as ElicitRequestFormParams" in elicit.reason
+    assert (
+        find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity
+        is Severity.INFO
+    )
+    absent(report, Kind.TYPE_ADDED, "ElicitRequestFormParams")
     assert find(report, Kind.CAPABILITY_ADDED, "client.elicitation.url")
     assert (
         find(report, Kind.ERROR_CODE_ADDED, "URL_ELICITATION_REQUIRED").after
@@ -114,7 +121,17 @@ def test_2025_06_18_to_2025_11_25() -> None:
     # minor: Implementation.description; SEP-1034 defaults; SEP-1330 enum schemas
     assert find(report, Kind.FIELD_ADDED, "Implementation.description")
     assert find(report, Kind.FIELD_ADDED, "StringSchema.default")
-    assert "5 shapes" in find(report, Kind.TYPE_CHANGED, "EnumSchema").reason
+    enum_schema = find(report, Kind.TYPE_CHANGED, "EnumSchema").reason
+    assert (
+        "5 shapes" in enum_schema
+        and "continues as LegacyTitledEnumSchema" in enum_schema
+    )
+    absent(
+        report, Kind.TYPE_RENAMED
+    )  # neither the split nor the response union is a rename
+    # the capability objects gained described flags: reported as flags, not as closed objects
+    assert find(report, Kind.CAPABILITY_ADDED, "client.sampling.tools")
+    absent(report, Kind.OBJECT_CLOSED, "client.elicitation")
     # no noise: SEP-1319 spelled out the JSON-RPC envelope of every message (jsonrpc, id)
     envelope = [
         c
