@@ -126,9 +126,11 @@ def test_2025_06_18_to_2025_11_25() -> None:
         "5 shapes" in enum_schema
         and "continues as LegacyTitledEnumSchema" in enum_schema
     )
-    absent(
-        report, Kind.TYPE_RENAMED
-    )  # neither the split nor the response union is a rename
+    # neither the split nor the response union is a rename; the error response is
+    renames = [
+        (c.before, c.after) for c in report.changes if c.kind is Kind.TYPE_RENAMED
+    ]
+    assert renames == [("JSONRPCError", "JSONRPCErrorResponse")]
     # the capability objects gained described flags: reported as flags, not as closed objects
     assert find(report, Kind.CAPABILITY_ADDED, "client.sampling.tools")
     absent(report, Kind.OBJECT_CLOSED, "client.elicitation")
