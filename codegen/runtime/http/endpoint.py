@@ -23,7 +23,13 @@ from codegen.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, RpcError
 from codegen.runtime.http import asgi, writer
 from codegen.runtime.http.asgi import Receive, Scope, Send
 from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.headers import HeaderMismatch, check_routing_headers
+from codegen.runtime.http.headers import (
+    HeaderMismatch,
+    InvalidHeaderAnnotation,
+    ParamHeader,
+    check_routing_headers,
+    param_headers,
+)
 from codegen.runtime.http.port import Message, ServerCore
 from codegen.runtime.http.sessions import HttpSession, SessionRegistry
 from codegen.runtime.http.sse import KEEPALIVE, frame
@@ -59,6 +65,9 @@ class StreamableHttpEndpoint:
         self.sessions = sessions
         self.tool_schema = tool_schema
         self.supported = frozenset(revisions.available())
+        self._annotations: dict[
+            int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]
+        ] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -283,19 +292,25 @@ class StreamableHttpEndpoint:
         if header.strip() == version and version in self.supported:
             check_routing_headers(headers, message, self._param_headers(message))
 
-    def _param_headers(self, message: Message) -> tuple[Any, ...]:
+    def _param_headers(self, message: Message) -> tuple[ParamHeader, ...]:
+        """The called tool's ``x-mcp-header`` annotations (cached per schema object)."""
         if self.tool_schema is None or message.get("method") != "tools/call":
             return ()
-        from codegen.runtime.http.headers import InvalidHeaderAnnotation, param_headers
-
         name = message.get("params", {}).get("name")
         schema = self.tool_schema(name) if isinstance(name, str) else None
         if schema is None:
             return ()
+        cached = self._annotations.get(id(schema))
+        if cached is not None and cached[0] is schema:
+            return cached[1]
         try:
-            return param_headers(schema)
+            found = param_headers(schema)
         except InvalidHeaderAnnotation:
-            return ()
+            found = ()
+        if len(self._annotations) > 4096:
+            self._annotations.clear()
+        self._annotations[id(schema)] = (schema, found)
+        return found
 
     # --- GET -----------------------------------------------------------------------
 

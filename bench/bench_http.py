@@ -1,0 +1,305 @@
+"""Streamable HTTP benchmark: our echo server vs the official SDK's low-level server.
+
+Both servers run as their own processes under uvicorn on 127.0.0.1; the load comes
+from this process over raw HTTP/1.1 keep-alive connections (asyncio protocols, one
+pre-encoded request per call, minimal response parsing), so the client is not what
+sets the pace: its own CPU use is printed next to every number.
+
+For each wire (2025-11-25 inside an ``initialize``d session, 2026-07-28 stateless with
+per-request ``_meta`` and routing headers) and each concurrency level it runs
+``tools/call echo`` for a fixed time against both servers and prints req/s and the
+ratio ours / SDK, plus each server's CPU time per request (from ``/proc``), which
+stays meaningful when other work shares the machine. Every response is checked for
+the echoed text.
+
+    python bench/bench_http.py [--seconds 3] [--concurrency 1 8 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+SERVERS = {
+    "ours": [sys.executable, str(HERE / "echo_server.py"), "http", "--port"],
+    "sdk": [sys.executable, str(HERE / "sdk_echo_server.py"), "http", "--port"],
+}
+LEGACY, MODERN = "2025-11-25", "2026-07-28"
+MODERN_META = {
+    "io.modelcontextprotocol/protocolVersion": MODERN,
+    "io.modelcontextprotocol/clientCapabilities": {},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_request(port: int, body: bytes, headers: dict[str, str]) -> bytes:
+    lines = [
+        "POST /mcp HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Content-Type: application/json",
+        "Accept: application/json, text/event-stream",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+class Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection that reads one complete response at a time."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[tuple[int, dict[str, str], bytes]] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        self._try_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(
+                ConnectionError(f"server closed the connection: {exc}")
+            )
+
+    async def exchange(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(raw)
+        return await self.waiter
+
+    def _try_complete(self) -> None:
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0 or self.waiter is None:
+            return
+        head = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ")[1])
+        headers = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        start = end + 4
+        if "content-length" in headers:
+            stop = start + int(headers["content-length"])
+            if len(self.buffer) < stop:
+                return
+            body = bytes(self.buffer[start:stop])
+        else:
+            decoded = _dechunk(self.buffer, start)
+            if decoded is None:
+                return
+            body, stop = decoded
+        del self.buffer[:stop]
+        waiter, self.waiter = self.waiter, None
+        waiter.set_result((status, headers, body))
+
+
+def _dechunk(buffer: bytearray, start: int) -> tuple[bytes, int] | None:
+    """A complete chunked body from ``start``, or None while more bytes are needed."""
+    parts: list[bytes] = []
+    at = start
+    while True:
+        line_end = buffer.find(b"\r\n", at)
+        if line_end < 0:
+            return None
+        size = int(bytes(buffer[at:line_end]).split(b";")[0], 16)
+        chunk_start = line_end + 2
+        if len(buffer) < chunk_start + size + 2:
+            return None
+        if size == 0:
+            return b"".join(parts), chunk_start + 2
+        parts.append(bytes(buffer[chunk_start : chunk_start + size]))
+        at = chunk_start + size + 2
+
+
+async def connect(port: int) -> Connection:
+    loop = asyncio.get_running_loop()
+    _, protocol = await loop.create_connection(Connection, "127.0.0.1", port)
+    return protocol
+
+
+def echo_call(request_id: int, modern: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "name": "echo",
+        "arguments": {"text": f"hello-{request_id}"},
+    }
+    if modern:
+        params["_meta"] = MODERN_META
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "tools/call",
+        "params": params,
+    }
+
+
+async def open_session(port: int) -> dict[str, str]:
+    """``initialize`` + ``notifications/initialized``; the headers later requests need."""
+    conn = await connect(port)
+    init = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": LEGACY,
+            "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "1"},
+        },
+    }
+    status, headers, _ = await conn.exchange(http_request(port, orjson.dumps(init), {}))
+    assert status == 200, status
+    session = {
+        "Mcp-Session-Id": headers["mcp-session-id"],
+        "MCP-Protocol-Version": LEGACY,
+    }
+    note = orjson.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"})
+    status, _, _ = await conn.exchange(http_request(port, note, session))
+    assert status in (200, 202), status
+    assert conn.transport is not None
+    conn.transport.close()
+    return session
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Cell:
+    requests: int
+    errors: int
+    seconds: float
+    client_cpu: float
+    server_cpu: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_us(self) -> float:
+        """Server CPU per request: what the server costs, however busy the machine is."""
+        return self.server_cpu / max(self.requests, 1) * 1e6
+
+
+async def load(
+    pid: int, port: int, modern: bool, concurrency: int, seconds: float
+) -> Cell:
+    headers = (
+        {"MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/call", "Mcp-Name": "echo"}
+        if modern
+        else {}
+    )
+    if not modern:
+        headers = await open_session(port)
+    conns = [await connect(port) for _ in range(concurrency)]
+    done = errors = 0
+    stop_at = 0.0
+
+    async def worker(index: int, conn: Connection) -> None:
+        nonlocal done, errors
+        request_id = index * 10_000_000
+        while time.perf_counter() < stop_at:
+            request_id += 1
+            raw = http_request(
+                port, orjson.dumps(echo_call(request_id, modern)), headers
+            )
+            status, _, body = await conn.exchange(raw)
+            if status == 200 and f"hello-{request_id}".encode() in body:
+                done += 1
+            else:
+                errors += 1
+
+    warm = time.perf_counter() + 0.3
+    stop_at = warm
+    await asyncio.gather(*(worker(i, c) for i, c in enumerate(conns)))
+    done = errors = 0
+    cpu0, server0, start = time.process_time(), cpu_seconds(pid), time.perf_counter()
+    stop_at = start + seconds
+    await asyncio.gather(*(worker(i, c) for i, c in enumerate(conns)))
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
+    server = cpu_seconds(pid) - server0
+    for conn in conns:
+        assert conn.transport is not None
+        conn.transport.close()
+    return Cell(done, errors, elapsed, cpu / elapsed, server)
+
+
+def start(name: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*SERVERS[name], str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} server did not start") from None
+            time.sleep(0.05)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    options = parser.parse_args()
+    servers = {name: start(name) for name in SERVERS}
+    try:
+        print(
+            f"{'wire':<11}{'clients':>8}{'ours req/s':>12}{'sdk req/s':>11}{'ratio':>8}"
+            f"{'ours cpu/req':>14}{'sdk cpu/req':>13}{'ratio':>8}{'errors':>8}{'client cpu':>12}"
+        )
+        for wire, modern in ((LEGACY, False), (MODERN, True)):
+            for concurrency in options.concurrency:
+                cells = {
+                    name: asyncio.run(
+                        load(proc.pid, port, modern, concurrency, options.seconds)
+                    )
+                    for name, (proc, port) in servers.items()
+                }
+                ours, sdk = cells["ours"], cells["sdk"]
+                cpu = max(ours.client_cpu, sdk.client_cpu)
+                print(
+                    f"{wire:<11}{concurrency:>8}{ours.rate:>12.0f}{sdk.rate:>11.0f}"
+                    f"{ours.rate / max(sdk.rate, 1e-9):>7.1f}x{ours.cpu_us:>12.0f}us{sdk.cpu_us:>11.0f}us"
+                    f"{sdk.cpu_us / max(ours.cpu_us, 1e-9):>7.1f}x{ours.errors + sdk.errors:>8}{cpu:>11.0%}",
+                    flush=True,
+                )
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()
