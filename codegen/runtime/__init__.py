@@ -33,16 +33,26 @@ Transport-facing interface (what stdio and ``codegen/runtime/http/`` use; stable
     ends; cancelling the calling task (client disconnect) cancels the request. Never raises
     for bad input. ``error_status(response)`` suggests the HTTP status (400/404/200).
 
-``async with server.session(sink) as session:``  → :class:`LegacySession`
-    (b) A connection/session. ``await session.feed(message)`` accepts any decoded inbound
-    message or batch (requests, notifications, responses to server→client requests) and
-    returns at once; every answer and related message comes out of ``sink`` with its
-    related id. ``session.revision`` is the negotiated legacy revision (``None`` before
+``async with server.session(sink, facts) as session:``  → :class:`LegacySession`
+    (b) A connection/session. ``await session.feed(message, facts=None)`` accepts any
+    decoded inbound message or batch (requests, notifications, responses to server→client
+    requests) and returns at once (``facts``: that POST's headers etc., seen by the
+    handler as ``ctx.headers``); every answer and related message comes out of ``sink``
+    with its related id. ``session.id`` is a random token; ``session.close_stream`` may be
+    set to ``async (request_id) -> None`` so handlers can end their SSE stream early. ``session.revision`` is the negotiated legacy revision (``None`` before
     ``initialize``), ``session.initialized`` tells whether ``notifications/initialized``
     arrived. A session also serves modern requests (stdio uses one session for everything).
     (c) Leaving the block drains: every accepted request is answered; ``await
     session.close(grace=...)`` does the same explicitly (stragglers after ``grace`` seconds
     are cancelled and answered with an error).
+
+Handler objects may also offer ``extension_methods: Mapping[str, async (params_dict, ctx) ->
+dict | BaseModel]`` (e.g. the tasks extension's ``tasks/get``), consulted on the modern wire
+before -32601. ``logging/setLevel`` and ``resources/(un)subscribe`` are answered ``{}`` by the
+runtime itself (it keeps the level and subscriptions per session).
+
+``serve_stdio(server)`` / ``run_stdio(server)`` (``codegen.runtime.stdio``) run a server on
+fds 0/1; the engine runs on anyio's asyncio backend (requests are bare asyncio tasks).
 
 ``server.notify_list_changed("tools"|"prompts"|"resources")`` and
 ``server.notify_resource_updated(uri)`` fan out to legacy sessions (subscribed ones for

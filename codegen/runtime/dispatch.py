@@ -47,6 +47,7 @@ class Route:
         "fn",
         "same",
         "modern_handler",
+        "upgrade",
     )
 
     def __init__(self, wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object) -> None:
@@ -62,6 +63,11 @@ class Route:
             self.fn = getattr(handlers, handler_spec.handler)
         self.same = wire.revision == handler_bindings.revision
         self.modern_handler = revisions.is_modern(handler_bindings.revision)
+        order = revisions.WIRE_VERSIONS
+        self.upgrade = (
+            wire.revision in order and handler_bindings.revision in order
+            and order.index(wire.revision) < order.index(handler_bindings.revision)
+        )
 
     # ---- params: wire → handler ------------------------------------------------------
 
@@ -82,7 +88,12 @@ class Route:
             on_wire = wire_model.model_validate(raw if raw is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
-        converted = project.convert(on_wire, model, self.handler_revision, f"{self.method} params")
+        if self.upgrade:
+            # older → newer: the validated dump holds exactly what the client's revision
+            # knows, and newer revisions only add to it
+            converted = dump(on_wire)
+        else:
+            converted = project.convert(on_wire, model, self.handler_revision, f"{self.method} params")
         if self.modern_handler and "meta" in model.model_fields:
             meta = dict(converted.get("_meta") or {})
             meta.setdefault(PROTOCOL_VERSION_KEY, self.wire_revision)
