@@ -81,7 +81,9 @@ def tool_result(value: Any, structured: TypeAdapter[Any] | None) -> Wire:
     """What a tool function returned, as a ``CallToolResult`` body (without resultType).
 
     A whole result (a dict or model with ``content``) passes through. With an output
-    schema the value becomes ``structuredContent`` plus its JSON text for older clients.
+    schema the value becomes ``structuredContent`` plus its JSON text for older clients;
+    plain data without one (a dict that is no content block, numbers, booleans) is sent
+    as JSON text, dicts also as ``structuredContent``.
     """
     if structured is not None:
         data = structured.dump_python(value, mode="json", by_alias=True)
@@ -91,6 +93,10 @@ def tool_result(value: Any, structured: TypeAdapter[Any] | None) -> Wire:
         return value
     if value is None:
         return {"content": []}
+    if isinstance(value, dict) and value.get("type") not in CONTENT_TYPES:
+        return {"content": [text(json.dumps(value))], "structuredContent": value}
+    if isinstance(value, (bool, int, float)):
+        return {"content": [text(json.dumps(value))]}
     return {"content": content_list(value)}
 
 

@@ -55,6 +55,11 @@ def app() -> App:
         return Forecast(city=city, high=21)
 
     @app.tool()
+    def data(n: int) -> object:
+        """Plain data without an output schema."""
+        return {"n": n, "squares": [n * n]} if n >= 0 else n < -10
+
+    @app.tool()
     def refuse() -> str:
         """A tool error."""
         raise ToolError("not today")
@@ -128,6 +133,13 @@ async def test_structured_output(client: Client) -> None:
     result = await client.call("forecast", {"city": "Oslo"})
     assert result["structuredContent"] == {"city": "Oslo", "high": 21}
     assert '"high": 21' in result["content"][0]["text"]
+
+
+async def test_plain_data_goes_out_as_json(client: Client) -> None:
+    result = await client.call("data", {"n": 3})
+    assert result["structuredContent"] == {"n": 3, "squares": [9]}
+    assert result["content"] == [{"type": "text", "text": '{"n": 3, "squares": [9]}'}]
+    assert (await client.call("data", {"n": -1}))["content"] == [{"type": "text", "text": "false"}]
 
 
 async def test_tool_failures_reach_the_model_as_error_results(client: Client) -> None:
