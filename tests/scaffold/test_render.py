@@ -27,15 +27,16 @@ COMMON = {
     "tests/conftest.py",
     "tests/test_features.py",
     "tests/test_metadata.py",
+    "tests/test_revision.py",
 }
 
 
 @pytest.mark.parametrize(
     ("transport", "extra"),
     [
-        ("stdio", {"tests/test_revision.py"}),
+        ("stdio", set()),
         ("http", {"tests/test_http.py"}),
-        ("both", {"tests/test_http.py", "tests/test_revision.py"}),
+        ("both", {"tests/test_http.py"}),
     ],
 )
 def test_file_set_follows_the_transport(transport: str, extra: set[str]) -> None:
@@ -80,7 +81,7 @@ def test_the_revision_picks_the_generated_types_and_the_pinned_version(revision:
     package = "generated.rev_" + revision.replace("-", "_")
     assert f"from {package} import models" in files["src/weather/server.py"]
     assert f"from {package} import models" in files["tests/test_revision.py"]
-    assert f'WIRE_VERSION = "{wire}"' in files["tests/test_revision.py"]
+    assert f'WIRE_VERSION = "{wire}"' in files["tests/conftest.py"]
     assert revision in files["README.md"]
 
 
