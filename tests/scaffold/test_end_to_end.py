@@ -142,10 +142,20 @@ def test_it_serves_both_eras_over_http_on_the_port_from_its_environment(http_ser
     anyio.run(scenario)
 
 
-def test_other_shapes_install_and_pass_their_tests(project_env: ProjectEnv, tmp_path: Path) -> None:
-    """A stdio-only project with one feature on an older revision's generated types."""
-    root = generate("e2e-notes", tmp_path / "notes", "--transport", "stdio", "--with", "prompts", "--revision", "2025-06-18")
+@pytest.mark.parametrize(
+    ("name", "args", "at_least"),
+    [
+        # stdio only, one feature, an older revision's generated types: 2 tests x 2 eras + 2 + 1
+        ("e2e-notes", ["--transport", "stdio", "--with", "prompts", "--revision", "2025-06-18"], 7),
+        # HTTP only, draft types (spoken as the newest wire version): 6 x 2 + 2 + 3 + 1
+        ("e2e-files", ["--transport", "http", "--with", "resources,tools", "--revision", "draft"], 18),
+    ],
+)
+def test_other_shapes_install_and_pass_their_tests(
+    project_env: ProjectEnv, tmp_path: Path, name: str, args: list[str], at_least: int
+) -> None:
+    root = generate(name, tmp_path / name, *args)
     project_env.install_project(root)
     suite = run_own_tests(project_env, root)
     assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
-    assert int(suite.get("tests", "0")) >= 2 * 2 + 2 + 1
+    assert int(suite.get("tests", "0")) >= at_least
