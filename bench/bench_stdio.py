@@ -5,7 +5,10 @@ per-request ``_meta``) it measures, against both servers in the same run:
 
 * pipelined ``tools/call`` throughput: N requests written back to back while the
   responses are read concurrently;
-* sequential latency: one request at a time, p50 and p99.
+* sequential latency: one request at a time, p50 and p99;
+
+and, as a correctness footnote, how many of 200 pipelined calls each server answers when
+its stdin closes right after them.
 
 The client is a bare subprocess pipe with orjson, far faster than either server, so it
 never sets the pace. Prints one table and the ratios (ours / SDK).
@@ -136,6 +139,19 @@ def sequential(pipe: Pipe, wire: str, count: int) -> tuple[float, float]:
     return p50 * 1e3, p99 * 1e3
 
 
+def drained(name: str, count: int = 200) -> int:
+    """Answers received when stdin closes right after ``count`` pipelined calls."""
+    pipe = open_server(name, "legacy")
+    pipe.stdin.write(b"".join(orjson.dumps(call(5000 + i, "legacy")) + b"\n" for i in range(count)))
+    pipe.stdin.close()
+    answers = 0
+    for line in pipe.stdout:
+        if b'"id"' in line:
+            answers += 1
+    pipe.process.wait(timeout=30)
+    return answers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=4000, help="pipelined requests per server and wire")
@@ -162,6 +178,7 @@ def main() -> None:
             print(f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x   (latency: sdk/ours)")
         else:
             print(f"{wire:8} {name:6} {rate:16.0f} {p50:11.3f} {p99:11.3f}")
+    print("drain (200 pipelined calls, then EOF): " + ", ".join(f"{n} answered {drained(n)}" for n in SERVERS))
 
 
 if __name__ == "__main__":
