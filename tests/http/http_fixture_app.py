@@ -75,3 +75,9 @@ async def touch_tools() -> str:
     """Announces a tool-list change to every listening client."""
     await app.list_changed("tools")
     return "announced"
+
+
+@app.tool()
+def bad_header(ratio: Annotated[float, header("Ratio")] = 1.0) -> str:
+    """Mirrors a ``number`` into a header, which the spec forbids: HTTP clients must drop it."""
+    return f"ratio={ratio}"
