@@ -24,6 +24,7 @@ import anyio
 from pydantic import BaseModel, RootModel, ValidationError
 
 from codegen.runtime import revisions, wire
+from codegen.runtime.capabilities import has_path
 from codegen.runtime.engine import Peer, RequestTimeout
 from codegen.runtime.errors import (
     INTERNAL_ERROR,
@@ -186,9 +187,9 @@ class Client:
         bindings = revisions.bindings(self.revision)
         spec = bindings.methods.get(method)
         if spec is not None and spec.capability is not None and spec.capability.holder == "server":
-            if not _has(self.server_capabilities, spec.capability.path):
+            if not has_path(self.server_capabilities, spec.capability.path):
                 raise NotAdvertised(method, spec.capability.path)
-        body = _wire(params)
+        body = wire.dump(params)
         if self.modern:
             body["_meta"] = {**self._modern_meta(self.revision), **body.get("_meta", {})}
         if spec is not None and spec.params is not None:
@@ -238,7 +239,7 @@ class Client:
             if isinstance(value, RootModel):
                 value = value.root
         result = await handler(value)
-        out = _wire(result)
+        out = wire.dump(result)
         if self.modern and spec is not None and spec.result is not None and "result_type" in spec.result.model_fields:
             out.setdefault("resultType", "complete")
         return out
@@ -264,22 +265,6 @@ class Client:
     async def ping(self) -> dict[str, Any]:
         return await self.peer.request("ping", None, timeout=self.timeout)
 
-
-def _has(caps: Mapping[str, Any], path: tuple[str, ...]) -> bool:
-    node: Any = caps
-    for part in path:
-        if not isinstance(node, Mapping) or part not in node:
-            return False
-        node = node[part]
-    return True
-
-
-def _wire(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return dict(value)
 
 
 @asynccontextmanager

@@ -15,9 +15,10 @@ import itertools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from codegen.runtime import revisions
+from codegen.runtime import revisions, wire
+from codegen.runtime.capabilities import path_object
 from codegen.runtime.errors import INVALID_REQUEST, RpcError, missing_capability
 from codegen.runtime.revisions import LOG_LEVEL_KEY
 from codegen.runtime.wire import RequestId
@@ -173,7 +174,7 @@ class RequestContext:
             return self._answered_or_raise(requests)
         results = {}
         for key, (method, params) in requests.items():
-            raw = await self.request(method, _wire(params))
+            raw = await self.request(method, wire.dump(params))
             results[key] = self.server.incoming_result(self.revision, method, raw)
         return results
 
@@ -189,7 +190,7 @@ class RequestContext:
                     continue
                 except RpcError:
                     pass  # a malformed answer is asked for again (mrtr.mdx: SHOULD re-request)
-            wire_params = self.server.outgoing_params(self.revision, method, _wire(params))
+            wire_params = self.server.outgoing_params(self.revision, method, wire.dump(params))
             missing[key] = {"method": method, "params": wire_params or {}}
         if missing:
             raise InputRequired(missing, dict(self._used))
@@ -198,32 +199,8 @@ class RequestContext:
     def _require(self, method: str) -> None:
         capability = self.server.input_capability(self.revision, method)
         if capability is not None and capability[0] not in self.client_capabilities:
-            raise missing_capability(_nested(capability))
+            raise missing_capability(path_object(capability))
 
     def _next_key(self, prefix: str) -> str:
         return f"{prefix}-{next(self._keys)}"
-
-
-def _nested(path: tuple[str, ...]) -> dict[str, Any]:
-    node: dict[str, Any] = {}
-    for part in reversed(path):
-        node = {part: node}
-    return node
-
-
-def _wire(params: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(params, BaseModel):
-        return params.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return dict(params)
-
-
-def validate_as(model: type[BaseModel], raw: Any, where: str) -> BaseModel:
-    """Validate wire JSON against a model; -32602 naming the field on failure."""
-    from codegen.runtime.errors import invalid_params
-
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise invalid_params(exc, where) from None
-
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from codegen.bindings import MethodNotImplemented, MethodSpec, RevisionBindings
-from codegen.runtime import project, revisions
+from codegen.runtime import project, revisions, wire
 from codegen.runtime.errors import INTERNAL_ERROR, RpcError, invalid_params, method_not_found
 from codegen.runtime.revisions import CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY
 
@@ -27,11 +27,6 @@ def is_overridden(handlers: object, name: str) -> bool:
         if name in vars(klass):
             return not klass.__module__.startswith("generated.")
     return False
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    out: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return out
 
 
 class Route:
@@ -50,10 +45,10 @@ class Route:
         "upgrade",
     )
 
-    def __init__(self, wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object) -> None:
+    def __init__(self, on_wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object) -> None:
         self.method = spec.method
-        self.wire = wire
-        self.wire_revision = wire.revision
+        self.wire = on_wire
+        self.wire_revision = on_wire.revision
         self.handler_revision = handler_bindings.revision
         self.spec = spec
         handler_spec = handler_bindings.methods.get(spec.method)
@@ -61,12 +56,13 @@ class Route:
         self.fn: Handler | None = None
         if handler_spec is not None and is_overridden(handlers, handler_spec.handler):
             self.fn = getattr(handlers, handler_spec.handler)
-        self.same = wire.revision == handler_bindings.revision
+        self.same = on_wire.revision == handler_bindings.revision
         self.modern_handler = revisions.is_modern(handler_bindings.revision)
         order = revisions.WIRE_VERSIONS
         self.upgrade = (
-            wire.revision in order and handler_bindings.revision in order
-            and order.index(wire.revision) < order.index(handler_bindings.revision)
+            on_wire.revision in order
+            and handler_bindings.revision in order
+            and order.index(on_wire.revision) < order.index(handler_bindings.revision)
         )
 
     # ---- params: wire → handler ------------------------------------------------------
@@ -91,7 +87,7 @@ class Route:
         if self.upgrade:
             # older → newer: the validated dump holds exactly what the client's revision
             # knows, and newer revisions only add to it
-            converted = dump(on_wire)
+            converted = wire.dump(on_wire)
         else:
             converted = project.convert(on_wire, model, self.handler_revision, f"{self.method} params")
         if self.modern_handler and "meta" in model.model_fields:
@@ -112,7 +108,7 @@ class Route:
         assert self.handler_spec is not None
         result = self._as_model(result)
         if self.same:
-            return dump(result)
+            return wire.dump(result)
         candidates = [m for m in (self.spec.result, *self.spec.alt_results) if m is not None]
         target = next((m for m in candidates if m.__name__ == type(result).__name__), None)
         if target is None:
@@ -184,11 +180,11 @@ class Router:
         return found
 
     def _build(self, revision: str, method: str) -> Route | RpcError:
-        wire = revisions.bindings(revision)
-        spec = wire.methods.get(method)
+        on_wire = revisions.bindings(revision)
+        spec = on_wire.methods.get(method)
         if spec is None or spec.kind != "request" or spec.direction == "server_to_client" or spec.input_only:
             return method_not_found(method, revision)
-        route = Route(wire, self.handler_bindings, spec, self.handlers)
+        route = Route(on_wire, self.handler_bindings, spec, self.handlers)
         if route.fn is None:
             return method_not_found(method, revision)
         return route

@@ -347,11 +347,6 @@ class Peer:
         if self._busy == 0:
             self._idle.set()
 
-    @property
-    def in_flight(self) -> int:
-        """Inbound requests accepted and not yet answered."""
-        return self._busy
-
     def stop_requests(self, method: str, answer: Callable[[RequestId], dict[str, Any]]) -> None:
         """End every in-flight ``method`` request now, answering each with ``answer(id)``
         (how a server closes its ``subscriptions/listen`` streams on shutdown)."""

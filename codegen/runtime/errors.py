@@ -80,10 +80,3 @@ def unsupported_version(requested: str, supported: list[str]) -> RpcError:
         {"supported": supported, "requested": requested},
     )
 
-
-def capability_path_object(path: tuple[str, ...]) -> dict[str, Any]:
-    """``("extensions", "io.modelcontextprotocol/tasks")`` → nested capability object."""
-    node: dict[str, Any] = {}
-    for key in reversed(path):
-        node = {key: node}
-    return node

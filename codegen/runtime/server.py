@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from codegen.runtime import dispatch, project, revisions
+from codegen.runtime import dispatch, project, revisions, wire
+from codegen.runtime.capabilities import has_path
 from codegen.runtime.context import LOG_LEVELS, InputRequired, RequestContext
 from codegen.runtime.errors import (
     HEADER_MISMATCH,
@@ -154,12 +155,7 @@ class Server:
         return found
 
     def advertises(self, path: tuple[str, ...]) -> bool:
-        node: Any = self.capabilities
-        for part in path:
-            if not isinstance(node, Mapping) or part not in node:
-                return False
-            node = node[part]
-        return True
+        return has_path(self.capabilities, path)
 
     def input_capability(self, revision: str, method: str) -> tuple[str, ...] | None:
         """The client capability a server→client (or input) request needs."""
@@ -217,8 +213,6 @@ class Server:
 
     async def handle_modern(self, message: Any, sink: Sink, facts: TransportFacts = STDIO) -> dict[str, Any] | None:
         """One stateless request (see the package docstring); never raises for bad input."""
-        from codegen.runtime import wire
-
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
@@ -316,7 +310,7 @@ class Server:
     async def _extension(self, method: str, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
         result = await self._extensions[method](params, ctx)
         if isinstance(result, BaseModel):
-            result = dispatch.dump(result)
+            result = wire.dump(result)
         return self.finish_modern(method, dict(result))
 
     def finish_modern(self, method: str, result: dict[str, Any]) -> dict[str, Any]:

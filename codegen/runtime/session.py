@@ -184,7 +184,7 @@ class LegacySession:
             validated = spec.params.model_validate(params if params is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
-        wire_params = dispatch.dump(validated)
+        wire_params = wire.dump(validated)
         self.client_capabilities = wire_params.get("capabilities") or {}
         self.client_info = wire_params.get("clientInfo")
         self.revision = chosen

@@ -6,9 +6,11 @@ pydantic validates only params and results, once per message, in the dispatcher.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Union
 
 import orjson
+from pydantic import BaseModel
 
 from codegen.runtime.errors import INVALID_REQUEST, PARSE_ERROR, RpcError
 
@@ -27,6 +29,16 @@ def decode(data: bytes | str) -> Any:
 def encode(message: Any) -> bytes:
     """One message (or batch) as compact JSON without a trailing newline."""
     return orjson.dumps(message)
+
+
+def dump(value: BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:
+    """A params/result model (or mapping) as wire JSON: aliases, only the fields set."""
+    if value is None:
+        return {}
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return out
+    return dict(value)
 
 
 def is_request_id(value: Any) -> bool:
