@@ -130,6 +130,8 @@ class RequestContext:
         the request carried ``logLevel``; legacy: per ``logging/setLevel``, all by default)."""
         if level not in _SEVERITY:
             raise ValueError(f"unknown log level {level!r}")
+        if not self.server.advertises(("logging",)):
+            return  # servers emit log notifications only when they declare logging
         threshold = self.log_level
         if threshold is None and self.era == "modern":
             return

@@ -366,6 +366,9 @@ class Server:
 
     async def notify_list_changed(self, kind: str) -> None:
         """``notifications/<kind>/list_changed`` to every session and matching listen stream."""
+        if not self.advertises((kind, "listChanged")):
+            log.warning("not sending %s list_changed: the server does not advertise %s.listChanged", kind, kind)
+            return
         method = f"notifications/{kind}/list_changed"
         for session in list(self.sessions):
             if session.initialized or session.revision is not None:

@@ -226,6 +226,14 @@ class StreamableHttpEndpoint:
         session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
         if not request_ids:
             await session.core.feed(message, transport_facts(headers))
+            for item in items:
+                if (
+                    isinstance(item, dict)
+                    and item.get("method") == "notifications/cancelled"
+                ):
+                    params = item.get("params")
+                    if isinstance(params, dict):
+                        session.cancel(params.get("requestId"))
             await asgi.respond(send, 202, headers=session_header)
             return
         stream = session.route(request_ids)

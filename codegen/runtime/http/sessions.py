@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from typing import Any
 
 import orjson
@@ -37,6 +38,8 @@ class HttpSession:
         self.streams = StreamTable()
         self.standalone = self.streams.open(resumable=not single_stream)
         self.by_request: dict[RequestId, OutboundStream] = {}
+        self.cancelled: deque[RequestId] = deque(maxlen=256)
+        """Requests the client cancelled: whatever still comes for them is dropped."""
         self.core: CoreSession | None = None
         self.last_used = time.monotonic()
         self.closed = asyncio.Event()
@@ -102,6 +105,8 @@ class HttpSession:
             return
         stream = self.by_request.get(related) if related is not None else None
         if stream is None:
+            if related is not None and related in self.cancelled:
+                return
             self.standalone.publish(orjson.dumps(message))
             return
         final = "method" not in message and message.get("id") == related
@@ -112,6 +117,18 @@ class HttpSession:
             stream.publish(orjson.dumps(message), final=True, error_code=code)
         else:
             stream.publish(orjson.dumps(message))
+
+    def cancel(self, request_id: Any) -> None:
+        """The client sent ``notifications/cancelled``: end that request's stream with no
+        response (a late answer from the handler is dropped)."""
+        stream = (
+            self.by_request.pop(request_id, None)
+            if wire.is_request_id(request_id)
+            else None
+        )
+        if stream is not None:
+            self.cancelled.append(request_id)
+            stream.end()
 
     def _publish_batch(self, answers: list[Any]) -> None:
         ids: list[RequestId] = [

@@ -31,6 +31,8 @@ DETACH = Item(payload=None)
 """The server lets go of the connection (it may be resumed later)."""
 DISCONNECTED = Item(payload=None, final=True)
 """The client went away."""
+ENDED = Item(payload=None, final=True)
+"""The stream ends without a response (the client cancelled its request)."""
 
 
 class OutboundStream:
@@ -82,6 +84,17 @@ class OutboundStream:
         self.finished = final
         if self._live is not None:
             self._send(self._live, item)
+
+    def end(self) -> None:
+        """Finish without a response: a cancelled request gets none (cancellation.mdx)."""
+        if self.finished:
+            return
+        self.finished = True
+        if self.resumable:
+            self._seq += 1
+            self._events.append((self._seq, ENDED))
+        if self._live is not None:
+            self._live.put_nowait(ENDED)
 
     def attach(self, after: int | None = None) -> asyncio.Queue[Item]:
         """Attach a new connection, replaying events after ``after`` (default: undelivered)."""

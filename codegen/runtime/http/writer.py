@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from codegen.runtime.http.asgi import JSON_HEADERS, SSE_HEADERS, Send, respond
 from codegen.runtime.http.sse import KEEPALIVE, frame
-from codegen.runtime.http.streams import DETACH, DISCONNECTED, Item
+from codegen.runtime.http.streams import DISCONNECTED, Item
 
 
 async def next_item(
@@ -83,7 +83,7 @@ async def pump(
     while True:
         if item is None:
             await send_event(send, KEEPALIVE)
-        elif item is DETACH or item is DISCONNECTED:
+        elif item.payload is None:  # DETACH, DISCONNECTED or ENDED
             return
         elif item.payload is not None:
             await send_event(send, frame(item.payload, event_id=item.event_id))
