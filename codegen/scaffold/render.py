@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 import black
+from black.parsing import InvalidInput
 import jinja2
 
 from codegen import paths
@@ -61,7 +62,7 @@ def _dump_json(data: Any) -> str:
 def _format_python(path: str, source: str) -> str:
     try:
         return black.format_str(source, mode=black.Mode())
-    except black.InvalidInput as exc:  # a template bug, not user input
+    except InvalidInput as exc:  # a template bug, not user input
         raise ScaffoldError(f"template for {path} rendered invalid Python: {exc}") from exc
 
 
