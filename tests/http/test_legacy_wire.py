@@ -344,3 +344,42 @@ def test_initialize_post_needs_both_accept_types(
         ).status_code
         == 200
     )
+
+
+def test_cancelled_request_stream_ends_without_a_response(live: Live) -> None:
+    with httpx.Client(timeout=10) as http:
+        session = open_session(http, live.url)
+        outcome: list[httpx.Response] = []
+        slow = threading.Thread(
+            target=lambda: outcome.append(
+                post(
+                    http,
+                    live.url,
+                    call("slow", {"label": "cancel-me", "seconds": 30}, 31),
+                    legacy_headers(session),
+                )
+            )
+        )
+        slow.start()
+        from http_fixture_app import flag
+
+        while not live.call_in_loop(_is_set(flag("cancel-me:started"))):
+            pass
+        note = {
+            "jsonrpc": "2.0",
+            "method": "notifications/cancelled",
+            "params": {"requestId": 31, "reason": "user"},
+        }
+        assert post(http, live.url, note, legacy_headers(session)).status_code == 202
+        slow.join(5)
+        assert not slow.is_alive(), "the cancelled request's POST never ended"
+        assert messages(outcome[0]) == [] or all(
+            "result" not in m for m in messages(outcome[0])
+        )
+        assert live.call_in_loop(_is_set(flag("cancel-me:cancelled")))
+        assert post(
+            http,
+            live.url,
+            call("echo", {"text": "still fine"}, 31),
+            legacy_headers(session),
+        ).json()["result"]
