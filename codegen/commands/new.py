@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from codegen import paths
 from codegen.scaffold import ScaffoldError, build_options, create_project
 from codegen.scaffold.features import DEFAULT_FEATURES, FEATURES
 from codegen.scaffold.options import DEFAULT_NAMESPACE, TRANSPORTS
@@ -62,7 +63,7 @@ def new(
     for path in written:
         click.echo(f"  {path}", err=True)
     click.echo(
-        f"next: cd {target} && python -m venv .venv && .venv/bin/pip install -e '.[test]' "
-        "&& .venv/bin/pytest",
+        f"next: cd {target} && python -m venv .venv && .venv/bin/pip install -e {paths.ROOT} "
+        "&& .venv/bin/pip install -e '.[test]' && .venv/bin/pytest",
         err=True,
     )
