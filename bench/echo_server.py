@@ -1,7 +1,7 @@
 """The benchmark's echo server, written the way a user of this toolkit would write one.
 
-    python bench/echo_server.py stdio
-    python bench/echo_server.py http --port 8765
+python bench/echo_server.py stdio
+python bench/echo_server.py http --port 8765
 """
 
 from __future__ import annotations

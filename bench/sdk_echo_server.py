@@ -1,7 +1,7 @@
 """The same echo tool on the official SDK's low-level server (the benchmark's baseline).
 
-    python bench/sdk_echo_server.py stdio
-    python bench/sdk_echo_server.py http --port 8766
+python bench/sdk_echo_server.py stdio
+python bench/sdk_echo_server.py http --port 8766
 """
 
 from __future__ import annotations

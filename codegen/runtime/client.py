@@ -209,7 +209,9 @@ class Client:
 
     async def _send(self, method: str, body: dict[str, Any], timeout: float | None, on_progress: Any) -> dict[str, Any]:
         for _ in range(MAX_INPUT_ROUNDS):
-            result = await self.peer.request(method, body or None, timeout=timeout or self.timeout, on_progress=on_progress)
+            result = await self.peer.request(
+                method, body or None, timeout=timeout or self.timeout, on_progress=on_progress
+            )
             if result.get("resultType") != "input_required":
                 return result
             body = {k: v for k, v in body.items() if k not in ("inputResponses", "requestState")}
@@ -244,7 +246,9 @@ class Client:
             out.setdefault("resultType", "complete")
         return out
 
-    async def _on_server_request(self, request_id: RequestId, method: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    async def _on_server_request(
+        self, request_id: RequestId, method: str, params: dict[str, Any] | None
+    ) -> dict[str, Any]:
         if method == "ping":
             return {}
         return await self._dispatch_input(method, params)
@@ -266,7 +270,6 @@ class Client:
         return await self.peer.request("ping", None, timeout=self.timeout)
 
 
-
 @asynccontextmanager
 async def connect_stdio(
     command: Sequence[str],
@@ -282,7 +285,10 @@ async def connect_stdio(
     SIGTERM, then SIGKILL (stdio.mdx shutdown sequence).
     """
     process = await anyio.open_process(
-        list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr if stderr is not None else sys.stderr
+        list(command),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr if stderr is not None else sys.stderr,
     )
     assert process.stdin is not None and process.stdout is not None
     stdin, stdout = process.stdin, process.stdout
@@ -336,4 +342,3 @@ async def _read_stream_lines(receive: Callable[[], Awaitable[bytes]], on_line: A
                 await on_line(line)
     if pending.strip():
         await on_line(pending)
-

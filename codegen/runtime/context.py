@@ -151,7 +151,9 @@ class RequestContext:
 
     # ---- asking the client -----------------------------------------------------------
 
-    async def request(self, method: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> dict[str, Any]:
+    async def request(
+        self, method: str, params: dict[str, Any] | None = None, *, timeout: float | None = None
+    ) -> dict[str, Any]:
         """A raw server→client request (legacy sessions only), answered as a wire dict."""
         if self.session is None:
             raise RpcError(INVALID_REQUEST, f"{method}: servers cannot send requests on the {self.revision} wire")
@@ -205,4 +207,3 @@ class RequestContext:
 
     def _next_key(self, prefix: str) -> str:
         return f"{prefix}-{next(self._keys)}"
-

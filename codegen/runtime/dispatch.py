@@ -45,7 +45,9 @@ class Route:
         "upgrade",
     )
 
-    def __init__(self, on_wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object) -> None:
+    def __init__(
+        self, on_wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object
+    ) -> None:
         self.method = spec.method
         self.wire = on_wire
         self.wire_revision = on_wire.revision
@@ -120,7 +122,9 @@ class Route:
             target.model_validate(converted)  # the projection must be a valid result there
             return converted
         except ValidationError as exc:
-            raise _unrepresentable(f"{type(result).__name__} ({exc.errors()[0]['msg']})", self.method, self.wire_revision) from None
+            raise _unrepresentable(
+                f"{type(result).__name__} ({exc.errors()[0]['msg']})", self.method, self.wire_revision
+            ) from None
 
     def _as_model(self, result: Any) -> BaseModel:
         spec = self.handler_spec

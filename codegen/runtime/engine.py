@@ -214,7 +214,11 @@ class Peer:
         response: Message | None = None
         timer = None
         if self.handler_timeout is not None:
-            timer = self._loop.call_later(self.handler_timeout, entry.stop, f"Request timed out after {self.handler_timeout}s; the handler was cancelled")
+            timer = self._loop.call_later(
+                self.handler_timeout,
+                entry.stop,
+                f"Request timed out after {self.handler_timeout}s; the handler was cancelled",
+            )
         entry.started = True
         try:
             try:
@@ -322,7 +326,9 @@ class Peer:
         assert pending.result is not None
         return pending.result
 
-    async def notify(self, method: str, params: dict[str, Any] | None = None, *, related: RequestId | None = None) -> None:
+    async def notify(
+        self, method: str, params: dict[str, Any] | None = None, *, related: RequestId | None = None
+    ) -> None:
         await self.send(wire.notification(method, params), related)
 
     async def _tell_cancelled(self, request_id: RequestId, reason: str, related: RequestId | None) -> None:

@@ -79,4 +79,3 @@ def unsupported_version(requested: str, supported: list[str]) -> RpcError:
         "Unsupported protocol version",
         {"supported": supported, "requested": requested},
     )
-

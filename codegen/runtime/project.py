@@ -207,9 +207,7 @@ class Projection:
 
     def report(self, what: str) -> None:
         if self.lost:
-            log.warning(
-                "%s downgraded to MCP %s: dropped %s", what, self.revision, ", ".join(sorted(set(self.lost)))
-            )
+            log.warning("%s downgraded to MCP %s: dropped %s", what, self.revision, ", ".join(sorted(set(self.lost))))
 
 
 _ENVELOPE = frozenset({"result_type", "ttl_ms", "cache_scope"})

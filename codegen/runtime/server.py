@@ -169,13 +169,19 @@ class Server:
 
     # ---- conversions the context needs ------------------------------------------------
 
-    def outgoing_params(self, revision: str, method: str, params: BaseModel | dict[str, Any] | None) -> dict[str, Any] | None:
+    def outgoing_params(
+        self, revision: str, method: str, params: BaseModel | dict[str, Any] | None
+    ) -> dict[str, Any] | None:
         """Params of a notification or server→client request, as ``revision`` spells them."""
         if params is None:
             return None
         spec = revisions.bindings(revision).methods.get(method)
         if spec is None or spec.params is None:
-            return params.model_dump(mode="json", by_alias=True, exclude_unset=True) if isinstance(params, BaseModel) else dict(params)
+            return (
+                params.model_dump(mode="json", by_alias=True, exclude_unset=True)
+                if isinstance(params, BaseModel)
+                else dict(params)
+            )
         projection = project.Projection(revision)
         out = projection.value(params, spec.params)
         projection.report(f"{method} params")
@@ -317,7 +323,9 @@ class Server:
         """Every modern result names its type and the server (basic/index.mdx)."""
         result.setdefault("resultType", "complete")
         meta = result.get("_meta")
-        result["_meta"] = {**meta, SERVER_INFO_KEY: self.info} if isinstance(meta, dict) else {SERVER_INFO_KEY: self.info}
+        result["_meta"] = (
+            {**meta, SERVER_INFO_KEY: self.info} if isinstance(meta, dict) else {SERVER_INFO_KEY: self.info}
+        )
         if method in _CACHEABLE and result["resultType"] == "complete":
             result.setdefault("ttlMs", 0)
             result.setdefault("cacheScope", "private")
@@ -336,12 +344,16 @@ class Server:
             result["instructions"] = self.instructions
         return self.finish_modern("server/discover", result)
 
-    def _open_request_state(self, method: str, params: dict[str, Any], ctx: RequestContext, facts: TransportFacts) -> None:
+    def _open_request_state(
+        self, method: str, params: dict[str, Any], ctx: RequestContext, facts: TransportFacts
+    ) -> None:
         """Answers from earlier rounds (sealed) plus this round's ``inputResponses``."""
         token = params.get("requestState")
         answers: dict[str, Any] = {}
         if isinstance(token, str) and token.startswith(_STATE_PREFIX):
-            opened = self.sealer.open(token[len(_STATE_PREFIX) :], digest=request_digest(method, params), principal=facts.principal)
+            opened = self.sealer.open(
+                token[len(_STATE_PREFIX) :], digest=request_digest(method, params), principal=facts.principal
+            )
             answers.update(opened.get("a", {}))
             ctx.state.update(opened.get("s", {}))
         responses = params.get("inputResponses")
@@ -392,4 +404,3 @@ class Server:
 
 _STATE_PREFIX = "rt1."
 """Marks request state sealed by this runtime; other tokens belong to the handler."""
-

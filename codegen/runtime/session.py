@@ -160,7 +160,9 @@ class LegacySession:
             facts=facts,
         )
 
-    async def _modern(self, request_id: RequestId, method: str, params: dict[str, Any], facts: TransportFacts) -> dict[str, Any]:
+    async def _modern(
+        self, request_id: RequestId, method: str, params: dict[str, Any], facts: TransportFacts
+    ) -> dict[str, Any]:
         peer = self.peer
 
         async def emit(name: str, body: dict[str, Any] | None) -> None:

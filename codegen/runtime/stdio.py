@@ -156,7 +156,9 @@ async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace:
             group.start_soon(stop_on_signal)
 
             async def oversize() -> None:
-                await writer.send(wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: message too large")))
+                await writer.send(
+                    wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: message too large"))
+                )
 
             with reading:
                 await read_lines(stdin, session.feed_bytes, oversize)

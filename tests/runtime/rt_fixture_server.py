@@ -81,20 +81,35 @@ class Fixture(ServerHandlers):
             return done(text("logged"))
         if name == "ask_name":
             answer = await ctx.elicit(
-                {"mode": "form", "message": "Your name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}
+                {
+                    "mode": "form",
+                    "message": "Your name?",
+                    "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}},
+                }
             )
             return done(text(f"Hello, {(answer.content or {}).get('name')}! ({answer.action})"))
         if name == "two_questions":
             first = await ctx.elicit(
-                {"mode": "form", "message": "Step 1: name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}
+                {
+                    "mode": "form",
+                    "message": "Step 1: name?",
+                    "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}},
+                }
             )
             second = await ctx.elicit(
-                {"mode": "form", "message": "Step 2: color?", "requestedSchema": {"type": "object", "properties": {"color": {"type": "string"}}}}
+                {
+                    "mode": "form",
+                    "message": "Step 2: color?",
+                    "requestedSchema": {"type": "object", "properties": {"color": {"type": "string"}}},
+                }
             )
             return done(text(f"{first.content['name']} likes {second.content['color']}"))
         if name == "sample":
             reply = await ctx.sample(
-                {"messages": [{"role": "user", "content": {"type": "text", "text": "Capital of France?"}}], "maxTokens": 10}
+                {
+                    "messages": [{"role": "user", "content": {"type": "text", "text": "Capital of France?"}}],
+                    "maxTokens": 10,
+                }
             )
             content = reply.content
             said = getattr(content, "text", None) or getattr(content[0], "text", "")

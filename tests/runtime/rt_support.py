@@ -82,14 +82,20 @@ class Pipe:
         return self.answer(request_id, timeout)
 
     def initialize(self, version: str = "2025-11-25", capabilities: dict[str, Any] | None = None) -> Any:
-        params = {"protocolVersion": version, "capabilities": capabilities or {}, "clientInfo": {"name": "t", "version": "1"}}
+        params = {
+            "protocolVersion": version,
+            "capabilities": capabilities or {},
+            "clientInfo": {"name": "t", "version": "1"},
+        }
         answer = self.call("init", "initialize", params)
         self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         return answer
 
     def started(self, token: Any, timeout: float = 10.0) -> None:
         """Wait for the progress notification the fixture's ``slow`` tool sends first."""
-        while not any(m.get("method") == "notifications/progress" and m["params"]["progressToken"] == token for m in self.seen):
+        while not any(
+            m.get("method") == "notifications/progress" and m["params"]["progressToken"] == token for m in self.seen
+        ):
             self.receive(timeout)
 
     def close_input(self) -> None:

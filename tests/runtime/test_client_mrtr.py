@@ -110,7 +110,12 @@ def test_client_timeout_cancels_on_the_server() -> None:
 
 
 def input_round(pipe: Pipe, request_id: Any, name: str, extra: dict[str, Any] | None = None) -> Any:
-    params = {"name": name, "arguments": {}, "_meta": modern_meta(**{"io.modelcontextprotocol/clientCapabilities": {"elicitation": {}}}), **(extra or {})}
+    params = {
+        "name": name,
+        "arguments": {},
+        "_meta": modern_meta(**{"io.modelcontextprotocol/clientCapabilities": {"elicitation": {}}}),
+        **(extra or {}),
+    }
     return pipe.call(request_id, "tools/call", params)["result"]
 
 
@@ -127,14 +132,26 @@ def test_request_state_is_sealed_and_bound(pipe: Pipe) -> None:
     assert again["resultType"] == "input_required"
     (key2,) = second["inputRequests"]
     final = input_round(
-        pipe, 4, "two_questions", {"inputResponses": {key2: {"action": "accept", "content": {"color": "red"}}}, "requestState": second["requestState"]}
+        pipe,
+        4,
+        "two_questions",
+        {
+            "inputResponses": {key2: {"action": "accept", "content": {"color": "red"}}},
+            "requestState": second["requestState"],
+        },
     )
     assert final["content"][0]["text"] == "Ann likes red"
     # tampering, or presenting the state on another request, is an error
     tampered = state1[:-3] + ("AAA" if not state1.endswith("AAA") else "BBB")
-    bad = pipe.call(5, "tools/call", {"name": "two_questions", "_meta": modern_meta(), "inputResponses": answers, "requestState": tampered})
+    bad = pipe.call(
+        5,
+        "tools/call",
+        {"name": "two_questions", "_meta": modern_meta(), "inputResponses": answers, "requestState": tampered},
+    )
     assert bad["error"]["code"] == -32602
-    moved = pipe.call(6, "tools/call", {"name": "ask_name", "_meta": modern_meta(), "inputResponses": answers, "requestState": state1})
+    moved = pipe.call(
+        6, "tools/call", {"name": "ask_name", "_meta": modern_meta(), "inputResponses": answers, "requestState": state1}
+    )
     assert moved["error"]["code"] == -32602
     malformed = pipe.call(7, "tools/call", {"name": "two_questions", "_meta": modern_meta(), "inputResponses": 5})
     assert malformed["error"]["code"] == -32602
@@ -146,7 +163,10 @@ def test_input_required_is_never_used_where_mrtr_forbids_it(pipe: Pipe) -> None:
 
 
 def test_builtin_subscriptions_listen(pipe: Pipe) -> None:
-    listen = {"_meta": modern_meta(), "notifications": {"toolsListChanged": True, "promptsListChanged": True, "resourceSubscriptions": ["x"]}}
+    listen = {
+        "_meta": modern_meta(),
+        "notifications": {"toolsListChanged": True, "promptsListChanged": True, "resourceSubscriptions": ["x"]},
+    }
     pipe.request("sub", "subscriptions/listen", listen)
     ack = pipe.receive(timeout=20)
     assert ack["method"] == "notifications/subscriptions/acknowledged"

@@ -36,7 +36,11 @@ def call(request_id: Any, name: str, meta: dict[str, Any] | None = None) -> dict
 
 
 def initialize(version: str = "2025-11-25", capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
-    params = {"protocolVersion": version, "capabilities": capabilities or {}, "clientInfo": {"name": "t", "version": "1"}}
+    params = {
+        "protocolVersion": version,
+        "capabilities": capabilities or {},
+        "clientInfo": {"name": "t", "version": "1"},
+    }
     return {"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": params}
 
 
@@ -73,7 +77,9 @@ def test_server_requests_carry_the_related_id() -> None:
                 await anyio.sleep(0.01)
             message, related = requests[0]
             assert related == "ask"
-            await session.feed({"jsonrpc": "2.0", "id": message["id"], "result": {"action": "accept", "content": {"name": "Bo"}}})
+            await session.feed(
+                {"jsonrpc": "2.0", "id": message["id"], "result": {"action": "accept", "content": {"name": "Bo"}}}
+            )
 
     anyio.run(run)
     answer = next(m for m, _ in sink.sent if m.get("id") == "ask")
@@ -107,7 +113,9 @@ def test_handler_written_against_an_older_revision_serves_modern_clients() -> No
             return models.ListToolsResult(tools=[models.Tool(name="old", input_schema={"type": "object"})])
 
         async def tools_call(self, params: Any, ctx: Any) -> Any:
-            return models.CallToolResult(content=[models.TextContent(type="text", text=f"{params.name} at {ctx.revision}")])
+            return models.CallToolResult(
+                content=[models.TextContent(type="text", text=f"{params.name} at {ctx.revision}")]
+            )
 
     server = Server(Old(), name="old", version="1", revision="2025-06-18")
     sink = Recorder()

@@ -21,7 +21,11 @@ def test_initialize_answers_requested_or_latest_legacy(pipe: Pipe) -> None:
     assert answer["result"]["protocolVersion"] == "2025-11-25"
     assert answer["result"]["serverInfo"]["name"] == "fixture"
     assert answer["result"]["instructions"] == "for tests"
-    again = pipe.call(2, "initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+    again = pipe.call(
+        2,
+        "initialize",
+        {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    )
     assert again["error"]["code"] == -32600
 
 

@@ -51,7 +51,14 @@ def test_unknown_method_and_methods_the_revision_lacks(pipe: Pipe) -> None:
     # is a server→client request: none of them is callable on a 2024-11-05 session...
     assert code(pipe.call(2, "server/discover", {})) == -32601
     assert code(pipe.call(3, "subscriptions/listen", {"notifications": {"toolsListChanged": True}})) == -32601
-    assert code(pipe.call(4, "elicitation/create", {"message": "x", "requestedSchema": {"type": "object", "properties": {}}})) == -32601
+    assert (
+        code(
+            pipe.call(
+                4, "elicitation/create", {"message": "x", "requestedSchema": {"type": "object", "properties": {}}}
+            )
+        )
+        == -32601
+    )
     # ...while the same connection serves them to a modern request
     ok = pipe.call(5, "server/discover", {"_meta": modern_meta()})
     assert ok["result"]["resultType"] == "complete"
@@ -129,10 +136,16 @@ def test_header_mismatch_is_checked_after_meta_and_before_version() -> None:
     async def run() -> list[dict]:
         facts = TransportFacts(transport="http", protocol_version_header="2026-07-28")
         bogus = {"_meta": {**modern_meta(), "io.modelcontextprotocol/protocolVersion": "v999.0.0"}}
-        mismatch = await server.handle_modern({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": bogus}, sink, facts)
-        no_meta = await server.handle_modern({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}, sink, facts)
+        mismatch = await server.handle_modern(
+            {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": bogus}, sink, facts
+        )
+        no_meta = await server.handle_modern(
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}, sink, facts
+        )
         same = TransportFacts(transport="http", protocol_version_header="v999.0.0")
-        unsupported = await server.handle_modern({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": bogus}, sink, same)
+        unsupported = await server.handle_modern(
+            {"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": bogus}, sink, same
+        )
         return [mismatch, no_meta, unsupported]
 
     mismatch, no_meta, unsupported = anyio.run(run)

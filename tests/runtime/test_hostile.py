@@ -39,14 +39,19 @@ def test_nasty_lines_then_service_continues(pipe: Pipe) -> None:
     answered = {m.get("id") for m in pipe.seen}
     assert {"x", "y", "z", "w"} <= answered
     pipe.initialize()
-    assert pipe.call("still", "tools/call", {"name": "echo", "arguments": {"text": "ok"}})["result"]["content"][0]["text"] == "ok"
+    assert (
+        pipe.call("still", "tools/call", {"name": "echo", "arguments": {"text": "ok"}})["result"]["content"][0]["text"]
+        == "ok"
+    )
     pipe.close_input()
     pipe.rest()
     assert pipe.finish() == 0
 
 
 def test_oversized_line_is_refused_not_buffered(pipe: Pipe) -> None:
-    pipe.write(b'{"jsonrpc": "2.0", "id": "big", "method": "ping", "params": {"x": "' + b"a" * (33 * 1024 * 1024) + b'"}}\n')
+    pipe.write(
+        b'{"jsonrpc": "2.0", "id": "big", "method": "ping", "params": {"x": "' + b"a" * (33 * 1024 * 1024) + b'"}}\n'
+    )
     refusal = pipe.receive(timeout=30)
     assert refusal["error"]["code"] == -32600 and "too large" in refusal["error"]["message"]
     assert pipe.call("after", "ping")["result"] == {}
@@ -66,7 +71,19 @@ def random_json(rng: random.Random, depth: int = 0) -> Any:
         return rng.random() * 1e6
     if kind == 5:
         return [random_json(rng, depth + 1) for _ in range(rng.randrange(4))]
-    keys = ["name", "arguments", "uri", "level", "cursor", "_meta", "requestId", "protocolVersion", "capabilities", "ref", "argument"]
+    keys = [
+        "name",
+        "arguments",
+        "uri",
+        "level",
+        "cursor",
+        "_meta",
+        "requestId",
+        "protocolVersion",
+        "capabilities",
+        "ref",
+        "argument",
+    ]
     return {rng.choice(keys): random_json(rng, depth + 1) for _ in range(rng.randrange(5))}
 
 

@@ -46,9 +46,13 @@ def test_slow_requests_in_flight_at_eof_are_still_answered() -> None:
 
 def test_cancelled_request_gets_no_answer_and_handler_stops(pipe: Pipe) -> None:
     pipe.initialize()
-    pipe.request("long", "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": {"progressToken": "long"}})
+    pipe.request(
+        "long", "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": {"progressToken": "long"}}
+    )
     pipe.started("long")
-    pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "long", "reason": "user"}})
+    pipe.send(
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "long", "reason": "user"}}
+    )
     count = pipe.call("count", "tools/call", {"name": "cancelled_count"})
     assert count["result"]["content"][0]["text"] == "1"
     assert not any(m.get("id") == "long" for m in pipe.seen)
