@@ -7,6 +7,7 @@ The MCP endpoint is a plain ASGI callable rather than a starlette view so the ho
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -98,6 +99,7 @@ def media_types(value: str | None) -> set[str]:
     return {part.split(";")[0].strip().lower() for part in value.split(",")}
 
 
+@lru_cache(maxsize=64)
 def accepts(accept: str | None, wanted: str) -> bool:
     """Whether an ``Accept`` header admits ``wanted`` (exactly or by wildcard)."""
     types = media_types(accept)

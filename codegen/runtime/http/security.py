@@ -9,6 +9,7 @@ without ``Origin`` did not come from a browser page and is judged by ``Host`` al
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
@@ -44,6 +45,7 @@ class HostPolicy:
         return _hostname(parts.netloc) in self.allowed_hosts
 
 
+@lru_cache(maxsize=256)
 def _hostname(authority: str) -> str:
     """``host[:port]`` → lower-cased host, keeping IPv6 brackets (``[::1]:80`` → ``[::1]``)."""
     authority = authority.strip().lower()
