@@ -114,8 +114,7 @@ class Server:
         self.sessions: set[LegacySession] = set()
         self.subscriptions = Subscriptions()
         self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
-        self._caps_by_revision: dict[str, dict[str, Any]] = {}
-        self._info_by_revision: dict[str, dict[str, Any]] = {}
+        self._by_revision: dict[tuple[str, str], dict[str, Any]] = {}
 
     # ---- capabilities ----------------------------------------------------------------
 
@@ -139,19 +138,19 @@ class Server:
 
     def capabilities_for(self, revision: str) -> dict[str, Any]:
         """Our capabilities as ``revision``'s ServerCapabilities can express them."""
-        found = self._caps_by_revision.get(revision)
-        if found is None:
-            model = getattr(revisions.bindings(revision).models, "ServerCapabilities")
-            found = project.Projection(revision).mapping(self.capabilities, model)
-            self._caps_by_revision[revision] = found
-        return found
+        return self._as_revision(revision, "ServerCapabilities", self.capabilities)
 
     def info_for(self, revision: str) -> dict[str, Any]:
-        found = self._info_by_revision.get(revision)
+        """Our Implementation object as ``revision`` spells it (``title`` from 2025-06-18 on)."""
+        return self._as_revision(revision, "Implementation", self.info)
+
+    def _as_revision(self, revision: str, model_name: str, value: dict[str, Any]) -> dict[str, Any]:
+        key = (revision, model_name)
+        found = self._by_revision.get(key)
         if found is None:
-            model = getattr(revisions.bindings(revision).models, "Implementation")
-            found = project.Projection(revision).mapping(self.info, model)
-            self._info_by_revision[revision] = found
+            model = getattr(revisions.bindings(revision).models, model_name)
+            found = project.Projection(revision).mapping(value, model)
+            self._by_revision[key] = found
         return found
 
     def advertises(self, path: tuple[str, ...]) -> bool:

@@ -44,6 +44,11 @@ def text(value: str) -> Any:
     return m.TextContent(text=value)
 
 
+def form(message: str, field: str) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {field: {"type": "string"}}}
+    return {"mode": "form", "message": message, "requestedSchema": schema}
+
+
 def done(*content: Any, **extra: Any) -> Any:
     return m.CallToolResult(result_type="complete", content=list(content), **extra)
 
@@ -80,29 +85,11 @@ class Fixture(ServerHandlers):
                 await ctx.log(level, f"{level} line", logger="fixture")
             return done(text("logged"))
         if name == "ask_name":
-            answer = await ctx.elicit(
-                {
-                    "mode": "form",
-                    "message": "Your name?",
-                    "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}},
-                }
-            )
+            answer = await ctx.elicit(form("Your name?", "name"))
             return done(text(f"Hello, {(answer.content or {}).get('name')}! ({answer.action})"))
         if name == "two_questions":
-            first = await ctx.elicit(
-                {
-                    "mode": "form",
-                    "message": "Step 1: name?",
-                    "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}},
-                }
-            )
-            second = await ctx.elicit(
-                {
-                    "mode": "form",
-                    "message": "Step 2: color?",
-                    "requestedSchema": {"type": "object", "properties": {"color": {"type": "string"}}},
-                }
-            )
+            first = await ctx.elicit(form("Step 1: name?", "name"))
+            second = await ctx.elicit(form("Step 2: color?", "color"))
             return done(text(f"{first.content['name']} likes {second.content['color']}"))
         if name == "sample":
             reply = await ctx.sample(
