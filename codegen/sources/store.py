@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from enum import Enum
 from pathlib import Path
 
@@ -90,16 +91,32 @@ def revision_dir(revision: str, cache: Path | None = None) -> Path:
 
 
 def install(entry: manifest_module.RevisionEntry, staged: Path, cache: Path) -> Path:
-    """Move a fully verified staging folder into place, replacing any older copy."""
+    """Move a fully verified staging folder into place, replacing any older copy.
+
+    Two fetches may race (parallel test runs, ``make`` jobs): when the rename loses
+    because the other one installed first, its verified copy is kept and ours dropped.
+    """
     (staged / STAMP).write_text(
         json.dumps(entry.to_json(), indent=2) + "\n", encoding="utf-8"
     )
     final = cache / entry.name
-    if final.exists():
-        retired = cache / f".retired-{entry.name}-{os.getpid()}"
-        final.rename(retired)
-        staged.rename(final)
-        shutil.rmtree(retired)
-    else:
-        staged.rename(final)
-    return final
+    for _ in range(3):
+        retired: Path | None = None
+        try:
+            if final.exists():
+                retired = Path(
+                    tempfile.mkdtemp(prefix=f".retired-{entry.name}-", dir=cache)
+                )
+                final.rename(retired)  # onto the empty temp folder: atomic on POSIX
+            staged.rename(final)
+            return final
+        except OSError:
+            if status(entry, cache) is Status.VERIFIED:
+                shutil.rmtree(staged, ignore_errors=True)
+                return final
+        finally:
+            if retired is not None:
+                shutil.rmtree(retired, ignore_errors=True)
+    raise SchemaSourceError(
+        f"could not install {entry.name} into {final}: it keeps changing under us"
+    )

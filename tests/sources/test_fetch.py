@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from codegen.sources import manifest as manifest_module
 from codegen.sources import store
 from codegen.sources.errors import SchemaSourceError
+from codegen.sources.fetch import fetch_revision
+from codegen.sources.local import LocalSource
 
 from click.testing import Result
 
@@ -197,3 +200,26 @@ def test_revision_dir_names_the_fetch_command(env: dict[str, Path]) -> None:
         store.revision_dir("2025-11-25")
     with pytest.raises(SchemaSourceError, match="unknown revision"):
         store.revision_dir("1999-01-01")
+
+
+def test_concurrent_fetches_of_one_revision_both_succeed(
+    env: dict[str, Path], spec_copy: Path
+) -> None:
+    """Parallel ``make``/test runs fetch into one cache: the loser keeps the winner's copy."""
+    entry = manifest_module.load().get("draft")
+    errors: list[BaseException] = []
+
+    def fetch() -> None:
+        try:
+            fetch_revision(entry, LocalSource(spec_copy))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert store.status(entry) is store.Status.VERIFIED
+    assert _leftovers(env["cache"]) == []
