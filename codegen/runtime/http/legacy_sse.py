@@ -14,7 +14,8 @@ from codegen.runtime.errors import INVALID_REQUEST, RpcError
 from codegen.runtime.http import asgi
 from codegen.runtime.http.asgi import Receive, Scope, Send
 from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.endpoint import stream_to_client, transport_facts
+from codegen.runtime.http.endpoint import stream_to_client
+from codegen.runtime.http.modern import transport_facts
 from codegen.runtime.http.sessions import SessionRegistry
 from codegen.runtime.http.sse import frame
 

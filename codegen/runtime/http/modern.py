@@ -1,0 +1,144 @@
+"""One request on the 2026-07-28 stateless wire, answered as JSON or as its own SSE stream.
+
+The handler runs in the ASGI task itself and its related notifications are written
+straight to the socket, so the common case costs no extra task and no queue. Closing
+the connection is the client's way to cancel (transports/index.mdx), so a request that
+runs long gets a watcher that cancels it when the client hangs up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from codegen.runtime.http import asgi, writer
+from codegen.runtime.http.asgi import Receive, Send
+from codegen.runtime.http.config import HttpConfig
+from codegen.runtime.http.port import Message, ServerCore
+from codegen.runtime.http.sse import KEEPALIVE, frame
+from codegen.runtime.server import TransportFacts, error_status
+
+VERSION_HEADER = "mcp-protocol-version"
+WATCH_AFTER_S = 0.05
+"""A request still running after this long gets a task watching for disconnects."""
+
+
+class ModernExchange:
+    """One stateless request: JSON unless something related comes before the answer.
+
+    The handler runs in the ASGI task itself and its related notifications are written
+    straight to the socket. A client that hangs up cancels the handler; to keep the hot
+    path to a single task, the watcher for that is only started if the request is still
+    running after :data:`WATCH_AFTER_S`.
+    """
+
+    def __init__(
+        self,
+        server: ServerCore,
+        send: Send,
+        receive: Receive,
+        headers: dict[str, str],
+        config: HttpConfig,
+    ) -> None:
+        self.server = server
+        self.send = send
+        self.receive = receive
+        self.headers = headers
+        self.config = config
+        self.started = False
+        self.finished = False
+        self.disconnected = False
+        self._task: asyncio.Task[Any] | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def run(self, message: Message, kind: str) -> None:
+        loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        timer = loop.call_later(WATCH_AFTER_S, self._start_watcher)
+        keepalive: asyncio.Task[None] | None = None
+        if message.get("method") == "subscriptions/listen":
+            keepalive = loop.create_task(self._keepalive())
+        try:
+            response = await self.server.handle_modern(
+                message, self._sink, facts=self._facts()
+            )
+        except asyncio.CancelledError:
+            if not self.disconnected:
+                raise
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            return
+        finally:
+            self.finished = True
+            timer.cancel()
+            for helper in (self._watcher, keepalive):
+                if helper is not None:
+                    helper.cancel()
+        await self._answer(response, kind)
+
+    async def _answer(self, response: Message | None, kind: str) -> None:
+        if response is None:
+            if self.started:
+                await self.send({"type": "http.response.body", "body": b""})
+            else:
+                await asgi.respond(self.send, 202)
+            return
+        payload = orjson.dumps(response)
+        error = response.get("error")
+        code = error.get("code") if isinstance(error, dict) else None
+        if not self.started and (code is not None or not self.config.always_sse):
+            await asgi.respond(
+                self.send, error_status(response), payload, asgi.JSON_HEADERS
+            )
+            return
+        async with self._lock:
+            if not self.started:
+                await writer.open_stream(self.send)
+                self.started = True
+            await writer.send_event(self.send, frame(payload))
+            await self.send({"type": "http.response.body", "body": b""})
+
+    async def _sink(self, message: Any, _related: Any) -> None:
+        if self.finished or self.disconnected:
+            return
+        async with self._lock:
+            if not self.started:
+                await writer.open_stream(self.send)
+                self.started = True
+            await writer.send_event(self.send, frame(orjson.dumps(message)))
+
+    async def _keepalive(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.keepalive_s)
+            async with self._lock:
+                if self.started and not self.finished:
+                    await writer.send_event(self.send, KEEPALIVE)
+
+    def _start_watcher(self) -> None:
+        if not self.finished:
+            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while (await self.receive())["type"] != "http.disconnect":
+            pass
+        if not self.finished and self._task is not None:
+            self.disconnected = True
+            self._task.cancel()
+
+    def _facts(self) -> TransportFacts:
+        return transport_facts(self.headers)
+
+
+def transport_facts(headers: Mapping[str, str]) -> TransportFacts:
+    """What the core should know about one HTTP request."""
+    version = headers.get(VERSION_HEADER)
+    return TransportFacts(
+        transport="http",
+        protocol_version_header=version.strip() if version is not None else None,
+        headers=headers,
+    )
