@@ -9,14 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from codegen.sources import manifest as manifest_module
 from codegen.sources import store
 from codegen.sources.errors import SchemaSourceError
 from codegen.sources.fetch import fetch_revision
 from codegen.sources.local import LocalSource
-
-from click.testing import Result
 
 pytestmark = pytest.mark.timeout(60)
 

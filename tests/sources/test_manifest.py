@@ -9,12 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from codegen import paths
 from codegen.sources import manifest as manifest_module
 from codegen.sources import store
-
-from click.testing import Result
 
 SHARED = paths.ROOT.parent / "shared" / "mcp-spec"
 
