@@ -47,10 +47,11 @@ MAX_INPUT_ROUNDS = 16
 
 
 class NotAdvertised(RpcError):
-    """Raised locally (nothing is sent) for a method the server did not advertise."""
+    """Raised locally (nothing is sent) for a method whose capability its holder (the
+    server for requests, this client for its notifications) did not declare."""
 
     def __init__(self, method: str, path: tuple[str, ...]) -> None:
-        super().__init__(METHOD_NOT_FOUND, f"{method}: the server did not advertise capability {'.'.join(path)}")
+        super().__init__(METHOD_NOT_FOUND, f"{method}: capability {'.'.join(path)} was not declared")
 
 
 class Client:
@@ -99,7 +100,7 @@ class Client:
         for method in self._input_handlers:
             name = _CAPABILITY_OF.get(method)
             if name is not None:
-                caps[name] = {}
+                caps[name] = {"listChanged": True} if name == "roots" else {}
         return caps
 
     @property
@@ -206,6 +207,17 @@ class Client:
             except ValidationError:
                 continue
         return spec.result.model_validate(result)
+
+    async def notify(self, method: str, params: BaseModel | Mapping[str, Any] | None = None) -> None:
+        """Send a notification of the negotiated revision (e.g. ``notifications/roots/list_changed``),
+        refused locally when it needs a capability this client did not declare."""
+        if self.revision is None:
+            raise RuntimeError("call connect() first")
+        spec = revisions.bindings(self.revision).methods.get(method)
+        if spec is not None and spec.capability is not None and spec.capability.holder == "client":
+            if not has_path(self.capabilities, spec.capability.path):
+                raise NotAdvertised(method, spec.capability.path)
+        await self.peer.notify(method, wire.dump(params) or None)
 
     async def _send(self, method: str, body: dict[str, Any], timeout: float | None, on_progress: Any) -> dict[str, Any]:
         for _ in range(MAX_INPUT_ROUNDS):

@@ -92,6 +92,20 @@ def test_client_never_calls_what_the_server_did_not_advertise() -> None:
     anyio.run(run)
 
 
+def test_client_notifications_need_the_clients_own_capability() -> None:
+    async def run() -> None:
+        async with connect_stdio(FIXTURE, version="2025-11-25") as bare:
+            with pytest.raises(NotAdvertised):
+                await bare.notify("notifications/roots/list_changed")
+        async with connect_stdio(FIXTURE, connect=False) as client:
+            with_handlers(client)
+            await client.connect("2025-11-25")
+            await client.notify("notifications/roots/list_changed")
+            assert (await client.ping()) == {}
+
+    anyio.run(run)
+
+
 def test_client_timeout_cancels_on_the_server() -> None:
     async def run() -> None:
         async with connect_stdio(FIXTURE, version="2025-11-25") as client:
