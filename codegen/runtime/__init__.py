@@ -78,8 +78,13 @@ dict that survives those rounds. Missing client capabilities raise ``RpcError(-3
 Client (``codegen.runtime.client``)
 -----------------------------------
 ``async with connect_stdio([cmd, ...], version=None|"2025-06-18") as client:`` spawns a
-server and negotiates (modern ``server/discover`` probe, fallback to ``initialize``);
-``await client.call(method, params)`` → result model of the negotiated revision;
-``client.on_request(method, fn)`` answers sampling/elicitation/roots (legacy requests
-and modern ``InputRequiredResult`` rounds alike).
-"""
+server and negotiates (modern ``server/discover`` probe, fallback to ``initialize``; a
+pinned version skips the probe); ``await client.call(method, params, timeout=...,
+on_progress=...)`` validates params against the negotiated revision's table and returns
+its result model (``raw=True`` for the wire dict); ``call_tool``, ``list_tools``, ``ping``,
+``notify``. Methods gated on a capability the server did not advertise (or, for
+notifications, this client did not declare) raise ``NotAdvertised`` without sending.
+``client.on_request(method, fn)`` answers sampling/elicitation/roots — legacy
+server→client requests and modern ``InputRequiredResult`` rounds alike — and declares the
+matching capability. Over other transports: ``Client(send)`` plus ``await client.feed(msg)``
+for every received message (``codegen.runtime.http`` does this for Streamable HTTP).
