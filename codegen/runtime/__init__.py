@@ -88,3 +88,4 @@ notifications, this client did not declare) raise ``NotAdvertised`` without send
 server→client requests and modern ``InputRequiredResult`` rounds alike — and declares the
 matching capability. Over other transports: ``Client(send)`` plus ``await client.feed(msg)``
 for every received message (``codegen.runtime.http`` does this for Streamable HTTP).
+"""

@@ -47,8 +47,8 @@ class LineWriter:
         self._wake = anyio.Event()
         self._flushed = anyio.Event()
         self._closing = False
-        self._pollable = _pollable(fd)
-        if self._pollable and not stat.S_ISCHR(os.fstat(fd).st_mode):
+        self._was_blocking = os.get_blocking(fd)
+        if _pollable(fd) and not stat.S_ISCHR(os.fstat(fd).st_mode):
             os.set_blocking(fd, False)
 
     async def send(self, message: Any, _related: RequestId | None = None) -> None:
@@ -81,9 +81,12 @@ class LineWriter:
             view = view[written:]
 
     async def aclose(self) -> None:
+        """Flush everything queued, then give the descriptor back in blocking mode (the
+        pipe may be shared with a parent that expects it)."""
         self._closing = True
         self._wake.set()
         await self._flushed.wait()
+        os.set_blocking(self.fd, self._was_blocking)
 
 
 async def read_lines(fd: int, on_line: Any, on_oversize: Any) -> None:
