@@ -116,18 +116,22 @@ def _method(ctx: Context, ma: Method, mb: Method) -> Iterator[Change]:
             ORIGINS[mb.direction] - ORIGINS[ma.direction],
             ORIGINS[ma.direction] - ORIGINS[mb.direction],
         )
-        breaks = NOBODY
-        for side in gained:  # new senders reach old receivers without a handler
+        breaks, reasons = NOBODY, []
+        for side in sorted(gained):  # new senders reach old receivers without a handler
             breaks |= pairing(other(side))
-        for side in lost:  # old senders reach new receivers without a handler
+            reasons.append(f"new {side}s send it, old {other(side)}s do not handle it")
+        for side in sorted(lost):  # old senders reach new receivers without a handler
             breaks |= pairing(side)
+            reasons.append(
+                f"old {side}s still send it, new {other(side)}s no longer handle it"
+            )
         yield change(
             Kind.METHOD_DIRECTION_CHANGED,
             ARROWS[ma.direction],
             ARROWS[mb.direction],
             Severity.BREAKING,
             breaks,
-            "the receiving side changed: its handler moved",
+            "; ".join(reasons),
         )
     if ma.input_only != mb.input_only:
         reason = (

@@ -314,6 +314,7 @@ def test_method_changes_direction_channel_and_removal() -> None:
     assert ping.breaks == Breaks(True, True) and "-32601" in ping.reason
     direction = find(report, Kind.METHOD_DIRECTION_CHANGED, "notifications/message")
     assert direction.breaks == OLD_SERVER  # new clients now send it to old servers
+    assert direction.reason == "new clients send it, old servers do not handle it"
 
 
 def test_capability_flags_and_deprecations() -> None:

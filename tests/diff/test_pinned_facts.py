@@ -175,6 +175,11 @@ def test_2025_11_25_to_2026_07_28() -> None:
         "notifications/elicitation/complete",
     ):
         assert find(report, Kind.METHOD_REMOVED, name).severity is Severity.WARNING
+    # clients no longer send progress notifications (they belong to server-side work)
+    progress = find(report, Kind.METHOD_DIRECTION_CHANGED, "notifications/progress")
+    assert (
+        progress.breaks == OLD_CLIENT and "old clients still send it" in progress.reason
+    )
     assert (
         find(report, Kind.METHOD_ADDED, "server/discover").after
         == "request client → server"
