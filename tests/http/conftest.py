@@ -20,7 +20,7 @@ from codegen.runtime.http import HttpConfig, create_app
 from codegen.runtime.http.serve import server_config
 from codegen.runtime.http.sse import Event, EventParser
 
-from http_fixture_app import app
+from http_fixture_app import app, flag
 
 MODERN = "2026-07-28"
 LEGACY = "2025-11-25"
@@ -33,9 +33,19 @@ class Live:
     base: str
     loop: asyncio.AbstractEventLoop
 
-    def call_in_loop(self, coro: Any) -> Any:
-        """Run a coroutine on the server's own event loop (to read its state)."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
+    def flagged(self, name: str) -> bool:
+        """Whether the fixture app raised flag ``name`` (read on the server's loop)."""
+
+        async def read() -> bool:
+            return flag(name).is_set()
+
+        return bool(asyncio.run_coroutine_threadsafe(read(), self.loop).result(10))
+
+    def wait_flag(self, name: str, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.flagged(name):
+            assert time.monotonic() < deadline, f"flag {name!r} never raised"
+            time.sleep(0.01)
 
 
 def start_server(
@@ -137,22 +147,31 @@ def messages(response: httpx.Response) -> list[dict[str, Any]]:
     return [response.json()]
 
 
+def initialize(
+    version: str = LEGACY,
+    capabilities: dict[str, Any] | None = None,
+    request_id: int = 0,
+) -> dict[str, Any]:
+    params = {
+        "protocolVersion": version,
+        "capabilities": capabilities or {},
+        "clientInfo": {"name": "t", "version": "1"},
+    }
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "initialize",
+        "params": params,
+    }
+
+
 def open_session(
     http: httpx.Client,
     url: str,
     version: str = LEGACY,
     capabilities: dict[str, Any] | None = None,
 ) -> str:
-    init = {
-        "jsonrpc": "2.0",
-        "id": 0,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": version,
-            "capabilities": capabilities or {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
+    init = initialize(version, capabilities)
     response = post(
         http, url, init, {"accept": BOTH, "content-type": "application/json"}
     )

@@ -6,7 +6,7 @@ import httpx
 import orjson
 from http_support import SseReader
 
-from conftest import Live, call
+from conftest import Live, call, initialize
 
 
 def test_endpoint_event_then_messages_on_the_stream(live: Live) -> None:
@@ -22,16 +22,7 @@ def test_endpoint_event_then_messages_on_the_stream(live: Live) -> None:
             "/messages?session_id="
         )
         target = live.base + endpoint.data
-        init = {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2024-11-05",
-                "capabilities": {},
-                "clientInfo": {"name": "t", "version": "1"},
-            },
-        }
+        init = initialize("2024-11-05", request_id=1)
         accepted = http.post(
             target,
             content=orjson.dumps(init),

@@ -12,9 +12,9 @@ from http_support import SseReader
 
 from conftest import (
     BOTH,
-    LEGACY,
     Live,
     call,
+    initialize,
     legacy_headers,
     messages,
     open_session,
@@ -116,10 +116,7 @@ def test_reused_request_id_in_flight_is_refused(live: Live) -> None:
             ),
         )
         first.start()
-        from http_fixture_app import flag
-
-        while not live.call_in_loop(_is_set(flag("dup:started"))):
-            pass
+        live.wait_flag("dup:started")
         again = post(
             http, live.url, call("echo", {"text": "x"}, 77), legacy_headers(session)
         )
@@ -127,25 +124,21 @@ def test_reused_request_id_in_flight_is_refused(live: Live) -> None:
         assert again.status_code == 400 and again.json()["error"]["code"] == -32600
 
 
-async def _is_set(event: object) -> bool:
-    return bool(event.is_set())  # type: ignore[attr-defined]
+def set_level(http: httpx.Client, url: str, session: str, level: str) -> None:
+    request = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "logging/setLevel",
+        "params": {"level": level},
+    }
+    assert post(http, url, request, legacy_headers(session)).json()["result"] == {}
 
 
 def test_streaming_reply_starts_with_a_priming_event(
     live: Live, http: httpx.Client
 ) -> None:
     session = open_session(http, live.url)
-    post(
-        http,
-        live.url,
-        {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "logging/setLevel",
-            "params": {"level": "debug"},
-        },
-        legacy_headers(session),
-    )
+    set_level(http, live.url, session, "debug")
     message = call("chatty", None, 3)
     message["params"]["_meta"] = {"progressToken": 5}  # type: ignore[index]
     with http.stream(
@@ -167,17 +160,7 @@ def test_server_closes_stream_and_client_resumes_with_last_event_id(
     live: Live, http: httpx.Client
 ) -> None:
     session = open_session(http, live.url)
-    post(
-        http,
-        live.url,
-        {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "logging/setLevel",
-            "params": {"level": "info"},
-        },
-        legacy_headers(session),
-    )
+    set_level(http, live.url, session, "info")
     first = http.post(
         live.url,
         content=orjson.dumps(call("reconnect", None, 9)),
@@ -213,17 +196,7 @@ def test_client_drop_mid_stream_loses_nothing(live: Live) -> None:
     """The client hangs up after the priming event; replay from it yields the whole rest."""
     with httpx.Client(timeout=10) as http:
         session = open_session(http, live.url)
-        post(
-            http,
-            live.url,
-            {
-                "jsonrpc": "2.0",
-                "id": 2,
-                "method": "logging/setLevel",
-                "params": {"level": "debug"},
-            },
-            legacy_headers(session),
-        )
+        set_level(http, live.url, session, "debug")
         with http.stream(
             "POST",
             live.url,
@@ -319,16 +292,7 @@ def test_get_needs_an_event_stream_accept(live: Live, http: httpx.Client) -> Non
 def test_initialize_post_needs_both_accept_types(
     live: Live, http: httpx.Client
 ) -> None:
-    init = {
-        "jsonrpc": "2.0",
-        "id": 0,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
+    init = initialize()
     assert (
         post(
             http,
@@ -361,10 +325,7 @@ def test_cancelled_request_stream_ends_without_a_response(live: Live) -> None:
             )
         )
         slow.start()
-        from http_fixture_app import flag
-
-        while not live.call_in_loop(_is_set(flag("cancel-me:started"))):
-            pass
+        live.wait_flag("cancel-me:started")
         note = {
             "jsonrpc": "2.0",
             "method": "notifications/cancelled",
@@ -376,7 +337,7 @@ def test_cancelled_request_stream_ends_without_a_response(live: Live) -> None:
         assert messages(outcome[0]) == [] or all(
             "result" not in m for m in messages(outcome[0])
         )
-        assert live.call_in_loop(_is_set(flag("cancel-me:cancelled")))
+        assert live.flagged("cancel-me:cancelled")
         assert post(
             http,
             live.url,

@@ -18,6 +18,7 @@ from conftest import (
     LEGACY,
     Live,
     call,
+    initialize,
     legacy_headers,
     open_session,
     post,
@@ -38,16 +39,7 @@ def small_server() -> Iterator[str]:
 def test_session_cap_and_idle_expiry(small_server: str, http: httpx.Client) -> None:
     first = open_session(http, small_server)
     open_session(http, small_server)
-    init = {
-        "jsonrpc": "2.0",
-        "id": 0,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
+    init = initialize()
     full = post(
         http, small_server, init, {"accept": BOTH, "content-type": "application/json"}
     )

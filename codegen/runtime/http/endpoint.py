@@ -12,14 +12,13 @@ dual-era server:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
 
 from codegen.runtime import revisions, wire
-from codegen.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, RpcError
-from codegen.runtime.http import asgi, writer
+from codegen.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
+from codegen.runtime.http import asgi, inbound, writer
 from codegen.runtime.http.asgi import Receive, Scope, Send
 from codegen.runtime.http.config import HttpConfig
 from codegen.runtime.http.headers import (
@@ -31,7 +30,7 @@ from codegen.runtime.http.headers import (
 )
 from codegen.runtime.http.port import Message, ServerCore
 from codegen.runtime.http.sessions import HttpSession, SessionRegistry
-from codegen.runtime.http.streams import DISCONNECTED, Item, OutboundStream
+from codegen.runtime.http.streams import OutboundStream
 from codegen.runtime.http.modern import VERSION_HEADER, ModernExchange, transport_facts
 
 SESSION_HEADER = "mcp-session-id"
@@ -66,16 +65,8 @@ class StreamableHttpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        headers = asgi.header_map(scope)
-        if not self.config.hosts.origin_ok(headers.get("origin")):
-            await asgi.respond_error(
-                send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed"
-            )
-            return
-        if not self.config.hosts.host_ok(headers.get("host")):
-            await asgi.respond_error(
-                send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed"
-            )
+        headers = await inbound.admit(scope, send, self.config.hosts)
+        if headers is None:
             return
         method = scope["method"]
         if method == "POST":
@@ -92,15 +83,6 @@ class StreamableHttpEndpoint:
     async def _post(
         self, receive: Receive, send: Send, headers: dict[str, str]
     ) -> None:
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            await asgi.respond_error(
-                send,
-                415,
-                INVALID_REQUEST,
-                "Unsupported Media Type: Content-Type must be application/json",
-            )
-            return
         accept = headers.get("accept")
         if not (
             asgi.accepts(accept, "application/json")
@@ -113,22 +95,10 @@ class StreamableHttpEndpoint:
                 "Not Acceptable: Accept must list application/json and text/event-stream",
             )
             return
-        try:
-            body = await asgi.read_body(receive, headers, self.config.max_body_bytes)
-        except asgi.BodyTooLarge:
-            await asgi.respond_error(
-                send,
-                413,
-                INVALID_REQUEST,
-                f"Request body over {self.config.max_body_bytes} bytes",
-            )
-            return
-        except asgi.ClientGone:
-            return
-        try:
-            message = wire.decode(body)
-        except RpcError as exc:
-            await asgi.respond_error(send, 400, exc.code, exc.message)
+        message = await inbound.read_message(
+            receive, send, headers, self.config.max_body_bytes
+        )
+        if message is inbound.REFUSED:
             return
         if not isinstance(message, list) and self.server.is_modern(message):
             await self._post_modern(receive, send, headers, message)
@@ -182,14 +152,8 @@ class StreamableHttpEndpoint:
                     "Invalid Request: batches are not allowed here",
                 )
                 return
-        else:
-            try:
-                wire.check_envelope(message)
-            except RpcError as exc:
-                await asgi.respond_error(
-                    send, 400, exc.code, exc.message, wire.readable_id(message)
-                )
-                return
+        elif await inbound.classify(send, message) is None:
+            return
         request_ids = [
             m["id"]
             for m in items
@@ -251,12 +215,8 @@ class StreamableHttpEndpoint:
     async def _post_modern(
         self, receive: Receive, send: Send, headers: dict[str, str], message: Any
     ) -> None:
-        try:
-            kind = wire.check_envelope(message)
-        except RpcError as exc:
-            await asgi.respond_error(
-                send, 400, exc.code, exc.message, wire.readable_id(message)
-            )
+        kind = await inbound.classify(send, message)
+        if kind is None:
             return
         if kind == "response":
             await asgi.respond_error(
@@ -345,7 +305,7 @@ class StreamableHttpEndpoint:
                 return
             stream, after = found
         live = stream.attach(after)
-        await stream_to_client(
+        await writer.stream_to_client(
             send,
             receive,
             stream,
@@ -365,36 +325,6 @@ class StreamableHttpEndpoint:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)
-
-
-async def stream_to_client(
-    send: Send,
-    receive: Receive,
-    stream: OutboundStream,
-    live: asyncio.Queue[Item],
-    keepalive_s: float,
-    headers: asgi.RawHeaders,
-    prelude: bytes | None = None,
-) -> None:
-    """Drain an attached stream into an SSE response until it ends or the client leaves."""
-    watcher = asyncio.get_running_loop().create_task(_watch_disconnect(receive, live))
-    try:
-        await writer.open_stream(send, headers)
-        if prelude is not None:
-            await writer.send_event(send, prelude)
-        await writer.pump(
-            send, live, await writer.next_item(live, keepalive_s), keepalive_s
-        )
-        await send({"type": "http.response.body", "body": b""})
-    finally:
-        watcher.cancel()
-        stream.detach(live)
-
-
-async def _watch_disconnect(receive: Receive, live: asyncio.Queue[Item]) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-    live.put_nowait(DISCONNECTED)
 
 
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:

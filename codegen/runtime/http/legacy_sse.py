@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from codegen.runtime import wire
-from codegen.runtime.errors import INVALID_REQUEST, RpcError
-from codegen.runtime.http import asgi
+from codegen.runtime.errors import INVALID_REQUEST
+from codegen.runtime.http import asgi, inbound
 from codegen.runtime.http.asgi import Receive, Scope, Send
 from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.endpoint import stream_to_client
+from codegen.runtime.http.writer import stream_to_client
 from codegen.runtime.http.modern import transport_facts
 from codegen.runtime.http.sessions import SessionRegistry
 from codegen.runtime.http.sse import frame
@@ -30,25 +29,11 @@ class LegacySseEndpoints:
         self.sessions = sessions
         self.messages_path = messages_path
 
-    async def _guard(self, scope: Scope, send: Send) -> dict[str, str] | None:
-        headers = asgi.header_map(scope)
-        if not self.config.hosts.origin_ok(headers.get("origin")):
-            await asgi.respond_error(
-                send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed"
-            )
-            return None
-        if not self.config.hosts.host_ok(headers.get("host")):
-            await asgi.respond_error(
-                send, 421, INVALID_REQUEST, "Misdirected request: Host not allowed"
-            )
-            return None
-        return headers
-
     async def sse(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``GET /sse``: open a session and stream it."""
         if scope["type"] != "http":
             return
-        headers = await self._guard(scope, send)
+        headers = await inbound.admit(scope, send, self.config.hosts)
         if headers is None:
             return
         if scope["method"] != "GET":
@@ -81,7 +66,7 @@ class LegacySseEndpoints:
         """``POST /messages?session_id=…``: one client message into its session."""
         if scope["type"] != "http":
             return
-        headers = await self._guard(scope, send)
+        headers = await inbound.admit(scope, send, self.config.hosts)
         if headers is None:
             return
         if scope["method"] != "POST":
@@ -98,32 +83,15 @@ class LegacySseEndpoints:
         if session is None or session.core is None:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            await asgi.respond_error(
-                send,
-                415,
-                INVALID_REQUEST,
-                "Unsupported Media Type: Content-Type must be application/json",
-            )
+        message = await inbound.read_message(
+            receive, send, headers, self.config.max_body_bytes
+        )
+        if message is inbound.REFUSED:
             return
-        try:
-            body = await asgi.read_body(receive, headers, self.config.max_body_bytes)
-            message = wire.decode(body)
-            if not isinstance(message, list):
-                wire.check_envelope(message)
-        except asgi.BodyTooLarge:
-            await asgi.respond_error(
-                send,
-                413,
-                INVALID_REQUEST,
-                f"Request body over {self.config.max_body_bytes} bytes",
-            )
-            return
-        except asgi.ClientGone:
-            return
-        except RpcError as exc:
-            await asgi.respond_error(send, 400, exc.code, exc.message)
+        if (
+            not isinstance(message, list)
+            and await inbound.classify(send, message) is None
+        ):
             return
         await session.core.feed(message, transport_facts(headers))
         await asgi.respond(send, 202, b"Accepted", [(b"content-type", b"text/plain")])

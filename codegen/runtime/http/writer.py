@@ -10,9 +10,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from codegen.runtime.http.asgi import JSON_HEADERS, SSE_HEADERS, Send, respond
+from codegen.runtime.http.asgi import (
+    JSON_HEADERS,
+    SSE_HEADERS,
+    RawHeaders,
+    Receive,
+    Send,
+    respond,
+)
 from codegen.runtime.http.sse import KEEPALIVE, frame
-from codegen.runtime.http.streams import DISCONNECTED, Item
+from codegen.runtime.http.streams import DISCONNECTED, Item, OutboundStream
 
 
 async def next_item(
@@ -90,3 +97,31 @@ async def pump(
             if item.final:
                 return
         item = await next_item(live, keepalive_s)
+
+
+async def stream_to_client(
+    send: Send,
+    receive: Receive,
+    stream: OutboundStream,
+    live: asyncio.Queue[Item],
+    keepalive_s: float,
+    headers: RawHeaders,
+    prelude: bytes | None = None,
+) -> None:
+    """Drain an attached stream into an SSE response until it ends or the client leaves."""
+    watcher = asyncio.get_running_loop().create_task(_watch_disconnect(receive, live))
+    try:
+        await open_stream(send, headers)
+        if prelude is not None:
+            await send_event(send, prelude)
+        await pump(send, live, await next_item(live, keepalive_s), keepalive_s)
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        watcher.cancel()
+        stream.detach(live)
+
+
+async def _watch_disconnect(receive: Receive, live: asyncio.Queue[Item]) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    live.put_nowait(DISCONNECTED)
