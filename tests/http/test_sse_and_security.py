@@ -94,3 +94,36 @@ def test_origin_rules() -> None:
         "http://localhost"
     )
     assert HostPolicy(enabled=False).host_ok("evil.example.com")
+
+
+def test_stream_table_keeps_recent_finished_streams_only() -> None:
+    from codegen.runtime.http.streams import StreamTable
+
+    table = StreamTable(keep_finished=4)
+    streams = [table.open(resumable=True) for _ in range(20)]
+    for stream in streams:
+        stream.publish(b"{}", final=True)
+    live = table.open(resumable=True)
+    assert table.find_event(f"{live.key}/1") is not None
+    assert table.find_event(f"{streams[-1].key}/2") is not None
+    assert table.find_event(f"{streams[0].key}/2") is None
+    assert table.find_event("garbage") is None and table.find_event("s1/x") is None
+
+
+def test_replay_after_a_cursor_and_end_without_response() -> None:
+    import asyncio
+
+    from codegen.runtime.http.streams import ENDED, OutboundStream
+
+    async def run() -> None:
+        stream = OutboundStream("s9", resumable=True)
+        assert stream.priming_id == "s9/1"
+        for n in range(3):
+            stream.publish(b"%d" % n)
+        stream.end()
+        live = stream.attach(after=2)
+        got = [live.get_nowait() for _ in range(live.qsize())]
+        assert [i.payload for i in got] == [b"1", b"2", None] and got[-1] is ENDED
+        assert [i.event_id for i in got[:2]] == ["s9/3", "s9/4"]
+
+    asyncio.run(run())

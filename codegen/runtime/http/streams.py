@@ -150,6 +150,9 @@ class StreamTable:
         self._streams.clear()
 
     def _prune(self) -> None:
+        """Forget the oldest finished streams, in batches so each open stays cheap."""
+        if len(self._streams) <= 2 * self._keep_finished:
+            return
         finished = [
             k for k, s in self._streams.items() if s.finished and not s.attached
         ]
