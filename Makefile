@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install generate check test typecheck bench conformance clean
+.PHONY: install browser generate check test typecheck bench conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ generate: $(STAMP)
 check: generate
 	$(BIN)/mcp-codegen check
 
-test: generate
+## The diff report's HTML is checked in a real headless browser (Debian's chromium).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: generate browser
 	$(BIN)/python -m pytest
 
 typecheck: generate
