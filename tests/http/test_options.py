@@ -1,0 +1,74 @@
+"""Server options: always-SSE answers and a custom host allowlist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from http_fixture_app import app
+
+from codegen.runtime.http import HostPolicy, HttpConfig, create_app
+
+from conftest import (
+    call,
+    legacy_headers,
+    messages,
+    modern_headers,
+    modern_request,
+    open_session,
+    post,
+    start_server,
+)
+
+
+@pytest.fixture(scope="module")
+def sse_server() -> Iterator[str]:
+    hosts = HostPolicy(allowed_hosts=frozenset({"127.0.0.1", "mcp.internal"}))
+    config = HttpConfig(always_sse=True, hosts=hosts, retry_ms=250)
+    server, thread, sock, _ = start_server(create_app(app.runtime(), config))
+    host, port = sock.getsockname()[:2]
+    yield f"http://{host}:{port}/mcp"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_always_sse_streams_even_plain_answers(
+    sse_server: str, http: httpx.Client
+) -> None:
+    session = open_session(http, sse_server)
+    reply = post(http, sse_server, call("echo", {"text": "s"}), legacy_headers(session))
+    assert reply.headers["content-type"].startswith("text/event-stream")
+    assert b"retry: 250" in reply.content
+    assert messages(reply)[-1]["result"]["content"][0]["text"] == "s"
+    message = modern_request("tools/call", {"name": "echo", "arguments": {"text": "m"}})
+    modern = post(http, sse_server, message, modern_headers("tools/call", "echo"))
+    assert modern.headers["content-type"].startswith("text/event-stream")
+    assert messages(modern)[-1]["result"]["content"][0]["text"] == "m"
+
+
+def test_errors_keep_their_status_under_always_sse(
+    sse_server: str, http: httpx.Client
+) -> None:
+    reply = post(http, sse_server, modern_request("no/such"), modern_headers("no/such"))
+    assert (reply.status_code, reply.headers["content-type"]) == (
+        404,
+        "application/json",
+    )
+
+
+def test_custom_host_allowlist(sse_server: str, http: httpx.Client) -> None:
+    listed = post(
+        http,
+        sse_server,
+        modern_request("tools/list"),
+        modern_headers("tools/list", host="mcp.internal:80"),
+    )
+    assert listed.status_code == 200
+    local = post(
+        http,
+        sse_server,
+        modern_request("tools/list"),
+        modern_headers("tools/list", host="localhost"),
+    )
+    assert local.status_code == 421
