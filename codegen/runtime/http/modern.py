@@ -9,6 +9,7 @@ runs long gets a watcher that cancels it when the client hangs up.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +22,11 @@ from codegen.runtime.http.port import Message, ServerCore
 from codegen.runtime.http.sse import KEEPALIVE, frame
 from codegen.runtime.server import TransportFacts, error_status
 
+log = logging.getLogger("codegen.runtime.http")
+
 VERSION_HEADER = "mcp-protocol-version"
+MAX_BACKLOG = 10_000
+"""Notifications a listen stream may fall behind by before it is dropped."""
 WATCH_AFTER_S = 0.05
 """A request still running after this long gets a task watching for disconnects."""
 
@@ -54,14 +59,16 @@ class ModernExchange:
         self._task: asyncio.Task[Any] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._backlog: asyncio.Queue[bytes] | None = None
 
     async def run(self, message: Message, kind: str) -> None:
         loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
         timer = loop.call_later(WATCH_AFTER_S, self._start_watcher)
-        keepalive: asyncio.Task[None] | None = None
+        pump: asyncio.Task[None] | None = None
         if message.get("method") == "subscriptions/listen":
-            keepalive = loop.create_task(self._keepalive())
+            self._backlog = asyncio.Queue()
+            pump = loop.create_task(self._pump(self._backlog))
         try:
             response = await self.server.handle_modern(
                 message, self._sink, facts=self._facts()
@@ -76,9 +83,11 @@ class ModernExchange:
         finally:
             self.finished = True
             timer.cancel()
-            for helper in (self._watcher, keepalive):
+            for helper in (self._watcher, pump):
                 if helper is not None:
                     helper.cancel()
+        while self._backlog is not None and not self._backlog.empty():
+            await self._write(self._backlog.get_nowait())
         await self._answer(response, kind)
 
     async def _answer(self, response: Message | None, kind: str) -> None:
@@ -106,18 +115,35 @@ class ModernExchange:
     async def _sink(self, message: Any, _related: Any) -> None:
         if self.finished or self.disconnected:
             return
+        if self._backlog is None:
+            await self._write(orjson.dumps(message))
+        elif self._backlog.qsize() >= MAX_BACKLOG:
+            log.warning(
+                "listen stream fell %d notifications behind; dropping it", MAX_BACKLOG
+            )
+            self._hang_up()
+        else:
+            self._backlog.put_nowait(orjson.dumps(message))
+
+    async def _write(self, payload: bytes) -> None:
         async with self._lock:
             if not self.started:
                 await writer.open_stream(self.send)
                 self.started = True
-            await writer.send_event(self.send, frame(orjson.dumps(message)))
+            await writer.send_event(self.send, frame(payload))
 
-    async def _keepalive(self) -> None:
+    async def _pump(self, backlog: asyncio.Queue[bytes]) -> None:
+        """A listen stream's writer: a slow listener never stalls whoever notifies it,
+        and quiet periods get keep-alive comments."""
         while True:
-            await asyncio.sleep(self.config.keepalive_s)
-            async with self._lock:
-                if self.started and not self.finished:
-                    await writer.send_event(self.send, KEEPALIVE)
+            try:
+                payload = await asyncio.wait_for(backlog.get(), self.config.keepalive_s)
+            except TimeoutError:
+                async with self._lock:
+                    if self.started:
+                        await writer.send_event(self.send, KEEPALIVE)
+                continue
+            await self._write(payload)
 
     def _start_watcher(self) -> None:
         if not self.finished:
@@ -126,6 +152,10 @@ class ModernExchange:
     async def _watch(self) -> None:
         while (await self.receive())["type"] != "http.disconnect":
             pass
+        self._hang_up()
+
+    def _hang_up(self) -> None:
+        """Cancel the request: its client is gone (or cannot keep up)."""
         if not self.finished and self._task is not None:
             self.disconnected = True
             self._task.cancel()
