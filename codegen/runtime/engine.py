@@ -129,6 +129,8 @@ class Peer:
         self._busy = 0
         self._idle = anyio.Event()
         self._idle.set()
+        self.max_in_flight = 4096
+        self._room: anyio.Event | None = None
         self._tasks: set[Any] = set()
         self._loop: Any = None
         self.closed = False
@@ -352,6 +354,20 @@ class Peer:
         self._busy -= 1
         if self._busy == 0:
             self._idle.set()
+        if self._room is not None and self._busy < self.max_in_flight // 2:
+            self._room.set()
+            self._room = None
+
+    def in_flight_full(self) -> bool:
+        return self._busy >= self.max_in_flight
+
+    async def wait_for_room(self) -> None:
+        """Backpressure for readers: return once fewer than ``max_in_flight`` inbound
+        requests are running (a client pipelining without bound cannot exhaust memory)."""
+        while self._busy >= self.max_in_flight:
+            if self._room is None:
+                self._room = anyio.Event()
+            await self._room.wait()
 
     def stop_requests(self, method: str, answer: Callable[[RequestId], dict[str, Any]]) -> None:
         """End every in-flight ``method`` request now, answering each with ``answer(id)``

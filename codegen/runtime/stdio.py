@@ -30,6 +30,8 @@ log = logging.getLogger("codegen.runtime")
 MAX_LINE = 32 * 1024 * 1024
 """A longer line is refused (-32600) and skipped rather than buffered without bound."""
 _CHUNK = 256 * 1024
+MAX_BACKLOG = 10_000
+"""Queued answers at which the server stops reading until the client reads its output."""
 
 
 def _pollable(fd: int) -> bool:
@@ -47,6 +49,7 @@ class LineWriter:
         self._wake = anyio.Event()
         self._flushed = anyio.Event()
         self._closing = False
+        self._room = anyio.Event()
         self._was_blocking = os.get_blocking(fd)
         if _pollable(fd) and not stat.S_ISCHR(os.fstat(fd).st_mode):
             os.set_blocking(fd, False)
@@ -54,6 +57,17 @@ class LineWriter:
     async def send(self, message: Any, _related: RequestId | None = None) -> None:
         self._queue.append(wire.encode(message))
         self._wake.set()
+
+    @property
+    def backlog(self) -> int:
+        """Messages queued behind the write in progress."""
+        return len(self._queue)
+
+    async def wait_for_room(self) -> None:
+        """Return once the backlog is below ``MAX_BACKLOG`` (the client reads again)."""
+        while len(self._queue) >= MAX_BACKLOG:
+            self._room = anyio.Event()
+            await self._room.wait()
 
     async def run(self) -> None:
         while True:
@@ -63,6 +77,7 @@ class LineWriter:
                 batch, self._queue = self._queue, []
                 batch.append(b"")
                 await self._write(b"\n".join(batch))
+                self._room.set()
             if self._closing and not self._queue:
                 self._flushed.set()
                 return
@@ -163,8 +178,17 @@ async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace:
                     wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: message too large"))
                 )
 
+            async def accept(line: bytes) -> None:
+                if writer.backlog >= MAX_BACKLOG:
+                    await writer.wait_for_room()
+                if session.peer.in_flight_full():
+                    # soft: handlers may be waiting for answers only further input carries
+                    with anyio.move_on_after(1.0):
+                        await session.peer.wait_for_room()
+                await session.feed_bytes(line)
+
             with reading:
-                await read_lines(stdin, session.feed_bytes, oversize)
+                await read_lines(stdin, accept, oversize)
             await session.close(grace=grace)
         await writer.aclose()
         group.cancel_scope.cancel()
