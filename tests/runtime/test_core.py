@@ -127,3 +127,34 @@ def test_handler_written_against_an_older_revision_serves_modern_clients() -> No
     assert answer is not None
     assert answer["result"]["content"] == [{"type": "text", "text": "old at 2026-07-28"}]
     assert answer["result"]["resultType"] == "complete"
+
+
+def test_peer_backpressure_waits_for_room() -> None:
+    from codegen.runtime.engine import Peer
+
+    release = anyio.Event()
+    sink = Recorder()
+
+    async def on_request(request_id: Any, method: str, params: Any) -> dict[str, Any]:
+        await release.wait()
+        return {}
+
+    async def on_notification(method: str, params: Any) -> None:
+        pass
+
+    async def run() -> None:
+        async with Peer(sink, on_request, on_notification) as peer:
+            peer.max_in_flight = 4
+            for index in range(4):
+                await peer.feed({"jsonrpc": "2.0", "id": index, "method": "x"})
+            assert peer.in_flight_full()
+            with anyio.move_on_after(0.2) as blocked:
+                await peer.wait_for_room()
+            assert blocked.cancelled_caught
+            release.set()
+            with anyio.fail_after(5):
+                await peer.wait_for_room()
+            await peer.drain()
+
+    anyio.run(run)
+    assert sorted(m["id"] for m, _ in sink.sent) == [0, 1, 2, 3]
