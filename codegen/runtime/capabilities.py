@@ -6,6 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+INPUT_CAPABILITY = {
+    "elicitation/create": "elicitation",
+    "sampling/createMessage": "sampling",
+    "roots/list": "roots",
+}
+"""Which client capability each kind of input request needs (the capability gates of
+the method tables say the same; this is the fallback when a table has no gate)."""
+
 
 def has_path(capabilities: Mapping[str, Any], path: tuple[str, ...]) -> bool:
     """True when ``capabilities`` declares the (nested) capability at ``path``."""

@@ -24,7 +24,7 @@ import anyio
 from pydantic import BaseModel, RootModel, ValidationError
 
 from codegen.runtime import revisions, wire
-from codegen.runtime.capabilities import has_path
+from codegen.runtime.capabilities import INPUT_CAPABILITY, has_path
 from codegen.runtime.engine import Peer, RequestTimeout
 from codegen.runtime.errors import (
     INTERNAL_ERROR,
@@ -42,7 +42,6 @@ log = logging.getLogger("codegen.runtime.client")
 InputHandler = Callable[[Any], Awaitable[Any]]
 """Answers one server→client request: gets the params model, returns a result model or dict."""
 
-_CAPABILITY_OF = {"sampling/createMessage": "sampling", "elicitation/create": "elicitation", "roots/list": "roots"}
 MAX_INPUT_ROUNDS = 16
 
 
@@ -98,7 +97,7 @@ class Client:
     def capabilities(self) -> dict[str, Any]:
         caps: dict[str, Any] = {}
         for method in self._input_handlers:
-            name = _CAPABILITY_OF.get(method)
+            name = INPUT_CAPABILITY.get(method)
             if name is not None:
                 caps[name] = {"listChanged": True} if name == "roots" else {}
         return caps

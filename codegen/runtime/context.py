@@ -30,14 +30,6 @@ if TYPE_CHECKING:
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 _SEVERITY = {level: rank for rank, level in enumerate(LOG_LEVELS)}
 
-INPUT_CAPABILITY = {
-    "elicitation/create": "elicitation",
-    "sampling/createMessage": "sampling",
-    "roots/list": "roots",
-}
-"""Which client capability each kind of input request needs (the capability gates of
-the method tables say the same; this is the fallback when a table has no gate)."""
-
 Emit = Callable[[str, "dict[str, Any] | None"], Awaitable[None]]
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from codegen.runtime import dispatch, project, revisions, wire
-from codegen.runtime.capabilities import has_path
+from codegen.runtime.capabilities import INPUT_CAPABILITY, has_path
 from codegen.runtime.context import LOG_LEVELS, InputRequired, RequestContext
 from codegen.runtime.errors import (
     HEADER_MISMATCH,
@@ -161,8 +161,6 @@ class Server:
         spec = revisions.bindings(revision).methods.get(method)
         if spec is not None and spec.capability is not None and spec.capability.holder == "client":
             return spec.capability.path
-        from codegen.runtime.context import INPUT_CAPABILITY
-
         name = INPUT_CAPABILITY.get(method)
         return (name,) if name else None
 

@@ -76,7 +76,12 @@ class LegacySession:
 
     async def feed(self, message: Any, facts: TransportFacts | None = None) -> None:
         """One decoded inbound message or batch; returns once it is accepted."""
-        if facts is not None and isinstance(message, dict) and wire.is_request_id(message.get("id")):
+        if (
+            facts is not None
+            and isinstance(message, dict)
+            and "method" in message
+            and wire.is_request_id(message.get("id"))
+        ):
             self._facts_by_id[message["id"]] = facts
         await self.peer.feed(message)
 
