@@ -16,7 +16,7 @@ import jinja2
 
 from codegen import paths
 from codegen.scaffold.errors import ScaffoldError
-from codegen.scaffold.features import FEATURES
+from codegen.scaffold.features import FEATURES, tool_names
 from codegen.scaffold.hosts import http_entry_name, http_url, mcp_servers
 from codegen.scaffold.layout import HOST_CONFIG, PROJECT_FILES, SERVER_JSON
 from codegen.scaffold.options import ProjectOptions
@@ -47,6 +47,7 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
         "registry_transports": [REGISTRY_TRANSPORT[t] for t in options.transports],
         "http_host_key": http_entry_name(options),
         "feature_docs": {name: FEATURES[name] for name in options.features},
+        "tool_names": tool_names(options.features),
         "http_url": http_url(options),
         "port_variable": port_variable(options),
         "bindings_package": "generated.rev_" + options.revision.replace("-", "_"),

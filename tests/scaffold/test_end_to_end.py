@@ -37,7 +37,8 @@ def generate(name: str, directory: Path, *args: str) -> Path:
 
 @pytest.fixture(scope="module")
 def project(project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = generate(NAME, tmp_path_factory.mktemp("e2e") / NAME, "--transport", "both")
+    features = "tools,resources,prompts,progress,elicitation"
+    root = generate(NAME, tmp_path_factory.mktemp("e2e") / NAME, "--transport", "both", "--with", features)
     project_env.install_project(root)
     return root
 
@@ -55,8 +56,8 @@ def test_its_own_tests_pass(project_env: ProjectEnv, project: Path) -> None:
     suite = run_own_tests(project_env, project)
     counts = {k: int(suite.get(k, "0")) for k in ("tests", "failures", "errors", "skipped")}
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
-    # 8 feature tests x (2 transports x 2 eras) + metadata + http checks + pinned revision
-    assert counts["tests"] >= 8 * 4 + 2 + 3 + 1, counts
+    # 11 feature tests x (2 transports x 2 eras) + metadata + http checks + pinned revision per transport
+    assert counts["tests"] == 11 * 4 + 2 + 3 + 2, counts
 
 
 def test_it_is_mypy_strict_clean(project_env: ProjectEnv, project: Path) -> None:
@@ -89,7 +90,7 @@ def test_it_serves_both_eras_over_stdio(project_env: ProjectEnv, project: Path) 
         answers = {a["id"]: a for a in peer.responses_until_eof()}
         assert sorted(answers) == sent
         tools, greet, read, prompt, unknown = (answers[i] for i in sent)
-        assert sorted(t["name"] for t in tools["result"]["tools"]) == ["add", "greet"]
+        assert sorted(t["name"] for t in tools["result"]["tools"]) == ["add", "countdown", "favorite_color", "greet"]
         assert greet["result"]["content"] == [{"type": "text", "text": "Hello, Ada!"}]
         assert read["result"]["contents"][0]["text"] == "Hello, Bob!"
         assert prompt["result"]["messages"][0]["role"] == "user"
@@ -143,19 +144,19 @@ def test_it_serves_both_eras_over_http_on_the_port_from_its_environment(http_ser
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "at_least"),
+    ("name", "args", "expected"),
     [
         # stdio only, one feature, an older revision's generated types: 2 tests x 2 eras + 2 + 1
         ("e2e-notes", ["--transport", "stdio", "--with", "prompts", "--revision", "2025-06-18"], 7),
-        # HTTP only, draft types (spoken as the newest wire version): 6 x 2 + 2 + 3 + 1
-        ("e2e-files", ["--transport", "http", "--with", "resources,tools", "--revision", "draft"], 18),
+        # HTTP only, draft types (spoken as the newest wire version): 8 x 2 eras + 2 + 3 + 1
+        ("e2e-files", ["--transport", "http", "--with", "resources,tools", "--revision", "draft"], 22),
     ],
 )
 def test_other_shapes_install_and_pass_their_tests(
-    project_env: ProjectEnv, tmp_path: Path, name: str, args: list[str], at_least: int
+    project_env: ProjectEnv, tmp_path: Path, name: str, args: list[str], expected: int
 ) -> None:
     root = generate(name, tmp_path / name, *args)
     project_env.install_project(root)
     suite = run_own_tests(project_env, root)
     assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
-    assert int(suite.get("tests", "0")) >= at_least
+    assert int(suite.get("tests", "0")) == expected

@@ -71,8 +71,21 @@ def test_only_the_chosen_features_are_in_the_server() -> None:
 
 def test_every_feature_has_server_code_and_tests() -> None:
     files = render_project(build_options("weather", features=",".join(FEATURES)))
+    server, tests = files["src/weather/server.py"], files["tests/test_features.py"]
     for decorator in ("@app.tool()", "@app.resource(", "@app.prompt()"):
-        assert decorator in files["src/weather/server.py"]
+        assert decorator in server
+    for marker in ("ctx.progress(", "ctx.elicit("):
+        assert marker in server
+    for test in ("test_a_tool_reports_progress", "test_a_tool_asks_the_user", "test_lists_and_renders_prompts"):
+        assert f"async def {test}" in tests
+    assert "elicitation_callback=answer_elicitation" in files["tests/conftest.py"]
+
+
+def test_tests_expect_exactly_the_declared_tools() -> None:
+    files = render_project(build_options("weather", features="progress,elicitation"))
+    listed = files["tests/test_features.py"].split("def test_lists_exactly_the_declared_tools")[1].split("async def")[0]
+    assert ast.literal_eval(listed.split("==", 1)[1].strip()) == ["countdown", "favorite_color"]
+    assert "def add(" not in files["src/weather/server.py"]
 
 
 @pytest.mark.parametrize(("revision", "wire"), [("2025-06-18", "2025-06-18"), ("draft", "2026-07-28")])
