@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from codegen.runtime.http import HttpConfig, create_app
-from codegen.runtime.http.serve import server_config
+from codegen.runtime.http.serve import McpServer, server_config
 from codegen.runtime.http.sse import Event, EventParser
 
 from http_fixture_app import app, flag
@@ -53,7 +53,7 @@ def start_server(
 ) -> tuple[uvicorn.Server, threading.Thread, socket.socket, list[Any]]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
+    server = McpServer(
         server_config(
             asgi,
             *sock.getsockname()[:2],

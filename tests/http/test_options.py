@@ -72,3 +72,74 @@ def test_custom_host_allowlist(sse_server: str, http: httpx.Client) -> None:
         modern_headers("tools/list", host="localhost"),
     )
     assert local.status_code == 421
+
+
+def test_shutdown_ends_long_lived_streams_promptly() -> None:
+    """Open GET and listen streams end at shutdown instead of holding it for the graceful timeout."""
+    import threading
+    import time
+
+    from codegen.runtime.http.serve import McpServer, server_config
+
+    config = HttpConfig(keepalive_s=30)
+    sock = __import__("socket").socket()
+    sock.bind(("127.0.0.1", 0))
+    host, port = sock.getsockname()[:2]
+    server = McpServer(
+        server_config(
+            create_app(app.runtime(), config),
+            host,
+            port,
+            log_level="warning",
+            timeout_graceful_shutdown=20,
+        )
+    )
+    thread = threading.Thread(
+        target=lambda: __import__("asyncio").run(server.serve(sockets=[sock])),
+        daemon=True,
+    )
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    url = f"http://{host}:{port}/mcp"
+    ended: list[str] = []
+
+    def hold(name: str, method: str, **kwargs: object) -> None:
+        with httpx.Client(timeout=30) as client, client.stream(method, url, **kwargs) as stream:  # type: ignore[arg-type]
+            for _ in stream.iter_raw():
+                pass
+        ended.append(name)
+
+    with httpx.Client(timeout=10) as http:
+        session = open_session(http, url)
+    listen = modern_request(
+        "subscriptions/listen", {"notifications": {"toolsListChanged": True}}
+    )
+    holders = [
+        threading.Thread(
+            target=hold,
+            args=("get", "GET"),
+            kwargs={
+                "headers": {**legacy_headers(session), "accept": "text/event-stream"}
+            },
+        ),
+        threading.Thread(
+            target=hold,
+            args=("listen", "POST"),
+            kwargs={
+                "content": __import__("orjson").dumps(listen),
+                "headers": modern_headers("subscriptions/listen"),
+            },
+        ),
+    ]
+    for holder in holders:
+        holder.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    server.should_exit = True
+    thread.join(15)
+    assert not thread.is_alive()
+    assert time.monotonic() - started < 5, "streams held the shutdown up"
+    for holder in holders:
+        holder.join(5)
+    assert sorted(ended) == ["get", "listen"]

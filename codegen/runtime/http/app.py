@@ -41,19 +41,24 @@ def create_app(
     sessions = SessionRegistry(
         server, idle_s=config.session_idle_s, max_sessions=config.max_sessions
     )
-    routes = [
-        Route(
-            config.path, StreamableHttpEndpoint(server, config, sessions, tool_schema)
-        )
-    ]
+    endpoint = StreamableHttpEndpoint(server, config, sessions, tool_schema)
+    routes = [Route(config.path, endpoint)]
     if config.legacy_sse:
         legacy = LegacySseEndpoints(config, sessions, "/messages")
         routes.append(Route("/sse", _Asgi(legacy.sse)))
         routes.append(Route("/messages", _Asgi(legacy.messages)))
 
+    async def stop_streams() -> None:
+        endpoint.hang_up_listeners()
+        await sessions.close_all()
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        await sessions.close_all()
+        await stop_streams()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.mcp_stop_streams = stop_streams
+    """Called by :func:`~codegen.runtime.http.serve.serve` before uvicorn waits for open
+    connections, so long-lived streams do not hold a shutdown up."""
+    return app

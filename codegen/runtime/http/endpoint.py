@@ -58,6 +58,7 @@ class StreamableHttpEndpoint:
         self.sessions = sessions
         self.tool_schema = tool_schema
         self.supported = frozenset(revisions.available())
+        self.listening: set[ModernExchange] = set()
         self._annotations: dict[
             int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]
         ] = {}
@@ -234,7 +235,19 @@ class StreamableHttpEndpoint:
             )
             return
         exchange = ModernExchange(self.server, send, receive, headers, self.config)
-        await exchange.run(message, kind)
+        if message.get("method") != "subscriptions/listen":
+            await exchange.run(message, kind)
+            return
+        self.listening.add(exchange)
+        try:
+            await exchange.run(message, kind)
+        finally:
+            self.listening.discard(exchange)
+
+    def hang_up_listeners(self) -> None:
+        """End every open ``subscriptions/listen`` stream (the server is stopping)."""
+        for exchange in list(self.listening):
+            exchange.hang_up(stopping=True)
 
     def _check_headers(self, message: Message, headers: Mapping[str, str]) -> None:
         """The header checks of a modern request, in their place in the contract's order.

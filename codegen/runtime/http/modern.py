@@ -56,6 +56,7 @@ class ModernExchange:
         self.started = False
         self.finished = False
         self.disconnected = False
+        self.stopping = False
         self._task: asyncio.Task[Any] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -79,6 +80,8 @@ class ModernExchange:
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
+            if self.stopping and self.started:
+                await self.send({"type": "http.response.body", "body": b""})
             return
         finally:
             self.finished = True
@@ -121,7 +124,7 @@ class ModernExchange:
             log.warning(
                 "listen stream fell %d notifications behind; dropping it", MAX_BACKLOG
             )
-            self._hang_up()
+            self.hang_up()
         else:
             self._backlog.put_nowait(orjson.dumps(message))
 
@@ -152,10 +155,12 @@ class ModernExchange:
     async def _watch(self) -> None:
         while (await self.receive())["type"] != "http.disconnect":
             pass
-        self._hang_up()
+        self.hang_up()
 
-    def _hang_up(self) -> None:
-        """Cancel the request: its client is gone (or cannot keep up)."""
+    def hang_up(self, *, stopping: bool = False) -> None:
+        """Cancel the request: its client is gone (or cannot keep up), or the server is
+        ``stopping``, in which case the stream is ended cleanly."""
+        self.stopping = stopping
         if not self.finished and self._task is not None:
             self.disconnected = True
             self._task.cancel()

@@ -48,13 +48,26 @@ def server_config(
     return uvicorn.Config(app, **settings)
 
 
+class McpServer(uvicorn.Server):
+    """uvicorn, but ending the app's long-lived SSE streams before it waits for open
+    connections on shutdown (otherwise every idle stream costs the graceful timeout)."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        stop = getattr(
+            getattr(self.config.app, "state", None), "mcp_stop_streams", None
+        )
+        if stop is not None:
+            await stop()
+        await super().shutdown(sockets)
+
+
 def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
     """Serve ``app`` until interrupted. Bind beyond loopback only on purpose."""
-    uvicorn.Server(server_config(app, host, port, **options)).run()
+    McpServer(server_config(app, host, port, **options)).run()
 
 
 async def serve_socket(app: Any, sock: socket.socket, **options: Any) -> None:
     """Serve on an already bound socket (tests and benchmarks use port 0 this way)."""
     host, port = sock.getsockname()[:2]
-    server = uvicorn.Server(server_config(app, host, port, **options))
+    server = McpServer(server_config(app, host, port, **options))
     await server.serve(sockets=[sock])

@@ -201,6 +201,10 @@ class SessionRegistry:
             self.discard(session_id)
 
     async def close_all(self) -> None:
+        """Stop: standalone GET streams end now; requests in flight still get answered."""
+        for session in self._sessions.values():
+            if not session.single_stream:
+                session.standalone.detach()
         for session_id in list(self._sessions):
             self.discard(session_id)
         if self._closing:
