@@ -66,3 +66,11 @@ def test_an_existing_empty_directory_is_used(tmp_path: Path) -> None:
     done = run_new("weather", "--dir", "target", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "target" / "pyproject.toml").is_file()
+
+
+def test_help_lists_every_feature_and_transport(tmp_path: Path) -> None:
+    done = run_new("--help", cwd=tmp_path)
+    assert done.returncode == 0
+    for word in ("tools", "resources", "prompts", "progress", "elicitation", "stdio, http, both", "--revision"):
+        assert word in done.stdout
+    assert list(tmp_path.iterdir()) == []
