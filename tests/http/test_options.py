@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
+import time
 from collections.abc import Iterator
 
 import httpx
+import orjson
 import pytest
 from http_fixture_app import app
 
 from codegen.runtime.http import HostPolicy, HttpConfig, create_app
+from codegen.runtime.http.serve import McpServer, server_config
 
 from conftest import (
     call,
@@ -76,13 +82,8 @@ def test_custom_host_allowlist(sse_server: str, http: httpx.Client) -> None:
 
 def test_shutdown_ends_long_lived_streams_promptly() -> None:
     """Open GET and listen streams end at shutdown instead of holding it for the graceful timeout."""
-    import threading
-    import time
-
-    from codegen.runtime.http.serve import McpServer, server_config
-
     config = HttpConfig(keepalive_s=30)
-    sock = __import__("socket").socket()
+    sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     host, port = sock.getsockname()[:2]
     server = McpServer(
@@ -95,7 +96,7 @@ def test_shutdown_ends_long_lived_streams_promptly() -> None:
         )
     )
     thread = threading.Thread(
-        target=lambda: __import__("asyncio").run(server.serve(sockets=[sock])),
+        target=lambda: asyncio.run(server.serve(sockets=[sock])),
         daemon=True,
     )
     thread.start()
@@ -127,7 +128,7 @@ def test_shutdown_ends_long_lived_streams_promptly() -> None:
             target=hold,
             args=("listen", "POST"),
             kwargs={
-                "content": __import__("orjson").dumps(listen),
+                "content": orjson.dumps(listen),
                 "headers": modern_headers("subscriptions/listen"),
             },
         ),
