@@ -369,12 +369,15 @@ class Peer:
                 self._room = anyio.Event()
             await self._room.wait()
 
-    def stop_requests(self, method: str, answer: Callable[[RequestId], dict[str, Any]]) -> None:
-        """End every in-flight ``method`` request now, answering each with ``answer(id)``
-        (how a server closes its ``subscriptions/listen`` streams on shutdown)."""
-        for request_id, entry in list(self._inflight.items()):
-            if entry.method == method:
-                entry.stop(answer(request_id))
+    def in_flight_ids(self, method: str) -> list[RequestId]:
+        return [request_id for request_id, entry in self._inflight.items() if entry.method == method]
+
+    def stop_request(self, request_id: RequestId, answer: dict[str, Any]) -> None:
+        """End one in-flight request now, answering it with the result ``answer`` (how a
+        server closes a ``subscriptions/listen`` stream on shutdown)."""
+        entry = self._inflight.get(request_id)
+        if entry is not None:
+            entry.stop(answer)
 
     async def drain(self, grace: float | None = None) -> None:
         """Wait until every accepted request is answered; after ``grace`` seconds cancel

@@ -32,6 +32,10 @@ _RUNTIME_DEFAULTS = frozenset({"logging/setLevel", "resources/subscribe", "resou
 """Legacy methods the runtime answers ``{}`` to itself unless the handler implements them."""
 
 
+def _teardown(listen_id: RequestId) -> dict[str, Any]:
+    return {"requestId": listen_id, "reason": "the server is closing this subscription"}
+
+
 class LegacySession:
     """One client connection; see the package docstring for the transport contract."""
 
@@ -103,7 +107,10 @@ class LegacySession:
         self.peer.closed = True
         self.peer.fail_pending("the client connection closed")
         self.server.subscriptions.close(owner=self)
-        self.peer.stop_requests("subscriptions/listen", self.server.listen_closed)
+        for listen_id in self.peer.in_flight_ids("subscriptions/listen"):
+            # cancellation.mdx: a server ending a listen stream says so with notifications/cancelled
+            await self.peer.notify("notifications/cancelled", _teardown(listen_id), related=listen_id)
+            self.peer.stop_request(listen_id, self.server.listen_closed(listen_id))
         try:
             await self.peer.drain(grace)
         finally:

@@ -72,7 +72,12 @@ class Subscriptions:
             await stream.done.wait()
         finally:
             self._streams.discard(stream)
-        return server.finish_modern("subscriptions/listen", {"_meta": {SUBSCRIPTION_ID_KEY: request_id}})
+        # ended by the server (a client's cancellation never gets here): cancellation.mdx
+        # asks for notifications/cancelled, subscriptions.mdx for a completion result
+        await stream.send(
+            "notifications/cancelled", {"requestId": request_id, "reason": "the server is closing this subscription"}
+        )
+        return server.listen_closed(request_id)
 
     async def publish_list_changed(self, kind: str) -> None:
         flag = _LIST_FLAGS[kind]

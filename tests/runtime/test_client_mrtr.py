@@ -190,7 +190,10 @@ def test_builtin_subscriptions_listen(pipe: Pipe) -> None:
     changed = [m for m in pipe.seen if m.get("method") == "notifications/tools/list_changed"]
     assert changed and changed[0]["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
     pipe.close_input()
-    closing = [m for m in pipe.rest() if m.get("id") == "sub"]
+    tail = pipe.rest()
+    notice = [m for m in tail if m.get("method") == "notifications/cancelled"]
+    closing = [m for m in tail if m.get("id") == "sub"]
+    assert notice[0]["params"]["requestId"] == "sub" and tail.index(notice[0]) < tail.index(closing[0])
     assert closing[0]["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
     assert pipe.finish() == 0
 
