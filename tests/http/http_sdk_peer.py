@@ -25,9 +25,6 @@ async def progress_tool(ctx: Context) -> str:
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        peer.streamable_http_app(),
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        log_level="warning",
-    )
+    legacy = len(sys.argv) > 2 and sys.argv[2] == "sse"
+    asgi = peer.sse_app() if legacy else peer.streamable_http_app()
+    uvicorn.run(asgi, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")

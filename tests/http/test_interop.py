@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from mcp import Client as SdkClient
 from mcp.client.sse import sse_client
 
 from codegen.runtime.http.client import connect_http
+from codegen.runtime.http.client_sse import connect_sse
 
 from conftest import Live
 
@@ -71,14 +73,15 @@ def test_sdk_client_on_the_deprecated_sse_transport(live: Live) -> None:
     anyio.run(run)
 
 
-@pytest.fixture(scope="module")
-def sdk_server() -> Iterator[str]:
+@contextmanager
+def sdk_peer(*mode: str) -> Iterator[int]:
+    """The SDK's server as its own process on a free port."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     script = Path(__file__).with_name("http_sdk_peer.py")
     proc = subprocess.Popen(
-        [sys.executable, str(script), str(port)], stderr=subprocess.DEVNULL
+        [sys.executable, str(script), str(port), *mode], stderr=subprocess.DEVNULL
     )
     try:
         deadline = time.monotonic() + 20
@@ -91,10 +94,16 @@ def sdk_server() -> Iterator[str]:
                     proc.poll() is None and time.monotonic() < deadline
                 ), "SDK server did not start"
                 time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
+        yield port
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def sdk_server() -> Iterator[str]:
+    with sdk_peer() as port:
+        yield f"http://127.0.0.1:{port}/mcp"
 
 
 @pytest.mark.parametrize(
@@ -147,5 +156,21 @@ def test_our_client_drives_our_server(live: Live, version: str | None) -> None:
                 assert (await client.call_tool("reconnect")).content[
                     0
                 ].text == "resumed answer"
+
+    anyio.run(run)
+
+
+def test_our_client_on_the_deprecated_sse_transport(live: Live) -> None:
+    async def run() -> None:
+        async with connect_sse(live.base + "/sse") as client:
+            assert client.revision == "2024-11-05"
+            assert (await client.call_tool("echo", {"text": "old"})).content[
+                0
+            ].text == "old"
+        with sdk_peer("sse") as port:
+            async with connect_sse(f"http://127.0.0.1:{port}/sse") as client:
+                assert (await client.call_tool("echo", {"text": "sdk"})).content[
+                    0
+                ].text == "sdk"
 
     anyio.run(run)

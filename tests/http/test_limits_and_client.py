@@ -11,7 +11,8 @@ import pytest
 from http_fixture_app import app
 
 from codegen.runtime.http import HttpConfig, create_app
-from codegen.runtime.http.client import HttpClientTransport, connect_http
+from codegen.runtime.http.client import HttpClientTransport
+from codegen.runtime.http.client import connect_http
 
 from conftest import (
     BOTH,

@@ -5,14 +5,25 @@ Server: ``create_app(server)`` gives a starlette ASGI app for a runtime ``Server
 ``serve(app, port=...)`` runs it under uvicorn on 127.0.0.1. Handlers see the request
 headers as ``ctx.headers`` and may end a legacy SSE stream early with
 ``ctx.close_sse_stream()`` (the client resumes it with ``Last-Event-ID``).
-Client: ``HttpClientTransport(url)``, a message duplex for the runtime's client engine.
+Client: ``connect_http(url)`` / ``connect_sse(url)`` give a negotiated runtime
+``Client``; ``HttpClientTransport(url)`` is the underlying message duplex.
 The 2026-07-28 routing-header rules (both directions) are in ``headers``.
 """
 
 from codegen.runtime.http.app import create_app
 from codegen.runtime.http.client import HttpClientTransport
 from codegen.runtime.http.config import HttpConfig
+from codegen.runtime.http.client import connect_http
+from codegen.runtime.http.client_sse import connect_sse
 from codegen.runtime.http.security import HostPolicy
 from codegen.runtime.http.serve import serve
 
-__all__ = ["HostPolicy", "HttpClientTransport", "HttpConfig", "create_app", "serve"]
+__all__ = [
+    "HostPolicy",
+    "HttpClientTransport",
+    "HttpConfig",
+    "connect_http",
+    "connect_sse",
+    "create_app",
+    "serve",
+]

@@ -19,7 +19,7 @@ import math
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 import httpx
@@ -143,13 +143,11 @@ class HttpClientTransport:
         except SessionExpired:
             if "id" in message and "method" in message:
                 await self._inbox_send.send(
-                    _transport_error(message["id"], 404, "session expired")
+                    transport_error(message["id"], 404, "session expired")
                 )
         except httpx.HTTPError as exc:
             if "id" in message and "method" in message:
-                await self._inbox_send.send(
-                    _transport_error(message["id"], 0, str(exc))
-                )
+                await self._inbox_send.send(transport_error(message["id"], 0, str(exc)))
 
     def _stale_tool_headers(self, message: Message, reply: Message) -> bool:
         """A modern ``tools/call`` refused for its ``Mcp-Param-*`` headers, which we may
@@ -277,7 +275,7 @@ class HttpClientTransport:
             if reply.get("id") is None and request_id is not None:
                 reply["id"] = request_id
             return self._inspect(reply)
-        return _transport_error(
+        return transport_error(
             request_id, response.status_code, body[:200].decode("utf-8", "replace")
         )
 
@@ -309,7 +307,7 @@ class HttpClientTransport:
                 await current.aclose()
             if answered or parser.last_event_id is None or resumes >= MAX_RESUMES:
                 if not answered:
-                    yield _transport_error(
+                    yield transport_error(
                         request_id, 0, "stream ended without a response"
                     )
                 return
@@ -317,7 +315,7 @@ class HttpClientTransport:
             await anyio.sleep((parser.retry_ms or 1000) / 1000)
             current = await self._resume(parser.last_event_id)
             if current is None:
-                yield _transport_error(
+                yield transport_error(
                     request_id, 0, "could not resume the response stream"
                 )
                 return
@@ -388,7 +386,7 @@ class HttpClientTransport:
         return True
 
 
-def _transport_error(request_id: Any, status: int, detail: str) -> Message:
+def transport_error(request_id: Any, status: int, detail: str) -> Message:
     message = f"HTTP {status}: {detail}" if status else f"transport error: {detail}"
     return {
         "jsonrpc": "2.0",
@@ -401,6 +399,42 @@ def _transport_error(request_id: Any, status: int, detail: str) -> Message:
     }
 
 
+class Duplex(Protocol):
+    async def send(self, message: Message) -> None: ...
+
+    def __aiter__(self) -> AsyncIterator[Message]: ...
+
+    async def terminate(self) -> None: ...
+
+
+@asynccontextmanager
+async def client_on(
+    transport: Duplex, version: str | None, connect: bool, options: Mapping[str, Any]
+) -> AsyncIterator[Client]:
+    """A runtime client fed by ``transport``, negotiated unless ``connect`` is false."""
+
+    async def send(message: Any, _related: Any = None) -> None:
+        await transport.send(message)
+
+    client = Client(send, **options)
+    async with anyio.create_task_group() as group, client:
+
+        async def pump() -> None:
+            async for message in transport:
+                await client.feed(message)
+            client.peer.fail_pending("the server closed the stream")
+
+        group.start_soon(pump)
+        try:
+            if connect:
+                await client.connect(version)
+            yield client
+        finally:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+                await transport.terminate()
+            group.cancel_scope.cancel()
+
+
 @asynccontextmanager
 async def connect_http(
     url: str,
@@ -410,29 +444,7 @@ async def connect_http(
     connect: bool = True,
     **client_options: Any,
 ) -> AsyncIterator[Client]:
-    """Open a runtime :class:`Client` on a Streamable HTTP endpoint and negotiate.
-
-    Leaving the block ends a legacy session with ``DELETE``.
-    """
+    """A client on a Streamable HTTP endpoint; leaving ends a legacy session (DELETE)."""
     async with HttpClientTransport(url, headers=headers) as transport:
-
-        async def send(message: Any, _related: Any = None) -> None:
-            await transport.send(message)
-
-        client = Client(send, **client_options)
-        async with anyio.create_task_group() as group, client:
-
-            async def pump() -> None:
-                async for message in transport:
-                    await client.feed(message)
-
-            group.start_soon(pump)
-            try:
-                if connect:
-                    await client.connect(version)
-                yield client
-            finally:
-                with anyio.CancelScope(shield=True):
-                    with anyio.move_on_after(5):
-                        await transport.terminate()
-                group.cancel_scope.cancel()
+        async with client_on(transport, version, connect, client_options) as client:
+            yield client
