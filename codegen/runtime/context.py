@@ -12,6 +12,7 @@ as straight-line code in both eras.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +20,15 @@ from pydantic import BaseModel
 
 from codegen.runtime import revisions, wire
 from codegen.runtime.capabilities import path_object
-from codegen.runtime.errors import INVALID_REQUEST, RpcError, missing_capability
+from codegen.runtime.errors import INTERNAL_ERROR, RpcError, missing_capability
 from codegen.runtime.revisions import LOG_LEVEL_KEY
 from codegen.runtime.wire import RequestId
 
 if TYPE_CHECKING:
     from codegen.runtime.server import Server, TransportFacts
     from codegen.runtime.session import LegacySession
+
+log = logging.getLogger("codegen.runtime")
 
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 _SEVERITY = {level: rank for rank, level in enumerate(LOG_LEVELS)}
@@ -148,7 +151,9 @@ class RequestContext:
     ) -> dict[str, Any]:
         """A raw server→client request (legacy sessions only), answered as a wire dict."""
         if self.session is None:
-            raise RpcError(INVALID_REQUEST, f"{method}: servers cannot send requests on the {self.revision} wire")
+            # a handler bug, not the client's: answer -32603 (use ask/elicit to work in both eras)
+            log.error("%s: servers cannot send requests on the %s wire; use ctx.ask/elicit", method, self.revision)
+            raise RpcError(INTERNAL_ERROR, "Internal error: the handler needed client input the wrong way")
         self._require(method)
         wire_params = self.server.outgoing_params(self.revision, method, params)
         return await self.session.peer.request(method, wire_params, related=self.request_id, timeout=timeout)
