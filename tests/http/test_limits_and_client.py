@@ -11,8 +11,7 @@ import pytest
 from http_fixture_app import app
 
 from codegen.runtime.http import HttpConfig, create_app
-from codegen.runtime.http.client import HttpClientTransport
-from codegen.runtime.http.client import connect_http
+from codegen.runtime.http.client import HttpClientTransport, client_on, connect_http
 
 from conftest import (
     BOTH,
@@ -143,5 +142,29 @@ def test_http_errors_without_json_rpc_body_become_transport_errors(live: Live) -
             await transport.send({"jsonrpc": "2.0", "id": 4, "method": "ping"})
             reply = await transport.receive()
             assert reply["id"] == 4 and reply["error"]["data"] == {"httpStatus": 0}
+
+    anyio.run(run)
+
+
+def test_client_renews_an_expired_session(live: Live) -> None:
+    """After a 404 for its session the client re-initializes and retries, transparently."""
+
+    async def run() -> None:
+        async with (
+            HttpClientTransport(live.url) as transport,
+            client_on(transport, "2025-11-25", True, {}) as client,
+        ):
+            assert (await client.call_tool("echo", {"text": "one"})).content[
+                0
+            ].text == "one"
+            old = transport.session_id
+            async with httpx.AsyncClient() as http:
+                assert (
+                    await http.delete(live.url, headers={"mcp-session-id": old})
+                ).status_code == 200
+            assert (await client.call_tool("echo", {"text": "two"})).content[
+                0
+            ].text == "two"
+            assert transport.session_id not in (None, old)
 
     anyio.run(run)

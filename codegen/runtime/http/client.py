@@ -51,6 +51,10 @@ Message = dict[str, Any]
 class SessionExpired(Exception):
     """The server answered 404 to our session id: start over with ``initialize``."""
 
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+
 
 def _is_modern(version: str | None) -> bool:
     return version is not None and version >= MODERN_REVISIONS_FROM
@@ -85,6 +89,9 @@ class HttpClientTransport:
         )
         self._tasks: TaskGroup | None = None
         self._listening = False
+        self._initialize: Message | None = None
+        self._renewing = anyio.Lock()
+        self._renewals = 0
 
     # --- duplex interface ------------------------------------------------------
 
@@ -140,14 +147,44 @@ class HttpClientTransport:
                     await self._inbox_send.send(reply)
             if message.get("method") == "notifications/initialized" and self.session_id:
                 self.start_listening()
-        except SessionExpired:
-            if "id" in message and "method" in message:
+        except SessionExpired as expired:
+            try:
+                renewed = await self._renew_session(expired.session_id)
+                if renewed:
+                    async for reply in self.post(message):
+                        await self._inbox_send.send(reply)
+            except (SessionExpired, httpx.HTTPError):
+                renewed = False
+            if not renewed and "id" in message and "method" in message:
                 await self._inbox_send.send(
                     transport_error(message["id"], 404, "session expired")
                 )
         except httpx.HTTPError as exc:
             if "id" in message and "method" in message:
                 await self._inbox_send.send(transport_error(message["id"], 0, str(exc)))
+
+    async def _renew_session(self, expired: str) -> bool:
+        """The server forgot our session (404): start a new one with the same
+        ``initialize`` the client sent, as the transport page requires, then retry."""
+        async with self._renewing:
+            if self.session_id is not None and self.session_id != expired:
+                return True  # another request already renewed it
+            if self._initialize is None:
+                return False
+            self._renewals += 1
+            request = {**self._initialize, "id": f"renew-session-{self._renewals}"}
+            replies = [reply async for reply in self.post(request)]
+            if self.session_id is None or not any("result" in r for r in replies):
+                return False
+            async for _ in self.post(
+                {"jsonrpc": "2.0", "method": "notifications/initialized"}
+            ):
+                pass
+            logger.info("session expired; continuing on a new session")
+            if self._listening:
+                self._listening = False  # the old listener ends with its session
+                self.start_listening()
+            return True
 
     def _stale_tool_headers(self, message: Message, reply: Message) -> bool:
         """A modern ``tools/call`` refused for its ``Mcp-Param-*`` headers, which we may
@@ -190,6 +227,8 @@ class HttpClientTransport:
     async def post(self, message: Message) -> AsyncIterator[Message]:
         """POST one message and yield every message the server sends back about it."""
         request_id = message.get("id") if "method" in message else None
+        if message.get("method") == "initialize":
+            self._initialize = message
         if request_id is not None:
             self._pending_methods[request_id] = str(message["method"])
         try:
@@ -199,9 +238,10 @@ class HttpClientTransport:
                 content=orjson.dumps(message),
                 headers=self._headers_for(message),
             ) as response:
-                if response.status_code == 404 and self.session_id is not None:
+                sent_session = self.session_id
+                if response.status_code == 404 and sent_session is not None:
                     self.session_id = None
-                    raise SessionExpired(self.url)
+                    raise SessionExpired(sent_session)
                 self._learn_session(response, message)
                 kind = (
                     response.headers.get("content-type", "")
@@ -334,7 +374,8 @@ class HttpClientTransport:
     async def _listen(self) -> None:
         """The standalone GET stream: server requests and notifications outside any POST."""
         parser = EventParser()
-        while self.session_id is not None:
+        session = self.session_id
+        while session is not None and self.session_id == session:
             headers = self._base_headers()
             headers["accept"] = "text/event-stream"
             if parser.last_event_id is not None:
