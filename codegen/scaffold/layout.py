@@ -44,6 +44,7 @@ PROJECT_FILES = (
     ProjectFile("tests/test_features.py.j2", "tests/test_features.py"),
     ProjectFile("tests/test_metadata.py.j2", "tests/test_metadata.py"),
     ProjectFile("tests/test_http.py.j2", "tests/test_http.py", _serves("http")),
+    ProjectFile("tests/test_stdio.py.j2", "tests/test_stdio.py", _serves("stdio")),
     ProjectFile("tests/test_revision.py.j2", "tests/test_revision.py"),
 )
 

@@ -56,8 +56,8 @@ def test_its_own_tests_pass(project_env: ProjectEnv, project: Path) -> None:
     suite = run_own_tests(project_env, project)
     counts = {k: int(suite.get(k, "0")) for k in ("tests", "failures", "errors", "skipped")}
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
-    # 11 feature tests x (2 transports x 2 eras) + metadata + http checks + pinned revision per transport
-    assert counts["tests"] == 11 * 4 + 2 + 3 + 2, counts
+    # 11 feature tests x (2 transports x 2 eras) + metadata + http + stdio + pinned revision per transport
+    assert counts["tests"] == 11 * 4 + 2 + 3 + 1 + 2, counts
 
 
 def test_it_is_mypy_strict_clean(project_env: ProjectEnv, project: Path) -> None:
@@ -146,8 +146,8 @@ def test_it_serves_both_eras_over_http_on_the_port_from_its_environment(http_ser
 @pytest.mark.parametrize(
     ("name", "args", "expected"),
     [
-        # stdio only, one feature, an older revision's generated types: 2 tests x 2 eras + 2 + 1
-        ("e2e-notes", ["--transport", "stdio", "--with", "prompts", "--revision", "2025-06-18"], 7),
+        # stdio only, one feature, an older revision's generated types: 2 tests x 2 eras + 2 + 1 + 1
+        ("e2e-notes", ["--transport", "stdio", "--with", "prompts", "--revision", "2025-06-18"], 8),
         # HTTP only, draft types (spoken as the newest wire version): 8 x 2 eras + 2 + 3 + 1
         ("e2e-files", ["--transport", "http", "--with", "resources,tools", "--revision", "draft"], 22),
     ],

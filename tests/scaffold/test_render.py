@@ -34,9 +34,9 @@ COMMON = {
 @pytest.mark.parametrize(
     ("transport", "extra"),
     [
-        ("stdio", set()),
+        ("stdio", {"tests/test_stdio.py"}),
         ("http", {"tests/test_http.py"}),
-        ("both", {"tests/test_http.py"}),
+        ("both", {"tests/test_http.py", "tests/test_stdio.py"}),
     ],
 )
 def test_file_set_follows_the_transport(transport: str, extra: set[str]) -> None:
