@@ -43,6 +43,8 @@ def server_config(
         "access_log": False,
         "lifespan": "on",
         "timeout_graceful_shutdown": 5,
+        "proxy_headers": False,  # a loopback server has no proxy to trust
+        "server_header": False,
     }
     settings.update(options)
     return uvicorn.Config(app, **settings)
