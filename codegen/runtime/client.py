@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 from pydantic import BaseModel, RootModel, ValidationError
 
-from codegen.runtime import revisions, wire
+from codegen.runtime import project, revisions, wire
 from codegen.runtime.capabilities import INPUT_CAPABILITY, has_path
 from codegen.runtime.engine import Peer, RequestTimeout
 from codegen.runtime.errors import (
@@ -253,7 +253,12 @@ class Client:
                 value = value.root
         result = await handler(value)
         out = wire.dump(result)
-        if self.modern and spec is not None and spec.result is not None and "result_type" in spec.result.model_fields:
+        if (
+            self.modern
+            and spec is not None
+            and spec.result is not None
+            and "result_type" in project.fields(spec.result)
+        ):
             out.setdefault("resultType", "complete")
         return out
 

@@ -92,7 +92,7 @@ class Route:
             converted = wire.dump(on_wire)
         else:
             converted = project.convert(on_wire, model, self.handler_revision, f"{self.method} params")
-        if self.modern_handler and "meta" in model.model_fields:
+        if self.modern_handler and "meta" in project.fields(model):
             meta = dict(converted.get("_meta") or {})
             meta.setdefault(PROTOCOL_VERSION_KEY, self.wire_revision)
             meta.setdefault(CLIENT_CAPABILITIES_KEY, ctx.handler_capabilities())
@@ -116,7 +116,7 @@ class Route:
         if target is None:
             raise _unrepresentable(type(result).__name__, self.method, self.wire_revision)
         converted = project.convert(result, target, self.wire_revision, f"{self.method} result")
-        if "result_type" in target.model_fields:
+        if "result_type" in project.fields(target):
             converted.setdefault("resultType", "complete")
         try:
             target.model_validate(converted)  # the projection must be a valid result there

@@ -28,15 +28,22 @@ log = logging.getLogger("codegen.runtime")
 _UNION_TYPES = (Union, types.UnionType)
 
 
+_FIELDS: dict[type, dict[str, Any]] = {}
+
+
 def fields(cls: type[BaseModel]) -> dict[str, Any]:
-    """``model_fields`` with resolved annotations (generated models defer their build)."""
-    if not cls.__pydantic_complete__:
-        cls.model_rebuild()
-    return cls.model_fields
+    """``model_fields`` with resolved annotations (generated models defer their build);
+    memoized, because pydantic computes the mapping on every access."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()
+        found = _FIELDS[cls] = dict(cls.model_fields)
+    return found
 
 
 _CLASSES: dict[Any, list[type[BaseModel]]] = {}
-_ITEMS: dict[tuple[Any, tuple[type, ...]], tuple[bool, Any]] = {}
+_ITEMS: dict[tuple[int, tuple[type, ...]], tuple[Any, tuple[bool, Any]]] = {}
 _PLANS: dict[tuple[type, type], tuple[dict[str, tuple[str, Any]], bool]] = {}
 _SCALARS = (str, int, float, bool)
 
@@ -75,16 +82,12 @@ def _model_classes(annotation: Any) -> list[type[BaseModel]]:
 
 def _container_item(annotation: Any, kinds: tuple[type, ...]) -> tuple[bool, Any]:
     """``(True, X)`` when the annotation admits ``list[X]`` (or ``dict[str, X]``)."""
-    key = (annotation, kinds)
-    try:
-        return _ITEMS[key]
-    except (KeyError, TypeError):
-        pass
+    key = (id(annotation), kinds)
+    cached = _ITEMS.get(key)
+    if cached is not None and cached[0] is annotation:
+        return cached[1]
     found = _find_container_item(annotation, kinds)
-    try:
-        _ITEMS[key] = found
-    except TypeError:
-        pass
+    _ITEMS[key] = (annotation, found)
     return found
 
 
@@ -221,25 +224,22 @@ class _Drop:
 _DROP: Any = _Drop()
 
 
-_MATCHES: dict[tuple[type, Any], type[BaseModel] | None] = {}
+_MATCHES: dict[tuple[type, int], tuple[Any, type[BaseModel] | None]] = {}
 
 
 def _match(source: type[BaseModel], target: Any) -> type[BaseModel] | None:
     """The class of ``target`` that ``source`` maps onto: same schema name, or the only
-    candidate when ``source`` is not a tagged variant; memoized."""
-    key = (source, target)
-    try:
-        return _MATCHES[key]
-    except KeyError:
-        pass
-    except TypeError:
-        key = None  # type: ignore[assignment]
+    candidate when ``source`` is not a tagged variant; memoized by identity (annotations
+    live as long as their models, and hashing typing objects is slow)."""
+    key = (source, id(target))
+    cached = _MATCHES.get(key)
+    if cached is not None and cached[0] is target:
+        return cached[1]
     classes = model_classes(target)
     found = next((c for c in classes if c.__name__ == source.__name__), None)
     if found is None and len(classes) == 1 and not _is_variant(source):
         found = classes[0]
-    if key is not None:
-        _MATCHES[key] = found
+    _MATCHES[key] = (target, found)
     return found
 
 
@@ -263,7 +263,7 @@ def _is_variant(cls: type[BaseModel]) -> bool:
 def _keep_structured_meaning(value: BaseModel, out: dict[str, Any], target: type[BaseModel]) -> None:
     """``structuredContent`` an older client cannot see is kept as a JSON text block
     (the 2025-06-18 tools page asks servers to send both anyway)."""
-    if "structured_content" not in type(value).model_fields or "structured_content" in fields(target):
+    if "structured_content" not in fields(type(value)) or "structured_content" in fields(target):
         return
     structured = value.structured_content  # type: ignore[attr-defined]
     if structured is None:

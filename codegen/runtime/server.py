@@ -190,7 +190,7 @@ class Server:
         handler_spec = self.router.handler_bindings.methods.get(method)
         if wire_spec is None or wire_spec.result is None or handler_spec is None or handler_spec.result is None:
             return raw
-        if isinstance(raw, dict) and "result_type" in wire_spec.result.model_fields:
+        if isinstance(raw, dict) and "result_type" in project.fields(wire_spec.result):
             raw = {"resultType": "complete", **raw}
         try:
             on_wire = wire_spec.result.model_validate(raw)
@@ -199,7 +199,7 @@ class Server:
         if revision == self.revision:
             return on_wire
         converted = project.convert(on_wire, handler_spec.result, self.revision, f"{method} result")
-        if "result_type" in handler_spec.result.model_fields:
+        if "result_type" in project.fields(handler_spec.result):
             converted.setdefault("resultType", "complete")
         try:
             return handler_spec.result.model_validate(converted)
