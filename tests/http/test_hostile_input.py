@@ -84,7 +84,14 @@ def test_oversized_chunked_body_is_413(live: Live, http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"{not json", b"", b"\xff\xfe", b'{"jsonrpc":"2.0","id":1,"method":']
+    "body",
+    [
+        b"{not json",
+        b"",
+        b"\xff\xfe",
+        b'{"jsonrpc":"2.0","id":1,"method":',
+        b"[" * 60_000,
+    ],
 )
 def test_malformed_json_is_400_parse_error(
     live: Live, http: httpx.Client, body: bytes
