@@ -117,12 +117,16 @@ class Client:
         if version is not None:
             return await self._initialize(version)
         modern = [v for v in revisions.available() if revisions.is_modern(v)]
-        for attempt in modern[::-1][:1]:
+        if modern:
+            probe = modern[-1]
             try:
                 with anyio.fail_after(probe_timeout):
-                    await self._discover(attempt)
-                self.revision = self._pick_modern(attempt)
-                return self.revision
+                    await self._discover(probe)
+                chosen = self._pick_modern(probe)
+                if chosen is not None:
+                    self.revision = chosen
+                    return chosen
+                log.info("server/discover lists no modern version we speak; falling back to initialize")
             except RpcError as exc:
                 mutual = self._mutual_from_error(exc, modern)
                 if mutual is not None:
@@ -135,9 +139,14 @@ class Client:
         legacy = [v for v in revisions.available() if not revisions.is_modern(v)]
         return await self._initialize(legacy[-1])
 
-    def _pick_modern(self, asked: str) -> str:
+    def _pick_modern(self, asked: str) -> str | None:
+        """The version to stay modern with, after a successful probe at ``asked``."""
+        if not self.supported_versions:
+            return asked
         offered = [v for v in self.supported_versions if revisions.is_modern(v) and v in revisions.available()]
-        return asked if asked in offered or not offered else offered[-1]
+        if asked in offered:
+            return asked
+        return offered[-1] if offered else None
 
     @staticmethod
     def _mutual_from_error(exc: RpcError, modern: list[str]) -> str | None:

@@ -126,9 +126,11 @@ class Fixture(ServerHandlers):
         return m.CompleteResult(result_type="complete", completion=m.CompleteResultCompletion(values=["a", "b"]))
 
 
-def build(timeout: float | None = None) -> Server:
+def build(timeout: float | None = None, versions: tuple[str, ...] | None = None) -> Server:
     handlers = Fixture()
-    server = Server(handlers, name="fixture", version="1.0.0", request_timeout=timeout, instructions="for tests")
+    server = Server(
+        handlers, name="fixture", version="1.0.0", request_timeout=timeout, instructions="for tests", versions=versions
+    )
     handlers.server = server
     return server
 
@@ -137,9 +139,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--timeout", type=float, default=None)
     parser.add_argument("--grace", type=float, default=30.0)
+    parser.add_argument("--versions", default=None, help="comma-separated wire versions to serve")
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    anyio.run(lambda: serve_stdio(build(options.timeout), grace=options.grace))
+    versions = tuple(options.versions.split(",")) if options.versions else None
+    anyio.run(lambda: serve_stdio(build(options.timeout, versions), grace=options.grace))
 
 
 if __name__ == "__main__":

@@ -71,6 +71,22 @@ def test_sampling_and_roots_at_2024_11_05() -> None:
     anyio.run(run)
 
 
+def test_auto_negotiation_falls_back_for_legacy_only_servers() -> None:
+    async def run() -> None:
+        legacy_only = [*FIXTURE, "--versions", "2025-03-26,2025-06-18"]
+        async with connect_stdio(legacy_only) as client:
+            assert client.revision == "2025-06-18"
+            assert (await client.call_tool("echo", {"text": "x"})).content[0].text == "x"
+        modern_only = [*FIXTURE, "--versions", "2026-07-28"]
+        async with connect_stdio(modern_only, connect=False) as client:
+            assert await client.connect() == "2026-07-28"
+            with pytest.raises(RpcError) as refused:
+                await client._initialize("2025-11-25")
+            assert "2026-07-28" in refused.value.message  # versioning.mdx: name the versions
+
+    anyio.run(run)
+
+
 def test_server_never_asks_what_the_client_did_not_declare() -> None:
     async def run() -> None:
         async with connect_stdio(FIXTURE, version="2025-11-25") as client:
