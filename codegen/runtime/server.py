@@ -174,15 +174,20 @@ class Server:
             return None
         spec = revisions.bindings(revision).methods.get(method)
         if spec is None or spec.params is None:
-            return (
-                params.model_dump(mode="json", by_alias=True, exclude_unset=True)
-                if isinstance(params, BaseModel)
-                else dict(params)
-            )
+            return wire.dump(params)
         projection = project.Projection(revision)
-        out = projection.value(params, spec.params)
+        out: dict[str, Any] = projection.value(params, spec.params)
         projection.report(f"{method} params")
-        return out  # type: ignore[no-any-return]
+        if spec.kind == "request" or revision != self.revision:
+            try:
+                spec.params.model_validate(out)
+            except ValidationError as exc:
+                # never send the client what its revision rejects; the handler's call fails
+                log.error("%s params cannot be expressed in MCP %s: %s", method, revision, exc)
+                raise RpcError(
+                    INTERNAL_ERROR, f"Internal error: {method} cannot be expressed in MCP {revision}"
+                ) from None
+        return out
 
     def incoming_result(self, revision: str, method: str, raw: Any) -> Any:
         """A client's answer (wire JSON of ``revision``) as the handler revision's model."""

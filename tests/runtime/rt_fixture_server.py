@@ -37,6 +37,7 @@ TOOLS = [
     tool("rich"),
     tool("cancelled_count"),
     tool("notify_tools"),
+    tool("pick_many"),
 ]
 
 
@@ -91,6 +92,11 @@ class Fixture(ServerHandlers):
             first = await ctx.elicit(form("Step 1: name?", "name"))
             second = await ctx.elicit(form("Step 2: color?", "color"))
             return done(text(f"{first.content['name']} likes {second.content['color']}"))
+        if name == "pick_many":  # multi-select enums exist from 2025-11-25 on
+            many = {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}
+            schema = {"type": "object", "properties": {"picks": many}}
+            answer = await ctx.elicit({"mode": "form", "message": "Pick", "requestedSchema": schema})
+            return done(text(f"picked {answer.action}"))
         if name == "sample":
             reply = await ctx.sample(
                 {

@@ -87,6 +87,21 @@ def test_auto_negotiation_falls_back_for_legacy_only_servers() -> None:
     anyio.run(run)
 
 
+def test_input_requests_an_older_client_cannot_read_are_not_sent() -> None:
+    async def run(version: str) -> Any:
+        async with connect_stdio(FIXTURE, connect=False) as client:
+            with_handlers(client)
+            await client.connect(version)
+            try:
+                return await client.call_tool("pick_many")
+            except RpcError as exc:
+                return exc
+
+    assert anyio.run(run, "2025-11-25").content[0].text == "picked accept"
+    refused = anyio.run(run, "2025-06-18")
+    assert isinstance(refused, RpcError) and refused.code == -32603 and "2025-06-18" in refused.message
+
+
 def test_server_never_asks_what_the_client_did_not_declare() -> None:
     async def run() -> None:
         async with connect_stdio(FIXTURE, version="2025-11-25") as client:
