@@ -40,6 +40,10 @@ NotificationHandler = Callable[[str, "dict[str, Any] | None"], Awaitable[None]]
 ProgressCallback = Callable[[dict[str, Any]], Any]
 
 
+LONG_LIVED = frozenset({"subscriptions/listen"})
+"""Requests that are streams by design: the per-request timeout does not apply."""
+
+
 class ConnectionClosed(RpcError):
     """Raised to callers still waiting for a response when the connection ends."""
 
@@ -215,7 +219,7 @@ class Peer:
     ) -> None:
         response: Message | None = None
         timer = None
-        if self.handler_timeout is not None:
+        if self.handler_timeout is not None and method not in LONG_LIVED:
             timer = self._loop.call_later(
                 self.handler_timeout,
                 entry.stop,

@@ -82,6 +82,10 @@ def test_handler_timeout_cancels_and_tells_the_client() -> None:
     count = server.call(2, "tools/call", {"name": "cancelled_count"})
     assert count["result"]["content"][0]["text"] == "1"
     assert server.call(3, "tools/call", {"name": "echo", "arguments": {"text": "ok"}})["result"]
+    listen = {"_meta": modern_meta(), "notifications": {"toolsListChanged": True}}
+    server.request("sub", "subscriptions/listen", listen)
+    server.call(4, "tools/call", {"name": "slow", "arguments": {"seconds": 1}})  # outlives the timeout
+    assert not [m for m in server.seen if m.get("id") == "sub"]  # the stream is not timed out
     server.finish()
 
 
