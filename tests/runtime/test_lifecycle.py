@@ -132,3 +132,15 @@ def test_modern_logging_only_with_log_level(pipe: Pipe) -> None:
     answer = pipe.call(3, "tools/call", {"name": "progress", "_meta": modern_meta(progressToken=9)})
     assert [m["params"]["progress"] for m in pipe.seen if m.get("method") == "notifications/progress"] == [0, 50, 100]
     assert answer["result"]["resultType"] == "complete"
+
+
+def test_request_waiting_on_the_client_is_answered_when_input_closes() -> None:
+    server = Pipe()
+    server.initialize("2025-11-25", {"elicitation": {}})
+    server.request("ask", "tools/call", {"name": "ask_name"})
+    asked = server.receive()
+    assert asked["method"] == "elicitation/create"
+    server.close_input()  # the client can no longer answer the elicitation
+    answer = server.answer("ask")
+    assert answer["error"]["code"] == -32603
+    assert server.finish() == 0
