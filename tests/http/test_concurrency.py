@@ -7,7 +7,14 @@ import httpx
 import orjson
 import pytest
 
-from conftest import Live, call, legacy_headers, messages, modern_headers, open_session
+from http_support import (
+    Live,
+    call,
+    legacy_headers,
+    messages,
+    modern_headers,
+    open_session,
+)
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import httpx
 import orjson
-from http_support import SseReader
-
-from conftest import Live, call, initialize
+from http_support import Live, SseReader, call, initialize
 
 
 def test_endpoint_event_then_messages_on_the_stream(live: Live) -> None:

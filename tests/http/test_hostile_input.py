@@ -7,7 +7,7 @@ import socket
 import httpx
 import pytest
 
-from conftest import BOTH, Live, modern_headers, modern_request, post
+from http_support import BOTH, Live, modern_headers, modern_request, post
 
 
 def test_foreign_host_is_refused_with_421(live: Live, http: httpx.Client) -> None:

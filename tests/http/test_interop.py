@@ -20,7 +20,7 @@ from mcp.client.sse import sse_client
 from codegen.runtime.http.client import connect_http
 from codegen.runtime.http.client_sse import connect_sse
 
-from conftest import Live
+from http_support import Live
 
 pytestmark = pytest.mark.timeout(60)
 

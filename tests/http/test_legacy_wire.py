@@ -8,11 +8,10 @@ import threading
 import httpx
 import orjson
 import pytest
-from http_support import SseReader
-
-from conftest import (
+from http_support import (
     BOTH,
     Live,
+    SseReader,
     call,
     initialize,
     legacy_headers,

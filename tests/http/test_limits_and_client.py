@@ -13,7 +13,7 @@ from http_fixture_app import app
 from codegen.runtime.http import HttpConfig, create_app
 from codegen.runtime.http.client import HttpClientTransport, client_on, connect_http
 
-from conftest import (
+from http_support import (
     BOTH,
     LEGACY,
     Live,

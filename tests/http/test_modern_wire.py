@@ -9,17 +9,18 @@ import httpx
 import orjson
 import pytest
 
-from http_support import SseReader, raw_exchange, raw_request
-
-from conftest import (
+from http_support import (
     MODERN,
     Live,
+    SseReader,
     call,
     messages,
     meta,
     modern_headers,
     modern_request,
     post,
+    raw_exchange,
+    raw_request,
 )
 
 

@@ -16,7 +16,7 @@ from http_fixture_app import app
 from codegen.runtime.http import HostPolicy, HttpConfig, create_app
 from codegen.runtime.http.serve import McpServer, server_config
 
-from conftest import (
+from http_support import (
     call,
     legacy_headers,
     messages,
