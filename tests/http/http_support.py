@@ -247,10 +247,3 @@ def raw_exchange(url: str, headers: dict[str, str], body: bytes) -> tuple[int, b
             data += chunk
     head, _, rest = data.partition(b"\r\n\r\n")
     return int(head.split(b" ")[1]), rest
-
-
-def _all_events(body: bytes) -> list[Event]:
-    return list(EventParser().feed(body))
-
-
-SseReader.all = staticmethod(_all_events)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ import httpx
 import orjson
 import pytest
 from http_support import (
+    sse_events,
     BOTH,
     Live,
     SseReader,
@@ -166,7 +167,7 @@ def test_server_closes_stream_and_client_resumes_with_last_event_id(
         headers=legacy_headers(session),
     )
     assert first.headers["content-type"].startswith("text/event-stream")
-    events = [e for e in SseReader.all(first.content)]
+    events = sse_events(first.content)
     assert events[0].data == "" and events[0].id is not None
     assert not any(
         '"result"' in e.data for e in events
@@ -180,7 +181,7 @@ def test_server_closes_stream_and_client_resumes_with_last_event_id(
             "last-event-id": last,
         },
     )
-    got = [orjson.loads(e.data) for e in SseReader.all(resumed.content) if e.data]
+    got = [orjson.loads(e.data) for e in sse_events(resumed.content) if e.data]
     assert (
         got[-1]["id"] == 9
         and got[-1]["result"]["content"][0]["text"] == "resumed answer"
@@ -211,7 +212,7 @@ def test_client_drop_mid_stream_loses_nothing(live: Live) -> None:
                 "last-event-id": priming.id,
             },
         )
-        got = [orjson.loads(e.data) for e in SseReader.all(resumed.content) if e.data]
+        got = [orjson.loads(e.data) for e in sse_events(resumed.content) if e.data]
     logs = [
         m["params"]["data"] for m in got if m.get("method") == "notifications/message"
     ]
