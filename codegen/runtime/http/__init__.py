@@ -11,9 +11,8 @@ The 2026-07-28 routing-header rules (both directions) are in ``headers``.
 """
 
 from codegen.runtime.http.app import create_app
-from codegen.runtime.http.client import HttpClientTransport
+from codegen.runtime.http.client import HttpClientTransport, connect_http
 from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.client import connect_http
 from codegen.runtime.http.client_sse import connect_sse
 from codegen.runtime.http.security import HostPolicy
 from codegen.runtime.http.serve import serve
