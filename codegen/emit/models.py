@@ -113,8 +113,7 @@ def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
     definitions = ir.definitions
     recursive = _recursive_aliases(definitions)
     wrapped = root_models(ir)
-    plain = Annotator(definitions, frozenset())
-    quoted = Annotator(definitions, frozenset(definitions))
+    plain = Annotator(definitions)
     hard: dict[str, set[str]] = {}
     for name, d in definitions.items():
         if d.kind == "alias" and name not in recursive and d.alias is not None:
@@ -154,7 +153,10 @@ def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
             }
         elif name in recursive:
             assert d.alias is not None
-            yield {"kind": "recursive", "name": name, "annotation": quoted.annotation(d.alias), "doc": doc}
+            # The whole value as one string: the only spelling both pydantic and mypy
+            # resolve for mutually recursive aliases.
+            value = literal(plain.annotation(d.alias))
+            yield {"kind": "recursive", "name": name, "annotation": value, "doc": doc}
         else:
             assert d.alias is not None
             yield {"kind": "alias", "name": name, "annotation": plain.annotation(d.alias), "doc": doc}

@@ -29,12 +29,10 @@ _PRIMITIVES = {
 
 
 class Annotator:
-    """Renders annotations for one revision; ``quoted`` names are forward references
-    that must be written as strings (members of recursive type aliases)."""
+    """Renders the Python annotation of IR types of one revision."""
 
-    def __init__(self, definitions: Mapping[str, Definition], quoted: frozenset[str]) -> None:
+    def __init__(self, definitions: Mapping[str, Definition]) -> None:
         self.definitions = definitions
-        self.quoted = quoted
 
     def annotation(self, type_: TypeRef) -> str:
         if isinstance(type_, Primitive):
@@ -53,7 +51,7 @@ class Annotator:
             choices = f"typing.Literal[{', '.join(literal(v) for v in type_.values)}]"
             return f"{choices} | str" if type_.open else choices
         if isinstance(type_, Ref):
-            return literal(type_.name) if type_.name in self.quoted else type_.name
+            return type_.name
         if isinstance(type_, Array):
             inner = f"list[{self.annotation(type_.item)}]"
             if type_.max_items is not None:
@@ -61,10 +59,7 @@ class Annotator:
             return inner
         if isinstance(type_, MapOf):
             return f"dict[str, {self.annotation(type_.value)}]"
-        members = [self.annotation(m) for m in type_.members]
-        union = f"typing.Union[{', '.join(members)}]" if any(
-            m.startswith(("'", '"')) for m in members
-        ) else " | ".join(members)
+        union = " | ".join(self.annotation(m) for m in type_.members)
         if type_.discriminator is not None:
             return f"typing.Annotated[{union}, pydantic.Field(discriminator={literal(type_.discriminator)})]"
         return union

@@ -98,8 +98,21 @@ class DefinitionBuilder:
         if ts_members is None and decl is not None and decl.kind == "alias":
             ts_members = members(self.ts, decl.body)
         text = clean_doc(doc.text or schema.get("description", ""))
+        if decl is not None and decl.kind == "alias" and isinstance(decl.body, TsName):
+            if decl.body.name in self.schema_defs:
+                # `type ClientNotification = CancelledNotification`: schema.json may copy
+                # the target inline; schema.ts says it is the same type.
+                return Definition(
+                    name=name,
+                    kind="alias",
+                    doc=text,
+                    deprecated=doc.deprecated,
+                    category=doc.category,
+                    internal=doc.internal,
+                    alias=Ref(decl.body.name),
+                )
         shape = None if _is_bare_ref(schema) else self._object_schema(schema)
-        if shape is not None and (shape.get("properties") or not _is_map(shape)):
+        if shape is not None and shape.get("properties"):
             return self._object(name, shape, ts_members, text, doc, parent=None)
         alias = self._type(schema, name, ts_type=decl.body if decl and decl.kind == "alias" else None)
         return Definition(
@@ -301,11 +314,6 @@ def _ref_name(ref: str) -> str:
 
 def _is_bare_ref(schema: Mapping[str, Any]) -> bool:
     return "$ref" in schema and set(schema) <= {"$ref", "description"}
-
-
-def _is_map(shape: Mapping[str, Any]) -> bool:
-    additional = shape.get("additionalProperties")
-    return not shape.get("properties") and additional is not None and additional is not False
 
 
 def _dedupe(options: tuple[TypeRef, ...]) -> tuple[TypeRef, ...]:
