@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import orjson
@@ -144,3 +147,37 @@ def test_shutdown_ends_long_lived_streams_promptly() -> None:
     for holder in holders:
         holder.join(5)
     assert sorted(ended) == ["get", "listen"]
+
+
+def test_serve_binds_loopback_and_logs_only_to_stderr() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    echo = Path(__file__).resolve().parents[2] / "bench" / "echo_server.py"
+    proc = subprocess.Popen(
+        [sys.executable, str(echo), "http", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+        with httpx.Client(timeout=10) as http:
+            reply = post(
+                http,
+                f"http://127.0.0.1:{port}/mcp",
+                modern_request("tools/list"),
+                modern_headers("tools/list"),
+            )
+            assert reply.status_code == 200
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=15)
+    assert out == b""
+    assert b"Uvicorn running on http://127.0.0.1:" in err
