@@ -32,8 +32,11 @@ test: generate browser
 typecheck: generate
 	$(BIN)/python -m mypy generated
 
+## Side-by-side benchmarks against the official SDK (run on a quiet machine).
 bench: generate
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_stdio.py
+	$(BIN)/python bench/bench_http.py
 
 clean:
 	rm -rf $(VENV) .cache generated/rev_*
