@@ -106,6 +106,21 @@ OPEN_ENUMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# JSON Schema documents embedded in messages. Before 2026-07-28 schema.ts spells out a few
+# keywords without an index signature, but the tools page says any JSON Schema keyword may
+# appear (and 2026-07-28 adds the index signature): keep the other keywords, so a schema
+# survives validation and projection to an older revision. This one follows the spec
+# prose *against* schema.ts, so it also names the disagreement it creates (see
+# PROSE_DISAGREEMENTS).
+JSON_SCHEMA_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "Tool.inputSchema": LEGACY,
+    "Tool.outputSchema": ("2025-06-18", "2025-11-25"),
+}
+
+PROSE_DISAGREEMENTS: dict[str, tuple[str, ...]] = JSON_SCHEMA_DOCUMENTS
+"""Paths where the IR knowingly departs from schema.ts; ``check`` does not report them."""
+
+
 class UpstreamChanged(RuntimeError):
     """An override no longer matches what it was written to replace."""
 
@@ -188,6 +203,13 @@ OVERRIDES: tuple[tuple[str, str, dict[str, tuple[str, ...]], Fix], ...] = (
         "JSONValue includes `number` and `null` in schema.ts; schema.json lists neither.",
         JSON_VALUE_SCALARS,
         _json_value_scalars,
+    ),
+    (
+        "json-schema-documents-open",
+        "an embedded JSON Schema may carry any keyword (server/tools.mdx); schema.ts lists a "
+        "few without an index signature.",
+        JSON_SCHEMA_DOCUMENTS,
+        _open_object,
     ),
     (
         "open-enum-collapsed",
