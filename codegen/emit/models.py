@@ -49,17 +49,35 @@ def _recursive_aliases(definitions: Mapping[str, Definition]) -> frozenset[str]:
     return frozenset(recursive)
 
 
-def _order(definitions: Mapping[str, Definition], hard: Mapping[str, set[str]]) -> list[str]:
-    """Names sorted, each after its import-time dependencies (``hard``)."""
+def _order(
+    definitions: Mapping[str, Definition],
+    hard: Mapping[str, set[str]],
+    soft: Mapping[str, set[str]],
+) -> list[str]:
+    """Names sorted, each after its ``hard`` dependencies (evaluated at import: alias
+    expressions, ``RootModel[...]`` bases) and, where no cycle prevents it, after its
+    ``soft`` ones (field annotations), so few annotations need quoting."""
     done: set[str] = set()
     ordered: list[str] = []
+    closure: dict[str, set[str]] = {}
+
+    def hard_closure(name: str) -> set[str]:
+        if name not in closure:
+            closure[name] = set()
+            for dep in hard.get(name, ()):
+                closure[name] |= {dep} | hard_closure(dep)
+        return closure[name]
 
     def visit(name: str, path: tuple[str, ...]) -> None:
         if name in done:
             return
-        if name in path:
-            raise ValueError(f"import-time cycle: {' -> '.join(path + (name,))}")
         for dep in sorted(hard.get(name, ())):
+            if dep in path or dep == name:
+                raise ValueError(f"import-time cycle: {' -> '.join(path + (name, dep))}")
+            visit(dep, path + (name,))
+        for dep in sorted(soft.get(name, ())):
+            if dep in done or dep in path or dep == name or hard_closure(dep) & {*path, name}:
+                continue
             visit(dep, path + (name,))
         done.add(name)
         ordered.append(name)
@@ -83,7 +101,15 @@ def _with_deprecation(doc: str, deprecated: str | None) -> str:
     return f"{doc}\n\n.. deprecated:: {deprecated}".strip()
 
 
-def _field(definition: Definition, prop: Any, annotator: Annotator) -> dict[str, Any]:
+def _eager(annotation: str, mentioned: set[str], defined: set[str]) -> str:
+    """``annotation`` as is when every name in it already exists at that point of the
+    module, else as a string (a forward reference pydantic resolves on first use)."""
+    return annotation if mentioned <= defined else literal(annotation)
+
+
+def _field(
+    definition: Definition, prop: Any, annotator: Annotator, defined: set[str]
+) -> dict[str, Any]:
     args: list[str] = []
     is_const = isinstance(prop.type, Const) and prop.required
     if is_const:
@@ -103,7 +129,7 @@ def _field(definition: Definition, prop: Any, annotator: Annotator) -> dict[str,
     annotation = annotator.annotation(prop.type) if prop.required else annotator.optional(prop.type)
     return {
         "name": prop.py_name,
-        "annotation": annotation,
+        "annotation": _eager(annotation, refs(prop.type), defined),
         "value": value,
         "doc": prop.doc,
     }
@@ -115,51 +141,70 @@ def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
     wrapped = root_models(ir)
     plain = Annotator(definitions)
     hard: dict[str, set[str]] = {}
+    soft: dict[str, set[str]] = {}
     for name, d in definitions.items():
         if d.kind == "alias" and name not in recursive and d.alias is not None:
             hard[name] = refs(d.alias) - {name}
             if name in wrapped:
                 hard[name] -= recursive
-    for name in _order(definitions, hard):
-        d = definitions[name]
-        doc = _with_deprecation(_fallback_doc(d), d.deprecated)
-        if d.kind == "object":
-            extra_annotation = None
-            if d.extra == "allow" and d.extra_type is not None and d.extra_type != Primitive("any"):
-                extra_annotation = plain.annotation(d.extra_type)
-            yield {
-                "kind": "class",
-                "name": name,
-                "base": "MCPModel",
-                "doc": doc,
-                "extra": d.extra == "allow",
-                "extra_annotation": extra_annotation,
-                "constants": [
-                    literal(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
-                ],
-                "fields": [_field(d, p, plain) for p in d.properties],
-            }
-        elif name in wrapped:
-            assert d.alias is not None
-            yield {
-                "kind": "class",
-                "name": name,
-                "base": f"pydantic.RootModel[{plain.annotation(d.alias)}]",
-                "doc": doc,
-                "extra": False,
-                "extra_annotation": None,
-                "constants": [],
-                "fields": [],
-            }
-        elif name in recursive:
-            assert d.alias is not None
-            # The whole value as one string: the only spelling both pydantic and mypy
-            # resolve for mutually recursive aliases.
-            value = literal(plain.annotation(d.alias))
-            yield {"kind": "recursive", "name": name, "annotation": value, "doc": doc}
-        else:
-            assert d.alias is not None
-            yield {"kind": "alias", "name": name, "annotation": plain.annotation(d.alias), "doc": doc}
+        elif d.kind == "object":
+            soft[name] = set().union(*(refs(p.type) for p in d.properties))
+            if d.extra_type is not None:
+                soft[name] |= refs(d.extra_type)
+    defined: set[str] = set()
+    for name in _order(definitions, hard, soft):
+        yield from _item(definitions[name], plain, wrapped, recursive, defined)
+        defined.add(name)
+
+
+def _item(
+    d: Definition,
+    plain: Annotator,
+    wrapped: frozenset[str],
+    recursive: frozenset[str],
+    defined: set[str],
+) -> Iterable[dict[str, Any]]:
+    name = d.name
+    doc = _with_deprecation(_fallback_doc(d), d.deprecated)
+    if d.kind == "object":
+        extra_annotation = None
+        if d.extra == "allow" and d.extra_type is not None and d.extra_type != Primitive("any"):
+            extra_annotation = _eager(
+                plain.annotation(d.extra_type), refs(d.extra_type), defined
+            )
+        yield {
+            "kind": "class",
+            "name": name,
+            "base": "MCPModel",
+            "doc": doc,
+            "extra": d.extra == "allow",
+            "extra_annotation": extra_annotation,
+            "constants": [
+                literal(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
+            ],
+            "fields": [_field(d, p, plain, defined) for p in d.properties],
+        }
+    elif name in wrapped:
+        assert d.alias is not None
+        yield {
+            "kind": "class",
+            "name": name,
+            "base": f"pydantic.RootModel[{plain.annotation(d.alias)}]",
+            "doc": doc,
+            "extra": False,
+            "extra_annotation": None,
+            "constants": [],
+            "fields": [],
+        }
+    elif name in recursive:
+        assert d.alias is not None
+        # The whole value as one string: the only spelling both pydantic and mypy
+        # resolve for mutually recursive aliases.
+        value = literal(plain.annotation(d.alias))
+        yield {"kind": "recursive", "name": name, "annotation": value, "doc": doc}
+    else:
+        assert d.alias is not None
+        yield {"kind": "alias", "name": name, "annotation": plain.annotation(d.alias), "doc": doc}
 
 
 # Names the models module defines itself; a schema definition may not take them.
