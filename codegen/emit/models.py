@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.emit.pytypes import Annotator, refs
+from codegen.emit.pytypes import annotation, optional, refs
 from codegen.emit.literals import literal
 from codegen.emit.render import render
-from codegen.ir.model import Const, Definition, Primitive, RevisionIR
+from codegen.ir.model import Const, Definition, Primitive, Property, RevisionIR
 
 
 def root_models(ir: RevisionIR) -> frozenset[str]:
@@ -107,12 +107,10 @@ def _eager(annotation: str, mentioned: set[str], defined: set[str]) -> str:
     return annotation if mentioned <= defined else literal(annotation)
 
 
-def _field(
-    definition: Definition, prop: Any, annotator: Annotator, defined: set[str]
-) -> dict[str, Any]:
+def _field(prop: Property, defined: set[str]) -> dict[str, Any]:
     args: list[str] = []
     is_const = isinstance(prop.type, Const) and prop.required
-    if is_const:
+    if isinstance(prop.type, Const) and prop.required:
         args.append(literal(prop.type.value))
     elif not prop.required:
         args.append("None")
@@ -126,10 +124,10 @@ def _field(
         value = f"pydantic.Field({', '.join(args)})"
     else:
         value = ""
-    annotation = annotator.annotation(prop.type) if prop.required else annotator.optional(prop.type)
+    rendered = annotation(prop.type) if prop.required else optional(prop.type)
     return {
         "name": prop.py_name,
-        "annotation": _eager(annotation, refs(prop.type), defined),
+        "annotation": _eager(rendered, refs(prop.type), defined),
         "value": value,
         "doc": prop.doc,
     }
@@ -139,7 +137,6 @@ def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
     definitions = ir.definitions
     recursive = _recursive_aliases(definitions)
     wrapped = root_models(ir)
-    plain = Annotator(definitions)
     hard: dict[str, set[str]] = {}
     soft: dict[str, set[str]] = {}
     for name, d in definitions.items():
@@ -153,13 +150,12 @@ def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
                 soft[name] |= refs(d.extra_type)
     defined: set[str] = set()
     for name in _order(definitions, hard, soft):
-        yield from _item(definitions[name], plain, wrapped, recursive, defined)
+        yield from _item(definitions[name], wrapped, recursive, defined)
         defined.add(name)
 
 
 def _item(
     d: Definition,
-    plain: Annotator,
     wrapped: frozenset[str],
     recursive: frozenset[str],
     defined: set[str],
@@ -170,7 +166,7 @@ def _item(
         extra_annotation = None
         if d.extra == "allow" and d.extra_type is not None and d.extra_type != Primitive("any"):
             extra_annotation = _eager(
-                plain.annotation(d.extra_type), refs(d.extra_type), defined
+                annotation(d.extra_type), refs(d.extra_type), defined
             )
         yield {
             "kind": "class",
@@ -182,14 +178,14 @@ def _item(
             "constants": [
                 literal(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
             ],
-            "fields": [_field(d, p, plain, defined) for p in d.properties],
+            "fields": [_field(p, defined) for p in d.properties],
         }
     elif name in wrapped:
         assert d.alias is not None
         yield {
             "kind": "class",
             "name": name,
-            "base": f"pydantic.RootModel[{plain.annotation(d.alias)}]",
+            "base": f"pydantic.RootModel[{annotation(d.alias)}]",
             "doc": doc,
             "extra": False,
             "extra_annotation": None,
@@ -200,11 +196,11 @@ def _item(
         assert d.alias is not None
         # The whole value as one string: the only spelling both pydantic and mypy
         # resolve for mutually recursive aliases.
-        value = literal(plain.annotation(d.alias))
+        value = literal(annotation(d.alias))
         yield {"kind": "recursive", "name": name, "annotation": value, "doc": doc}
     else:
         assert d.alias is not None
-        yield {"kind": "alias", "name": name, "annotation": plain.annotation(d.alias), "doc": doc}
+        yield {"kind": "alias", "name": name, "annotation": annotation(d.alias), "doc": doc}
 
 
 # Names the models module defines itself; a schema definition may not take them.

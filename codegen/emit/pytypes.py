@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from codegen.emit.literals import literal
-from codegen.ir.model import (
-    Array,
-    Const,
-    Definition,
-    Enum,
-    MapOf,
-    Primitive,
-    Ref,
-    TypeRef,
-    Union_,
-)
+from codegen.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
 
 _PRIMITIVES = {
     "string": "str",
@@ -28,48 +16,45 @@ _PRIMITIVES = {
 }
 
 
-class Annotator:
-    """Renders the Python annotation of IR types of one revision."""
+def annotation(type_: TypeRef) -> str:
+    """The annotation of a value of ``type_`` (names of definitions stay bare)."""
+    if isinstance(type_, Primitive):
+        base = "Base64Str" if type_.format == "byte" else _PRIMITIVES[type_.kind]
+        limits = []
+        if type_.minimum is not None:
+            limits.append(f"ge={type_.minimum!r}")
+        if type_.maximum is not None:
+            limits.append(f"le={type_.maximum!r}")
+        if limits:
+            return f"typing.Annotated[{base}, pydantic.Field({', '.join(limits)})]"
+        return base
+    if isinstance(type_, Const):
+        return f"typing.Literal[{literal(type_.value)}]"
+    if isinstance(type_, Enum):
+        choices = f"typing.Literal[{', '.join(literal(v) for v in type_.values)}]"
+        return f"{choices} | str" if type_.open else choices
+    if isinstance(type_, Ref):
+        return type_.name
+    if isinstance(type_, Array):
+        inner = f"list[{annotation(type_.item)}]"
+        if type_.max_items is not None:
+            return f"typing.Annotated[{inner}, pydantic.Field(max_length={type_.max_items})]"
+        return inner
+    if isinstance(type_, MapOf):
+        return f"dict[str, {annotation(type_.value)}]"
+    union = " | ".join(annotation(m) for m in type_.members)
+    if type_.discriminator is not None:
+        tag = literal(type_.discriminator)
+        return f"typing.Annotated[{union}, pydantic.Field(discriminator={tag})]"
+    return union
 
-    def __init__(self, definitions: Mapping[str, Definition]) -> None:
-        self.definitions = definitions
 
-    def annotation(self, type_: TypeRef) -> str:
-        if isinstance(type_, Primitive):
-            base = "Base64Str" if type_.format == "byte" else _PRIMITIVES[type_.kind]
-            limits = []
-            if type_.minimum is not None:
-                limits.append(f"ge={type_.minimum!r}")
-            if type_.maximum is not None:
-                limits.append(f"le={type_.maximum!r}")
-            if limits:
-                return f"typing.Annotated[{base}, pydantic.Field({', '.join(limits)})]"
-            return base
-        if isinstance(type_, Const):
-            return f"typing.Literal[{literal(type_.value)}]"
-        if isinstance(type_, Enum):
-            choices = f"typing.Literal[{', '.join(literal(v) for v in type_.values)}]"
-            return f"{choices} | str" if type_.open else choices
-        if isinstance(type_, Ref):
-            return type_.name
-        if isinstance(type_, Array):
-            inner = f"list[{self.annotation(type_.item)}]"
-            if type_.max_items is not None:
-                return f"typing.Annotated[{inner}, pydantic.Field(max_length={type_.max_items})]"
-            return inner
-        if isinstance(type_, MapOf):
-            return f"dict[str, {self.annotation(type_.value)}]"
-        union = " | ".join(self.annotation(m) for m in type_.members)
-        if type_.discriminator is not None:
-            return f"typing.Annotated[{union}, pydantic.Field(discriminator={literal(type_.discriminator)})]"
-        return union
-
-    def optional(self, type_: TypeRef) -> str:
-        """The annotation of an optional property (absent → ``None``)."""
-        rendered = self.annotation(type_)
-        if rendered in ("typing.Any", "None") or rendered.endswith("| None"):
-            return rendered
-        return f"{rendered} | None"
+def optional(type_: TypeRef) -> str:
+    """The annotation of an optional property (absent → ``None``)."""
+    rendered = annotation(type_)
+    if rendered in ("typing.Any", "None") or rendered.endswith("| None"):
+        return rendered
+    return f"{rendered} | None"
 
 
 def refs(type_: TypeRef) -> set[str]:

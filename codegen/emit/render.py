@@ -8,11 +8,12 @@ from typing import Any
 
 import black
 import jinja2
+from black.mode import TargetVersion
 
 from codegen.emit.literals import literal
 from codegen.paths import TEMPLATES
 
-_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+_BLACK_MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
 
 
 def docstring(text: str, indent: int) -> str:

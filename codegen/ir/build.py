@@ -98,23 +98,16 @@ class DefinitionBuilder:
         if ts_members is None and decl is not None and decl.kind == "alias":
             ts_members = members(self.ts, decl.body)
         text = clean_doc(doc.text or schema.get("description", ""))
-        if decl is not None and decl.kind == "alias" and isinstance(decl.body, TsName):
-            if decl.body.name in self.schema_defs:
-                # `type ClientNotification = CancelledNotification`: schema.json may copy
-                # the target inline; schema.ts says it is the same type.
-                return Definition(
-                    name=name,
-                    kind="alias",
-                    doc=text,
-                    deprecated=doc.deprecated,
-                    category=doc.category,
-                    internal=doc.internal,
-                    alias=Ref(decl.body.name),
-                )
-        shape = None if _is_bare_ref(schema) else self._object_schema(schema)
-        if shape is not None and shape.get("properties"):
-            return self._object(name, shape, ts_members, text, doc, parent=None)
-        alias = self._type(schema, name, ts_type=decl.body if decl and decl.kind == "alias" else None)
+        ts_alias = decl.body if decl is not None and decl.kind == "alias" else None
+        if isinstance(ts_alias, TsName) and ts_alias.name in self.schema_defs:
+            # `type ClientNotification = CancelledNotification`: schema.json may copy the
+            # target inline; schema.ts says it is the same type.
+            alias: TypeRef = Ref(ts_alias.name)
+        else:
+            shape = None if _is_bare_ref(schema) else self._object_schema(schema)
+            if shape is not None and shape.get("properties"):
+                return self._object(name, shape, ts_members, text, doc, parent=None)
+            alias = self._type(schema, name, ts_type=ts_alias)
         return Definition(
             name=name,
             kind="alias",

@@ -58,63 +58,51 @@ def _params_objects(params: TypeRef | None, definitions: Mapping[str, Definition
     return []
 
 
+def _direction(directions: set[str], input_only: bool) -> Direction:
+    if input_only:
+        return "server_to_client"
+    if directions == {"client_to_server", "server_to_client"}:
+        return "both"
+    return "client_to_server" if directions == {"client_to_server"} else "server_to_client"
+
+
 def build_methods(revision: str, definitions: Mapping[str, Definition]) -> dict[str, Method]:
     found: dict[str, tuple[str, set[str], str]] = {}
-    for union, (kind, direction) in UNIONS.items():
+    for union, (kind, union_direction) in UNIONS.items():
         if union not in definitions:
             continue
-        for message in _members(definitions[union]):
-            method_prop = definitions[message].property("method")
+        for name in _members(definitions[union]):
+            method_prop = definitions[name].property("method")
             if method_prop is None or not isinstance(method_prop.type, Const):
-                raise MethodTableError(f"{message} has no literal method")
-            method = str(method_prop.type.value)
-            entry = found.setdefault(method, (kind, set(), message))
-            entry[1].add(direction if union != "InputRequest" else "input_only")
-    input_only_methods = {m for m, (_, dirs, _) in found.items() if dirs == {"input_only"}}
+                raise MethodTableError(f"{name} has no literal method")
+            entry = found.setdefault(str(method_prop.type.value), (kind, set(), name))
+            entry[1].add(union_direction if union != "InputRequest" else "input_only")
     methods: dict[str, Method] = {}
     for method in sorted(found):
         kind, directions, message_name = found[method]
-        directions.discard("input_only")
-        direction: Direction
-        if method in input_only_methods:
-            direction = "server_to_client"
-        elif directions == {"client_to_server", "server_to_client"}:
-            direction = "both"
-        else:
-            (only,) = directions
-            direction = "client_to_server" if only == "client_to_server" else "server_to_client"
+        input_only = directions == {"input_only"}
         message = definitions[message_name]
         params_prop = message.property("params")
-        params_name = _params_model(message_name, params_prop.type if params_prop else None, definitions)
-        result, alt_results = _results(
-            method, kind, message_name, params_prop.type if params_prop else None, definitions
-        )
+        params = params_prop.type if params_prop else None
+        if params is not None and not isinstance(params, Ref):
+            raise MethodTableError(f"{message_name}.params is not a named model")
+        result, alt_results = _results(method, kind, message_name, params, definitions)
         methods[method] = Method(
             method=method,
             kind="request" if kind == "request" else "notification",
-            direction=direction,
+            direction=_direction(directions - {"input_only"}, input_only),
             message=message_name,
-            params=params_name,
+            params=params.name if params is not None else None,
             params_required=bool(params_prop and params_prop.required),
             result=result,
             alt_results=alt_results,
             capability=gate_for(method, revision, definitions),
-            input_only=method in input_only_methods,
+            input_only=input_only,
             handler=naming.handler_name(method),
             deprecated=message.deprecated,
             doc=message.doc,
         )
     return methods
-
-
-def _params_model(
-    message: str, params: TypeRef | None, definitions: Mapping[str, Definition]
-) -> str | None:
-    if params is None:
-        return None
-    if not isinstance(params, Ref):
-        raise MethodTableError(f"{message}.params is not a named model")
-    return params.name
 
 
 def _results(
