@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from codegen.ir import disagreements, load_revision
+from codegen.ir.errors import GeneratorError
 from codegen.ir.overrides import UpstreamChanged
 from codegen.ir.source import resolve_revisions
+from codegen.sources.errors import SchemaSourceError
 
 
 @click.command()
@@ -28,6 +30,8 @@ def check(revisions: tuple[str, ...], verbose: bool) -> None:
             click.echo(f"{revision}: override out of date: {exc}")
             failed = True
             continue
+        except (GeneratorError, SchemaSourceError) as exc:
+            raise click.ClickException(str(exc)) from None
         status = "ok" if not found else f"{len(found)} unexplained disagreement(s)"
         click.echo(f"{revision}: {status} ({len(applied)} override(s) applied)")
         for item in found:

@@ -17,8 +17,10 @@ import click
 
 from codegen.emit import emit_revision, package_name
 from codegen.ir import load_revision
+from codegen.ir.errors import GeneratorError
 from codegen.ir.source import resolve_revisions
 from codegen.paths import GENERATED
+from codegen.sources.errors import SchemaSourceError
 
 
 def render_revision(revision: str) -> dict[str, str]:
@@ -102,6 +104,17 @@ def generate(revisions: tuple[str, ...], out: Path, check: bool) -> None:
     except LookupError as exc:
         raise click.BadParameter(str(exc), param_hint="REVISIONS") from None
     click.echo(f"rendering {len(wanted)} revision(s): {', '.join(wanted)}", err=True)
+    try:
+        drifted = _emit_all(wanted, out, check)
+    except (GeneratorError, SchemaSourceError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if drifted:
+        click.echo(f"generated bindings out of date: {', '.join(sorted(drifted))}", err=True)
+        raise SystemExit(1)
+
+
+def _emit_all(wanted: tuple[str, ...], out: Path, check: bool) -> list[str]:
+    """Write (or, with ``check``, compare) every package; the revisions that drifted."""
     drifted: list[str] = []
     for revision, files, seconds in render_revisions(wanted):
         folder = out / package_name(revision)
@@ -115,6 +128,4 @@ def generate(revisions: tuple[str, ...], out: Path, check: bool) -> None:
             continue
         write_package(folder, files)
         click.echo(f"wrote {folder}/ ({', '.join(sorted(files))}) in {seconds * 1000:.0f} ms")
-    if drifted:
-        click.echo(f"generated bindings out of date: {', '.join(sorted(drifted))}", err=True)
-        raise SystemExit(1)
+    return drifted

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from codegen.ir import naming
+from codegen.ir.errors import GeneratorError
 from codegen.ir.model import (
     Array,
     Const,
@@ -46,7 +47,7 @@ def clean_doc(text: str) -> str:
     return _LINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text).strip()
 
 
-class SchemaError(ValueError):
+class SchemaError(GeneratorError):
     """schema.json holds a construct the generator does not understand."""
 
 

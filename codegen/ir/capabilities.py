@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from codegen.ir.errors import GeneratorError
 from codegen.ir.model import CapabilityGate, Definition, MapOf, Ref
 
 # method -> (holder, capability path, first revision it applies to)
@@ -44,7 +45,7 @@ GATES: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
-class CapabilityTableError(ValueError):
+class CapabilityTableError(GeneratorError):
     """The capability table names a path the revision's capabilities schema lacks."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from codegen.ir import naming
 from codegen.ir.capabilities import gate_for
+from codegen.ir.errors import GeneratorError
 from codegen.ir.model import Const, Definition, Direction, Method, Ref, TypeRef, Union_
 
 UNIONS: dict[str, tuple[str, str]] = {
@@ -31,7 +32,7 @@ EMPTY_RESULT = frozenset(
 )
 
 
-class MethodTableError(ValueError):
+class MethodTableError(GeneratorError):
     pass
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from codegen.ir.errors import GeneratorError
 from codegen.ir.model import Override
 
 ALL = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "draft")
@@ -121,7 +122,7 @@ PROSE_DISAGREEMENTS: dict[str, tuple[str, ...]] = JSON_SCHEMA_DOCUMENTS
 """Paths where the IR knowingly departs from schema.ts; ``check`` does not report them."""
 
 
-class UpstreamChanged(RuntimeError):
+class UpstreamChanged(GeneratorError):
     """An override no longer matches what it was written to replace."""
 
 

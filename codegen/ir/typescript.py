@@ -16,6 +16,8 @@ import tree_sitter
 import tree_sitter_typescript
 from attrs import field, frozen
 
+from codegen.ir.errors import GeneratorError
+
 # ---- TS type expressions -------------------------------------------------------------
 
 
@@ -139,7 +141,7 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_typescript.language_typescript()))
 
 
-class TsSyntaxError(ValueError):
+class TsSyntaxError(GeneratorError):
     pass
 
 

@@ -158,3 +158,15 @@ def test_closed_models_project_newer_documents() -> None:
     assert tool.model_dump(by_alias=True, exclude_unset=True) == {
         "name": "t", "inputSchema": {"type": "object", "$defs": {}}
     }
+
+
+def test_missing_schema_cache_is_a_clean_error(tmp_path: Path) -> None:
+    env = {**os.environ, "MCP_CODEGEN_SCHEMA_CACHE": str(tmp_path / "empty")}
+    for command in (["generate", "--out", str(tmp_path / "out"), "2025-11-25"], ["check", "2025-11-25"]):
+        done = subprocess.run(
+            [*CLI, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr
+        assert "mcp-codegen schema fetch 2025-11-25" in done.stderr
+    assert not (tmp_path / "out" / "rev_2025_11_25").exists()
