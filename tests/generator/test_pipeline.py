@@ -170,3 +170,28 @@ def test_missing_schema_cache_is_a_clean_error(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr
         assert "mcp-codegen schema fetch 2025-11-25" in done.stderr
     assert not (tmp_path / "out" / "rev_2025_11_25").exists()
+
+
+def test_check_reports_an_unexplained_disagreement(tmp_path: Path) -> None:
+    """A schema.json that drifts from schema.ts (here: Tool.name typed integer, and a
+    definition schema.ts does not declare) makes `check` fail and name both."""
+    import json
+    import shutil
+
+    from codegen.ir.source import schema_dir
+
+    cache = tmp_path / "cache"
+    shutil.copytree(schema_dir("2025-11-25"), cache / "2025-11-25")
+    path = cache / "2025-11-25" / "schema.json"
+    schema = json.loads(path.read_text())
+    schema["$defs"]["Tool"]["properties"]["name"] = {"type": "integer"}
+    schema["$defs"]["Stray"] = {"type": "string"}
+    path.write_text(json.dumps(schema))
+    done = subprocess.run(
+        [*CLI, "check", "2025-11-25"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "MCP_CODEGEN_SCHEMA_CACHE": str(cache)},
+    )
+    assert done.returncode == 1
+    assert "2 unexplained disagreement(s)" in done.stdout
+    assert "Tool.name: string in schema.ts" in done.stdout
+    assert "Stray: in schema.json, not declared in schema.ts" in done.stdout
