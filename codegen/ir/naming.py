@@ -12,9 +12,6 @@ _RESERVED = frozenset(
 # Reserved `_meta` key prefix: dropped from attribute names, it only says "MCP-owned".
 _MCP_PREFIX = "io.modelcontextprotocol/"
 
-# The inline `_meta` of every request's params (legacy revisions).
-REQUEST_META = "RequestParamsMeta"
-
 # Inline shapes that are one concept under several paths get one name (checked equal).
 INLINE_NAMES = {
     "TitledSingleSelectEnumSchema.oneOf[]": "TitledEnumOption",
@@ -43,13 +40,8 @@ def pascal(wire_name: str) -> str:
 
 
 def inline_name(parent: str, wire_name: str, *, item: bool = False) -> str:
-    """The class name of an inline object found at ``parent.wire_name``.
-
-    Every request's inline ``params._meta`` (legacy revisions) is one concept, so one
-    class, ``RequestParamsMeta``; the IR checks that all of them share one shape."""
+    """The class name of an inline object found at ``parent.wire_name``."""
     path = f"{parent}.{wire_name}" + ("[]" if item else "")
-    if wire_name == "_meta" and not item and "Request" in parent and "Params" in parent:
-        return REQUEST_META
     return INLINE_NAMES.get(path) or parent + pascal(wire_name) + ("Item" if item else "")
 
 
