@@ -56,16 +56,21 @@ def disagreements(revision: str) -> list[Disagreement]:
 def load_revision(revision: str) -> RevisionIR:
     """The validated IR of ``revision``; raises on any schema construct or upstream
     change the generator does not account for."""
-    sources = revision_sources(revision)
-    schema_defs, applied = apply_overrides(revision, sources.definitions)
+    return build_ir(revision_sources(revision))
+
+
+def build_ir(sources: RevisionSources) -> RevisionIR:
+    """The IR of already parsed sources (e.g. a schema folder under review, not yet in
+    the manifest); overrides are those of ``sources.revision``."""
+    schema_defs, applied = apply_overrides(sources.revision, sources.definitions)
     definitions = DefinitionBuilder(schema_defs, sources.ts).build()
-    methods = build_methods(revision, definitions)
+    methods = build_methods(sources.revision, definitions)
     constants = {k: v for k, v in sorted(sources.ts.constants.items())}
     error_codes = {
         k: v for k, v in constants.items() if isinstance(v, int) and k not in _CONSTANTS
     }
     return RevisionIR(
-        revision=revision,
+        revision=sources.revision,
         era="modern" if "server/discover" in methods else "legacy",
         jsonrpc_version=str(constants["JSONRPC_VERSION"]),
         latest_protocol_version=str(constants["LATEST_PROTOCOL_VERSION"]),
