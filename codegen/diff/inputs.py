@@ -1,12 +1,9 @@
 """What ``mcp-codegen diff A B`` compares: a known revision, or schema files on disk.
 
 A path (a folder holding schema.ts and schema.json, or either file) is for reviewing a
-draft before it is pinned. Its IR is built by the generator's own steps; the revision
-whose overrides apply is the folder's name when it is a known revision, else the
-file's ``LATEST_PROTOCOL_VERSION`` when known, else ``draft``.
-
-Thin adapter: once :mod:`codegen.ir.loader` offers building from a folder, this module
-should shrink to a call.
+draft before it is pinned. Its IR is built by the generator's own ``build_ir``; the
+revision whose overrides apply is the folder's name when it is a known revision, else
+the file's ``LATEST_PROTOCOL_VERSION`` when known, else ``draft``.
 """
 
 from __future__ import annotations
@@ -18,11 +15,8 @@ from codegen.diff.model import Side
 from codegen.sources import manifest
 from codegen.sources.errors import SchemaSourceError
 from codegen.ir import load_revision
-from codegen.ir.build import DefinitionBuilder
-from codegen.ir.loader import RevisionSources
-from codegen.ir.methods import build_methods
+from codegen.ir.loader import RevisionSources, build_ir
 from codegen.ir.model import RevisionIR
-from codegen.ir.overrides import apply_overrides
 from codegen.ir.typescript import parse_typescript
 
 
@@ -66,7 +60,7 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
         raise InputError(f"{spec}: cannot read the schema files: {exc}") from exc
     revision = _revision_of(folder, ts.constants.get("LATEST_PROTOCOL_VERSION"), known)
     try:
-        ir = _build(RevisionSources(revision, schema, ts))
+        ir = build_ir(RevisionSources(revision, schema, ts))
     except Exception as exc:  # noqa: BLE001 - reported with where it came from
         raise InputError(
             f"{spec}: cannot build the IR (as revision {revision}): {exc}"
@@ -81,25 +75,3 @@ def _revision_of(folder: Path, latest: object, known: list[str]) -> str:
         return latest
     return "draft"
 
-
-def _build(sources: RevisionSources) -> RevisionIR:
-    """The steps of :func:`codegen.ir.load_revision`, from sources not read by revision name."""
-    schema_defs, applied = apply_overrides(sources.revision, sources.definitions)
-    definitions = DefinitionBuilder(schema_defs, sources.ts).build()
-    methods = build_methods(sources.revision, definitions)
-    constants = dict(sorted(sources.ts.constants.items()))
-    plain = ("LATEST_PROTOCOL_VERSION", "JSONRPC_VERSION")
-    return RevisionIR(
-        revision=sources.revision,
-        era="modern" if "server/discover" in methods else "legacy",
-        jsonrpc_version=str(constants["JSONRPC_VERSION"]),
-        latest_protocol_version=str(constants["LATEST_PROTOCOL_VERSION"]),
-        definitions=definitions,
-        methods=methods,
-        constants=constants,
-        error_codes={
-            k: v for k, v in constants.items() if isinstance(v, int) and k not in plain
-        },
-        batching="JSONRPCBatchRequest" in definitions,
-        overrides=tuple(applied),
-    )
