@@ -7,6 +7,8 @@ from typing import Any
 
 import uvicorn
 
+from codegen.runtime.http.coalesce import CoalescingHttpProtocol
+
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -45,6 +47,7 @@ def server_config(
         "timeout_graceful_shutdown": 5,
         "proxy_headers": False,  # a loopback server has no proxy to trust
         "server_header": False,
+        "http": CoalescingHttpProtocol,
     }
     settings.update(options)
     return uvicorn.Config(app, **settings)
