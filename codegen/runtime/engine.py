@@ -131,8 +131,8 @@ class Peer:
         self._progress: dict[str | int, _Pending] = {}
         self._ids = itertools.count(1)
         self._busy = 0
-        self._idle = anyio.Event()
-        self._idle.set()
+        self._idle: asyncio.Event | None = None
+        """Made only while someone waits for the in-flight requests to finish."""
         self.max_in_flight = 4096
         self._room: anyio.Event | None = None
         self._tasks: set[Any] = set()
@@ -350,14 +350,13 @@ class Peer:
         return task
 
     def _enter_busy(self) -> None:
-        if self._busy == 0:
-            self._idle = anyio.Event()
         self._busy += 1
 
     def _leave_busy(self) -> None:
         self._busy -= 1
-        if self._busy == 0:
+        if self._busy == 0 and self._idle is not None:
             self._idle.set()
+            self._idle = None
         if self._room is not None and self._busy < self.max_in_flight // 2:
             self._room.set()
             self._room = None
@@ -387,10 +386,16 @@ class Peer:
         """Wait until every accepted request is answered; after ``grace`` seconds cancel
         the stragglers, which then answer with a shutdown error."""
         with anyio.move_on_after(grace):
-            await self._idle.wait()
+            await self._wait_idle()
         if self._busy:
             for entry in list(self._inflight.values()):
                 entry.stop("Server shutting down; the request was cancelled")
+            await self._wait_idle()
+
+    async def _wait_idle(self) -> None:
+        if self._busy:
+            if self._idle is None:
+                self._idle = asyncio.Event()
             await self._idle.wait()
 
     def fail_pending(self, reason: str = "connection closed") -> None:
