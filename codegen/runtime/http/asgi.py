@@ -34,11 +34,22 @@ class ClientGone(Exception):
     """The client disconnected before sending its whole body."""
 
 
+_NAMES: dict[bytes, str] = {}
+"""Header names already decoded and lower-cased: clients repeat the same few on every
+request. Bounded, so a client inventing names cannot grow it."""
+MAX_NAMES = 512
+
+
 def header_map(scope: Scope) -> dict[str, str]:
     """Lower-cased names to values; repeated headers are joined with ``, `` (RFC 9110)."""
     headers: dict[str, str] = {}
+    names = _NAMES
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
+        name = names.get(raw_name)
+        if name is None:
+            name = raw_name.decode("latin-1").lower()
+            if len(names) < MAX_NAMES:
+                names[raw_name] = name
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
