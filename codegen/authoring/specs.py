@@ -50,6 +50,11 @@ class UserFunction:
     func: Callable[..., Any]
     arguments: type[BaseModel]
     context_param: str | None
+    names: tuple[str, ...] = field(init=False)
+    """The arguments model's field names (pydantic rebuilds ``model_fields`` per access)."""
+
+    def __post_init__(self) -> None:
+        self.names = tuple(self.arguments.model_fields)
 
     @classmethod
     def of(cls, func: Callable[..., Any]) -> UserFunction:
@@ -58,7 +63,7 @@ class UserFunction:
     def validate(self, raw: Any) -> dict[str, Any]:
         """Arguments as the function's parameters; raises pydantic's ValidationError."""
         model = self.arguments.model_validate(raw if raw is not None else {})
-        values = {name: getattr(model, name) for name in type(model).model_fields}
+        values = {name: getattr(model, name) for name in self.names}
         return {**(model.model_extra or {}), **values}
 
     async def __call__(self, kwargs: Mapping[str, Any], ctx: Context) -> Any:
