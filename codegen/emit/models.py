@@ -13,7 +13,7 @@ from typing import Any
 from codegen.emit.pytypes import annotation, optional, refs
 from codegen.emit.literals import literal
 from codegen.emit.render import render
-from codegen.ir.model import Const, Definition, Primitive, Property, RevisionIR
+from codegen.ir.model import Const, Definition, Primitive, Property, Ref, RevisionIR
 
 
 def root_models(ir: RevisionIR) -> frozenset[str]:
@@ -92,6 +92,8 @@ def _fallback_doc(definition: Definition) -> str:
         return definition.doc
     if definition.parent:
         return f"The inline object at ``{definition.parent}``."
+    if isinstance(definition.alias, Ref):
+        return f"Another name for :class:`{definition.alias.name}`."
     return f"``{definition.name}`` of the schema."
 
 

@@ -98,8 +98,11 @@ class DefinitionBuilder:
         ts_members = declaration_members(self.ts, decl) if decl and decl.kind == "interface" else None
         if ts_members is None and decl is not None and decl.kind == "alias":
             ts_members = members(self.ts, decl.body)
-        text = clean_doc(doc.text or schema.get("description", ""))
         ts_alias = decl.body if decl is not None and decl.kind == "alias" else None
+        # For `type A = B` without JSDoc, schema.json repeats B's description with its
+        # {@link X | y} tags flattened to "Xy"; A has no text of its own in schema.ts.
+        inherited = isinstance(ts_alias, TsName) and not doc.text
+        text = "" if inherited else clean_doc(doc.text or schema.get("description", ""))
         if isinstance(ts_alias, TsName) and ts_alias.name in self.schema_defs:
             # `type ClientNotification = CancelledNotification`: schema.json may copy the
             # target inline; schema.ts says it is the same type.
