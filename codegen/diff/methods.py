@@ -172,28 +172,19 @@ def _method(ctx: Context, ma: Method, mb: Method) -> Iterator[Change]:
                 f"new {senders} may omit params old receivers expect",
             )
     same = ctx.scope.same_ref
-    if ma.params != mb.params and not (
-        ma.params and mb.params and same(ma.params, mb.params)
+    for kind, before, after, subject in (
+        (Kind.METHOD_PARAMS_CHANGED, ma.params, mb.params, "params are"),
+        (Kind.METHOD_RESULT_CHANGED, ma.result, mb.result, "the result is"),
     ):
-        yield change(
-            Kind.METHOD_PARAMS_CHANGED,
-            ma.params,
-            mb.params,
-            Severity.BREAKING,
-            EVERYONE,
-            "params are a different type",
-        )
-    if ma.result != mb.result and not (
-        ma.result and mb.result and same(ma.result, mb.result)
-    ):
-        yield change(
-            Kind.METHOD_RESULT_CHANGED,
-            ma.result,
-            mb.result,
-            Severity.BREAKING,
-            EVERYONE,
-            "the result is a different type",
-        )
+        if before != after and not (before and after and same(before, after)):
+            yield change(
+                kind,
+                before,
+                after,
+                Severity.BREAKING,
+                EVERYONE,
+                f"{subject} a different type",
+            )
     replied_by = [other(s) for s in origins(mb)]
     for alt in mb.alt_results:
         if not any(same(x, alt) for x in ma.alt_results):
