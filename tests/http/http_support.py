@@ -47,18 +47,12 @@ class Live:
 
 
 def start_server(
-    asgi: Any,
+    asgi: Any, **options: Any
 ) -> tuple[uvicorn.Server, threading.Thread, socket.socket, list[Any]]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = McpServer(
-        server_config(
-            asgi,
-            *sock.getsockname()[:2],
-            log_level="warning",
-            timeout_graceful_shutdown=1,
-        )
-    )
+    settings = {"log_level": "warning", "timeout_graceful_shutdown": 1, **options}
+    server = McpServer(server_config(asgi, *sock.getsockname()[:2], **settings))
     loops: list[Any] = []
 
     def run() -> None:

@@ -1,4 +1,5 @@
-"""Run an ASGI app under uvicorn: loopback by default, every log line on stderr."""
+"""Run an ASGI app under uvicorn with our HTTP/1.1 protocol: loopback by default, every
+log line on stderr."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from codegen.runtime.http.coalesce import CoalescingHttpProtocol
+from codegen.runtime.http.protocol import HttpProtocol
 
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
@@ -47,7 +48,7 @@ def server_config(
         "timeout_graceful_shutdown": 5,
         "proxy_headers": False,  # a loopback server has no proxy to trust
         "server_header": False,
-        "http": CoalescingHttpProtocol,
+        "http": HttpProtocol,
     }
     settings.update(options)
     return uvicorn.Config(app, **settings)
