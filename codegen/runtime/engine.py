@@ -168,7 +168,13 @@ class Peer:
         if message is not None:
             await self.send(message, related)
 
-    async def _feed_one(self, message: Any, reply: Sink) -> None:
+    async def run_request(self, message: Message) -> None:
+        """Handle one request (envelope already checked) in the caller's own task: HTTP
+        answers a POST in the task that read it, saving a task and a hand-off. Timeouts,
+        cancellation and drain treat it like any other request."""
+        await self._feed_one(message, self._reply, inline=True)
+
+    async def _feed_one(self, message: Any, reply: Sink, inline: bool = False) -> None:
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
@@ -183,7 +189,12 @@ class Peer:
             entry = _InFlight(message["method"])
             self._inflight[request_id] = entry
             self._enter_busy()
-            entry.task = self._spawn(self._run(entry, request_id, message["method"], message.get("params"), reply))
+            run = self._run(entry, request_id, message["method"], message.get("params"), reply)
+            if inline:
+                entry.task = asyncio.current_task()
+                await run
+            else:
+                entry.task = self._spawn(run)
         elif kind == "notification":
             self._accept_notification(message["method"], message.get("params"))
         else:
@@ -238,6 +249,9 @@ class Peer:
                 reason = entry.stop_reason
                 if reason is None:
                     raise  # the connection is being torn down
+                task = asyncio.current_task()
+                if task is not None:
+                    task.uncancel()  # handled here; the task (maybe the caller's) goes on
                 if isinstance(reason, dict):
                     response = wire.result_response(request_id, reason)
                 elif reason != "peer":

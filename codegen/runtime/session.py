@@ -89,6 +89,11 @@ class LegacySession:
             self._facts_by_id[message["id"]] = facts
         await self.peer.feed(message)
 
+    async def answer(self, message: dict[str, Any], facts: TransportFacts) -> None:
+        """One checked request, handled in the caller's task; its answer goes to the sink."""
+        self._facts_by_id[message["id"]] = facts
+        await self.peer.run_request(message)
+
     async def feed_bytes(self, data: bytes) -> None:
         await self.peer.feed_bytes(data)
 

@@ -12,7 +12,9 @@ dual-era server:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Callable, Coroutine, Mapping
+from functools import partial
 from typing import Any
 
 
@@ -28,9 +30,10 @@ from codegen.runtime.http.headers import (
     check_routing_headers,
     param_headers,
 )
-from codegen.runtime.http.port import Message, ServerCore
+from codegen.runtime.http.port import CoreSession, Message, ServerCore
 from codegen.runtime.http.sessions import HttpSession, SessionRegistry
-from codegen.runtime.http.streams import OutboundStream
+from codegen.runtime.http.streams import Item, OutboundStream
+from codegen.runtime.server import TransportFacts
 from codegen.runtime.http.modern import VERSION_HEADER, ModernExchange, transport_facts
 
 SESSION_HEADER = "mcp-session-id"
@@ -197,17 +200,24 @@ class StreamableHttpEndpoint:
             return
         stream = session.route(request_ids)
         live = stream.attach()
-        await session.core.feed(message, transport_facts(headers))
+        reply = partial(
+            writer.write_reply,
+            send,
+            live,
+            status_for=_legacy_status,
+            headers=session_header,
+            always_sse=self.config.always_sse,
+            priming=lambda: stream.priming_id if session.can_resume else None,
+            retry_ms=self.config.retry_ms,
+        )
         try:
-            await writer.write_reply(
-                send,
-                live,
-                status_for=_legacy_status,
-                headers=session_header,
-                always_sse=self.config.always_sse,
-                priming=lambda: stream.priming_id if session.can_resume else None,
-                retry_ms=self.config.retry_ms,
-            )
+            if isinstance(message, list):
+                await session.core.feed(message, transport_facts(headers))
+                await reply()
+            else:
+                await _answer_here(
+                    session.core, stream, message, transport_facts(headers), reply
+                )
         finally:
             stream.detach(live)
         if _opens_session(message) and session.revision is None:
@@ -338,6 +348,35 @@ class StreamableHttpEndpoint:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)
+
+
+async def _answer_here(
+    core: CoreSession,
+    stream: OutboundStream,
+    message: Message,
+    facts: TransportFacts,
+    reply: Callable[[], Coroutine[Any, Any, None]],
+) -> None:
+    """Run one legacy request in this POST's task, then write its answer. A writer task
+    starts only if something related (progress, a server→client request) has to reach
+    the client before the answer does."""
+    early: asyncio.Task[None] | None = None
+
+    def on_item(item: Item) -> None:
+        nonlocal early
+        if early is None and not item.final:
+            early = asyncio.get_running_loop().create_task(reply())
+
+    stream.on_item = on_item
+    try:
+        await core.answer(message, facts)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    finally:
+        stream.on_item = None
+    await (early if early is not None else reply())
 
 
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:

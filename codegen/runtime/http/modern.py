@@ -48,6 +48,7 @@ class ModernExchange:
         headers: dict[str, str],
         config: HttpConfig,
     ) -> None:
+        self.loop = asyncio.get_running_loop()
         self.server = server
         self.send = send
         self.receive = receive
@@ -59,12 +60,19 @@ class ModernExchange:
         self.stopping = False
         self._task: asyncio.Task[Any] | None = None
         self._watcher: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()
+        self._lock_made: asyncio.Lock | None = None
         self._backlog: asyncio.Queue[bytes] | None = None
 
+    @property
+    def _lock(self) -> asyncio.Lock:
+        """Serialises writes to the stream; made only for requests that stream."""
+        if self._lock_made is None:
+            self._lock_made = asyncio.Lock()
+        return self._lock_made
+
     async def run(self, message: Message, kind: str) -> None:
-        loop = asyncio.get_running_loop()
-        self._task = asyncio.current_task()
+        loop = self.loop
+        self._task = asyncio.current_task(loop)
         timer = loop.call_later(WATCH_AFTER_S, self._start_watcher)
         pump: asyncio.Task[None] | None = None
         if message.get("method") == "subscriptions/listen":
@@ -150,7 +158,7 @@ class ModernExchange:
 
     def _start_watcher(self) -> None:
         if not self.finished:
-            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+            self._watcher = self.loop.create_task(self._watch())
 
     async def _watch(self) -> None:
         while (await self.receive())["type"] != "http.disconnect":

@@ -27,6 +27,8 @@ class CoreSession(Protocol):
 
     async def feed(self, message: Any, facts: TransportFacts | None = None) -> None: ...
 
+    async def answer(self, message: Message, facts: TransportFacts) -> None: ...
+
 
 class ServerCore(Protocol):
     """What a dual-era server offers its transports."""

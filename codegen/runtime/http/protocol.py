@@ -297,6 +297,8 @@ class HttpProtocol(asyncio.Protocol):
         self._drain: asyncio.Future[None] | None = None
         self._reading_paused = 0
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._idle_since: float | None = None
+        """When the connection last became idle; ``None`` while a request is in hand."""
         self._closing = False
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
@@ -309,7 +311,7 @@ class HttpProtocol(asyncio.Protocol):
         self.sockname = transport.get_extra_info("sockname")
         self.peername = transport.get_extra_info("peername")
         self.server_state.connections.add(self)
-        self._arm_idle_timer()
+        self._go_idle()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server_state.connections.discard(self)
@@ -367,9 +369,22 @@ class HttpProtocol(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
-    def _arm_idle_timer(self) -> None:
-        self._cancel_idle_timer()
-        self._idle_timer = self.loop.call_later(self.keep_alive_s, self._close)
+    def _go_idle(self) -> None:
+        """Start the keep-alive clock. The timer is lazy: it is not re-armed per request,
+        it checks on firing whether the connection was idle the whole time."""
+        self._idle_since = self.loop.time()
+        if self._idle_timer is None:
+            self._idle_timer = self.loop.call_later(self.keep_alive_s, self._idle_check)
+
+    def _idle_check(self) -> None:
+        self._idle_timer = None
+        if self._idle_since is None:
+            return  # busy: the clock restarts when its response is done
+        left = self._idle_since + self.keep_alive_s - self.loop.time()
+        if left <= 0:
+            self._close()
+        else:
+            self._idle_timer = self.loop.call_later(left, self._idle_check)
 
     def _cancel_idle_timer(self) -> None:
         if self._idle_timer is not None:
@@ -431,7 +446,7 @@ class HttpProtocol(asyncio.Protocol):
         parser = self.parser
         if parser.should_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the app never sees it
-        self._cancel_idle_timer()
+        self._idle_since = None
         path, raw_path, query = _split_target(self._url)
         root = self.root_path
         scope = {
@@ -507,4 +522,4 @@ class HttpProtocol(asyncio.Protocol):
                 self.resume_reading()
             self._start(self.waiting.popleft())
         else:
-            self._arm_idle_timer()
+            self._go_idle()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -47,6 +48,7 @@ class OutboundStream:
         "_delivered",
         "_events",
         "_live",
+        "on_item",
     )
 
     def __init__(self, key: str, *, resumable: bool, max_events: int = 1024) -> None:
@@ -57,6 +59,8 @@ class OutboundStream:
         self._delivered = 0
         self._events: deque[tuple[int, Item]] = deque(maxlen=max_events)
         self._live: asyncio.Queue[Item] | None = None
+        self.on_item: Callable[[Item], None] | None = None
+        """Told of every item handed to the attached connection (see ``endpoint``)."""
         self.priming_id = self._reserve_id() if resumable else None
         """The id of the empty priming event that lets a client resume from the start."""
 
@@ -119,6 +123,8 @@ class OutboundStream:
         live.put_nowait(item)
         if item.event_id is not None:
             self._delivered = int(item.event_id.rpartition("/")[2])
+        if self.on_item is not None:
+            self.on_item(item)
 
 
 class StreamTable:
