@@ -44,6 +44,11 @@ LONG_LIVED = frozenset({"subscriptions/listen"})
 """Requests that are streams by design: the per-request timeout does not apply."""
 
 
+def timed_out(seconds: float) -> RpcError:
+    """The answer to a request whose handler ran past the server's request timeout."""
+    return RpcError(INTERNAL_ERROR, f"Request timed out after {seconds}s; the handler was cancelled")
+
+
 class ConnectionClosed(RpcError):
     """Raised to callers still waiting for a response when the connection ends."""
 
@@ -231,11 +236,7 @@ class Peer:
         response: Message | None = None
         timer = None
         if self.handler_timeout is not None and method not in LONG_LIVED:
-            timer = self._loop.call_later(
-                self.handler_timeout,
-                entry.stop,
-                f"Request timed out after {self.handler_timeout}s; the handler was cancelled",
-            )
+            timer = self._loop.call_later(self.handler_timeout, entry.stop, timed_out(self.handler_timeout).message)
         entry.started = True
         try:
             try:

@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from codegen.runtime import wire
+from codegen.runtime.engine import LONG_LIVED, timed_out
 from codegen.runtime.http import asgi, writer
 from codegen.runtime.http.asgi import Receive, Send
 from codegen.runtime.http.config import HttpConfig
@@ -58,6 +60,7 @@ class ModernExchange:
         self.finished = False
         self.disconnected = False
         self.stopping = False
+        self.timed_out = False
         self._task: asyncio.Task[Any] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._lock_made: asyncio.Lock | None = None
@@ -74,8 +77,15 @@ class ModernExchange:
         loop = self.loop
         self._task = asyncio.current_task(loop)
         timer = loop.call_later(WATCH_AFTER_S, self._start_watcher)
+        limit = self.server.request_timeout
+        method = message.get("method")
+        deadline = (
+            loop.call_later(limit, self._time_out)
+            if limit is not None and method not in LONG_LIVED
+            else None
+        )
         pump: asyncio.Task[None] | None = None
-        if message.get("method") == "subscriptions/listen":
+        if method == "subscriptions/listen":
             self._backlog = asyncio.Queue()
             pump = loop.create_task(self._pump(self._backlog))
         try:
@@ -83,17 +93,22 @@ class ModernExchange:
                 message, self._sink, facts=self._facts()
             )
         except asyncio.CancelledError:
-            if not self.disconnected:
+            if not (self.disconnected or self.timed_out):
                 raise
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
-            if self.stopping and self.started:
-                await self.send({"type": "http.response.body", "body": b""})
-            return
+            if self.disconnected:
+                if self.stopping and self.started:
+                    await self.send({"type": "http.response.body", "body": b""})
+                return
+            assert limit is not None
+            response = wire.error_response(message.get("id"), timed_out(limit))
         finally:
             self.finished = True
             timer.cancel()
+            if deadline is not None:
+                deadline.cancel()
             for helper in (self._watcher, pump):
                 if helper is not None:
                     helper.cancel()
@@ -155,6 +170,11 @@ class ModernExchange:
                         await writer.send_event(self.send, KEEPALIVE)
                 continue
             await self._write(payload)
+
+    def _time_out(self) -> None:
+        if not self.finished and self._task is not None:
+            self.timed_out = True
+            self._task.cancel()
 
     def _start_watcher(self) -> None:
         if not self.finished:

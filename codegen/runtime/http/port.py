@@ -33,6 +33,9 @@ class CoreSession(Protocol):
 class ServerCore(Protocol):
     """What a dual-era server offers its transports."""
 
+    request_timeout: float | None
+    """Seconds a handler may run before it is cancelled and answered with an error."""
+
     def is_modern(self, message: Any) -> bool: ...
 
     async def handle_modern(
