@@ -13,7 +13,7 @@ each server's CPU time per request (from ``/proc``), which stays meaningful when
 work shares the machine. CPU placement is explained in :func:`place`. Every response
 is checked for the echoed text.
 
-    python bench/bench_http.py [--seconds 1] [--rounds 5] [--concurrency 1 8 32]
+    python bench/bench_http.py [--seconds 1] [--rounds 5] [--concurrency 1 8 32] [--split]
 """
 
 from __future__ import annotations
@@ -257,22 +257,24 @@ def pin(pid: int, cpus: set[int]) -> None:
 
 
 def place(
-    servers: dict[str, tuple[subprocess.Popen[bytes], int]], concurrency: int
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]],
+    cpus: list[int],
+    shared: bool,
 ) -> None:
     """Pick CPUs for one measurement (on machines with two or more).
 
     One client and its server strictly take turns (the client waits for every answer),
-    so they share one CPU: a wake-up across CPUs costs this VM a hypervisor round trip
-    that varies from 50 to 500 µs with the host's load, noise that belongs to neither
-    server. More clients run while the server works, so they get the other CPUs.
+    so they can share one CPU (``shared``): a wake-up across CPUs costs this VM a
+    hypervisor round trip that varied from 50 to 500 µs with the host's load, which
+    belongs to neither server. More clients run while the server works, so they get
+    the other CPUs. ``--split`` keeps a single client on its own CPU too.
     """
-    cpus = sorted(os.sched_getaffinity(0) | {*range(os.cpu_count() or 1)})
     if len(cpus) < 2:
         return
     server_cpu = {cpus[-1]}
     for proc, _ in servers.values():
         pin(proc.pid, server_cpu)
-    os.sched_setaffinity(0, server_cpu if concurrency == 1 else set(cpus[:-1]))
+    os.sched_setaffinity(0, server_cpu if shared else set(cpus[:-1]))
 
 
 def start(name: str) -> tuple[subprocess.Popen[bytes], int]:
@@ -323,7 +325,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="per run")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument(
+        "--split", action="store_true", help="a single client on its own CPU too"
+    )
     options = parser.parse_args()
+    cpus = sorted(os.sched_getaffinity(0))
     servers = {name: start(name) for name in SERVERS}
     try:
         print(
@@ -333,7 +339,7 @@ def main() -> None:
         )
         for wire, modern in ((LEGACY, False), (MODERN, True)):
             for concurrency in options.concurrency:
-                place(servers, concurrency)
+                place(servers, cpus, concurrency == 1 and not options.split)
                 runs, ratios = measure(
                     servers, modern, concurrency, options.rounds, options.seconds
                 )
