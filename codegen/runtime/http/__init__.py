@@ -2,8 +2,9 @@
 2024-11-05 HTTP+SSE transport, and the HTTP client transport.
 
 Server: ``create_app(server)`` gives a starlette ASGI app for a runtime ``Server``;
-``serve(app, port=...)`` runs it under uvicorn on 127.0.0.1. Handlers see the request
-headers as ``ctx.headers`` and may end a legacy SSE stream early with
+``serve(app, port=...)`` runs it under uvicorn on 127.0.0.1, each connection handled
+by our HTTP/1.1 protocol (``protocol``; the app runs under any ASGI server too).
+Handlers see the request headers as ``ctx.headers`` and may end a legacy SSE stream early with
 ``ctx.close_sse_stream()`` (the client resumes it with ``Last-Event-ID``).
 Client: ``connect_http(url)`` / ``connect_sse(url)`` give a negotiated runtime
 ``Client``; ``HttpClientTransport(url)`` is the underlying message duplex.
