@@ -53,8 +53,12 @@ class UserFunction:
     names: tuple[str, ...] = field(init=False)
     """The arguments model's field names (pydantic rebuilds ``model_fields`` per access)."""
 
+    awaits: bool = field(init=False)
+    """An ``async def``; other results are awaited only if they can be (a future, say)."""
+
     def __post_init__(self) -> None:
         self.names = tuple(self.arguments.model_fields)
+        self.awaits = inspect.iscoroutinefunction(self.func)
 
     @classmethod
     def of(cls, func: Callable[..., Any]) -> UserFunction:
@@ -71,7 +75,7 @@ class UserFunction:
         if self.context_param is not None:
             call[self.context_param] = ctx
         value = self.func(**call)
-        if inspect.isawaitable(value):
+        if self.awaits or hasattr(type(value), "__await__"):
             value = await value
         return value
 

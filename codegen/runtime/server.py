@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -54,14 +54,14 @@ _CACHEABLE = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class TransportFacts:
-    """What the transport knows about one request, already checked by it."""
+class TransportFacts(NamedTuple):
+    """What the transport knows about one request, already checked by it (a tuple: one
+    is made per HTTP request, and a frozen dataclass costs several times more)."""
 
     transport: str = "stdio"
     protocol_version_header: str | None = None
     """``MCP-Protocol-Version`` as received (HTTP); compared with ``_meta`` → -32020."""
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = MappingProxyType({})
     principal: str | None = None
     """The authenticated principal, bound into sealed ``requestState``."""
 
@@ -109,6 +109,8 @@ class Server:
             self.info["title"] = title
         self.instructions = instructions
         self.capabilities = dict(capabilities) if capabilities is not None else self._derive_capabilities()
+        self._advertised: dict[tuple[str, ...], bool] = {}
+        """``advertises`` answers, by capability path (the capabilities are fixed once made)."""
         self.request_timeout = request_timeout
         self.sealer = StateSealer(state_secret)
         self.sessions: set[LegacySession] = set()
@@ -154,7 +156,10 @@ class Server:
         return found
 
     def advertises(self, path: tuple[str, ...]) -> bool:
-        return has_path(self.capabilities, path)
+        found = self._advertised.get(path)
+        if found is None:
+            found = self._advertised[path] = has_path(self.capabilities, path)
+        return found
 
     def input_capability(self, revision: str, method: str) -> tuple[str, ...] | None:
         """The client capability a server→client (or input) request needs."""

@@ -287,7 +287,7 @@ def check_routing_headers(
             f"does not match body value {method!r}"
         )
     params = message.get("params")
-    params = params if isinstance(params, Mapping) else {}
+    params = params if isinstance(params, dict) else {}  # decoded JSON: a dict or not
     source = NAME_SOURCES.get(str(method))
     if source is not None:
         _check_one(headers.get(NAME_HEADER), params.get(source), NAME_HEADER)
