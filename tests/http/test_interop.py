@@ -19,6 +19,8 @@ from mcp.client.sse import sse_client
 
 from codegen.runtime.http.client import connect_http
 from codegen.runtime.http.client_sse import connect_sse
+from codegen.runtime.errors import RpcError
+from codegen.runtime.http.fallback import connect
 
 from http_support import Live
 
@@ -172,5 +174,36 @@ def test_our_client_on_the_deprecated_sse_transport(live: Live) -> None:
                 assert (await client.call_tool("echo", {"text": "sdk"})).content[
                     0
                 ].text == "sdk"
+
+    anyio.run(run)
+
+
+def test_one_url_finds_either_transport(live: Live, sdk_server: str) -> None:
+    """``connect(url)``: Streamable HTTP where the server has it, else HTTP+SSE."""
+
+    async def run() -> None:
+        async with connect(
+            sdk_server
+        ) as client:  # a Streamable HTTP server: no fallback
+            assert client.revision == "2026-07-28"
+        async with connect(live.base + "/sse") as client:  # POST there is 405
+            assert client.revision == "2024-11-05"
+            answer = await client.call_tool("echo", {"text": "fell back"})
+            assert answer.content[0].text == "fell back"
+        with sdk_peer("sse") as port:
+            async with connect(f"http://127.0.0.1:{port}/sse") as client:
+                answer = await client.call_tool("echo", {"text": "sdk, old"})
+                assert answer.content[0].text == "sdk, old"
+
+    anyio.run(run)
+
+
+def test_a_4xx_that_is_no_old_server_keeps_its_own_error(live: Live) -> None:
+    async def run() -> None:
+        with pytest.raises(RpcError) as caught:
+            async with connect(live.base + "/nowhere"):
+                pass
+        assert caught.value.data == {"httpStatus": 404}
+        assert "HTTP+SSE fallback failed too" in " ".join(caught.value.__notes__)
 
     anyio.run(run)

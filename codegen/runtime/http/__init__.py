@@ -7,7 +7,8 @@ by our HTTP/1.1 protocol (``protocol``; the app runs under any ASGI server too).
 Handlers see the request headers as ``ctx.headers`` and may end a legacy SSE stream early with
 ``ctx.close_sse_stream()`` (the client resumes it with ``Last-Event-ID``).
 Client: ``connect_http(url)`` / ``connect_sse(url)`` give a negotiated runtime
-``Client``; ``HttpClientTransport(url)`` is the underlying message duplex.
+``Client``; ``connect(url)`` tries the first and falls back to the second for old
+servers; ``HttpClientTransport(url)`` is the underlying message duplex.
 The 2026-07-28 routing-header rules (both directions) are in ``headers``.
 """
 
@@ -15,6 +16,7 @@ from codegen.runtime.http.app import create_app
 from codegen.runtime.http.client import HttpClientTransport, connect_http
 from codegen.runtime.http.config import HttpConfig
 from codegen.runtime.http.client_sse import connect_sse
+from codegen.runtime.http.fallback import connect
 from codegen.runtime.http.security import HostPolicy
 from codegen.runtime.http.serve import serve
 
@@ -22,6 +24,7 @@ __all__ = [
     "HostPolicy",
     "HttpClientTransport",
     "HttpConfig",
+    "connect",
     "connect_http",
     "connect_sse",
     "create_app",
