@@ -323,6 +323,12 @@ class HttpProtocol(asyncio.Protocol):
         self.waiting.clear()
         self.resume_writing()
 
+    def eof_received(self) -> bool:
+        """EOF means the client left (closing is how a 2026-07-28 client cancels), not a
+        half-close to keep answering: the transport closes, the app hears a disconnect.
+        """
+        return False
+
     def shutdown(self) -> None:
         """The server is stopping: close now if idle, else after the current response."""
         if self.current is None:
