@@ -343,9 +343,18 @@ def test_idle_connections_are_closed_after_the_keep_alive_timeout(port: int) -> 
         assert time.monotonic() - started < 3
 
 
-def test_a_stalled_request_head_is_closed_too(port: int) -> None:
+@pytest.mark.parametrize(
+    "stalled",
+    [b"POST /echo HTTP/1.1\r\nHost: x\r\n", post("/echo", b"0123456789")[:-4]],
+    ids=["head", "body"],
+)
+def test_a_request_stalled_halfway_gets_408_and_is_closed(
+    port: int, stalled: bytes
+) -> None:
     with connect(port) as sock:
-        sock.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\n")  # and nothing more
+        sock.sendall(stalled)  # and nothing more
         started = time.monotonic()
+        status, headers, _ = read_response(sock, bytearray())
+        assert status == 408 and headers["connection"] == "close"
         assert closed(sock)
         assert time.monotonic() - started < 3

@@ -298,7 +298,10 @@ class HttpProtocol(asyncio.Protocol):
         self._reading_paused = 0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._idle_since: float | None = None
-        """When the connection last became idle; ``None`` while a request is in hand."""
+        """Since when the client owes us bytes (between requests, or inside one);
+        ``None`` while the app has the request."""
+        self._partial = False
+        """A request has begun arriving but is not complete."""
         self._closing = False
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
@@ -311,7 +314,7 @@ class HttpProtocol(asyncio.Protocol):
         self.sockname = transport.get_extra_info("sockname")
         self.peername = transport.get_extra_info("peername")
         self.server_state.connections.add(self)
-        self._go_idle()
+        self._wait_for_client()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server_state.connections.discard(self)
@@ -375,9 +378,10 @@ class HttpProtocol(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
-    def _go_idle(self) -> None:
-        """Start the keep-alive clock. The timer is lazy: it is not re-armed per request,
-        it checks on firing whether the connection was idle the whole time."""
+    def _wait_for_client(self) -> None:
+        """Start the clock: the client has ``keep_alive_s`` to send its next bytes. The
+        timer is lazy: not re-armed per request, it checks on firing whether the client
+        really was silent that long."""
         self._idle_since = self.loop.time()
         if self._idle_timer is None:
             self._idle_timer = self.loop.call_later(self.keep_alive_s, self._idle_check)
@@ -387,10 +391,12 @@ class HttpProtocol(asyncio.Protocol):
         if self._idle_since is None:
             return  # busy: the clock restarts when its response is done
         left = self._idle_since + self.keep_alive_s - self.loop.time()
-        if left <= 0:
-            self._close()
-        else:
+        if left > 0:
             self._idle_timer = self.loop.call_later(left, self._idle_check)
+        elif self._partial:
+            self._refuse(408, b"Request Timeout")  # a request stalled halfway
+        else:
+            self._close()
 
     def _cancel_idle_timer(self) -> None:
         if self._idle_timer is not None:
@@ -413,7 +419,8 @@ class HttpProtocol(asyncio.Protocol):
                 self._refuse(400, b"Bad Request")
 
     def _refuse(self, status: int, reason: bytes) -> None:
-        """Answer what the parser rejected, then hang up: the byte stream is unusable.
+        """Answer a request that cannot be served (the parser rejected it, or the client
+        stalled halfway through it), then hang up: the byte stream is unusable.
 
         The answer is only written where it cannot be mistaken for another request's."""
         current = self.current
@@ -431,6 +438,7 @@ class HttpProtocol(asyncio.Protocol):
         self.waiting.clear()
 
     def on_message_begin(self) -> None:
+        self._partial = True
         self.reading = None
         self._url = b""
         self._headers = []
@@ -452,7 +460,7 @@ class HttpProtocol(asyncio.Protocol):
         parser = self.parser
         if parser.should_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the app never sees it
-        self._idle_since = None
+        self._wait_for_client()  # for the body, if one follows
         path, raw_path, query = _split_target(self._url)
         root = self.root_path
         scope = {
@@ -481,10 +489,13 @@ class HttpProtocol(asyncio.Protocol):
                 self.pause_reading()
 
     def on_body(self, body: bytes) -> None:
+        self._idle_since = self.loop.time()
         if self.reading is not None:
             self.reading.feed(body)
 
     def on_message_complete(self) -> None:
+        self._partial = False
+        self._idle_since = None
         if self.reading is not None:
             self.reading.end_body()
 
@@ -528,4 +539,4 @@ class HttpProtocol(asyncio.Protocol):
                 self.resume_reading()
             self._start(self.waiting.popleft())
         else:
-            self._go_idle()
+            self._wait_for_client()
