@@ -122,8 +122,35 @@ def test_replay_after_a_cursor_and_end_without_response() -> None:
             stream.publish(b"%d" % n)
         stream.end()
         live = stream.attach(after=2)
-        got = [live.get_nowait() for _ in range(live.qsize())]
+        got = []
+        while not live.empty():
+            got.append(await live.get())
         assert [i.payload for i in got] == [b"1", b"2", None] and got[-1] is ENDED
         assert [i.event_id for i in got[:2]] == ["s9/3", "s9/4"]
+
+    asyncio.run(run())
+
+
+def test_inbox_hands_items_over_in_order_to_one_reader() -> None:
+    import asyncio
+
+    from codegen.runtime.http.streams import ENDED, Inbox, Item
+
+    async def run() -> None:
+        inbox = Inbox()
+        reader = asyncio.create_task(inbox.get())
+        await asyncio.sleep(0)
+        with pytest.raises(RuntimeError):
+            await inbox.get()  # a second reader would never be woken
+        inbox.put_nowait(Item(b"first"))
+        inbox.put_nowait(ENDED)
+        assert (await reader).payload == b"first"
+        assert await inbox.get() is ENDED and inbox.empty()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(
+                inbox.get(), 0.01
+            )  # a cancelled wait leaves no trace
+        inbox.put_nowait(Item(b"later"))
+        assert (await inbox.get()).payload == b"later"
 
     asyncio.run(run())

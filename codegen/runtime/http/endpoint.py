@@ -34,7 +34,12 @@ from codegen.runtime.http.port import CoreSession, Message, ServerCore
 from codegen.runtime.http.sessions import HttpSession, SessionRegistry
 from codegen.runtime.http.streams import Item, OutboundStream
 from codegen.runtime.server import TransportFacts
-from codegen.runtime.http.modern import VERSION_HEADER, ModernExchange, transport_facts
+from codegen.runtime.http.modern import (
+    VERSION_HEADER,
+    ModernExchange,
+    Watchdog,
+    transport_facts,
+)
 
 SESSION_HEADER = "mcp-session-id"
 
@@ -62,6 +67,7 @@ class StreamableHttpEndpoint:
         self.tool_schema = tool_schema
         self.supported = frozenset(revisions.available())
         self.listening: set[ModernExchange] = set()
+        self.watchdog = Watchdog()
         self._annotations: dict[
             int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]
         ] = {}
@@ -244,7 +250,9 @@ class StreamableHttpEndpoint:
                 send, 400, HEADER_MISMATCH, str(exc), message.get("id")
             )
             return
-        exchange = ModernExchange(self.server, send, receive, headers, self.config)
+        exchange = ModernExchange(
+            self.server, send, receive, headers, self.config, self.watchdog
+        )
         if message.get("method") != "subscriptions/listen":
             await exchange.run(message, kind)
             return

@@ -49,8 +49,10 @@ class ModernExchange:
         receive: Receive,
         headers: dict[str, str],
         config: HttpConfig,
+        watchdog: Watchdog,
     ) -> None:
         self.loop = asyncio.get_running_loop()
+        self.watchdog = watchdog
         self.server = server
         self.send = send
         self.receive = receive
@@ -76,7 +78,7 @@ class ModernExchange:
     async def run(self, message: Message, kind: str) -> None:
         loop = self.loop
         self._task = asyncio.current_task(loop)
-        timer = loop.call_later(WATCH_AFTER_S, self._start_watcher)
+        self.watchdog.enter(self)
         limit = self.server.request_timeout
         method = message.get("method")
         deadline = (
@@ -106,7 +108,7 @@ class ModernExchange:
             response = wire.error_response(message.get("id"), timed_out(limit))
         finally:
             self.finished = True
-            timer.cancel()
+            self.watchdog.leave(self)
             if deadline is not None:
                 deadline.cancel()
             for helper in (self._watcher, pump):
@@ -176,7 +178,7 @@ class ModernExchange:
             self.timed_out = True
             self._task.cancel()
 
-    def _start_watcher(self) -> None:
+    def start_watcher(self) -> None:
         if not self.finished:
             self._watcher = self.loop.create_task(self._watch())
 
@@ -195,6 +197,44 @@ class ModernExchange:
 
     def _facts(self) -> TransportFacts:
         return transport_facts(self.headers)
+
+
+class Watchdog:
+    """Gives each request still running after :data:`WATCH_AFTER_S` a task that watches
+    for its client hanging up, with one lazy timer for all requests rather than one
+    armed and cancelled per request."""
+
+    def __init__(self) -> None:
+        self._running: dict[ModernExchange, float] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def enter(self, exchange: ModernExchange) -> None:
+        loop = exchange.loop
+        if (
+            loop is not self._loop
+        ):  # a new event loop (an app served again): start afresh
+            self._loop, self._timer = loop, None
+            self._running.clear()
+        self._running[exchange] = loop.time()
+        if self._timer is None:
+            self._timer = loop.call_later(WATCH_AFTER_S, self._sweep)
+
+    def leave(self, exchange: ModernExchange) -> None:
+        self._running.pop(exchange, None)
+
+    def _sweep(self) -> None:
+        loop = self._loop
+        assert loop is not None
+        self._timer = None
+        due = loop.time() - WATCH_AFTER_S
+        for exchange, since in list(self._running.items()):
+            if since <= due:
+                del self._running[exchange]
+                exchange.start_watcher()
+        if self._running:
+            wait = min(self._running.values()) + WATCH_AFTER_S - loop.time()
+            self._timer = loop.call_later(max(wait, 0.0), self._sweep)
 
 
 def transport_facts(headers: Mapping[str, str]) -> TransportFacts:

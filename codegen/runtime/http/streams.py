@@ -3,8 +3,8 @@
 On the legacy Streamable HTTP wire a server may drop the connection under a stream and
 let the client resume it with ``GET`` + ``Last-Event-ID``; the stream keeps numbering
 and buffering events meanwhile. :class:`OutboundStream` is that stream: producers
-publish without ever blocking, and whichever HTTP connection is attached drains it.
-uvicorn only runs asyncio, so plain asyncio queues carry the items (cheapest hand-off).
+publish without ever blocking, and whichever HTTP connection is attached drains it
+through an :class:`Inbox`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,38 @@ class Item:
     """The response that ends this stream."""
     error_code: int | None = None
     """The JSON-RPC error code when the final response is an error (picks HTTP status)."""
+
+
+class Inbox:
+    """What one attached connection has still to write: a FIFO with a single reader.
+
+    Every legacy POST attaches one, so it is leaner than ``asyncio.Queue`` (which also
+    builds an event, a putter queue and task accounting nobody here uses)."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: deque[Item] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Item) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    async def get(self) -> Item:
+        while not self._items:
+            if self._waiter is not None and not self._waiter.done():
+                raise RuntimeError("an Inbox has one reader at a time")
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        return self._items.popleft()
 
 
 DETACH = Item(payload=None)
@@ -58,7 +90,7 @@ class OutboundStream:
         self._seq = 0
         self._delivered = 0
         self._events: deque[tuple[int, Item]] = deque(maxlen=max_events)
-        self._live: asyncio.Queue[Item] | None = None
+        self._live: Inbox | None = None
         self.on_item: Callable[[Item], None] | None = None
         """Told of every item handed to the attached connection (see ``endpoint``)."""
         self.priming_id = self._reserve_id() if resumable else None
@@ -100,10 +132,10 @@ class OutboundStream:
         if self._live is not None:
             self._live.put_nowait(ENDED)
 
-    def attach(self, after: int | None = None) -> asyncio.Queue[Item]:
+    def attach(self, after: int | None = None) -> Inbox:
         """Attach a new connection, replaying events after ``after`` (default: undelivered)."""
         self.detach()
-        live: asyncio.Queue[Item] = asyncio.Queue()
+        live = Inbox()
         self._live = live
         start = self._delivered if after is None else after
         for seq, item in self._events:
@@ -111,7 +143,7 @@ class OutboundStream:
                 self._send(live, item)
         return live
 
-    def detach(self, live: asyncio.Queue[Item] | None = None) -> None:
+    def detach(self, live: Inbox | None = None) -> None:
         """Let go of the attached connection (only if it is still ``live``, when given)."""
         current = self._live
         if current is None or (live is not None and live is not current):
@@ -119,7 +151,7 @@ class OutboundStream:
         self._live = None
         current.put_nowait(DETACH)
 
-    def _send(self, live: asyncio.Queue[Item], item: Item) -> None:
+    def _send(self, live: Inbox, item: Item) -> None:
         live.put_nowait(item)
         if item.event_id is not None:
             self._delivered = int(item.event_id.rpartition("/")[2])

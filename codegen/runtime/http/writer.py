@@ -19,12 +19,10 @@ from codegen.runtime.http.asgi import (
     respond,
 )
 from codegen.runtime.http.sse import KEEPALIVE, frame
-from codegen.runtime.http.streams import DISCONNECTED, Item, OutboundStream
+from codegen.runtime.http.streams import DISCONNECTED, Inbox, Item, OutboundStream
 
 
-async def next_item(
-    live: asyncio.Queue[Item], keepalive_s: float | None
-) -> Item | None:
+async def next_item(live: Inbox, keepalive_s: float | None) -> Item | None:
     """The next item, or ``None`` when ``keepalive_s`` passed without one."""
     if not live.empty() or keepalive_s is None:
         return await live.get()
@@ -36,7 +34,7 @@ async def next_item(
 
 async def write_reply(
     send: Send,
-    live: asyncio.Queue[Item],
+    live: Inbox,
     *,
     status_for: Callable[[int | None], int],
     headers: Sequence[tuple[bytes, bytes]] = (),
@@ -84,7 +82,7 @@ async def send_event(send: Send, data: bytes) -> None:
 
 
 async def pump(
-    send: Send, live: asyncio.Queue[Item], item: Item | None, keepalive_s: float | None
+    send: Send, live: Inbox, item: Item | None, keepalive_s: float | None
 ) -> None:
     """Write items as SSE events until the final one, a detach or a disconnect."""
     while True:
@@ -103,7 +101,7 @@ async def stream_to_client(
     send: Send,
     receive: Receive,
     stream: OutboundStream,
-    live: asyncio.Queue[Item],
+    live: Inbox,
     keepalive_s: float,
     headers: RawHeaders,
     prelude: bytes | None = None,
@@ -121,7 +119,7 @@ async def stream_to_client(
         stream.detach(live)
 
 
-async def _watch_disconnect(receive: Receive, live: asyncio.Queue[Item]) -> None:
+async def _watch_disconnect(receive: Receive, live: Inbox) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
     live.put_nowait(DISCONNECTED)
