@@ -3,20 +3,23 @@ lifespan, graceful shutdown), this protocol runs each connection.
 
 Why not uvicorn's own protocol: an MCP POST is one small JSON body answered by one
 small JSON body, and uvicorn's general per-request machinery (flow-control objects,
-a regex over every response header, two writes per response, access-log checks) cost
-about 40 µs of server CPU per request here, a fifth of a whole ``tools/call``. This
-protocol serves any ASGI HTTP app, with less work per request:
+a regex over every response header, a keep-alive timer armed per request, two writes
+per response, access-log checks) cost about 40 µs of server CPU per request here, a
+fifth of a whole ``tools/call``. This protocol serves any ASGI HTTP app, with less
+work per request:
 
 * one ``transport.write`` per response when the app sends its body in one message
   (head and body are joined), chunked encoding when it streams (SSE);
 * keep-alive, pipelining (requests are answered in order, reading pauses while one
   waits), ``Expect: 100-continue``, HEAD, HTTP/1.0;
 * hostile input ends in a short error and a closed connection: malformed requests
-  (400), oversized heads (431), upgrade requests (the app is not asked);
+  (400), oversized heads (431), upgrade requests (the app is not asked), a request
+  stalled halfway for the keep-alive timeout (408);
 * backpressure both ways: reading pauses while an unread body piles up, ``send``
   waits while the transport's buffer is full.
 
-Websockets are not served; the app never sees an upgrade request.
+The client closing its side ends the exchange (the app hears ``http.disconnect``);
+websockets are not served.
 """
 
 from __future__ import annotations
