@@ -25,6 +25,7 @@ from .content import Wire, prompt_messages, read_contents, wire
 from .context import Context
 from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
+from .paging import page
 from .specs import PromptSpec, ResourceSpec, ToolSpec, UserFunction, describe_validation, validate_or_invalid_params
 from .tasks import EXTENSION as TASKS_EXTENSION
 from .tasks import TaskStore, TaskSupport
@@ -64,6 +65,7 @@ class App(ServerHandlers):
         ttl_ms: int = 0,
         cache_scope: CacheScope = "private",
         tasks: TaskStore | None = None,
+        page_size: int | None = None,
     ) -> None:
         self.name = name
         self.version = version
@@ -71,6 +73,8 @@ class App(ServerHandlers):
         self.instructions = instructions
         self.ttl_ms = ttl_ms
         self.cache_scope = cache_scope
+        self.page_size = page_size
+        """Items per page of ``tools/list`` and the other lists; None sends all at once."""
         self.tools: dict[str, ToolSpec] = {}
         self.prompts: dict[str, PromptSpec] = {}
         self.resources: dict[str, ResourceSpec] = {}
@@ -251,19 +255,28 @@ class App(ServerHandlers):
     # -- ServerHandlers ------------------------------------------------------------------
 
     async def tools_list(self, params: Any, ctx: Any) -> Any:
-        return self._complete("ListToolsResult", {"tools": [t.describe() for t in self.tools.values()]}, cacheable=True)
+        listed = [t.describe() for t in self.tools.values()]
+        return self._listing("ListToolsResult", "tools", "name", listed, params)
 
     async def prompts_list(self, params: Any, ctx: Any) -> Any:
-        body = {"prompts": [p.describe() for p in self.prompts.values()]}
-        return self._complete("ListPromptsResult", body, cacheable=True)
+        listed = [p.describe() for p in self.prompts.values()]
+        return self._listing("ListPromptsResult", "prompts", "name", listed, params)
 
     async def resources_list(self, params: Any, ctx: Any) -> Any:
         listed = [r.describe() for r in self.resources.values() if not r.is_template]
-        return self._complete("ListResourcesResult", {"resources": listed}, cacheable=True)
+        return self._listing("ListResourcesResult", "resources", "uri", listed, params)
 
     async def resources_templates_list(self, params: Any, ctx: Any) -> Any:
         listed = [r.describe() for r in self.resources.values() if r.is_template]
-        return self._complete("ListResourceTemplatesResult", {"resourceTemplates": listed}, cacheable=True)
+        return self._listing("ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params)
+
+    def _listing(self, model: str, field: str, key: str, listed: list[Wire], params: Any) -> Any:
+        """One page of a list result (every item unless ``page_size`` is set)."""
+        items, next_cursor = page(listed, key, _params(params).get("cursor"), self.page_size)
+        body: Wire = {field: items}
+        if next_cursor is not None:
+            body["nextCursor"] = next_cursor
+        return self._complete(model, body, cacheable=True)
 
     async def resources_read(self, params: Any, ctx: Any) -> Any:
         uri = _params(params).get("uri")

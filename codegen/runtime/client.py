@@ -39,6 +39,14 @@ from codegen.runtime.wire import RequestId
 
 log = logging.getLogger("codegen.runtime.client")
 
+LISTED = {
+    "tools/list": "tools",
+    "prompts/list": "prompts",
+    "resources/list": "resources",
+    "resources/templates/list": "resource_templates",
+}
+"""The paginated list methods and the result attribute holding their items."""
+
 InputHandler = Callable[[Any], Awaitable[Any]]
 """Answers one server→client request: gets the params model, returns a result model or dict."""
 
@@ -287,6 +295,25 @@ class Client:
 
     async def list_tools(self) -> Any:
         return await self.call("tools/list", {})
+
+    async def list_all(self, method: str) -> list[Any]:
+        """Every item of a paginated list (``tools/list``, ``prompts/list``,
+        ``resources/list``, ``resources/templates/list``), page after page until a result
+        carries no ``nextCursor`` (pagination.mdx)."""
+        field = LISTED[method]
+        items: list[Any] = []
+        params: dict[str, Any] = {}
+        seen: set[str] = set()
+        while True:
+            result = await self.call(method, params)
+            items.extend(getattr(result, field))
+            cursor = getattr(result, "next_cursor", None)
+            if cursor is None:
+                return items
+            if cursor in seen:
+                raise RpcError(INTERNAL_ERROR, f"{method}: the server sent cursor {cursor!r} twice")
+            seen.add(cursor)
+            params = {"cursor": cursor}
 
     async def call_tool(self, name: str, arguments: Mapping[str, Any] | None = None, **kw: Any) -> Any:
         return await self.call("tools/call", {"name": name, "arguments": dict(arguments or {})}, **kw)
