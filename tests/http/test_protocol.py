@@ -358,3 +358,26 @@ def test_a_request_stalled_halfway_gets_408_and_is_closed(
         assert status == 408 and headers["connection"] == "close"
         assert closed(sock)
         assert time.monotonic() - started < 3
+
+
+def test_a_half_closed_connection_still_gets_every_answer(port: int) -> None:
+    with connect(port) as sock:
+        burst = post("/echo?slow", b"first") + b"".join(
+            post("/echo", f"then {n}".encode()) for n in range(5)
+        )
+        sock.sendall(burst)
+        sock.shutdown(socket.SHUT_WR)  # nothing more will come, but we keep reading
+        buffer = bytearray()
+        answers = [read_response(sock, buffer)[2] for _ in range(6)]
+        assert answers == [b"first", *(f"then {n}".encode() for n in range(5))]
+        assert closed(sock)
+
+
+def test_a_half_close_inside_a_body_drops_only_that_request(port: int) -> None:
+    with connect(port) as sock:
+        unfinished = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\npart"
+        sock.sendall(post("/echo?slow", b"whole") + unfinished)
+        sock.shutdown(socket.SHUT_WR)
+        buffer = bytearray()
+        assert read_response(sock, buffer)[2] == b"whole"
+        assert closed(sock)

@@ -18,8 +18,9 @@ work per request:
 * backpressure both ways: reading pauses while an unread body piles up, ``send``
   waits while the transport's buffer is full.
 
-The client closing its side ends the exchange (the app hears ``http.disconnect``);
-websockets are not served.
+When the client closes its side, apps hear ``http.disconnect`` but requests already
+received are still answered (see :meth:`HttpProtocol.eof_received`); websockets are
+not served.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ class Exchange:
         "chunked",
         "complete",
         "disconnected",
+        "client_done",
     )
 
     def __init__(
@@ -133,6 +135,9 @@ class Exchange:
         self.chunked = False
         self.complete = False
         self.disconnected = False
+        self.client_done = False
+        """The client closed its side: the app hears ``http.disconnect``, but what it
+        still writes goes out (the client may be reading)."""
 
     # ---- fed by the connection ---------------------------------------------------------
 
@@ -150,6 +155,10 @@ class Exchange:
 
     def lose(self) -> None:
         self.disconnected = True
+        self._wake()
+
+    def end_input(self) -> None:
+        self.client_done = True
         self._wake()
 
     def _wake(self) -> None:
@@ -171,6 +180,8 @@ class Exchange:
         while not (self.disconnected or self.complete):
             if self.chunks or (self.body_done and not self.body_sent):
                 return self._body_message()
+            if self.client_done:
+                break
             if self.expect_continue and not self.started:
                 self.expect_continue = False
                 self.conn.write(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -306,6 +317,7 @@ class HttpProtocol(asyncio.Protocol):
         self._partial = False
         """A request has begun arriving but is not complete."""
         self._closing = False
+        self._eof = False
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
         self._head_bytes = 0
@@ -330,10 +342,22 @@ class HttpProtocol(asyncio.Protocol):
         self.resume_writing()
 
     def eof_received(self) -> bool:
-        """EOF means the client left (closing is how a 2026-07-28 client cancels), not a
-        half-close to keep answering: the transport closes, the app hears a disconnect.
-        """
-        return False
+        """The client closed its side. Every app hears ``http.disconnect`` (closing is
+        how a 2026-07-28 client cancels), yet what the apps still answer is written, and
+        requests already received are served: a client that only half-closed reads them.
+        The connection closes after the last answer."""
+        self._eof = True
+        reading = self.reading
+        if reading is not None and not reading.body_done:
+            reading.lose()  # its body can never be finished, so it goes unanswered
+            if reading is self.current:
+                return False  # nothing else can follow it: the transport closes itself
+            self.waiting.remove(reading)
+        if self.current is None:
+            return False
+        for exchange in (self.current, *self.waiting):
+            exchange.end_input()
+        return True
 
     def shutdown(self) -> None:
         """The server is stopping: close now if idle, else after the current response."""
@@ -522,10 +546,11 @@ class HttpProtocol(asyncio.Protocol):
         else:
             if exchange.complete or exchange.disconnected:
                 return
-            log.error("the ASGI app returned without completing its response")
+            if not exchange.client_done:  # else the app gave up on a client that left
+                log.error("the ASGI app returned without completing its response")
         if exchange.complete or exchange.disconnected:
             return
-        if exchange.started:
+        if exchange.started or exchange.client_done:
             exchange.lose()  # a response cut short can only end with its connection
             self._close()
         else:
@@ -537,7 +562,9 @@ class HttpProtocol(asyncio.Protocol):
             self._close()
             return
         self.current = None
-        if self.waiting:
+        if self._eof and not self.waiting:
+            self._close()
+        elif self.waiting:
             if len(self.waiting) == MAX_PIPELINED:
                 self.resume_reading()
             self._start(self.waiting.popleft())
