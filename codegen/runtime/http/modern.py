@@ -211,9 +211,8 @@ class Watchdog:
 
     def enter(self, exchange: ModernExchange) -> None:
         loop = exchange.loop
-        if (
-            loop is not self._loop
-        ):  # a new event loop (an app served again): start afresh
+        if loop is not self._loop:
+            # a new event loop (the same app served again): start afresh
             self._loop, self._timer = loop, None
             self._running.clear()
         self._running[exchange] = loop.time()
