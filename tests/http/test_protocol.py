@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from http_support import start_server
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen.runtime.http.protocol import MAX_HEAD_BYTES
 
@@ -381,3 +383,33 @@ def test_a_half_close_inside_a_body_drops_only_that_request(port: int) -> None:
         buffer = bytearray()
         assert read_response(sock, buffer)[2] == b"whole"
         assert closed(sock)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    bodies=st.lists(st.binary(min_size=0, max_size=300), min_size=1, max_size=6),
+    cuts=st.lists(st.integers(min_value=1, max_value=4000), max_size=12),
+    chunked=st.booleans(),
+)
+def test_requests_cut_anywhere_arrive_whole_and_in_order(
+    port: int, bodies: list[bytes], cuts: list[int], chunked: bool
+) -> None:
+    """However the bytes of a pipelined burst are split into writes, every request is
+    parsed whole and answered in order."""
+    if chunked:
+        stream = b"".join(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + (b"%x\r\n%b\r\n" % (len(body), body) if body else b"")
+            + b"0\r\n\r\n"
+            for body in bodies
+        )
+    else:
+        stream = b"".join(post("/echo", body) for body in bodies)
+    points = sorted({c % len(stream) for c in cuts} - {0})
+    pieces = [stream[a:b] for a, b in zip([0, *points], [*points, len(stream)])]
+    with connect(port) as sock:
+        for piece in pieces:
+            sock.sendall(piece)
+            time.sleep(0.001)
+        buffer = bytearray()
+        assert [read_response(sock, buffer)[2] for _ in bodies] == bodies
