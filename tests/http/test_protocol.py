@@ -413,3 +413,15 @@ def test_requests_cut_anywhere_arrive_whole_and_in_order(
             time.sleep(0.001)
         buffer = bytearray()
         assert [read_response(sock, buffer)[2] for _ in bodies] == bodies
+
+
+def test_limit_max_requests_stops_the_server() -> None:
+    server, thread, sock, _ = start_server(app, limit_max_requests=3)
+    port = int(sock.getsockname()[1])
+    with connect(port) as conn:
+        buffer = bytearray()
+        for n in range(3):
+            conn.sendall(post("/echo", f"{n}".encode()))
+            assert read_response(conn, buffer)[2] == f"{n}".encode()
+    thread.join(10)  # uvicorn exits once it has counted three requests
+    assert not thread.is_alive()

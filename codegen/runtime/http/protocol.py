@@ -280,7 +280,10 @@ class Exchange:
 
 
 class HttpProtocol(asyncio.Protocol):
-    """One HTTP/1.1 connection; uvicorn constructs it (``http=HttpProtocol``)."""
+    """One HTTP/1.1 connection; uvicorn constructs it (``http=HttpProtocol``).
+
+    Of uvicorn's per-connection settings it honours ``root_path``, ``timeout_keep_alive``
+    and ``limit_max_requests``; ``limit_concurrency`` and websockets are not served."""
 
     def __init__(
         self,
@@ -488,6 +491,9 @@ class HttpProtocol(asyncio.Protocol):
         if parser.should_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the app never sees it
         self._wait_for_client()  # for the body, if one follows
+        self.server_state.total_requests += (
+            1  # uvicorn's ``limit_max_requests`` counts these
+        )
         path, raw_path, query = _split_target(self._url)
         root = self.root_path
         scope = {
