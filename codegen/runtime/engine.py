@@ -177,33 +177,37 @@ class Peer:
         """Handle one request (envelope already checked) in the caller's own task: HTTP
         answers a POST in the task that read it, saving a task and a hand-off. Timeouts,
         cancellation and drain treat it like any other request."""
-        await self._feed_one(message, self._reply, inline=True)
+        await self._start_request(message, self._reply, inline=True)
 
-    async def _feed_one(self, message: Any, reply: Sink, inline: bool = False) -> None:
+    async def _feed_one(self, message: Any, reply: Sink) -> None:
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
             await reply(wire.error_response(wire.readable_id(message), exc), None)
             return
         if kind == "request":
-            request_id = message["id"]
-            if request_id in self._inflight:
-                duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
-                await reply(wire.error_response(request_id, duplicate), request_id)
-                return
-            entry = _InFlight(message["method"])
-            self._inflight[request_id] = entry
-            self._enter_busy()
-            run = self._run(entry, request_id, message["method"], message.get("params"), reply)
-            if inline:
-                entry.task = asyncio.current_task()
-                await run
-            else:
-                entry.task = self._spawn(run)
+            await self._start_request(message, reply, inline=False)
         elif kind == "notification":
             self._accept_notification(message["method"], message.get("params"))
         else:
             self._accept_response(message)
+
+    async def _start_request(self, message: Message, reply: Sink, inline: bool) -> None:
+        """Track one request and run it: in its own task, or ``inline`` in the caller's."""
+        request_id = message["id"]
+        if request_id in self._inflight:
+            duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
+            await reply(wire.error_response(request_id, duplicate), request_id)
+            return
+        entry = _InFlight(message["method"])
+        self._inflight[request_id] = entry
+        self._enter_busy()
+        run = self._run(entry, request_id, message["method"], message.get("params"), reply)
+        if inline:
+            entry.task = asyncio.current_task()
+            await run
+        else:
+            entry.task = self._spawn(run)
 
     async def _feed_batch(self, batch: list[Any]) -> None:
         if not self._batching():
