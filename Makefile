@@ -16,11 +16,11 @@ install: $(STAMP)
 
 ## The main job: fetch every revision's schema and regenerate all bindings.
 generate: $(STAMP)
-	$(BIN)/mcp-codegen schema fetch
-	$(BIN)/mcp-codegen generate
+	$(BIN)/mcp-foundry schema fetch
+	$(BIN)/mcp-foundry generate
 
 check: generate
-	$(BIN)/mcp-codegen check
+	$(BIN)/mcp-foundry check
 
 ## The diff report's HTML is checked in a real headless browser (Debian's chromium).
 browser:

@@ -20,8 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from mcp_foundry import generated
+
 ROOT = Path(__file__).resolve().parent.parent
-CLI = Path(sys.executable).parent / "mcp-codegen"
+CLI = Path(sys.executable).parent / "mcp-foundry"
 
 # Imported in the child: pydantic first (both sides need it), then the measured module.
 _IMPORT_PROBE = """
@@ -69,7 +71,10 @@ def _import_probe(module: str, first_use: str, repeat: int) -> dict[str, float]:
     def probe(mode: str) -> dict[str, float]:
         done = subprocess.run(
             [sys.executable, "-c", _IMPORT_PROBE, module, first_use, mode],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         result: dict[str, float] = json.loads(done.stdout)
         return result
@@ -81,14 +86,17 @@ def _import_probe(module: str, first_use: str, repeat: int) -> dict[str, float]:
 
 
 def _generation(repeat: int) -> list[float]:
-    """Wall time of ``mcp-codegen generate`` for all revisions, fresh process each run."""
+    """Wall time of ``mcp-foundry generate`` for all revisions, fresh process each run."""
     times = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as out:
             started = time.perf_counter()
             subprocess.run(
-                [str(CLI), "generate", "--out", out], cwd=ROOT, check=True,
-                capture_output=True, text=True,
+                [str(CLI), "generate", "--out", out],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             times.append(time.perf_counter() - started)
     return times
@@ -97,9 +105,9 @@ def _generation(repeat: int) -> list[float]:
 def _in_process_stages() -> dict[str, float]:
     """Per stage, one process, sequential: where generation time goes."""
     sys.path.insert(0, str(ROOT))
-    from codegen.emit import emit_revision
-    from codegen.ir import load_revision
-    from codegen.ir.source import known_revisions
+    from mcp_foundry.emit import emit_revision
+    from mcp_foundry.ir import load_revision
+    from mcp_foundry.ir.source import known_revisions
 
     revisions = known_revisions()
     started = time.perf_counter()
@@ -116,7 +124,7 @@ def main() -> None:
     parser.add_argument("--revision", default="2026-07-28")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    package = "generated.rev_" + args.revision.replace("-", "_")
+    package = generated.module_name(args.revision)
 
     generation = _generation(args.repeat)
     stages = _in_process_stages()
@@ -143,7 +151,9 @@ def main() -> None:
     ):
         mine, theirs = ours[key] * scale, sdk[key] * scale
         ratio = mine / theirs if theirs else float("nan")
-        print(f"  {label:34s} ours {mine:9.1f} {unit}  sdk {theirs:9.1f} {unit}  ratio {ratio:5.2f}")
+        print(
+            f"  {label:34s} ours {mine:9.1f} {unit}  sdk {theirs:9.1f} {unit}  ratio {ratio:5.2f}"
+        )
     print("  [target: import < 200 ms]")
 
 

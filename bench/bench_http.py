@@ -80,9 +80,7 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(
-                ConnectionError(f"server closed the connection: {exc}")
-            )
+            self.waiter.set_exception(ConnectionError(f"server closed the connection: {exc}"))
 
     async def exchange(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         assert self.transport is not None
@@ -206,9 +204,7 @@ class Cell:
         return self.server_cpu / max(self.requests, 1) * 1e6
 
 
-async def load(
-    pid: int, port: int, modern: bool, concurrency: int, seconds: float
-) -> Cell:
+async def load(pid: int, port: int, modern: bool, concurrency: int, seconds: float) -> Cell:
     headers = (
         {"MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/call", "Mcp-Name": "echo"}
         if modern
@@ -225,9 +221,7 @@ async def load(
         request_id = index * 10_000_000
         while time.perf_counter() < stop_at:
             request_id += 1
-            raw = http_request(
-                port, orjson.dumps(echo_call(request_id, modern)), headers
-            )
+            raw = http_request(port, orjson.dumps(echo_call(request_id, modern)), headers)
             status, _, body = await conn.exchange(raw)
             if status == 200 and f"hello-{request_id}".encode() in body:
                 done += 1
@@ -325,9 +319,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="per run")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument(
-        "--split", action="store_true", help="a single client on its own CPU too"
-    )
+    parser.add_argument("--split", action="store_true", help="a single client on its own CPU too")
     options = parser.parse_args()
     cpus = sorted(os.sched_getaffinity(0))
     servers = {name: start(name) for name in SERVERS}

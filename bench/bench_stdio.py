@@ -159,9 +159,15 @@ def drained(name: str, count: int = 200) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=4000, help="pipelined requests per server and wire")
-    parser.add_argument("--sequential", type=int, default=400, help="sequential requests per server and wire")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--requests", type=int, default=4000, help="pipelined requests per server and wire"
+    )
+    parser.add_argument(
+        "--sequential", type=int, default=400, help="sequential requests per server and wire"
+    )
     parser.add_argument("--wires", default="legacy,modern")
     options = parser.parse_args()
     rows = []
@@ -181,10 +187,15 @@ def main() -> None:
     print(f"{'wire':8} {'server':6} {'pipelined req/s':>16} {'seq p50 ms':>11} {'seq p99 ms':>11}")
     for wire, name, rate, p50, p99 in rows:
         if name == "ratio":
-            print(f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x   (latency: sdk/ours)")
+            print(
+                f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x   (latency: sdk/ours)"
+            )
         else:
             print(f"{wire:8} {name:6} {rate:16.0f} {p50:11.3f} {p99:11.3f}")
-    print("drain (200 pipelined calls, then EOF): " + ", ".join(f"{n} answered {drained(n)}" for n in SERVERS))
+    print(
+        "drain (200 pipelined calls, then EOF): "
+        + ", ".join(f"{n} answered {drained(n)}" for n in SERVERS)
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from codegen.authoring import App
+from mcp_foundry.authoring import App
 
 app = App("echo", "1.0.0")
 

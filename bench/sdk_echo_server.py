@@ -17,7 +17,11 @@ from mcp.server.stdio import stdio_server
 ECHO = types.Tool(
     name="echo",
     description="Echo the text back.",
-    input_schema={"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+    input_schema={
+        "type": "object",
+        "properties": {"text": {"type": "string"}},
+        "required": ["text"],
+    },
 )
 
 
@@ -48,7 +52,9 @@ def main() -> None:
     else:
         import uvicorn
 
-        uvicorn.run(server.streamable_http_app(), host="127.0.0.1", port=options.port, log_level="warning")
+        uvicorn.run(
+            server.streamable_http_app(), host="127.0.0.1", port=options.port, log_level="warning"
+        )
 
 
 if __name__ == "__main__":

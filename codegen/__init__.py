@@ -1,3 +1,3 @@
-"""mcp-codegen: generate, run, scaffold and diff Model Context Protocol bindings."""
+"""mcp-foundry: generate, run, scaffold and diff Model Context Protocol bindings."""
 
 __version__ = "0.1.0"

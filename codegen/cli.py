@@ -1,7 +1,7 @@
-"""The ``mcp-codegen`` command line.
+"""The ``mcp-foundry`` command line.
 
 Subcommands live in ``codegen/commands/``, one module each, and are imported only when
-invoked: ``mcp-codegen --help`` stays fast and one broken subcommand cannot take the
+invoked: ``mcp-foundry --help`` stays fast and one broken subcommand cannot take the
 others down.
 """
 
@@ -13,11 +13,11 @@ import click
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS = {
-    "schema": "codegen.commands.schema:schema",
-    "check": "codegen.commands.check:check",
-    "generate": "codegen.commands.generate:generate",
-    "diff": "codegen.commands.diff:diff",
-    "new": "codegen.commands.new:new",
+    "schema": "mcp_foundry.commands.schema:schema",
+    "check": "mcp_foundry.commands.check:check",
+    "generate": "mcp_foundry.commands.generate:generate",
+    "diff": "mcp_foundry.commands.diff:diff",
+    "new": "mcp_foundry.commands.new:new",
 }
 
 
@@ -35,6 +35,6 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup)
-@click.version_option(package_name="mcp-codegen")
+@click.version_option(package_name="mcp-foundry")
 def main() -> None:
     """Generate, run, scaffold and diff Model Context Protocol bindings."""

@@ -1,11 +1,45 @@
-"""Where the project's own folders are, for code that reads templates or writes output."""
+"""Where the toolkit's own data is, and where it keeps caches and writes output.
+
+Templates, the schema manifest and the diff report's JSON Schema ship inside the package
+(``mcp_foundry/templates``, ``mcp_foundry/schema``); in a checkout they are the repository's
+``templates/`` and ``schema/`` folders. Caches and default output follow the same split: a
+checkout keeps them in the checkout (``.cache/``, ``generated/``), an installed package uses
+the per-user cache directory and the current folder, never site-packages.
+"""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-GENERATED = ROOT / "generated"
-SCHEMA_MANIFEST = ROOT / "schema" / "manifest.json"
-SCHEMA_CACHE = ROOT / ".cache" / "schema"
+import platformdirs
+
+DISTRIBUTION = "mcp-foundry"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _checkout() -> Path | None:
+    """The repository root when running from a checkout (editable install or build)."""
+    root = PACKAGE.parent
+    return root if (root / "pyproject.toml").is_file() and PACKAGE.name == "codegen" else None
+
+
+CHECKOUT = _checkout()
+_DATA = CHECKOUT or Path(str(files(__package__ or "mcp_foundry")))
+
+TEMPLATES = _DATA / "templates"
+SCHEMA_MANIFEST = _DATA / "schema" / "manifest.json"
+DIFF_REPORT_SCHEMA = _DATA / "schema" / "diff-report.schema.json"
+
+SCHEMA_CACHE = (
+    CHECKOUT / ".cache" / "schema"
+    if CHECKOUT
+    else platformdirs.user_cache_path(DISTRIBUTION) / "schema"
+)
+"""Fetched upstream schema files (``MCP_FOUNDRY_SCHEMA_CACHE`` overrides)."""
+
+GENERATED = CHECKOUT / "generated" if CHECKOUT else Path("generated")
+"""Default ``generate --out``: the checkout's ``generated/``, else ``./generated``."""
+
+SHARED_SPEC = (CHECKOUT.parent if CHECKOUT else Path.cwd().parent) / "shared" / "mcp-spec"
+"""The local copy of the upstream repository used instead of the network when present."""

@@ -1,7 +1,7 @@
 """Generated protocol bindings, one subpackage per revision (build output, not in git).
 
-Rebuild with ``mcp-codegen generate``. ``load("2025-11-25")`` returns that revision's
-:class:`codegen.bindings.RevisionBindings`.
+Rebuild with ``mcp-foundry generate``. ``load("2025-11-25")`` returns that revision's
+:class:`mcp_foundry.bindings.RevisionBindings`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from codegen.bindings import RevisionBindings
+from mcp_foundry.bindings import RevisionBindings
 
 
 def package_name(revision: str) -> str:
@@ -17,12 +17,22 @@ def package_name(revision: str) -> str:
     return "rev_" + revision.replace("-", "_")
 
 
+def module_name(revision: str) -> str:
+    """The importable name of a revision's package, e.g. ``mcp_foundry.generated.rev_draft``."""
+    return f"{__name__}.{package_name(revision)}"
+
+
+def is_generated(module: str) -> bool:
+    """True for a module inside one of the generated packages."""
+    return module.startswith(f"{__name__}.")
+
+
 def load(revision: str) -> RevisionBindings:
     try:
-        module = importlib.import_module(f"{__name__}.{package_name(revision)}")
+        module = importlib.import_module(module_name(revision))
     except ModuleNotFoundError as exc:
         raise LookupError(
-            f"no generated bindings for revision {revision!r}; run `mcp-codegen generate`"
+            f"no generated bindings for revision {revision!r}; run `mcp-foundry generate`"
         ) from exc
     bindings: RevisionBindings = module.BINDINGS
     return bindings

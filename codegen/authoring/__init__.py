@@ -1,7 +1,7 @@
 """Declare MCP servers as typed Python functions; serve them to every protocol revision.
 
     from typing import Annotated
-    from codegen.authoring import App, Context, ToolError, header, models
+    from mcp_foundry.authoring import App, Context, ToolError, header, models
 
     app = App("weather", "1.0.0")
 

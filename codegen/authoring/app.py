@@ -13,20 +13,26 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
 
+from mcp_foundry import generated
+from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
+from mcp_foundry.runtime.http import HttpConfig, create_app, serve
+from mcp_foundry.runtime.server import Server
+from mcp_foundry.runtime.stdio import run_stdio
 from pydantic import BaseModel, ValidationError
-
-import generated
-from generated.rev_2026_07_28.handlers import ServerHandlers
-from codegen.runtime.http import HttpConfig, create_app, serve
-from codegen.runtime.server import Server
-from codegen.runtime.stdio import run_stdio
 
 from .content import Wire, prompt_messages, read_contents, wire
 from .context import Context
 from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
 from .paging import page
-from .specs import PromptSpec, ResourceSpec, ToolSpec, UserFunction, describe_validation, validate_or_invalid_params
+from .specs import (
+    PromptSpec,
+    ResourceSpec,
+    ToolSpec,
+    UserFunction,
+    describe_validation,
+    validate_or_invalid_params,
+)
 from .tasks import EXTENSION as TASKS_EXTENSION
 from .tasks import TaskStore, TaskSupport
 from .tasks_methods import TaskMethods
@@ -130,7 +136,12 @@ class App(ServerHandlers):
         return register
 
     def prompt(
-        self, name: str | None = None, *, title: str | None = None, description: str | None = None, **extra: Any
+        self,
+        name: str | None = None,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        **extra: Any,
     ) -> Callable[[F], F]:
         """Declare a prompt; its arguments are the function's (string) parameters."""
 
@@ -175,7 +186,9 @@ class App(ServerHandlers):
 
         return register
 
-    def completion(self, *, prompt: str | None = None, template: str | None = None) -> Callable[[F], F]:
+    def completion(
+        self, *, prompt: str | None = None, template: str | None = None
+    ) -> Callable[[F], F]:
         """Declare completions for a prompt's arguments or a template's variables:
         ``fn(argument_name, typed_value, other_arguments) -> list[str]`` (may be async)."""
         if (prompt is None) == (template is None):
@@ -226,7 +239,13 @@ class App(ServerHandlers):
         spec = self.tools.get(name)
         return spec.input_schema if spec is not None else None
 
-    def run(self, transport: Literal["stdio", "http"] = "stdio", *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    def run(
+        self,
+        transport: Literal["stdio", "http"] = "stdio",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+    ) -> None:
         """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default)."""
         if transport == "http":
             serve(self.http_app(), host=host, port=port)
@@ -268,7 +287,9 @@ class App(ServerHandlers):
 
     async def resources_templates_list(self, params: Any, ctx: Any) -> Any:
         listed = [r.describe() for r in self.resources.values() if r.is_template]
-        return self._listing("ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params)
+        return self._listing(
+            "ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params
+        )
 
     def _listing(self, model: str, field: str, key: str, listed: list[Wire], params: Any) -> Any:
         """One page of a list result (every item unless ``page_size`` is set)."""
@@ -286,7 +307,9 @@ class App(ServerHandlers):
                 kwargs = validate_or_invalid_params(spec.call, variables, f"resource {uri}")
                 value = await spec.call(kwargs, Context(ctx, models))
                 return self._complete(
-                    "ReadResourceResult", {"contents": read_contents(uri, value, spec.mime_type)}, cacheable=True
+                    "ReadResourceResult",
+                    {"contents": read_contents(uri, value, spec.mime_type)},
+                    cacheable=True,
                 )
         raise RpcError(INVALID_PARAMS, f"Resource not found: {uri}", {"uri": uri})
 
@@ -323,14 +346,19 @@ class App(ServerHandlers):
         spec = self.tools.get(params.name)
         if spec is None:
             raise RpcError(INVALID_PARAMS, f"Unknown tool: {params.name}")
-        tasks_declared = ctx.era == "modern" and TASKS_EXTENSION in (ctx.client_capabilities.get("extensions") or {})
+        tasks_declared = ctx.era == "modern" and TASKS_EXTENSION in (
+            ctx.client_capabilities.get("extensions") or {}
+        )
         if spec.task_support == "required" and not tasks_declared:
             raise missing_capability({"extensions": {TASKS_EXTENSION: {}}})
         try:
             kwargs = spec.call.validate(params.arguments)
         except ValidationError as exc:
             problems = describe_validation(exc)
-            return self._complete("CallToolResult", error_result(f"Invalid arguments for tool {spec.name}: {problems}"))
+            return self._complete(
+                "CallToolResult",
+                error_result(f"Invalid arguments for tool {spec.name}: {problems}"),
+            )
         store = self.task_store if tasks_declared and spec.task_support != "none" else None
         context = Context(ctx, models, store)
         outcome = await run_tool(spec, kwargs, context)

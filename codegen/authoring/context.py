@@ -52,7 +52,9 @@ class Context:
 
     # -- progress and logging ------------------------------------------------------------
 
-    async def progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+    async def progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
         """Report progress, if the caller asked for it with a progressToken."""
         if self.task is None:
             await self.request.progress(progress, total, message)
@@ -95,7 +97,9 @@ class Context:
         model: type[BaseModel] = getattr(self._models, RESULT_MODEL[method])
         return model.model_validate(answer)
 
-    async def elicit(self, message: str, schema: Wire | type[BaseModel], *, key: str | None = None) -> Any:
+    async def elicit(
+        self, message: str, schema: Wire | type[BaseModel], *, key: str | None = None
+    ) -> Any:
         """Ask the user to fill in a form; returns the ``ElicitResult``."""
         key = key or f"elicitation_{next(self._keys)}"
         return (await self.ask({key: elicitation(message, schema)}))[key]

@@ -7,7 +7,7 @@ JSON-RPC error.
 
 from __future__ import annotations
 
-from codegen.runtime.errors import (
+from mcp_foundry.runtime.errors import (
     HEADER_MISMATCH,
     INTERNAL_ERROR,
     INVALID_PARAMS,

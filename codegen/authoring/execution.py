@@ -11,14 +11,14 @@ import asyncio
 import logging
 from typing import Any
 
-from codegen.runtime.context import InputRequired
+from mcp_foundry.runtime.context import InputRequired
 
 from .content import Wire, text, tool_result
 from .context import Context
 from .errors import INTERNAL_ERROR, RpcError, ToolError
 from .specs import ToolSpec
 
-log = logging.getLogger("codegen.authoring")
+log = logging.getLogger("mcp_foundry.authoring")
 
 
 def error_result(message: str) -> Wire:
@@ -26,7 +26,9 @@ def error_result(message: str) -> Wire:
     return {"content": [text(message)], "isError": True}
 
 
-async def run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException | None:
+async def run_tool(
+    spec: ToolSpec, kwargs: dict[str, Any], context: Context
+) -> Wire | BaseException | None:
     """Run one call. Returns the result body, an exception for the request to raise, or
     None when the call detached into a task (the task record then receives the outcome).
 
@@ -58,7 +60,9 @@ async def run_tool(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> 
     return runner.result()
 
 
-async def _outcome(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> Wire | BaseException:
+async def _outcome(
+    spec: ToolSpec, kwargs: dict[str, Any], context: Context
+) -> Wire | BaseException:
     """The function's result as a CallToolResult body, or the protocol-level exception."""
     try:
         return tool_result(await spec.call(kwargs, context), spec.structured)
@@ -66,7 +70,7 @@ async def _outcome(spec: ToolSpec, kwargs: dict[str, Any], context: Context) -> 
         return error_result(str(exc))
     except (RpcError, InputRequired) as exc:
         return exc
-    except Exception as exc:  # noqa: BLE001 - a tool's failure is the model's to see
+    except Exception as exc:
         log.exception("tool %s failed", spec.name)
         return error_result(f"Tool {spec.name} failed: {exc}")
 

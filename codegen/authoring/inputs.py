@@ -44,7 +44,9 @@ def elicitation(message: str, schema: Wire | type[BaseModel]) -> InputRequest:
     return InputRequest(ELICIT, {"mode": "form", "message": message, "requestedSchema": requested})
 
 
-def sampling(prompt: str | list[Any], max_tokens: int = 100, system_prompt: str | None = None) -> InputRequest:
+def sampling(
+    prompt: str | list[Any], max_tokens: int = 100, system_prompt: str | None = None
+) -> InputRequest:
     """A sampling request; ``prompt`` is user text or a list of sampling messages."""
     if isinstance(prompt, str):
         messages = [{"role": "user", "content": {"type": "text", "text": prompt}}]
@@ -65,7 +67,9 @@ def valid_answer(method: str, answer: Any) -> bool:
     if not isinstance(answer, dict):
         return False
     if method == ELICIT:
-        return answer.get("action") in ("accept", "decline", "cancel") and isinstance(answer.get("content", {}), dict)
+        return answer.get("action") in ("accept", "decline", "cancel") and isinstance(
+            answer.get("content", {}), dict
+        )
     if method == SAMPLE:
         return "role" in answer and isinstance(answer.get("content"), (dict, list))
     if method == ROOTS:

@@ -12,6 +12,7 @@ import typing
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from mcp_foundry import generated
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.json_schema import GenerateJsonSchema
 
@@ -58,7 +59,9 @@ def _tidy(schema: JsonSchema) -> JsonSchema:
     return schema
 
 
-def arguments_model(func: Callable[..., Any], skip: Callable[[inspect.Parameter, Any], bool]) -> type[BaseModel]:
+def arguments_model(
+    func: Callable[..., Any], skip: Callable[[inspect.Parameter, Any], bool]
+) -> type[BaseModel]:
     """A pydantic model of the function's parameters, leaving out those ``skip`` selects.
 
     ``skip`` receives each parameter and its resolved annotation (the context parameter
@@ -78,7 +81,9 @@ def arguments_model(func: Callable[..., Any], skip: Callable[[inspect.Parameter,
             continue
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, default)
-    config = ConfigDict(extra="allow" if extra == "allow" else "ignore", arbitrary_types_allowed=True)
+    config = ConfigDict(
+        extra="allow" if extra == "allow" else "ignore", arbitrary_types_allowed=True
+    )
     model: type[BaseModel] = create_model(f"{func.__name__}_arguments", __config__=config, **fields)
     return model
 
@@ -118,4 +123,4 @@ def _is_structured(annotation: Any) -> bool:
 
 def _is_protocol_model(cls: type[BaseModel]) -> bool:
     """Generated protocol models (results, content blocks) are returned as-is, not as data."""
-    return cls.__module__.startswith("generated.")
+    return generated.is_generated(cls.__module__)

@@ -122,16 +122,24 @@ class ToolSpec:
         if not TOOL_NAME.match(tool_name):
             raise ValueError(f"tool name {tool_name!r} must be 1-64 characters of [A-Za-z0-9_.-]")
         call = UserFunction.of(func)
-        returns = typing.get_type_hints(func, include_extras=True).get("return", inspect.Parameter.empty)
+        returns = typing.get_type_hints(func, include_extras=True).get(
+            "return", inspect.Parameter.empty
+        )
         derived_output = output_schema(returns)
-        structured = TypeAdapter(returns) if derived_output is not None or output_schema_override else None
+        structured = (
+            TypeAdapter(returns) if derived_output is not None or output_schema_override else None
+        )
         annotations = options.pop("annotations", None)
         return cls(
             name=tool_name,
             call=call,
             description=options.pop("description", None) or _doc(func),
-            input_schema=input_schema_override if input_schema_override is not None else input_schema(call.arguments),
-            output_schema=output_schema_override if output_schema_override is not None else derived_output,
+            input_schema=input_schema_override
+            if input_schema_override is not None
+            else input_schema(call.arguments),
+            output_schema=output_schema_override
+            if output_schema_override is not None
+            else derived_output,
             structured=structured,
             annotations=wire(annotations) if annotations is not None else None,
             **options,
@@ -213,7 +221,8 @@ class ResourceSpec:
 def describe_validation(exc: ValidationError) -> str:
     """``field: problem`` for each failing argument, without pydantic's links."""
     return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}" for e in exc.errors(include_url=False)
+        f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
+        for e in exc.errors(include_url=False)
     )
 
 
@@ -222,4 +231,6 @@ def validate_or_invalid_params(call: UserFunction, raw: Any, what: str) -> dict[
     try:
         return call.validate(raw)
     except ValidationError as exc:
-        raise RpcError(INVALID_PARAMS, f"Invalid arguments for {what}: {describe_validation(exc)}") from None
+        raise RpcError(
+            INVALID_PARAMS, f"Invalid arguments for {what}: {describe_validation(exc)}"
+        ) from None

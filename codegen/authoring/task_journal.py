@@ -36,7 +36,8 @@ class TaskJournal:
             "pending": {k: r.to_wire() for k, r in task.pending.items()},
         }
         self._db.execute(
-            "INSERT OR REPLACE INTO tasks (task_id, record) VALUES (?, ?)", (task.task_id, json.dumps(record))
+            "INSERT OR REPLACE INTO tasks (task_id, record) VALUES (?, ?)",
+            (task.task_id, json.dumps(record)),
         )
 
     def delete(self, task_id: str) -> None:
@@ -48,6 +49,8 @@ class TaskJournal:
         tasks = []
         for task_id, raw in self._db.execute("SELECT task_id, record FROM tasks"):
             record: dict[str, Any] = json.loads(raw)
-            pending = {k: InputRequest(r["method"], r["params"]) for k, r in record.pop("pending").items()}
+            pending = {
+                k: InputRequest(r["method"], r["params"]) for k, r in record.pop("pending").items()
+            }
             tasks.append(Task(task_id, **record, pending=pending))
         return tasks

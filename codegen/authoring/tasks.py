@@ -13,8 +13,8 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from datetime import datetime, timezone
 from typing import Any, Literal
 
 from .errors import INVALID_PARAMS, RpcError
@@ -28,7 +28,7 @@ TaskSupport = Literal["none", "optional", "required"]
 
 
 def _iso(stamp: float) -> str:
-    moment = datetime.fromtimestamp(stamp, timezone.utc)
+    moment = datetime.fromtimestamp(stamp, UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -120,7 +120,9 @@ class Task:
         elif responses:
             self._touch()
 
-    def finish(self, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None) -> None:
+    def finish(
+        self, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None
+    ) -> None:
         if self.terminal:
             return
         if error is not None:
@@ -148,7 +150,10 @@ class TaskStore:
     """
 
     def __init__(
-        self, ttl_ms: int | None = 600_000, poll_interval_ms: int = 200, path: Path | str | None = None
+        self,
+        ttl_ms: int | None = 600_000,
+        poll_interval_ms: int = 200,
+        path: Path | str | None = None,
     ) -> None:
         self.ttl_ms = ttl_ms
         self.poll_interval_ms = poll_interval_ms
@@ -157,7 +162,12 @@ class TaskStore:
         if self._journal is not None:
             for task in self._journal.load():
                 if not task.terminal:
-                    task.finish(error={"code": -32603, "message": "The server restarted before the task finished"})
+                    task.finish(
+                        error={
+                            "code": -32603,
+                            "message": "The server restarted before the task finished",
+                        }
+                    )
                 task.on_change = self._journal.save
                 self._journal.save(task)
                 self._tasks[task.task_id] = task

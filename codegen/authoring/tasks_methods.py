@@ -41,7 +41,9 @@ class TaskMethods:
         task = self.store.get(params.get("taskId"))
         responses = params.get("inputResponses")
         if responses is not None and not isinstance(responses, dict):
-            raise RpcError(INVALID_PARAMS, "inputResponses must be an object keyed by input request")
+            raise RpcError(
+                INVALID_PARAMS, "inputResponses must be an object keyed by input request"
+            )
         task.take_answers(responses or {})
         return dict(ACK)
 

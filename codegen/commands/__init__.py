@@ -1,1 +1,1 @@
-"""One module per ``mcp-codegen`` subcommand (see ``codegen.cli.COMMANDS``)."""
+"""One module per ``mcp-foundry`` subcommand (see ``mcp_foundry.cli.COMMANDS``)."""

@@ -1,14 +1,13 @@
-"""``mcp-codegen check``: report schema.ts/schema.json disagreements no override explains."""
+"""``mcp-foundry check``: report schema.ts/schema.json disagreements no override explains."""
 
 from __future__ import annotations
 
 import click
-
-from codegen.ir import disagreements, load_revision
-from codegen.ir.errors import GeneratorError
-from codegen.ir.overrides import UpstreamChanged
-from codegen.ir.source import resolve_revisions
-from codegen.sources.errors import SchemaSourceError
+from mcp_foundry.ir import disagreements, load_revision
+from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.overrides import UpstreamChanged
+from mcp_foundry.ir.source import resolve_revisions
+from mcp_foundry.sources.errors import SchemaSourceError
 
 
 @click.command()

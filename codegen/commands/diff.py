@@ -1,4 +1,4 @@
-"""``mcp-codegen diff A B``: classified differences between two protocol revisions.
+"""``mcp-foundry diff A B``: classified differences between two protocol revisions.
 
 Exit status: 0 when done (and ``--fail-on`` not triggered), 1 when ``--fail-on`` found a
 matching change, 2 for bad arguments (unknown revision, unreadable schema path).
@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import click
-
-from codegen.diff.compare import compare
-from codegen.diff.inputs import InputError, load_side
-from codegen.diff.model import Severity
-from codegen.diff.render import FORMATS
+from mcp_foundry.diff.compare import compare
+from mcp_foundry.diff.inputs import InputError, load_side
+from mcp_foundry.diff.model import Severity
+from mcp_foundry.diff.render import FORMATS
 
 
 @click.command()
@@ -38,9 +37,7 @@ from codegen.diff.render import FORMATS
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the report here instead of stdout.",
 )
-def diff(
-    before: str, after: str, fmt: str, fail_on: str | None, output: Path | None
-) -> None:
+def diff(before: str, after: str, fmt: str, fail_on: str | None, output: Path | None) -> None:
     """Compare protocol revision A with B.
 
     A and B are revisions (2025-06-18, draft, …) or paths to a schema.ts/schema.json file
@@ -60,8 +57,7 @@ def diff(
     breaking = report.count(Severity.BREAKING)
     click.echo(
         f"{side_a.label} -> {side_b.label}: {breaking} breaking, {report.count(Severity.WARNING)} warning,"
-        f" {report.count(Severity.INFO)} info"
-        + (f"; wrote {output}" if output else ""),
+        f" {report.count(Severity.INFO)} info" + (f"; wrote {output}" if output else ""),
         err=True,
     )
     if (fail_on == "breaking" and breaking) or (fail_on == "any" and report.changes):

@@ -1,4 +1,4 @@
-"""``mcp-codegen generate``: regenerate the bindings of every (or the named) revision."""
+"""``mcp-foundry generate``: regenerate the bindings of every (or the named) revision."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import click
-
-from codegen.emit import emit_revision, package_name
-from codegen.ir import load_revision
-from codegen.ir.errors import GeneratorError
-from codegen.ir.source import resolve_revisions
-from codegen.paths import GENERATED
-from codegen.sources.errors import SchemaSourceError
+from mcp_foundry.emit import emit_revision, package_name
+from mcp_foundry.ir import load_revision
+from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.source import resolve_revisions
+from mcp_foundry.paths import GENERATED
+from mcp_foundry.sources.errors import SchemaSourceError
 
 
 def render_revision(revision: str) -> dict[str, str]:

@@ -1,15 +1,14 @@
-"""``mcp-codegen new``: scaffold a complete MCP server project."""
+"""``mcp-foundry new``: scaffold a complete MCP server project."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-
-from codegen import paths
-from codegen.scaffold import ScaffoldError, build_options, create_project
-from codegen.scaffold.features import DEFAULT_FEATURES, FEATURES
-from codegen.scaffold.options import DEFAULT_NAMESPACE, TRANSPORTS
+from mcp_foundry import paths
+from mcp_foundry.scaffold import ScaffoldError, build_options, create_project
+from mcp_foundry.scaffold.features import DEFAULT_FEATURES, FEATURES
+from mcp_foundry.scaffold.options import DEFAULT_NAMESPACE, TRANSPORTS
 
 
 @click.command("new")
@@ -20,7 +19,9 @@ from codegen.scaffold.options import DEFAULT_NAMESPACE, TRANSPORTS
     type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
     help="Where to create the project (default: ./NAME). Must not exist or be empty.",
 )
-@click.option("--revision", help="Protocol revision whose generated types the server uses (default: latest).")
+@click.option(
+    "--revision", help="Protocol revision whose generated types the server uses (default: latest)."
+)
 @click.option(
     "--transport",
     default="both",
@@ -63,7 +64,7 @@ def new(
     for path in written:
         click.echo(f"  {path}", err=True)
     click.echo(
-        f"next: cd {target} && python -m venv .venv && .venv/bin/pip install -e {paths.ROOT} "
+        f"next: cd {target} && python -m venv .venv && .venv/bin/pip install -e {paths.CHECKOUT or paths.DISTRIBUTION} "
         "&& .venv/bin/pip install -e '.[test]' && .venv/bin/pytest",
         err=True,
     )

@@ -1,17 +1,16 @@
-"""``mcp-codegen schema``: fetch, list and add the pinned upstream schema files."""
+"""``mcp-foundry schema``: fetch, list and add the pinned upstream schema files."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-
-from codegen.sources import manifest as manifest_module
-from codegen.sources import store
-from codegen.sources.add import describe_revision
-from codegen.sources.errors import SchemaSourceError
-from codegen.sources.fetch import fetch_revision
-from codegen.sources.source import open_source
+from mcp_foundry.sources import manifest as manifest_module
+from mcp_foundry.sources import store
+from mcp_foundry.sources.add import describe_revision
+from mcp_foundry.sources.errors import SchemaSourceError
+from mcp_foundry.sources.fetch import fetch_revision
+from mcp_foundry.sources.source import open_source
 
 FROM_HELP = "A folder laid out like the upstream repository, or a raw-file base URL (default: ../shared/mcp-spec if present, else upstream)."
 
@@ -28,11 +27,7 @@ def fetch(revisions: tuple[str, ...], location: str | None) -> None:
     """Copy REVISIONS (default: all) into the cache, verifying every sha256."""
     try:
         manifest = manifest_module.load()
-        entries = (
-            [manifest.get(r) for r in revisions]
-            if revisions
-            else list(manifest.revisions)
-        )
+        entries = [manifest.get(r) for r in revisions] if revisions else list(manifest.revisions)
         source = open_source(location)
     except SchemaSourceError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -81,12 +76,8 @@ def list_() -> None:
 
 @schema.command()
 @click.argument("revision")
-@click.option(
-    "--commit", required=True, help="The upstream commit the files are pinned to."
-)
-@click.option(
-    "--repository", default=manifest_module.UPSTREAM_REPOSITORY, show_default=True
-)
+@click.option("--commit", required=True, help="The upstream commit the files are pinned to.")
+@click.option("--repository", default=manifest_module.UPSTREAM_REPOSITORY, show_default=True)
 @click.option("--from", "location", metavar="DIR|URL", help=FROM_HELP)
 def add(revision: str, commit: str, repository: str, location: str | None) -> None:
     """Add (or re-pin) REVISION in the manifest, hashing the files the source serves."""

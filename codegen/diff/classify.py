@@ -2,7 +2,7 @@
 
 Every rule is stated once, from the shape's point of view: does it break an *old sender*
 talking to a *new receiver*, an *old receiver* hearing from a *new sender*, or both?
-The shape's senders (:mod:`codegen.diff.flows`) turn that into client/server pairings.
+The shape's senders (:mod:`mcp_foundry.diff.flows`) turn that into client/server pairings.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from enum import Enum
 
 import attrs
-
-from codegen.diff.flows import Sender, other
-from codegen.diff.model import NOBODY, Breaks, Kind, Severity
+from mcp_foundry.diff.flows import Sender, other
+from mcp_foundry.diff.model import NOBODY, Breaks, Kind, Severity
 
 
 class Impact(Enum):
@@ -124,12 +123,8 @@ FIELD_RULES: dict[str, Rule] = {
         Impact.NONE,
         "deprecated: still works, scheduled for removal",
     ),
-    "undeprecated": Rule(
-        Kind.UNDEPRECATED, Severity.INFO, Impact.NONE, "no longer deprecated"
-    ),
-    "opened": Rule(
-        Kind.OBJECT_OPENED, Severity.INFO, Impact.NONE, "unknown keys are now kept"
-    ),
+    "undeprecated": Rule(Kind.UNDEPRECATED, Severity.INFO, Impact.NONE, "no longer deprecated"),
+    "opened": Rule(Kind.OBJECT_OPENED, Severity.INFO, Impact.NONE, "unknown keys are now kept"),
     "closed": Rule(
         Kind.OBJECT_CLOSED,
         Severity.WARNING,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from codegen.diff.context import Context
-from codegen.diff.definitions import diff_definitions
-from codegen.diff.methods import diff_methods
-from codegen.diff.model import DiffReport, Side
-from codegen.diff.protocol import diff_protocol
-from codegen.ir.model import RevisionIR
+from mcp_foundry.diff.context import Context
+from mcp_foundry.diff.definitions import diff_definitions
+from mcp_foundry.diff.methods import diff_methods
+from mcp_foundry.diff.model import DiffReport, Side
+from mcp_foundry.diff.protocol import diff_protocol
+from mcp_foundry.ir.model import RevisionIR
 
 
 def compare(a: RevisionIR, b: RevisionIR, before: Side, after: Side) -> DiffReport:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
-from codegen.diff.flows import BOTH, Sender, senders
-from codegen.diff.matching import Matching, match
-from codegen.diff.scope import Scope
-from codegen.ir.model import Definition, Ref, RevisionIR
+from mcp_foundry.diff.flows import BOTH, Sender, senders
+from mcp_foundry.diff.matching import Matching, match
+from mcp_foundry.diff.scope import Scope
+from mcp_foundry.ir.model import Definition, Ref, RevisionIR
 
 CAPABILITY_ROOTS = {"ClientCapabilities": "client", "ServerCapabilities": "server"}
 
@@ -20,9 +20,7 @@ def capability_paths(ir: RevisionIR) -> Mapping[str, str]:
     """
     found: dict[str, str] = {}
     pending = [
-        (name, holder)
-        for name, holder in CAPABILITY_ROOTS.items()
-        if name in ir.definitions
+        (name, holder) for name, holder in CAPABILITY_ROOTS.items() if name in ir.definitions
     ]
     while pending:
         name, path = pending.pop()
@@ -30,10 +28,7 @@ def capability_paths(ir: RevisionIR) -> Mapping[str, str]:
             continue
         found[name] = path
         for prop in ir.definitions[name].properties:
-            if (
-                isinstance(prop.type, Ref)
-                and ir.definitions[prop.type.name].kind == "object"
-            ):
+            if isinstance(prop.type, Ref) and ir.definitions[prop.type.name].kind == "object":
                 pending.append((prop.type.name, f"{path}.{prop.wire_name}"))
     return found
 
@@ -62,9 +57,7 @@ class Context:
         return capability_paths(self.a), capability_paths(self.b)
 
     def capability_path(self, name_a: str | None, name_b: str | None) -> str | None:
-        return self.capabilities[1].get(name_b or "") or self.capabilities[0].get(
-            name_a or ""
-        )
+        return self.capabilities[1].get(name_b or "") or self.capabilities[0].get(name_a or "")
 
     def ancestors(self, definition: Definition, ir: RevisionIR) -> list[str]:
         """Every base of ``definition`` (``extends`` chains), nearest first."""
@@ -96,7 +89,5 @@ class Context:
         names: set[str] = set()
         for ir in (self.a, self.b):
             for m in ir.methods.values():
-                names.update(
-                    n for n in (m.message, m.params, m.result, *m.alt_results) if n
-                )
+                names.update(n for n in (m.message, m.params, m.result, *m.alt_results) if n)
         return frozenset(names)

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import attrs
-
-from codegen.diff.classify import FIELD_RULES, Impact, Rule, breaks_for, fill
-from codegen.diff.context import Context
-from codegen.diff.model import NOBODY, Area, Breaks, Change, Kind, Severity, one_line
-from codegen.diff.typedelta import WIDER, Delta, deltas
-from codegen.diff.typeref import render
-from codegen.ir.model import Definition, Property, Ref, Union_
+from mcp_foundry.diff.classify import FIELD_RULES, Impact, Rule, breaks_for, fill
+from mcp_foundry.diff.context import Context
+from mcp_foundry.diff.model import NOBODY, Area, Breaks, Change, Kind, Severity, one_line
+from mcp_foundry.diff.typedelta import WIDER, Delta, deltas
+from mcp_foundry.diff.typeref import render
+from mcp_foundry.ir.model import Definition, Property, Ref, Union_
 
 ENVELOPE = frozenset({"jsonrpc", "id"})
 RENAMED = Rule(
@@ -109,14 +108,9 @@ def render_definition(definition: Definition) -> str:
     if definition.kind == "alias":
         return render(definition.alias)
     fields = [
-        f"{p.wire_name}{'' if p.required else '?'}: {render(p.type)}"
-        for p in definition.properties
+        f"{p.wire_name}{'' if p.required else '?'}: {render(p.type)}" for p in definition.properties
     ]
-    return (
-        "{"
-        + ", ".join([*fields, *([] if definition.extra == "ignore" else ["…"])])
-        + "}"
-    )
+    return "{" + ", ".join([*fields, *([] if definition.extra == "ignore" else ["…"])]) + "}"
 
 
 class _Pair:
@@ -128,9 +122,7 @@ class _Pair:
         self.capability = ctx.capability_path(da.name, db.name)
         self.envelope = da.name in ctx.envelopes or db.name in ctx.envelopes
 
-    def make(
-        self, field: str | None, rule: Rule, before: str | None, after: str | None
-    ) -> _Found:
+    def make(self, field: str | None, rule: Rule, before: str | None, after: str | None) -> _Found:
         if self.capability is not None:
             area = Area.CAPABILITY
             subject = self.capability if field is None else f"{self.capability}.{field}"
@@ -152,9 +144,7 @@ class _Pair:
 
     def delta(self, field: str | None, d: Delta, kind: Kind | None = None) -> _Found:
         rule = Rule(kind or d.kind, d.severity, d.impact, d.reason)
-        return self.make(
-            None if field is None else field + d.suffix, rule, d.before, d.after
-        )
+        return self.make(None if field is None else field + d.suffix, rule, d.before, d.after)
 
     def changes(self) -> list[_Found]:
         return list(self._changes())
@@ -163,9 +153,7 @@ class _Pair:
         da, db = self.da, self.db
         if (da.name, db.name) in self.ctx.matching.renamed:
             identical = not list(self._fields())
-            yield self.make(
-                None, RENAMED if identical else RENAMED_AND_CHANGED, da.name, db.name
-            )
+            yield self.make(None, RENAMED if identical else RENAMED_AND_CHANGED, da.name, db.name)
         yield from self._deprecation(None, da.deprecated, db.deprecated)
         shapes = (render_definition(da), render_definition(db))
         if da.kind == "object" and db.kind == "alias":
@@ -175,9 +163,7 @@ class _Pair:
                 carried = next((n for n in alternatives if (da.name, n) in pairs), None)
                 kept = f", the old one continues as {carried}" if carried else ""
                 reason = f"now one of {len(alternatives)} shapes{kept}: {WIDER}"
-                rule = Rule(
-                    Kind.TYPE_CHANGED, Severity.BREAKING, Impact.OLD_RECEIVER, reason
-                )
+                rule = Rule(Kind.TYPE_CHANGED, Severity.BREAKING, Impact.OLD_RECEIVER, reason)
                 yield self.make(None, rule, *shapes)
                 return
         if da.kind != db.kind:
@@ -207,8 +193,7 @@ class _Pair:
     def _message_union(self, definition: Definition) -> bool:
         alias = definition.alias
         return isinstance(alias, Union_) and all(
-            isinstance(m, Ref) and m.name in self.ctx.method_shapes
-            for m in alias.members
+            isinstance(m, Ref) and m.name in self.ctx.method_shapes for m in alias.members
         )
 
     def _deltas(self, a: object, b: object) -> list[Delta]:
@@ -234,17 +219,11 @@ class _Pair:
                 yield self._removed(prop)
 
     def _added(self, prop: Property) -> _Found:
-        situation = (
-            "flag" if self.capability else ("required" if prop.required else "optional")
-        )
-        return self.make(
-            prop.wire_name, FIELD_RULES[f"{situation} added"], None, render(prop.type)
-        )
+        situation = "flag" if self.capability else ("required" if prop.required else "optional")
+        return self.make(prop.wire_name, FIELD_RULES[f"{situation} added"], None, render(prop.type))
 
     def _removed(self, prop: Property) -> _Found:
-        situation = (
-            "flag" if self.capability else ("required" if prop.required else "optional")
-        )
+        situation = "flag" if self.capability else ("required" if prop.required else "optional")
         return self.make(
             prop.wire_name, FIELD_RULES[f"{situation} removed"], render(prop.type), None
         )
@@ -277,9 +256,7 @@ _Key = tuple[str, Kind, str | None, str | None, str]
 
 def _fold(ctx: Context, found: list[_Found]) -> list[Change]:
     """One change per subject: inherited copies go to the declaring base, duplicates merge."""
-    by_site: dict[tuple[str, str | None, Kind, str | None, str | None, str], _Found] = (
-        {}
-    )
+    by_site: dict[tuple[str, str | None, Kind, str | None, str | None, str], _Found] = {}
     for f in found:
         by_site.setdefault(
             (

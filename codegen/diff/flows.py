@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from codegen.diff.typeref import refs_in
-from codegen.ir.model import Definition, Method, RevisionIR
+from mcp_foundry.diff.typeref import refs_in
+from mcp_foundry.ir.model import Definition, Method, RevisionIR
 
 Sender = str  # "client" | "server"
 BOTH: frozenset[Sender] = frozenset({"client", "server"})
@@ -46,16 +46,12 @@ def senders(ir: RevisionIR) -> Mapping[str, frozenset[Sender]]:
         sent_by = origins(method)
         replied_by = frozenset(other(s) for s in sent_by)
         pending += [(name, sent_by) for name in (method.message, method.params) if name]
-        pending += [
-            (name, replied_by) for name in (method.result, *method.alt_results) if name
-        ]
+        pending += [(name, replied_by) for name in (method.result, *method.alt_results) if name]
     while pending:
         name, sides = pending.pop()
         have = found.setdefault(name, set())
         if sides <= have or name not in ir.definitions:
             continue
         have |= sides
-        pending += [
-            (child, frozenset(have)) for child in _children(ir.definitions[name])
-        ]
+        pending += [(child, frozenset(have)) for child in _children(ir.definitions[name])]
     return {name: frozenset(found.get(name) or BOTH) for name in ir.definitions}

@@ -1,4 +1,4 @@
-"""What ``mcp-codegen diff A B`` compares: a known revision, or schema files on disk.
+"""What ``mcp-foundry diff A B`` compares: a known revision, or schema files on disk.
 
 A path (a folder holding schema.ts and schema.json, or either file) is for reviewing a
 draft before it is pinned. Its IR is built by the generator's own ``build_ir``; the
@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from codegen.diff.model import Side
-from codegen.sources import manifest
-from codegen.sources.errors import SchemaSourceError
-from codegen.ir import load_revision
-from codegen.ir.loader import RevisionSources, build_ir
-from codegen.ir.model import RevisionIR
-from codegen.ir.typescript import parse_typescript
+from mcp_foundry.diff.model import Side
+from mcp_foundry.ir import load_revision
+from mcp_foundry.ir.loader import RevisionSources, build_ir
+from mcp_foundry.ir.model import RevisionIR
+from mcp_foundry.ir.typescript import parse_typescript
+from mcp_foundry.sources import manifest
+from mcp_foundry.sources.errors import SchemaSourceError
 
 
 class InputError(ValueError):
@@ -36,9 +36,7 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
     known = _known()
     if spec in known:
         try:
-            return load_revision(spec), Side(
-                label=spec, revision=spec, source=f"revision {spec}"
-            )
+            return load_revision(spec), Side(label=spec, revision=spec, source=f"revision {spec}")
         except Exception as exc:  # the IR's own errors already name what and where
             raise InputError(f"cannot load revision {spec}: {exc}") from exc
     path = Path(spec)
@@ -61,10 +59,8 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
     revision = _revision_of(folder, ts.constants.get("LATEST_PROTOCOL_VERSION"), known)
     try:
         ir = build_ir(RevisionSources(revision, schema, ts))
-    except Exception as exc:  # noqa: BLE001 - reported with where it came from
-        raise InputError(
-            f"{spec}: cannot build the IR (as revision {revision}): {exc}"
-        ) from exc
+    except Exception as exc:
+        raise InputError(f"{spec}: cannot build the IR (as revision {revision}): {exc}") from exc
     return ir, Side(label=str(path), revision=revision, source=str(folder.resolve()))
 
 
@@ -74,4 +70,3 @@ def _revision_of(folder: Path, latest: object, known: list[str]) -> str:
     if isinstance(latest, str) and latest in known:
         return latest
     return "draft"
-

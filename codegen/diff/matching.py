@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import attrs
-
-from codegen.diff.scope import Scope, is_open_map, normalize, optional_object
-from codegen.diff.typeref import render
-from codegen.ir.model import Array, Definition, MapOf, Ref, RevisionIR, TypeRef, Union_
+from mcp_foundry.diff.scope import Scope, is_open_map, normalize, optional_object
+from mcp_foundry.diff.typeref import render
+from mcp_foundry.ir.model import Array, Definition, MapOf, Ref, RevisionIR, TypeRef, Union_
 
 
 @attrs.define
@@ -39,9 +38,7 @@ class Matching:
         return {y for _, y in self.pairs}
 
 
-def _parallel(
-    a: TypeRef | None, b: TypeRef | None
-) -> Iterator[tuple[TypeRef, TypeRef]]:
+def _parallel(a: TypeRef | None, b: TypeRef | None) -> Iterator[tuple[TypeRef, TypeRef]]:
     """Leaf type pairs found at the same position of two types."""
     if isinstance(a, Array) and isinstance(b, Array):
         yield from _parallel(a.item, b.item)
@@ -63,9 +60,7 @@ def _shape(definition: Definition, rename: dict[str, str]) -> tuple[object, ...]
 
     if definition.kind == "alias":
         return ("alias", show(definition.alias))
-    props = frozenset(
-        (p.wire_name, p.required, show(p.type)) for p in definition.properties
-    )
+    props = frozenset((p.wire_name, p.required, show(p.type)) for p in definition.properties)
     return ("object", props, definition.extra, show(definition.extra_type))
 
 
@@ -127,11 +122,7 @@ class _Matcher:
                     continue
                 da, db = self.a.definitions[x], self.b.definitions[y]
                 hoisted = da.parent is not None or db.parent is not None
-                if (
-                    hoisted
-                    or _similar(da, db)
-                    or _shape(da, self.rename_map()) == _shape(db, {})
-                ):
+                if hoisted or _similar(da, db) or _shape(da, self.rename_map()) == _shape(db, {}):
                     self._accept(x, y)
                     free_a.discard(x)
                     free_b.discard(y)
@@ -150,11 +141,7 @@ class _Matcher:
                 key=lambda n: _overlap(da, self.b.definitions[n]),
                 default=None,
             )
-            if (
-                best
-                and (x, best) not in self.m.pairs
-                and _extends(da, self.b.definitions[best])
-            ):
+            if best and (x, best) not in self.m.pairs and _extends(da, self.b.definitions[best]):
                 self._accept(x, best, rename=False)
                 progress = True
         return progress
@@ -210,17 +197,11 @@ class _Matcher:
 def _extends(da: Definition, db: Definition) -> bool:
     """``db`` keeps every field of ``da`` (and may add some), or the two are similar."""
     names_a = {p.wire_name for p in da.properties}
-    return (
-        bool(names_a)
-        and names_a <= {p.wire_name for p in db.properties}
-        or _similar(da, db)
-    )
+    return bool(names_a) and names_a <= {p.wire_name for p in db.properties} or _similar(da, db)
 
 
 def _overlap(da: Definition, db: Definition) -> int:
-    return len(
-        {p.wire_name for p in da.properties} & {p.wire_name for p in db.properties}
-    )
+    return len({p.wire_name for p in da.properties} & {p.wire_name for p in db.properties})
 
 
 def match(a: RevisionIR, b: RevisionIR) -> Matching:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from codegen.diff.classify import pairing, plural
-from codegen.diff.context import Context
-from codegen.diff.flows import ORIGINS, origins, other
-from codegen.diff.model import (
+from mcp_foundry.diff.classify import pairing, plural
+from mcp_foundry.diff.context import Context
+from mcp_foundry.diff.flows import ORIGINS, origins, other
+from mcp_foundry.diff.model import (
     EVERYONE,
     NOBODY,
     Area,
@@ -19,7 +19,7 @@ from codegen.diff.model import (
     Severity,
     one_line,
 )
-from codegen.ir.model import CapabilityGate, Method
+from mcp_foundry.ir.model import CapabilityGate, Method
 
 ARROWS = {
     "client_to_server": "client → server",
@@ -122,9 +122,7 @@ def _method(ctx: Context, ma: Method, mb: Method) -> Iterator[Change]:
             reasons.append(f"new {side}s send it, old {other(side)}s do not handle it")
         for side in sorted(lost):  # old senders reach new receivers without a handler
             breaks |= pairing(side)
-            reasons.append(
-                f"old {side}s still send it, new {other(side)}s no longer handle it"
-            )
+            reasons.append(f"old {side}s still send it, new {other(side)}s no longer handle it")
         yield change(
             Kind.METHOD_DIRECTION_CHANGED,
             ARROWS[ma.direction],

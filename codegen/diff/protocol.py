@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from codegen.diff.context import Context
-from codegen.diff.model import EVERYONE, NOBODY, Area, Change, Kind, Severity
+from mcp_foundry.diff.context import Context
+from mcp_foundry.diff.model import EVERYONE, NOBODY, Area, Change, Kind, Severity
 
 ERAS = {
     "legacy": "legacy: `initialize` handshake, version negotiated once per session",

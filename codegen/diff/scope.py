@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from codegen.diff.typeref import members
-from codegen.ir.model import Array, Definition, MapOf, Primitive, Ref, TypeRef, Union_
+from mcp_foundry.diff.typeref import members
+from mcp_foundry.ir.model import Array, Definition, MapOf, Primitive, Ref, TypeRef, Union_
 
 ANY = Primitive("any")
 
@@ -57,9 +57,7 @@ def is_open_map(t: TypeRef | None) -> bool:
     return isinstance(t, MapOf) and t.value == ANY
 
 
-def optional_object(
-    t: TypeRef | None, defs: Mapping[str, Definition]
-) -> Definition | None:
+def optional_object(t: TypeRef | None, defs: Mapping[str, Definition]) -> Definition | None:
     """The object definition ``t`` names when every property of it is optional: such an
     object and an open map accept the same documents, it only names some keys."""
     if isinstance(t, Ref) and t.name in defs:
@@ -98,8 +96,6 @@ class Scope:
         for x, y in self.pairs:
             if x == a_name and y in self.defs_b and self.defs_b[y].kind == "alias":
                 alias = self.defs_b[y].alias
-                if isinstance(alias, Union_) and all(
-                    isinstance(m, Ref) for m in alias.members
-                ):
+                if isinstance(alias, Union_) and all(isinstance(m, Ref) for m in alias.members):
                     return tuple(m.name for m in alias.members if isinstance(m, Ref))
         return ()

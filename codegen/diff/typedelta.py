@@ -7,12 +7,11 @@ breaks old senders talking to new receivers; anything else breaks both.
 from __future__ import annotations
 
 import attrs
-
-from codegen.diff.classify import Impact
-from codegen.diff.model import Kind, Severity
-from codegen.diff.scope import Scope, is_open_map, optional_object
-from codegen.diff.typeref import members, render, same
-from codegen.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
+from mcp_foundry.diff.classify import Impact
+from mcp_foundry.diff.model import Kind, Severity
+from mcp_foundry.diff.scope import Scope, is_open_map, optional_object
+from mcp_foundry.diff.typeref import members, render, same
+from mcp_foundry.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
 
 
 @attrs.frozen
@@ -23,7 +22,7 @@ class Delta:
     impact: Impact
     severity: Severity
     reason: str
-    """May use ``{sender}``/``{receiver}`` (see :func:`codegen.diff.classify.fill`)."""
+    """May use ``{sender}``/``{receiver}`` (see :func:`mcp_foundry.diff.classify.fill`)."""
     suffix: str = ""
     """Where below the site it happened: ``[]`` (array items), ``{}`` (map values)."""
     member: str | None = None
@@ -85,9 +84,7 @@ def _enum(a: Enum, b: Enum) -> list[Delta]:
                 )
             )
         else:
-            out.append(
-                _widened(Kind.ENUM_VALUES_ADDED, a, b, f"adds {', '.join(added)}")
-            )
+            out.append(_widened(Kind.ENUM_VALUES_ADDED, a, b, f"adds {', '.join(added)}"))
     if removed:
         if b.open:
             out.append(
@@ -101,13 +98,9 @@ def _enum(a: Enum, b: Enum) -> list[Delta]:
                 )
             )
         else:
-            out.append(
-                _narrowed(Kind.ENUM_VALUES_REMOVED, a, b, f"drops {', '.join(removed)}")
-            )
+            out.append(_narrowed(Kind.ENUM_VALUES_REMOVED, a, b, f"drops {', '.join(removed)}"))
     if a.open and not b.open:
-        out.append(
-            _narrowed(Kind.FIELD_TYPE_CHANGED, a, b, "closed to the listed values")
-        )
+        out.append(_narrowed(Kind.FIELD_TYPE_CHANGED, a, b, "closed to the listed values"))
     if b.open and not a.open:
         out.append(_widened(Kind.FIELD_TYPE_CHANGED, a, b, "opened to any string"))
     return out
@@ -160,9 +153,7 @@ def _kind_change(a: TypeRef, b: TypeRef) -> Delta:
     if isinstance(b, Primitive) and isinstance(a, (Const, Enum)) and b.kind == "string":
         return _widened(Kind.FIELD_TYPE_CHANGED, a, b, "now any string")
     if isinstance(a, Primitive) and isinstance(b, (Const, Enum)) and a.kind == "string":
-        return _narrowed(
-            Kind.FIELD_TYPE_CHANGED, a, b, "now restricted to listed values"
-        )
+        return _narrowed(Kind.FIELD_TYPE_CHANGED, a, b, "now restricted to listed values")
     if isinstance(a, Const) and isinstance(b, Const):
         return _delta(
             Kind.CONST_CHANGED,
@@ -216,17 +207,10 @@ def deltas(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
     if isinstance(a, Primitive) and isinstance(b, Primitive) and a.kind == b.kind:
         return _limits(a, b)
     if isinstance(a, Array) and isinstance(b, Array):
-        out = [
-            attrs.evolve(d, suffix="[]" + d.suffix)
-            for d in deltas(a.item, b.item, scope)
-        ]
+        out = [attrs.evolve(d, suffix="[]" + d.suffix) for d in deltas(a.item, b.item, scope)]
         if a.max_items != b.max_items:
-            if b.max_items is not None and (
-                a.max_items is None or b.max_items < a.max_items
-            ):
-                out.append(
-                    _narrowed(Kind.CONSTRAINT_CHANGED, a, b, "fewer items allowed")
-                )
+            if b.max_items is not None and (a.max_items is None or b.max_items < a.max_items):
+                out.append(_narrowed(Kind.CONSTRAINT_CHANGED, a, b, "fewer items allowed"))
             else:
                 out.append(
                     _delta(
@@ -240,10 +224,7 @@ def deltas(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
                 )
         return out
     if isinstance(a, MapOf) and isinstance(b, MapOf):
-        return [
-            attrs.evolve(d, suffix="{}" + d.suffix)
-            for d in deltas(a.value, b.value, scope)
-        ]
+        return [attrs.evolve(d, suffix="{}" + d.suffix) for d in deltas(a.value, b.value, scope)]
     if isinstance(a, Union_) or isinstance(b, Union_):
         return _union(a, b, scope)
     return [_kind_change(a, b)]
@@ -254,8 +235,7 @@ def _union(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
 
     def kept(m: TypeRef, among: tuple[TypeRef, ...], forward: bool) -> bool:
         return any(
-            same(m, n, scope.same_ref) if forward else same(n, m, scope.same_ref)
-            for n in among
+            same(m, n, scope.same_ref) if forward else same(n, m, scope.same_ref) for n in among
         )
 
     added = [m for m in new if not kept(m, old, False)]
@@ -267,9 +247,7 @@ def _union(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
             split = set(scope.became_union(m.name))
             if split and split <= new_names:
                 removed = [r for r in removed if r is not m]
-                added = [
-                    n for n in added if not (isinstance(n, Ref) and n.name in split)
-                ]
+                added = [n for n in added if not (isinstance(n, Ref) and n.name in split)]
     if (
         len(added) == 1
         and len(removed) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from codegen.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
+from mcp_foundry.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
 
 SameRef = Callable[[str, str], bool]
 
@@ -30,17 +30,13 @@ def render(t: TypeRef | None, rename: Callable[[str], str] = lambda n: n) -> str
     if isinstance(t, Const):
         return json.dumps(t.value)
     if isinstance(t, Enum):
-        return " | ".join(
-            [*(json.dumps(v) for v in t.values), *(["string"] if t.open else [])]
-        )
+        return " | ".join([*(json.dumps(v) for v in t.values), *(["string"] if t.open else [])])
     if isinstance(t, Ref):
         return rename(t.name)
     if isinstance(t, Array):
         item = render(t.item, rename)
         inner = f"({item})" if isinstance(t.item, (Union_, Enum)) else item
-        return f"{inner}[]" + (
-            f" (≤ {t.max_items} items)" if t.max_items is not None else ""
-        )
+        return f"{inner}[]" + (f" (≤ {t.max_items} items)" if t.max_items is not None else "")
     if isinstance(t, MapOf):
         return f"{{[key: string]: {render(t.value, rename)}}}"
     return " | ".join(render(m, rename) for m in t.members)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from codegen.emit.handlers import emit_handlers
-from codegen.emit.methods import emit_methods
-from codegen.emit.models import emit_models
-from codegen.emit.package import emit_package_init
-from codegen.ir.model import RevisionIR
+from mcp_foundry.emit.handlers import emit_handlers
+from mcp_foundry.emit.methods import emit_methods
+from mcp_foundry.emit.models import emit_models
+from mcp_foundry.emit.package import emit_package_init
+from mcp_foundry.ir.model import RevisionIR
 
 
 def package_name(revision: str) -> str:

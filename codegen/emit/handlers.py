@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.emit.render import render
-from codegen.ir.model import Method, RevisionIR
+from mcp_foundry.emit.render import render
+from mcp_foundry.ir.model import Method, RevisionIR
 
 _INBOUND = {"server": "client_to_server", "client": "server_to_client"}
 
 
 def _inbound(ir: RevisionIR, side: str) -> list[Method]:
-    return [
-        m
-        for name, m in sorted(ir.methods.items())
-        if m.direction in (_INBOUND[side], "both")
-    ]
+    return [m for name, m in sorted(ir.methods.items()) if m.direction in (_INBOUND[side], "both")]
 
 
 def _handler(method: Method) -> dict[str, Any]:

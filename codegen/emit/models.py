@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.emit.pytypes import annotation, optional, refs
-from codegen.emit.literals import literal
-from codegen.emit.render import render
-from codegen.ir.model import Const, Definition, Primitive, Property, Ref, RevisionIR
+from mcp_foundry.emit.literals import literal
+from mcp_foundry.emit.pytypes import annotation, optional, refs
+from mcp_foundry.emit.render import render
+from mcp_foundry.ir.model import Const, Definition, Primitive, Property, Ref, RevisionIR
 
 
 def root_models(ir: RevisionIR) -> frozenset[str]:
@@ -167,9 +167,7 @@ def _item(
     if d.kind == "object":
         extra_annotation = None
         if d.extra == "allow" and d.extra_type is not None and d.extra_type != Primitive("any"):
-            extra_annotation = _eager(
-                annotation(d.extra_type), refs(d.extra_type), defined
-            )
+            extra_annotation = _eager(annotation(d.extra_type), refs(d.extra_type), defined)
         yield {
             "kind": "class",
             "name": name,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from codegen.emit.render import render
-from codegen.ir.model import RevisionIR
+from mcp_foundry.emit.render import render
+from mcp_foundry.ir.model import RevisionIR
 
 
 def emit_package_init(ir: RevisionIR) -> str:

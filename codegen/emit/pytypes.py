@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from codegen.emit.literals import literal
-from codegen.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
+from mcp_foundry.emit.literals import literal
+from mcp_foundry.ir.model import Array, Const, Enum, MapOf, Primitive, Ref, TypeRef, Union_
 
 _PRIMITIVES = {
     "string": "str",

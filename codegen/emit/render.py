@@ -9,9 +9,8 @@ from typing import Any
 import black
 import jinja2
 from black.mode import TargetVersion
-
-from codegen.emit.literals import literal
-from codegen.paths import TEMPLATES
+from mcp_foundry.emit.literals import literal
+from mcp_foundry.paths import TEMPLATES
 
 _BLACK_MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
 

@@ -3,7 +3,7 @@
 schema.json gives the shapes; the TS declaration of the same definition (or, for inline
 objects, the TS type at the same property path) adds JSDoc text, ``@deprecated``,
 ``@category``, ``@internal``, ``extends``, open enums and index signatures. Upstream defects
-are corrected before this runs, by :mod:`codegen.ir.overrides` on the schema dict.
+are corrected before this runs, by :mod:`mcp_foundry.ir.overrides` on the schema dict.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-
-from codegen.ir import naming
-from codegen.ir.errors import GeneratorError
-from codegen.ir.model import (
+from mcp_foundry.ir import naming
+from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.model import (
     Array,
     Const,
     Definition,
@@ -28,7 +27,7 @@ from codegen.ir.model import (
     TypeRef,
     Union_,
 )
-from codegen.ir.typescript import (
+from mcp_foundry.ir.typescript import (
     JsDoc,
     TsLiteral,
     TsMembers,
@@ -95,7 +94,9 @@ class DefinitionBuilder:
     def _definition(self, name: str, schema: Mapping[str, Any]) -> Definition:
         decl = self.ts.declarations.get(name)
         doc = decl.doc if decl is not None else JsDoc()
-        ts_members = declaration_members(self.ts, decl) if decl and decl.kind == "interface" else None
+        ts_members = (
+            declaration_members(self.ts, decl) if decl and decl.kind == "interface" else None
+        )
         if ts_members is None and decl is not None and decl.kind == "alias":
             ts_members = members(self.ts, decl.body)
         ts_alias = decl.body if decl is not None and decl.kind == "alias" else None
@@ -237,9 +238,7 @@ class DefinitionBuilder:
             return Ref(_ref_name(schema["$ref"]))
         for key in ("anyOf", "oneOf"):
             if key in schema:
-                options = tuple(
-                    self._type(m, context, parent=parent) for m in schema[key]
-                )
+                options = tuple(self._type(m, context, parent=parent) for m in schema[key])
                 return options[0] if len(options) == 1 else Union_(_dedupe(options))
         if "allOf" in schema:
             shape = self._object_schema(schema)
@@ -274,7 +273,9 @@ class DefinitionBuilder:
         if kind in ("string", "integer", "number", "boolean", "null"):
             if kind == "string" and _ts_open_enum_values(self.ts, ts_type):
                 return Enum(_ts_open_enum_values(self.ts, ts_type), open=True)
-            return Primitive(kind, schema.get("format"), schema.get("minimum"), schema.get("maximum"))
+            return Primitive(
+                kind, schema.get("format"), schema.get("minimum"), schema.get("maximum")
+            )
         if kind is None:
             return Primitive("any")
         raise SchemaError(f"unsupported JSON Schema type {kind!r} in {context}")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from codegen.ir.errors import GeneratorError
-from codegen.ir.model import CapabilityGate, Definition, MapOf, Ref
+from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.model import CapabilityGate, Definition, MapOf, Ref
 
 # method -> (holder, capability path, first revision it applies to)
 GATES: dict[str, tuple[str, tuple[str, ...], str]] = {

@@ -2,8 +2,8 @@
 
 schema.ts is normative; schema.json is generated from it upstream and loses or bends a
 few things. Every disagreement found here must be explained by a named override
-(:mod:`codegen.ir.overrides`, applied before comparing) or it is reported by
-``mcp-codegen check``.
+(:mod:`mcp_foundry.ir.overrides`, applied before comparing) or it is reported by
+``mcp-foundry check``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import frozen
-
-from codegen.ir.typescript import (
+from mcp_foundry.ir.typescript import (
     TsArray,
     TsIntersection,
     TsLiteral,
@@ -73,7 +72,11 @@ class CrossChecker:
         return schema
 
     def _object(
-        self, path: str, ts_props: Mapping[str, Any], index: TsType | None, schema: Mapping[str, Any]
+        self,
+        path: str,
+        ts_props: Mapping[str, Any],
+        index: TsType | None,
+        schema: Mapping[str, Any],
     ) -> None:
         schema = self._flatten(self._resolve(schema))
         json_props: Mapping[str, Any] = schema.get("properties", {})
@@ -146,11 +149,15 @@ class CrossChecker:
         if isinstance(ts_type, TsTypeof):
             value = self.ts.constants.get(ts_type.constant)
             if schema.get("const") != value:
-                self._report(path, f"typeof {ts_type.constant} ({value!r}), {_short(schema)} in schema.json")
+                self._report(
+                    path, f"typeof {ts_type.constant} ({value!r}), {_short(schema)} in schema.json"
+                )
             return
         if isinstance(ts_type, TsLiteral):
             if schema.get("const") != ts_type.value:
-                self._report(path, f"literal {ts_type.value!r} in schema.ts, {_short(schema)} in schema.json")
+                self._report(
+                    path, f"literal {ts_type.value!r} in schema.ts, {_short(schema)} in schema.json"
+                )
             return
         if isinstance(ts_type, TsName) and ts_type.name in _SCALARS:
             kinds = schema.get("type")
@@ -200,14 +207,18 @@ class CrossChecker:
         return out
 
     def _union(self, path: str, ts_type: TsUnion, schema: Mapping[str, Any]) -> None:
-        literals = [m.value for m in ts_type.members if isinstance(m, TsLiteral) and m.value is not None]
+        literals = [
+            m.value for m in ts_type.members if isinstance(m, TsLiteral) and m.value is not None
+        ]
         names = [
             m for m in ts_type.members if not (isinstance(m, TsLiteral) and m.value is not None)
         ]
         if literals and not names:
             if "enum" in schema:
                 if sorted(map(str, schema["enum"])) != sorted(map(str, literals)):
-                    self._report(path, f"enum {literals} in schema.ts, {schema['enum']} in schema.json")
+                    self._report(
+                        path, f"enum {literals} in schema.ts, {schema['enum']} in schema.json"
+                    )
                 return
         scalar = [
             "null" if isinstance(m, TsLiteral) else m.name
@@ -222,7 +233,9 @@ class CrossChecker:
             kinds = schema.get("type")
             kinds = sorted(kinds) if isinstance(kinds, list) else [kinds]
             if kinds != sorted(scalar):
-                self._report(path, f"{' | '.join(scalar)} in schema.ts, {_short(schema)} in schema.json")
+                self._report(
+                    path, f"{' | '.join(scalar)} in schema.ts, {_short(schema)} in schema.json"
+                )
             return
         ts_members = self._expand(ts_type.members)
         raw_options = schema.get("anyOf") or schema.get("oneOf")
@@ -236,12 +249,16 @@ class CrossChecker:
                 options.extend({**option, "type": k} for k in kinds)
             else:
                 options.append(option)
-        ts_type = TsUnion(tuple(
-            TsName("null") if isinstance(m, TsLiteral) and m.value is None else m for m in ts_members
-        ))
+        ts_type = TsUnion(
+            tuple(
+                TsName("null") if isinstance(m, TsLiteral) and m.value is None else m
+                for m in ts_members
+            )
+        )
         if len(options) != len(ts_type.members):
             self._report(
-                path, f"{len(ts_type.members)} union members in schema.ts, {len(options)} in schema.json"
+                path,
+                f"{len(ts_type.members)} union members in schema.ts, {len(options)} in schema.json",
             )
             return
         # Member order is not meaningful: match each TS member with some JSON option.

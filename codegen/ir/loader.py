@@ -7,14 +7,13 @@ from functools import cache
 from typing import Any
 
 from attrs import frozen
-
-from codegen.ir.build import DefinitionBuilder
-from codegen.ir.crosscheck import Disagreement, crosscheck
-from codegen.ir.methods import build_methods
-from codegen.ir.model import RevisionIR
-from codegen.ir.overrides import PROSE_DISAGREEMENTS, apply_overrides
-from codegen.ir.source import schema_dir
-from codegen.ir.typescript import TsModule, parse_typescript
+from mcp_foundry.ir.build import DefinitionBuilder
+from mcp_foundry.ir.crosscheck import Disagreement, crosscheck
+from mcp_foundry.ir.methods import build_methods
+from mcp_foundry.ir.model import RevisionIR
+from mcp_foundry.ir.overrides import PROSE_DISAGREEMENTS, apply_overrides
+from mcp_foundry.ir.source import schema_dir
+from mcp_foundry.ir.typescript import TsModule, parse_typescript
 
 _CONSTANTS = ("LATEST_PROTOCOL_VERSION", "JSONRPC_VERSION")
 
@@ -66,9 +65,7 @@ def build_ir(sources: RevisionSources) -> RevisionIR:
     definitions = DefinitionBuilder(schema_defs, sources.ts).build()
     methods = build_methods(sources.revision, definitions)
     constants = {k: v for k, v in sorted(sources.ts.constants.items())}
-    error_codes = {
-        k: v for k, v in constants.items() if isinstance(v, int) and k not in _CONSTANTS
-    }
+    error_codes = {k: v for k, v in constants.items() if isinstance(v, int) and k not in _CONSTANTS}
     return RevisionIR(
         revision=sources.revision,
         era="modern" if "server/discover" in methods else "legacy",

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from codegen.ir import naming
-from codegen.ir.capabilities import gate_for
-from codegen.ir.errors import GeneratorError
-from codegen.ir.model import Const, Definition, Direction, Method, Ref, TypeRef, Union_
+from mcp_foundry.ir import naming
+from mcp_foundry.ir.capabilities import gate_for
+from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.model import Const, Definition, Direction, Method, Ref, TypeRef, Union_
 
 UNIONS: dict[str, tuple[str, str]] = {
     "ClientRequest": ("request", "client_to_server"),
@@ -47,7 +47,9 @@ def _members(definition: Definition) -> list[str]:
     raise MethodTableError(f"{definition.name} is not a union of message definitions")
 
 
-def _params_objects(params: TypeRef | None, definitions: Mapping[str, Definition]) -> list[Definition]:
+def _params_objects(
+    params: TypeRef | None, definitions: Mapping[str, Definition]
+) -> list[Definition]:
     """The object definitions a params type may be (one, or each union member)."""
     if isinstance(params, Ref):
         target = definitions[params.name]

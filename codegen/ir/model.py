@@ -1,7 +1,7 @@
 """The validated intermediate representation of one protocol revision.
 
 Built once per revision from schema.ts and schema.json together (see
-:func:`codegen.ir.load_revision`) and read by every emitter and by ``mcp-codegen diff``.
+:func:`mcp_foundry.ir.load_revision`) and read by every emitter and by ``mcp-foundry diff``.
 It is plain, frozen data: no emitter needs to know which source a fact came from, and two
 revisions can be compared field by field.
 

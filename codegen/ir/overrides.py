@@ -5,7 +5,7 @@ Each override below names the places it corrects (per revision) and the value sc
 holds there today. Applying one ASSERTS that old value: when upstream changes (fixes the
 defect, renames a definition, changes a shape) generation fails with
 :class:`UpstreamChanged` naming the override to revisit, instead of silently patching
-something else. After all overrides, :mod:`codegen.ir.crosscheck` must find nothing.
+something else. After all overrides, :mod:`mcp_foundry.ir.crosscheck` must find nothing.
 
 Paths are dotted from a definition: ``Def.prop.sub``; a segment suffix ``{}`` steps into
 ``additionalProperties``, ``|N`` into ``anyOf[N]``.
@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from codegen.ir.errors import GeneratorError
-from codegen.ir.model import Override
+from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.model import Override
 
 ALL = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "draft")
 UNTIL_2025_06 = ("2024-11-05", "2025-03-26", "2025-06-18")
@@ -143,8 +143,10 @@ def _locate(schema_defs: Mapping[str, Any], path: str) -> dict[str, Any]:
         for step in re.findall(r"\{\}|\|\d+", steps):
             if not isinstance(node, dict):
                 break
-            node = node.get("additionalProperties") if step == "{}" else (
-                node.get("anyOf", [None] * (int(step[1:]) + 1))[int(step[1:])]
+            node = (
+                node.get("additionalProperties")
+                if step == "{}"
+                else (node.get("anyOf", [None] * (int(step[1:]) + 1))[int(step[1:])])
             )
         if not isinstance(node, dict):
             raise KeyError(path)
@@ -214,7 +216,7 @@ OVERRIDES: tuple[tuple[str, str, dict[str, tuple[str, ...]], Fix], ...] = (
     ),
     (
         "open-enum-collapsed",
-        "schema.ts has an open enum (`\"a\" | string`); schema.json keeps only `string`, "
+        'schema.ts has an open enum (`"a" | string`); schema.json keeps only `string`, '
         "the IR recovers the known values from schema.ts.",
         OPEN_ENUMS,
         _collapsed_enum,

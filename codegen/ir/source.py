@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.sources import manifest, store
+from mcp_foundry.sources import manifest, store
 
 
 def schema_dir(revision: str) -> Path:
     """Folder holding ``schema.ts``, ``schema.json`` and ``examples/`` of ``revision``
-    (the verified cache filled by ``mcp-codegen schema fetch``)."""
+    (the verified cache filled by ``mcp-foundry schema fetch``)."""
     return store.revision_dir(revision)
 
 

@@ -2,8 +2,8 @@
 
 tree-sitter's TypeScript grammar gives a full syntax tree in a few milliseconds; this
 module turns the exported declarations into small frozen records (:class:`TsModule`).
-It never decides what the generated code looks like: :mod:`codegen.ir.build` merges
-these facts into the IR and :mod:`codegen.ir.crosscheck` compares them with schema.json.
+It never decides what the generated code looks like: :mod:`mcp_foundry.ir.build` merges
+these facts into the IR and :mod:`mcp_foundry.ir.crosscheck` compares them with schema.json.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Literal, Union
 import tree_sitter
 import tree_sitter_typescript
 from attrs import field, frozen
-
-from codegen.ir.errors import GeneratorError
+from mcp_foundry.ir.errors import GeneratorError
 
 # ---- TS type expressions -------------------------------------------------------------
 
@@ -215,7 +214,9 @@ def _object(node: tree_sitter.Node) -> TsObject:
             annotation = child.child_by_field_name("type")
             if annotation is None:
                 raise TsSyntaxError(f"property {name!r} has no type")
-            properties.append(TsProperty(name, _type(annotation), optional, parse_jsdoc(pending_doc)))
+            properties.append(
+                TsProperty(name, _type(annotation), optional, parse_jsdoc(pending_doc))
+            )
         elif child.type == "index_signature":
             index = _type(child.named_children[-1])
         pending_doc = None
@@ -316,7 +317,9 @@ def declaration_members(module: TsModule, decl: TsDeclaration) -> TsMembers:
     merged = _merge(parts + [own])
     names = tuple(base_name(b) for b in decl.extends)
     omitted = tuple(
-        name for b in decl.extends if isinstance(b, TsName) and b.name == "Omit"
+        name
+        for b in decl.extends
+        if isinstance(b, TsName) and b.name == "Omit"
         for name in _literal_strings(b.args[1])
     )
     return TsMembers(merged.properties, merged.index, names, omitted)

@@ -1,6 +1,6 @@
 """The MCP runtime: one dual-era server core, its handler context, a client, and stdio.
 
-Server (``codegen.runtime.server``)
+Server (``mcp_foundry.runtime.server``)
 -----------------------------------
 ``Server(handlers, name=..., version=..., revision="2026-07-28")`` wraps an instance of a
 generated ``ServerHandlers`` subclass written against one revision (the *handler
@@ -51,16 +51,16 @@ dict | BaseModel]`` (e.g. the tasks extension's ``tasks/get``), consulted on the
 before -32601. ``logging/setLevel`` and ``resources/(un)subscribe`` are answered ``{}`` by the
 runtime itself (it keeps the level and subscriptions per session).
 
-``serve_stdio(server)`` / ``run_stdio(server)`` (``codegen.runtime.stdio``) run a server on
+``serve_stdio(server)`` / ``run_stdio(server)`` (``mcp_foundry.runtime.stdio``) run a server on
 fds 0/1; the engine runs on anyio's asyncio backend (requests are bare asyncio tasks).
 
 ``server.notify_list_changed("tools"|"prompts"|"resources")`` and
 ``server.notify_resource_updated(uri)`` fan out to legacy sessions (subscribed ones for
 updates) and to modern ``subscriptions/listen`` streams whose filter asks for them.
 
-Handler context (``codegen.runtime.context.RequestContext``, for the authoring layer)
+Handler context (``mcp_foundry.runtime.context.RequestContext``, for the authoring layer)
 ------------------------------------------------------------------------------------
-Every handler gets ``ctx`` (satisfies ``codegen.bindings.HandlerContext``):
+Every handler gets ``ctx`` (satisfies ``mcp_foundry.bindings.HandlerContext``):
 ``ctx.revision``, ``ctx.era``, ``ctx.request_id``, ``ctx.client_capabilities``,
 ``ctx.client_info``, ``ctx.meta`` (the request's ``_meta``), ``ctx.server``;
 ``await ctx.progress(progress, total=None, message=None)`` (no-op without a token);
@@ -75,7 +75,7 @@ client retries with ``inputResponses`` (answers from earlier rounds are carried 
 HMAC-protected ``requestState``, so handlers just await in sequence). ``ctx.state`` is a
 dict that survives those rounds. Missing client capabilities raise ``RpcError(-32021)``.
 
-Client (``codegen.runtime.client``)
+Client (``mcp_foundry.runtime.client``)
 -----------------------------------
 ``async with connect_stdio([cmd, ...], version=None|"2025-06-18") as client:`` spawns a
 server and negotiates (modern ``server/discover`` probe, fallback to ``initialize``; a
@@ -87,5 +87,5 @@ notifications, this client did not declare) raise ``NotAdvertised`` without send
 ``client.on_request(method, fn)`` answers sampling/elicitation/roots — legacy
 server→client requests and modern ``InputRequiredResult`` rounds alike — and declares the
 matching capability. Over other transports: ``Client(send)`` plus ``await client.feed(msg)``
-for every received message (``codegen.runtime.http`` does this for Streamable HTTP).
+for every received message (``mcp_foundry.runtime.http`` does this for Streamable HTTP).
 """

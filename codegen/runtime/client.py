@@ -21,12 +21,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from pydantic import BaseModel, RootModel, ValidationError
-
-from codegen.runtime import project, revisions, wire
-from codegen.runtime.capabilities import INPUT_CAPABILITY, has_path
-from codegen.runtime.engine import Peer, RequestTimeout
-from codegen.runtime.errors import (
+from mcp_foundry.runtime import project, revisions, wire
+from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
+from mcp_foundry.runtime.engine import Peer, RequestTimeout
+from mcp_foundry.runtime.errors import (
     INTERNAL_ERROR,
     METHOD_NOT_FOUND,
     UNSUPPORTED_PROTOCOL_VERSION,
@@ -34,10 +32,15 @@ from codegen.runtime.errors import (
     invalid_params,
     method_not_found,
 )
-from codegen.runtime.revisions import CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY
-from codegen.runtime.wire import RequestId
+from mcp_foundry.runtime.revisions import (
+    CLIENT_CAPABILITIES_KEY,
+    CLIENT_INFO_KEY,
+    PROTOCOL_VERSION_KEY,
+)
+from mcp_foundry.runtime.wire import RequestId
+from pydantic import BaseModel, RootModel, ValidationError
 
-log = logging.getLogger("codegen.runtime.client")
+log = logging.getLogger("mcp_foundry.runtime.client")
 
 LISTED = {
     "tools/list": "tools",
@@ -58,7 +61,9 @@ class NotAdvertised(RpcError):
     server for requests, this client for its notifications) did not declare."""
 
     def __init__(self, method: str, path: tuple[str, ...]) -> None:
-        super().__init__(METHOD_NOT_FOUND, f"{method}: capability {'.'.join(path)} was not declared")
+        super().__init__(
+            METHOD_NOT_FOUND, f"{method}: capability {'.'.join(path)} was not declared"
+        )
 
 
 class Client:
@@ -68,7 +73,7 @@ class Client:
         self,
         send: Any,
         *,
-        name: str = "mcp-codegen-client",
+        name: str = "mcp-foundry-client",
         version: str = "0.1.0",
         timeout: float | None = 60.0,
         on_notification: Callable[[str, dict[str, Any] | None], Awaitable[None]] | None = None,
@@ -134,14 +139,18 @@ class Client:
                 if chosen is not None:
                     self.revision = chosen
                     return chosen
-                log.info("server/discover lists no modern version we speak; falling back to initialize")
+                log.info(
+                    "server/discover lists no modern version we speak; falling back to initialize"
+                )
             except RpcError as exc:
                 mutual = self._mutual_from_error(exc, modern)
                 if mutual is not None:
                     await self._discover(mutual)
                     self.revision = mutual
                     return mutual
-                log.info("server/discover probe failed (%s); falling back to initialize", exc.message)
+                log.info(
+                    "server/discover probe failed (%s); falling back to initialize", exc.message
+                )
             except (TimeoutError, RequestTimeout):
                 log.info("server/discover probe timed out; falling back to initialize")
         legacy = [v for v in revisions.available() if not revisions.is_modern(v)]
@@ -151,7 +160,11 @@ class Client:
         """The version to stay modern with, after a successful probe at ``asked``."""
         if not self.supported_versions:
             return asked
-        offered = [v for v in self.supported_versions if revisions.is_modern(v) and v in revisions.available()]
+        offered = [
+            v
+            for v in self.supported_versions
+            if revisions.is_modern(v) and v in revisions.available()
+        ]
         if asked in offered:
             return asked
         return offered[-1] if offered else None
@@ -165,18 +178,26 @@ class Client:
         return mutual[-1] if mutual else None
 
     async def _discover(self, version: str) -> None:
-        result = await self.peer.request("server/discover", {"_meta": self._modern_meta(version)}, timeout=self.timeout)
+        result = await self.peer.request(
+            "server/discover", {"_meta": self._modern_meta(version)}, timeout=self.timeout
+        )
         self.supported_versions = list(result.get("supportedVersions") or [])
         self.server_capabilities = dict(result.get("capabilities") or {})
         meta = result.get("_meta") or {}
         self.server_info = meta.get(revisions.SERVER_INFO_KEY)
 
     async def _initialize(self, version: str) -> str:
-        params = {"protocolVersion": version, "capabilities": self.capabilities, "clientInfo": self.info}
+        params = {
+            "protocolVersion": version,
+            "capabilities": self.capabilities,
+            "clientInfo": self.info,
+        }
         result = await self.peer.request("initialize", params, timeout=self.timeout)
         chosen = result.get("protocolVersion")
         if chosen not in revisions.available() or revisions.is_modern(str(chosen)):
-            raise RpcError(INTERNAL_ERROR, f"server answered initialize with unsupported version {chosen!r}")
+            raise RpcError(
+                INTERNAL_ERROR, f"server answered initialize with unsupported version {chosen!r}"
+            )
         self.revision = str(chosen)
         self.server_capabilities = dict(result.get("capabilities") or {})
         self.server_info = result.get("serverInfo")
@@ -184,7 +205,11 @@ class Client:
         return self.revision
 
     def _modern_meta(self, version: str) -> dict[str, Any]:
-        return {PROTOCOL_VERSION_KEY: version, CLIENT_CAPABILITIES_KEY: self.capabilities, CLIENT_INFO_KEY: self.info}
+        return {
+            PROTOCOL_VERSION_KEY: version,
+            CLIENT_CAPABILITIES_KEY: self.capabilities,
+            CLIENT_INFO_KEY: self.info,
+        }
 
     # ---- calls -------------------------------------------------------------------------
 
@@ -224,7 +249,9 @@ class Client:
                 continue
         return spec.result.model_validate(result)
 
-    async def notify(self, method: str, params: BaseModel | Mapping[str, Any] | None = None) -> None:
+    async def notify(
+        self, method: str, params: BaseModel | Mapping[str, Any] | None = None
+    ) -> None:
         """Send a notification of the negotiated revision (e.g. ``notifications/roots/list_changed``),
         refused locally when it needs a capability this client did not declare."""
         if self.revision is None:
@@ -235,7 +262,9 @@ class Client:
                 raise NotAdvertised(method, spec.capability.path)
         await self.peer.notify(method, wire.dump(params) or None)
 
-    async def _send(self, method: str, body: dict[str, Any], timeout: float | None, on_progress: Any) -> dict[str, Any]:
+    async def _send(
+        self, method: str, body: dict[str, Any], timeout: float | None, on_progress: Any
+    ) -> dict[str, Any]:
         for _ in range(MAX_INPUT_ROUNDS):
             result = await self.peer.request(
                 method, body or None, timeout=timeout or self.timeout, on_progress=on_progress
@@ -245,14 +274,20 @@ class Client:
             body = {k: v for k, v in body.items() if k not in ("inputResponses", "requestState")}
             requests = result.get("inputRequests") or {}
             if requests:
-                body["inputResponses"] = {key: await self._answer(req) for key, req in requests.items()}
+                body["inputResponses"] = {
+                    key: await self._answer(req) for key, req in requests.items()
+                }
             if "requestState" in result:
                 body["requestState"] = result["requestState"]
-        raise RpcError(INTERNAL_ERROR, f"{method}: gave up after {MAX_INPUT_ROUNDS} input-required rounds")
+        raise RpcError(
+            INTERNAL_ERROR, f"{method}: gave up after {MAX_INPUT_ROUNDS} input-required rounds"
+        )
 
     async def _answer(self, request: Any) -> dict[str, Any]:
         method = request.get("method") if isinstance(request, dict) else None
-        answer = await self._dispatch_input(str(method), request.get("params") if isinstance(request, dict) else None)
+        answer = await self._dispatch_input(
+            str(method), request.get("params") if isinstance(request, dict) else None
+        )
         return answer
 
     async def _dispatch_input(self, method: str, params: dict[str, Any] | None) -> dict[str, Any]:
@@ -315,8 +350,12 @@ class Client:
             seen.add(cursor)
             params = {"cursor": cursor}
 
-    async def call_tool(self, name: str, arguments: Mapping[str, Any] | None = None, **kw: Any) -> Any:
-        return await self.call("tools/call", {"name": name, "arguments": dict(arguments or {})}, **kw)
+    async def call_tool(
+        self, name: str, arguments: Mapping[str, Any] | None = None, **kw: Any
+    ) -> Any:
+        return await self.call(
+            "tools/call", {"name": name, "arguments": dict(arguments or {})}, **kw
+        )
 
     async def ping(self) -> dict[str, Any]:
         return await self.peer.request("ping", None, timeout=self.timeout)

@@ -16,19 +16,18 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from mcp_foundry.runtime import revisions, wire
+from mcp_foundry.runtime.capabilities import path_object
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError, missing_capability
+from mcp_foundry.runtime.revisions import LOG_LEVEL_KEY
+from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel
 
-from codegen.runtime import revisions, wire
-from codegen.runtime.capabilities import path_object
-from codegen.runtime.errors import INTERNAL_ERROR, RpcError, missing_capability
-from codegen.runtime.revisions import LOG_LEVEL_KEY
-from codegen.runtime.wire import RequestId
-
 if TYPE_CHECKING:
-    from codegen.runtime.server import Server, TransportFacts
-    from codegen.runtime.session import LegacySession
+    from mcp_foundry.runtime.server import Server, TransportFacts
+    from mcp_foundry.runtime.session import LegacySession
 
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 _SEVERITY = {level: rank for rank, level in enumerate(LOG_LEVELS)}
@@ -46,7 +45,7 @@ class InputRequired(Exception):
 
 
 class RequestContext:
-    """Satisfies :class:`codegen.bindings.HandlerContext`; see the package docstring."""
+    """Satisfies :class:`mcp_foundry.bindings.HandlerContext`; see the package docstring."""
 
     def __init__(
         self,
@@ -108,7 +107,9 @@ class RequestContext:
         """Send a notification on this request's stream (projected to the client's revision)."""
         await self._emit(method, self.server.outgoing_params(self.revision, method, params))
 
-    async def progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+    async def progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
         """Report progress when the request carried a ``progressToken``; else a no-op."""
         token = self.meta.get("progressToken")
         if token is None:
@@ -152,22 +153,36 @@ class RequestContext:
         """A raw server→client request (legacy sessions only), answered as a wire dict."""
         if self.session is None:
             # a handler bug, not the client's: answer -32603 (use ask/elicit to work in both eras)
-            log.error("%s: servers cannot send requests on the %s wire; use ctx.ask/elicit", method, self.revision)
-            raise RpcError(INTERNAL_ERROR, "Internal error: the handler needed client input the wrong way")
+            log.error(
+                "%s: servers cannot send requests on the %s wire; use ctx.ask/elicit",
+                method,
+                self.revision,
+            )
+            raise RpcError(
+                INTERNAL_ERROR, "Internal error: the handler needed client input the wrong way"
+            )
         self._require(method)
         wire_params = self.server.outgoing_params(self.revision, method, params)
-        return await self.session.peer.request(method, wire_params, related=self.request_id, timeout=timeout)
+        return await self.session.peer.request(
+            method, wire_params, related=self.request_id, timeout=timeout
+        )
 
     async def elicit(self, params: BaseModel | Mapping[str, Any], *, key: str | None = None) -> Any:
-        return (await self.ask({key or self._next_key("elicit"): ("elicitation/create", params)})).popitem()[1]
+        return (
+            await self.ask({key or self._next_key("elicit"): ("elicitation/create", params)})
+        ).popitem()[1]
 
     async def sample(self, params: BaseModel | Mapping[str, Any], *, key: str | None = None) -> Any:
-        return (await self.ask({key or self._next_key("sample"): ("sampling/createMessage", params)})).popitem()[1]
+        return (
+            await self.ask({key or self._next_key("sample"): ("sampling/createMessage", params)})
+        ).popitem()[1]
 
     async def list_roots(self, *, key: str | None = None) -> Any:
         return (await self.ask({key or self._next_key("roots"): ("roots/list", {})})).popitem()[1]
 
-    async def ask(self, requests: Mapping[str, tuple[str, BaseModel | Mapping[str, Any]]]) -> dict[str, Any]:
+    async def ask(
+        self, requests: Mapping[str, tuple[str, BaseModel | Mapping[str, Any]]]
+    ) -> dict[str, Any]:
         """Several input requests at once → ``{key: result model of the handler revision}``."""
         for method, _ in requests.values():
             self._require(method)

@@ -3,7 +3,7 @@
 A :class:`Route` is computed once per ``(wire revision, method)`` and cached, so the hot
 path does two dict lookups, one pydantic validation of the params and one dump of the
 result. When the wire revision differs from the handler revision the route converts both
-ways with :mod:`codegen.runtime.project` and validates on each side.
+ways with :mod:`mcp_foundry.runtime.project` and validates on each side.
 """
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from mcp_foundry import generated
+from mcp_foundry.bindings import MethodNotImplemented, MethodSpec, RevisionBindings
+from mcp_foundry.runtime import project, revisions, wire
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError, invalid_params, method_not_found
+from mcp_foundry.runtime.revisions import (
+    CLIENT_CAPABILITIES_KEY,
+    CLIENT_INFO_KEY,
+    PROTOCOL_VERSION_KEY,
+)
 from pydantic import BaseModel, ValidationError
-
-from codegen.bindings import MethodNotImplemented, MethodSpec, RevisionBindings
-from codegen.runtime import project, revisions, wire
-from codegen.runtime.errors import INTERNAL_ERROR, RpcError, invalid_params, method_not_found
-from codegen.runtime.revisions import CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY
 
 Handler = Callable[[Any, Any], Awaitable[Any]]
 
@@ -25,7 +29,7 @@ def is_overridden(handlers: object, name: str) -> bool:
     """True when ``name`` is implemented by the user's class, not the generated stub."""
     for klass in type(handlers).__mro__:
         if name in vars(klass):
-            return not klass.__module__.startswith("generated.")
+            return not generated.is_generated(klass.__module__)
     return False
 
 
@@ -46,7 +50,11 @@ class Route:
     )
 
     def __init__(
-        self, on_wire: RevisionBindings, handler_bindings: RevisionBindings, spec: MethodSpec, handlers: object
+        self,
+        on_wire: RevisionBindings,
+        handler_bindings: RevisionBindings,
+        spec: MethodSpec,
+        handlers: object,
     ) -> None:
         self.method = spec.method
         self.wire = on_wire
@@ -91,7 +99,9 @@ class Route:
             # knows, and newer revisions only add to it
             converted = wire.dump(on_wire)
         else:
-            converted = project.convert(on_wire, model, self.handler_revision, f"{self.method} params")
+            converted = project.convert(
+                on_wire, model, self.handler_revision, f"{self.method} params"
+            )
         if self.modern_handler and "meta" in project.fields(model):
             meta = dict(converted.get("_meta") or {})
             meta.setdefault(PROTOCOL_VERSION_KEY, self.wire_revision)
@@ -123,7 +133,9 @@ class Route:
             return converted
         except ValidationError as exc:
             raise _unrepresentable(
-                f"{type(result).__name__} ({exc.errors()[0]['msg']})", self.method, self.wire_revision
+                f"{type(result).__name__} ({exc.errors()[0]['msg']})",
+                self.method,
+                self.wire_revision,
             ) from None
 
     def _as_model(self, result: Any) -> BaseModel:
@@ -147,22 +159,32 @@ class Route:
                 return spec.result.model_validate(result)
             except ValidationError as exc:
                 raise invalid_result(exc, self.method) from None
-        raise TypeError(f"{self.method} handler returned {type(result).__name__}, not a result model")
+        raise TypeError(
+            f"{self.method} handler returned {type(result).__name__}, not a result model"
+        )
 
 
 def invalid_result(exc: ValidationError, method: str) -> RpcError:
     """A handler answered with something its own revision rejects: a server bug (-32603)."""
     import logging
 
-    logging.getLogger("codegen.runtime").error("%s handler returned an invalid result: %s", method, exc)
-    return RpcError(INTERNAL_ERROR, f"Internal error: the {method} handler returned an invalid result")
+    logging.getLogger("mcp_foundry.runtime").error(
+        "%s handler returned an invalid result: %s", method, exc
+    )
+    return RpcError(
+        INTERNAL_ERROR, f"Internal error: the {method} handler returned an invalid result"
+    )
 
 
 def _unrepresentable(what: str, method: str, revision: str) -> RpcError:
     import logging
 
-    logging.getLogger("codegen.runtime").error("%s result %s cannot be expressed in MCP %s", method, what, revision)
-    return RpcError(INTERNAL_ERROR, f"Internal error: the {method} result cannot be expressed in MCP {revision}")
+    logging.getLogger("mcp_foundry.runtime").error(
+        "%s result %s cannot be expressed in MCP %s", method, what, revision
+    )
+    return RpcError(
+        INTERNAL_ERROR, f"Internal error: the {method} result cannot be expressed in MCP {revision}"
+    )
 
 
 class Router:
@@ -186,7 +208,12 @@ class Router:
     def _build(self, revision: str, method: str) -> Route | RpcError:
         on_wire = revisions.bindings(revision)
         spec = on_wire.methods.get(method)
-        if spec is None or spec.kind != "request" or spec.direction == "server_to_client" or spec.input_only:
+        if (
+            spec is None
+            or spec.kind != "request"
+            or spec.direction == "server_to_client"
+            or spec.input_only
+        ):
             return method_not_found(method, revision)
         route = Route(on_wire, self.handler_bindings, spec, self.handlers)
         if route.fn is None:

@@ -27,12 +27,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
+from mcp_foundry.runtime.wire import Message, RequestId
 
-from codegen.runtime import wire
-from codegen.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
-from codegen.runtime.wire import Message, RequestId
-
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
 Sink = Callable[[Any, "RequestId | None"], Awaitable[None]]
 RequestHandler = Callable[[RequestId, str, "dict[str, Any] | None"], Awaitable[dict[str, Any]]]
@@ -46,7 +45,9 @@ LONG_LIVED = frozenset({"subscriptions/listen"})
 
 def timed_out(seconds: float) -> RpcError:
     """The answer to a request whose handler ran past the server's request timeout."""
-    return RpcError(INTERNAL_ERROR, f"Request timed out after {seconds}s; the handler was cancelled")
+    return RpcError(
+        INTERNAL_ERROR, f"Request timed out after {seconds}s; the handler was cancelled"
+    )
 
 
 class ConnectionClosed(RpcError):
@@ -215,7 +216,12 @@ class Peer:
             await self.send(wire.error_response(None, refusal), None)
             return
         if not batch:
-            await self.send(wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: empty batch")), None)
+            await self.send(
+                wire.error_response(
+                    None, RpcError(INVALID_REQUEST, "Invalid Request: empty batch")
+                ),
+                None,
+            )
             return
         collector = _Batch(self)
         for item in batch:
@@ -240,7 +246,9 @@ class Peer:
         response: Message | None = None
         timer = None
         if self.handler_timeout is not None and method not in LONG_LIVED:
-            timer = self._loop.call_later(self.handler_timeout, entry.stop, timed_out(self.handler_timeout).message)
+            timer = self._loop.call_later(
+                self.handler_timeout, entry.stop, timed_out(self.handler_timeout).message
+            )
         entry.started = True
         try:
             try:
@@ -356,9 +364,15 @@ class Peer:
     ) -> None:
         await self.send(wire.notification(method, params), related)
 
-    async def _tell_cancelled(self, request_id: RequestId, reason: str, related: RequestId | None) -> None:
+    async def _tell_cancelled(
+        self, request_id: RequestId, reason: str, related: RequestId | None
+    ) -> None:
         if not self.closed:
-            await self.notify("notifications/cancelled", {"requestId": request_id, "reason": reason}, related=related)
+            await self.notify(
+                "notifications/cancelled",
+                {"requestId": request_id, "reason": reason},
+                related=related,
+            )
 
     # ---- lifecycle -----------------------------------------------------------------
 
@@ -392,7 +406,9 @@ class Peer:
             await self._room.wait()
 
     def in_flight_ids(self, method: str) -> list[RequestId]:
-        return [request_id for request_id, entry in self._inflight.items() if entry.method == method]
+        return [
+            request_id for request_id, entry in self._inflight.items() if entry.method == method
+        ]
 
     def stop_request(self, request_id: RequestId, answer: dict[str, Any]) -> None:
         """End one in-flight request now, answering it with the result ``answer`` (how a

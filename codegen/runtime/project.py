@@ -23,7 +23,7 @@ from typing import Any, Union
 import orjson
 from pydantic import BaseModel, RootModel
 
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
 _UNION_TYPES = (Union, types.UnionType)
 
@@ -210,7 +210,12 @@ class Projection:
 
     def report(self, what: str) -> None:
         if self.lost:
-            log.warning("%s downgraded to MCP %s: dropped %s", what, self.revision, ", ".join(sorted(set(self.lost))))
+            log.warning(
+                "%s downgraded to MCP %s: dropped %s",
+                what,
+                self.revision,
+                ", ".join(sorted(set(self.lost))),
+            )
 
 
 _ENVELOPE = frozenset({"result_type", "ttl_ms", "cache_scope"})
@@ -243,12 +248,16 @@ def _match(source: type[BaseModel], target: Any) -> type[BaseModel] | None:
     return found
 
 
-def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[dict[str, tuple[str, Any]], bool]:
+def _plan(
+    source: type[BaseModel], target: type[BaseModel]
+) -> tuple[dict[str, tuple[str, Any]], bool]:
     """For each field name ``target`` declares: its wire name and annotation there."""
     key = (source, target)
     found = _PLANS.get(key)
     if found is None:
-        steps = {name: (field.alias or name, field.annotation) for name, field in fields(target).items()}
+        steps = {
+            name: (field.alias or name, field.annotation) for name, field in fields(target).items()
+        }
         found = (steps, target.model_config.get("extra") == "allow")
         _PLANS[key] = found
     return found
@@ -260,7 +269,9 @@ def _is_variant(cls: type[BaseModel]) -> bool:
     return field is not None and typing.get_origin(field.annotation) is typing.Literal
 
 
-def _keep_structured_meaning(value: BaseModel, out: dict[str, Any], target: type[BaseModel]) -> None:
+def _keep_structured_meaning(
+    value: BaseModel, out: dict[str, Any], target: type[BaseModel]
+) -> None:
     """``structuredContent`` an older client cannot see is kept as a JSON text block
     (the 2025-06-18 tools page asks servers to send both anyway)."""
     if "structured_content" not in fields(type(value)) or "structured_content" in fields(target):

@@ -16,8 +16,7 @@ import time
 from typing import Any
 
 import orjson
-
-from codegen.runtime.errors import INVALID_PARAMS, RpcError
+from mcp_foundry.runtime.errors import INVALID_PARAMS, RpcError
 
 _SALIENT_EXCLUDED = ("_meta", "inputResponses", "requestState")
 
@@ -39,13 +38,21 @@ class StateSealer:
 
     def seal(self, payload: dict[str, Any], *, digest: str, principal: str | None) -> str:
         body = orjson.dumps(
-            {"p": payload, "d": digest, "u": principal, "x": time.time() + self.ttl, "n": os.urandom(6).hex()}
+            {
+                "p": payload,
+                "d": digest,
+                "u": principal,
+                "x": time.time() + self.ttl,
+                "n": os.urandom(6).hex(),
+            }
         )
         mac = hmac.new(self._secret, body, hashlib.sha256).digest()
         return _b64(body) + "." + _b64(mac)
 
     def open(self, token: object, *, digest: str, principal: str | None) -> dict[str, Any]:
-        invalid = RpcError(INVALID_PARAMS, "Invalid or expired requestState", {"field": "params.requestState"})
+        invalid = RpcError(
+            INVALID_PARAMS, "Invalid or expired requestState", {"field": "params.requestState"}
+        )
         if not isinstance(token, str) or token.count(".") != 1:
             raise invalid
         body_part, mac_part = token.split(".")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from functools import cache
 
-import generated
-from codegen.bindings import RevisionBindings
+from mcp_foundry import generated
+from mcp_foundry.bindings import RevisionBindings
 
 LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 MODERN = ("2026-07-28",)

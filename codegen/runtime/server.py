@@ -3,8 +3,8 @@
 ``Server`` answers modern (2026-07-28) requests statelessly from their ``_meta``
 (``handle_modern``) and hands out legacy sessions (``session``) that run the
 ``initialize`` handshake; both dispatch through the same cached routes
-(:mod:`codegen.runtime.dispatch`). The transport-facing contract is in the package
-docstring (:mod:`codegen.runtime`).
+(:mod:`mcp_foundry.runtime.dispatch`). The transport-facing contract is in the package
+docstring (:mod:`mcp_foundry.runtime`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
-
-from codegen.runtime import dispatch, project, revisions, wire
-from codegen.runtime.capabilities import INPUT_CAPABILITY, has_path
-from codegen.runtime.context import LOG_LEVELS, InputRequired, RequestContext
-from codegen.runtime.errors import (
+from mcp_foundry.runtime import dispatch, project, revisions, wire
+from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
+from mcp_foundry.runtime.context import LOG_LEVELS, InputRequired, RequestContext
+from mcp_foundry.runtime.errors import (
     HEADER_MISMATCH,
     INTERNAL_ERROR,
     INVALID_PARAMS,
@@ -28,8 +26,8 @@ from codegen.runtime.errors import (
     method_not_found,
     unsupported_version,
 )
-from codegen.runtime.request_state import StateSealer, request_digest
-from codegen.runtime.revisions import (
+from mcp_foundry.runtime.request_state import StateSealer, request_digest
+from mcp_foundry.runtime.revisions import (
     CLIENT_CAPABILITIES_KEY,
     CLIENT_INFO_KEY,
     LOG_LEVEL_KEY,
@@ -37,20 +35,28 @@ from codegen.runtime.revisions import (
     SERVER_INFO_KEY,
     SUBSCRIPTION_ID_KEY,
 )
-from codegen.runtime.subscriptions import Subscriptions
-from codegen.runtime.wire import RequestId
+from mcp_foundry.runtime.subscriptions import Subscriptions
+from mcp_foundry.runtime.wire import RequestId
+from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from codegen.runtime.engine import Sink
-    from codegen.runtime.session import LegacySession
+    from mcp_foundry.runtime.engine import Sink
+    from mcp_foundry.runtime.session import LegacySession
 
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
 INPUT_REQUIRED_METHODS = frozenset({"tools/call", "prompts/get", "resources/read"})
 """mrtr.mdx: the only requests that may be answered with an InputRequiredResult."""
 
 _CACHEABLE = frozenset(
-    {"tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read", "server/discover"}
+    {
+        "tools/list",
+        "prompts/list",
+        "resources/list",
+        "resources/templates/list",
+        "resources/read",
+        "server/discover",
+    }
 )
 
 
@@ -108,7 +114,9 @@ class Server:
         if title is not None:
             self.info["title"] = title
         self.instructions = instructions
-        self.capabilities = dict(capabilities) if capabilities is not None else self._derive_capabilities()
+        self.capabilities = (
+            dict(capabilities) if capabilities is not None else self._derive_capabilities()
+        )
         self._advertised: dict[tuple[str, ...], bool] = {}
         """``advertises`` answers, by capability path (the capabilities are fixed once made)."""
         self.request_timeout = request_timeout
@@ -190,7 +198,8 @@ class Server:
                 # never send the client what its revision rejects; the handler's call fails
                 log.error("%s params cannot be expressed in MCP %s: %s", method, revision, exc)
                 raise RpcError(
-                    INTERNAL_ERROR, f"Internal error: {method} cannot be expressed in MCP {revision}"
+                    INTERNAL_ERROR,
+                    f"Internal error: {method} cannot be expressed in MCP {revision}",
                 ) from None
         return out
 
@@ -198,7 +207,12 @@ class Server:
         """A client's answer (wire JSON of ``revision``) as the handler revision's model."""
         wire_spec = revisions.bindings(revision).methods.get(method)
         handler_spec = self.router.handler_bindings.methods.get(method)
-        if wire_spec is None or wire_spec.result is None or handler_spec is None or handler_spec.result is None:
+        if (
+            wire_spec is None
+            or wire_spec.result is None
+            or handler_spec is None
+            or handler_spec.result is None
+        ):
             return raw
         if isinstance(raw, dict) and "result_type" in project.fields(wire_spec.result):
             raw = {"resultType": "complete", **raw}
@@ -224,7 +238,9 @@ class Server:
         meta = params.get("_meta") if isinstance(params, dict) else None
         return isinstance(meta, dict) and PROTOCOL_VERSION_KEY in meta
 
-    async def handle_modern(self, message: Any, sink: Sink, facts: TransportFacts = STDIO) -> dict[str, Any] | None:
+    async def handle_modern(
+        self, message: Any, sink: Sink, facts: TransportFacts = STDIO
+    ) -> dict[str, Any] | None:
         """One stateless request (see the package docstring); never raises for bad input."""
         try:
             kind = wire.check_envelope(message)
@@ -238,7 +254,9 @@ class Server:
             await sink(wire.notification(method, params), request_id)
 
         try:
-            result = await self.serve_modern(request_id, message["method"], message.get("params"), emit, facts, None)
+            result = await self.serve_modern(
+                request_id, message["method"], message.get("params"), emit, facts, None
+            )
         except RpcError as exc:
             return wire.error_response(request_id, exc)
         except Exception:
@@ -257,7 +275,11 @@ class Server:
     ) -> dict[str, Any]:
         """The checks of contract §2.2 in order, then dispatch; returns the wire result."""
         meta = params.get("_meta") if isinstance(params, dict) else None
-        if not isinstance(meta, dict) or PROTOCOL_VERSION_KEY not in meta or CLIENT_CAPABILITIES_KEY not in meta:
+        if (
+            not isinstance(meta, dict)
+            or PROTOCOL_VERSION_KEY not in meta
+            or CLIENT_CAPABILITIES_KEY not in meta
+        ):
             raise RpcError(
                 INVALID_PARAMS,
                 f"Invalid params: params._meta must carry {PROTOCOL_VERSION_KEY!r} and {CLIENT_CAPABILITIES_KEY!r}",
@@ -273,10 +295,16 @@ class Server:
             raise unsupported_version(str(version), list(self.versions))
         capabilities = meta[CLIENT_CAPABILITIES_KEY]
         if not isinstance(capabilities, dict):
-            raise RpcError(INVALID_PARAMS, f"Invalid params: params._meta.{CLIENT_CAPABILITIES_KEY} must be an object")
+            raise RpcError(
+                INVALID_PARAMS,
+                f"Invalid params: params._meta.{CLIENT_CAPABILITIES_KEY} must be an object",
+            )
         level = meta.get(LOG_LEVEL_KEY)
         if level is not None and level not in LOG_LEVELS:
-            raise RpcError(INVALID_PARAMS, f"Invalid params: params._meta.{LOG_LEVEL_KEY} {level!r} is not a log level")
+            raise RpcError(
+                INVALID_PARAMS,
+                f"Invalid params: params._meta.{LOG_LEVEL_KEY} {level!r} is not a log level",
+            )
         info = meta.get(CLIENT_INFO_KEY)
         assert isinstance(params, dict)
 
@@ -303,8 +331,12 @@ class Server:
             result = await dispatch.call(route, params, ctx)
         except InputRequired as need:
             if method not in INPUT_REQUIRED_METHODS:
-                log.error("%s asked the client for input, which mrtr.mdx does not allow for it", method)
-                raise RpcError(INTERNAL_ERROR, f"Internal error: {method} cannot ask for client input") from None
+                log.error(
+                    "%s asked the client for input, which mrtr.mdx does not allow for it", method
+                )
+                raise RpcError(
+                    INTERNAL_ERROR, f"Internal error: {method} cannot ask for client input"
+                ) from None
             result = self._input_required(method, params, need, ctx, facts)
         return self.finish_modern(method, result)
 
@@ -320,7 +352,9 @@ class Server:
             raise method_not_found(method, version)
         return route
 
-    async def _extension(self, method: str, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+    async def _extension(
+        self, method: str, params: dict[str, Any], ctx: RequestContext
+    ) -> dict[str, Any]:
         result = await self._extensions[method](params, ctx)
         if isinstance(result, BaseModel):
             result = wire.dump(result)
@@ -331,7 +365,9 @@ class Server:
         result.setdefault("resultType", "complete")
         meta = result.get("_meta")
         result["_meta"] = (
-            {**meta, SERVER_INFO_KEY: self.info} if isinstance(meta, dict) else {SERVER_INFO_KEY: self.info}
+            {**meta, SERVER_INFO_KEY: self.info}
+            if isinstance(meta, dict)
+            else {SERVER_INFO_KEY: self.info}
         )
         if method in _CACHEABLE and result["resultType"] == "complete":
             result.setdefault("ttlMs", 0)
@@ -340,7 +376,9 @@ class Server:
 
     def listen_closed(self, request_id: RequestId) -> dict[str, Any]:
         """The graceful end of a ``subscriptions/listen`` stream (subscriptions.mdx)."""
-        return self.finish_modern("subscriptions/listen", {"_meta": {SUBSCRIPTION_ID_KEY: request_id}})
+        return self.finish_modern(
+            "subscriptions/listen", {"_meta": {SUBSCRIPTION_ID_KEY: request_id}}
+        )
 
     def _discover(self, version: str) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -359,7 +397,9 @@ class Server:
         answers: dict[str, Any] = {}
         if isinstance(token, str) and token.startswith(_STATE_PREFIX):
             opened = self.sealer.open(
-                token[len(_STATE_PREFIX) :], digest=request_digest(method, params), principal=facts.principal
+                token[len(_STATE_PREFIX) :],
+                digest=request_digest(method, params),
+                principal=facts.principal,
             )
             answers.update(opened.get("a", {}))
             ctx.state.update(opened.get("s", {}))
@@ -369,24 +409,39 @@ class Server:
         ctx._answers = answers
 
     def _input_required(
-        self, method: str, params: dict[str, Any], need: InputRequired, ctx: RequestContext, facts: TransportFacts
+        self,
+        method: str,
+        params: dict[str, Any],
+        need: InputRequired,
+        ctx: RequestContext,
+        facts: TransportFacts,
     ) -> dict[str, Any]:
         sealed = self.sealer.seal(
-            {"a": need.answers, "s": ctx.state}, digest=request_digest(method, params), principal=facts.principal
+            {"a": need.answers, "s": ctx.state},
+            digest=request_digest(method, params),
+            principal=facts.principal,
         )
-        return {"resultType": "input_required", "inputRequests": need.requests, "requestState": _STATE_PREFIX + sealed}
+        return {
+            "resultType": "input_required",
+            "inputRequests": need.requests,
+            "requestState": _STATE_PREFIX + sealed,
+        }
 
     # ---- legacy sessions and fan-out ---------------------------------------------------
 
     def session(self, sink: Sink, facts: TransportFacts = STDIO) -> LegacySession:
-        from codegen.runtime.session import LegacySession
+        from mcp_foundry.runtime.session import LegacySession
 
         return LegacySession(self, sink, facts)
 
     async def notify_list_changed(self, kind: str) -> None:
         """``notifications/<kind>/list_changed`` to every session and matching listen stream."""
         if not self.advertises((kind, "listChanged")):
-            log.warning("not sending %s list_changed: the server does not advertise %s.listChanged", kind, kind)
+            log.warning(
+                "not sending %s list_changed: the server does not advertise %s.listChanged",
+                kind,
+                kind,
+            )
             return
         method = f"notifications/{kind}/list_changed"
         for session in list(self.sessions):

@@ -14,19 +14,24 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from mcp_foundry.runtime import dispatch, project, revisions, wire
+from mcp_foundry.runtime.context import LOG_LEVELS, RequestContext
+from mcp_foundry.runtime.engine import Peer, Sink
+from mcp_foundry.runtime.errors import (
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    RpcError,
+    invalid_params,
+    method_not_found,
+)
+from mcp_foundry.runtime.revisions import PROTOCOL_VERSION_KEY
+from mcp_foundry.runtime.wire import RequestId
 from pydantic import ValidationError
 
-from codegen.runtime import dispatch, project, revisions, wire
-from codegen.runtime.context import LOG_LEVELS, RequestContext
-from codegen.runtime.engine import Peer, Sink
-from codegen.runtime.errors import INVALID_PARAMS, INVALID_REQUEST, RpcError, invalid_params, method_not_found
-from codegen.runtime.revisions import PROTOCOL_VERSION_KEY
-from codegen.runtime.wire import RequestId
-
 if TYPE_CHECKING:
-    from codegen.runtime.server import Server, TransportFacts
+    from mcp_foundry.runtime.server import Server, TransportFacts
 
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
 _RUNTIME_DEFAULTS = frozenset({"logging/setLevel", "resources/subscribe", "resources/unsubscribe"})
 """Legacy methods the runtime answers ``{}`` to itself unless the handler implements them."""
@@ -114,7 +119,9 @@ class LegacySession:
         self.server.subscriptions.close(owner=self)
         for listen_id in self.peer.in_flight_ids("subscriptions/listen"):
             # cancellation.mdx: a server ending a listen stream says so with notifications/cancelled
-            await self.peer.notify("notifications/cancelled", _teardown(listen_id), related=listen_id)
+            await self.peer.notify(
+                "notifications/cancelled", _teardown(listen_id), related=listen_id
+            )
             self.peer.stop_request(listen_id, self.server.listen_closed(listen_id))
         try:
             await self.peer.drain(grace)
@@ -123,7 +130,9 @@ class LegacySession:
 
     # ---- requests ----------------------------------------------------------------------
 
-    async def _on_request(self, request_id: RequestId, method: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    async def _on_request(
+        self, request_id: RequestId, method: str, params: dict[str, Any] | None
+    ) -> dict[str, Any]:
         facts = self._facts_by_id.pop(request_id, self.facts) if self._facts_by_id else self.facts
         if params is not None:
             meta = params.get("_meta")
@@ -153,10 +162,17 @@ class LegacySession:
         gate = route.spec.capability
         if gate is not None and gate.holder == "server" and not self.server.advertises(gate.path):
             raise method_not_found(method, revision)
-        return await dispatch.call(route, params, self._context(request_id, method, params, revision, facts))
+        return await dispatch.call(
+            route, params, self._context(request_id, method, params, revision, facts)
+        )
 
     def _context(
-        self, request_id: RequestId, method: str, params: dict[str, Any] | None, revision: str, facts: TransportFacts
+        self,
+        request_id: RequestId,
+        method: str,
+        params: dict[str, Any] | None,
+        revision: str,
+        facts: TransportFacts,
     ) -> RequestContext:
         peer = self.peer
 
@@ -214,11 +230,18 @@ class LegacySession:
         }
         if server.instructions is not None:
             result["instructions"] = server.instructions
-        log.info("session %s: initialized at %s (client asked for %r)", self.id[:8], chosen, requested)
+        log.info(
+            "session %s: initialized at %s (client asked for %r)", self.id[:8], chosen, requested
+        )
         return result
 
     async def _runtime_default(
-        self, request_id: RequestId, method: str, params: dict[str, Any] | None, revision: str, facts: TransportFacts
+        self,
+        request_id: RequestId,
+        method: str,
+        params: dict[str, Any] | None,
+        revision: str,
+        facts: TransportFacts,
     ) -> dict[str, Any]:
         """``logging/setLevel`` and resource (un)subscription, kept by the runtime so the
         fan-out (``Server.notify_resource_updated``) works for every handler revision."""
@@ -229,14 +252,14 @@ class LegacySession:
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if method == "logging/setLevel":
-            level = getattr(validated, "level")
+            level = validated.level
             self.log_level = level if level in LOG_LEVELS else str(getattr(level, "value", level))
         elif method == "resources/subscribe":
             if not self.server.advertises(("resources", "subscribe")):
                 raise method_not_found(method, revision)
-            self.subscribed.add(getattr(validated, "uri"))
+            self.subscribed.add(validated.uri)
         else:
-            self.subscribed.discard(getattr(validated, "uri"))
+            self.subscribed.discard(validated.uri)
         custom = getattr(self.server.handlers, spec.handler, None)
         if custom is not None and dispatch.is_overridden(self.server.handlers, spec.handler):
             await custom(validated, self._context(request_id, method, params, revision, facts))
@@ -245,8 +268,10 @@ class LegacySession:
     def handler_capabilities(self) -> dict[str, Any]:
         """The session's client capabilities as the handler revision spells them."""
         if self._handler_caps is None:
-            model = getattr(self.server.router.handler_bindings.models, "ClientCapabilities")
-            self._handler_caps = project.Projection(self.server.revision).mapping(self.client_capabilities, model)
+            model = self.server.router.handler_bindings.models.ClientCapabilities
+            self._handler_caps = project.Projection(self.server.revision).mapping(
+                self.client_capabilities, model
+            )
         return self._handler_caps
 
     # ---- notifications -----------------------------------------------------------------

@@ -17,15 +17,14 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import anyio
-
-from codegen.runtime import wire
-from codegen.runtime.errors import INVALID_REQUEST, RpcError
-from codegen.runtime.wire import RequestId
+from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.errors import INVALID_REQUEST, RpcError
+from mcp_foundry.runtime.wire import RequestId
 
 if TYPE_CHECKING:
-    from codegen.runtime.server import Server
+    from mcp_foundry.runtime.server import Server
 
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
 MAX_LINE = 32 * 1024 * 1024
 """A longer line is refused (-32600) and skipped rather than buffered without bound."""
@@ -155,7 +154,9 @@ async def read_lines(fd: int, on_line: Any, on_oversize: Any) -> None:
         await on_line(bytes(pending))
 
 
-async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace: float = 30.0) -> None:
+async def serve_stdio(
+    server: Server, *, stdin: int = 0, stdout: int = 1, grace: float = 30.0
+) -> None:
     """Run ``server`` on this process's stdin/stdout until EOF or a signal."""
     writer = LineWriter(stdout)
     async with anyio.create_task_group() as group:
@@ -167,7 +168,9 @@ async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace:
             async def stop_on_signal() -> None:
                 with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
                     async for signum in signals:
-                        log.info("received %s; finishing accepted requests", signal.Signals(signum).name)
+                        log.info(
+                            "received %s; finishing accepted requests", signal.Signals(signum).name
+                        )
                         reading.cancel()
                         return
 
@@ -175,7 +178,9 @@ async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace:
 
             async def oversize() -> None:
                 await writer.send(
-                    wire.error_response(None, RpcError(INVALID_REQUEST, "Invalid Request: message too large"))
+                    wire.error_response(
+                        None, RpcError(INVALID_REQUEST, "Invalid Request: message too large")
+                    )
                 )
 
             async def accept(line: bytes) -> None:
@@ -197,5 +202,7 @@ async def serve_stdio(server: Server, *, stdin: int = 0, stdout: int = 1, grace:
 def run_stdio(server: Server, *, log_level: int = logging.WARNING) -> None:
     """Entry point for ``python my_server.py``: logs to stderr, serves until EOF."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(stream=sys.stderr, level=log_level, format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            stream=sys.stderr, level=log_level, format="%(levelname)s %(name)s: %(message)s"
+        )
     anyio.run(serve_stdio, server)

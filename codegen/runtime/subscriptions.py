@@ -13,22 +13,27 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import anyio
-
-from codegen.runtime.revisions import SUBSCRIPTION_ID_KEY
-from codegen.runtime.wire import RequestId
+from mcp_foundry.runtime.revisions import SUBSCRIPTION_ID_KEY
+from mcp_foundry.runtime.wire import RequestId
 
 if TYPE_CHECKING:
-    from codegen.runtime.server import Server
+    from mcp_foundry.runtime.server import Server
 
-log = logging.getLogger("codegen.runtime")
+log = logging.getLogger("mcp_foundry.runtime")
 
-_LIST_FLAGS = {"tools": "toolsListChanged", "prompts": "promptsListChanged", "resources": "resourcesListChanged"}
+_LIST_FLAGS = {
+    "tools": "toolsListChanged",
+    "prompts": "promptsListChanged",
+    "resources": "resourcesListChanged",
+}
 
 
 class _Stream:
     __slots__ = ("request_id", "agreed", "emit", "done", "owner")
 
-    def __init__(self, request_id: RequestId, agreed: dict[str, Any], emit: Any, owner: object) -> None:
+    def __init__(
+        self, request_id: RequestId, agreed: dict[str, Any], emit: Any, owner: object
+    ) -> None:
         self.request_id = request_id
         self.agreed = agreed
         self.emit = emit
@@ -63,19 +68,29 @@ class Subscriptions:
         return agreed
 
     async def listen(
-        self, server: Server, request_id: RequestId, params: dict[str, Any], emit: Any, owner: object = None
+        self,
+        server: Server,
+        request_id: RequestId,
+        params: dict[str, Any],
+        emit: Any,
+        owner: object = None,
     ) -> dict[str, Any]:
-        stream = _Stream(request_id, self.agreed_filter(server, params.get("notifications")), emit, owner)
+        stream = _Stream(
+            request_id, self.agreed_filter(server, params.get("notifications")), emit, owner
+        )
         self._streams.add(stream)
         try:
-            await stream.send("notifications/subscriptions/acknowledged", {"notifications": stream.agreed})
+            await stream.send(
+                "notifications/subscriptions/acknowledged", {"notifications": stream.agreed}
+            )
             await stream.done.wait()
         finally:
             self._streams.discard(stream)
         # ended by the server (a client's cancellation never gets here): cancellation.mdx
         # asks for notifications/cancelled, subscriptions.mdx for a completion result
         await stream.send(
-            "notifications/cancelled", {"requestId": request_id, "reason": "the server is closing this subscription"}
+            "notifications/cancelled",
+            {"requestId": request_id, "reason": "the server is closing this subscription"},
         )
         return server.listen_closed(request_id)
 

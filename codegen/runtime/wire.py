@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from typing import Any, Union
 
 import orjson
+from mcp_foundry.runtime.errors import INVALID_REQUEST, PARSE_ERROR, RpcError
 from pydantic import BaseModel
-
-from codegen.runtime.errors import INVALID_REQUEST, PARSE_ERROR, RpcError
 
 RequestId = Union[str, int]
 Message = dict[str, Any]

@@ -1,4 +1,4 @@
-"""``mcp-codegen new``: render a complete, installable MCP server project.
+"""``mcp-foundry new``: render a complete, installable MCP server project.
 
 Everything is validated and rendered in memory before a single byte is written, and the
 files land through one rename, so bad input or a failure halfway leaves nothing behind.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.scaffold.destination import check_target, write_tree
-from codegen.scaffold.errors import ScaffoldError
-from codegen.scaffold.options import ProjectOptions, build_options
-from codegen.scaffold.render import render_project
+from mcp_foundry.scaffold.destination import check_target, write_tree
+from mcp_foundry.scaffold.errors import ScaffoldError
+from mcp_foundry.scaffold.options import ProjectOptions, build_options
+from mcp_foundry.scaffold.render import render_project
 
 __all__ = ["ProjectOptions", "ScaffoldError", "build_options", "create_project"]
 

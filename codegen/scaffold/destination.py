@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from codegen.scaffold.errors import ScaffoldError
+from mcp_foundry.scaffold.errors import ScaffoldError
 
 
 def check_target(target: Path) -> None:

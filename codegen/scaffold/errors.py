@@ -1,4 +1,4 @@
-"""The one error ``mcp-codegen new`` reports to its user."""
+"""The one error ``mcp-foundry new`` reports to its user."""
 
 from __future__ import annotations
 

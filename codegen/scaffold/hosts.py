@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.scaffold.options import ProjectOptions
+from mcp_foundry.scaffold.options import ProjectOptions
 
 
 def http_url(options: ProjectOptions) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from codegen.scaffold.options import ProjectOptions
+from mcp_foundry.scaffold.options import ProjectOptions
 
 
 def _always(options: ProjectOptions) -> bool:

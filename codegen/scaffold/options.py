@@ -12,11 +12,11 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from codegen.runtime.revisions import WIRE_VERSIONS
-from codegen.scaffold.errors import ScaffoldError
-from codegen.sources import manifest
-from codegen.sources.errors import SchemaSourceError
-from codegen.scaffold.features import DEFAULT_FEATURES, FEATURES
+from mcp_foundry.runtime.revisions import WIRE_VERSIONS
+from mcp_foundry.scaffold.errors import ScaffoldError
+from mcp_foundry.scaffold.features import DEFAULT_FEATURES, FEATURES
+from mcp_foundry.sources import manifest
+from mcp_foundry.sources.errors import SchemaSourceError
 
 TRANSPORTS = {"stdio": ("stdio",), "http": ("http",), "both": ("stdio", "http")}
 DEFAULT_HTTP_PORT = 8000
@@ -27,10 +27,24 @@ _NAME_MAX = 64
 _NAMESPACE = re.compile(r"^[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+$")
 # import names a project must not shadow: what it imports itself, and pytest's folder
 _TAKEN_MODULES = frozenset(
-    {"mcp", "mcp_types", "codegen", "generated", "pydantic", "pytest", "anyio", "httpx",
-     "starlette", "uvicorn", "click", "jinja2", "tests", "test", "conftest"}
+    {
+        "mcp",
+        "mcp_types",
+        "mcp_foundry",
+        "pydantic",
+        "pytest",
+        "anyio",
+        "httpx",
+        "starlette",
+        "uvicorn",
+        "click",
+        "jinja2",
+        "tests",
+        "test",
+        "conftest",
+    }
 )
-_TAKEN_DISTRIBUTIONS = frozenset({"mcp", "mcp-codegen", "mcp-types", "pydantic", "pytest"})
+_TAKEN_DISTRIBUTIONS = frozenset({"mcp", "mcp-foundry", "mcp-types", "pydantic", "pytest"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +106,7 @@ def build_options(
         transports=_check_transport(transport),
         features=_check_features(features),
         namespace=_check_namespace(namespace),
-        toolkit_version=metadata.version("mcp-codegen"),
+        toolkit_version=metadata.version("mcp-foundry"),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.scaffold.options import ProjectOptions
+from mcp_foundry.scaffold.options import ProjectOptions
 
 SERVER_JSON_SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
 

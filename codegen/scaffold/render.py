@@ -11,16 +11,15 @@ from dataclasses import asdict
 from typing import Any
 
 import black
-from black.parsing import InvalidInput
 import jinja2
-
-from codegen import paths
-from codegen.scaffold.errors import ScaffoldError
-from codegen.scaffold.features import FEATURES, tool_names
-from codegen.scaffold.hosts import http_entry_name, http_url, mcp_servers
-from codegen.scaffold.layout import HOST_CONFIG, PROJECT_FILES, SERVER_JSON
-from codegen.scaffold.options import ProjectOptions
-from codegen.scaffold.registry import REGISTRY_TRANSPORT, port_variable, server_json
+from black.parsing import InvalidInput
+from mcp_foundry import generated, paths
+from mcp_foundry.scaffold.errors import ScaffoldError
+from mcp_foundry.scaffold.features import FEATURES, tool_names
+from mcp_foundry.scaffold.hosts import http_entry_name, http_url, mcp_servers
+from mcp_foundry.scaffold.layout import HOST_CONFIG, PROJECT_FILES, SERVER_JSON
+from mcp_foundry.scaffold.options import ProjectOptions
+from mcp_foundry.scaffold.registry import REGISTRY_TRANSPORT, port_variable, server_json
 
 PROJECT_TEMPLATES = paths.TEMPLATES / "project"
 
@@ -50,7 +49,7 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
         "tool_names": tool_names(options.features),
         "http_url": http_url(options),
         "port_variable": port_variable(options),
-        "bindings_package": "generated.rev_" + options.revision.replace("-", "_"),
+        "bindings_package": generated.module_name(options.revision),
         "host_config_file": HOST_CONFIG,
         "server_json_file": SERVER_JSON,
     }

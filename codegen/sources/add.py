@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from codegen.sources import store
-from codegen.sources.errors import SchemaSourceError
-from codegen.sources.manifest import (
+from mcp_foundry.sources import store
+from mcp_foundry.sources.errors import SchemaSourceError
+from mcp_foundry.sources.manifest import (
     UPSTREAM_REPOSITORY,
-    check_commit,
     RevisionEntry,
     SchemaFile,
+    check_commit,
 )
-from codegen.sources.source import SchemaSource
+from mcp_foundry.sources.source import SchemaSource
 
 # What a revision folder contributes: the two schemas and the example messages.
 _WANTED = ("schema.ts", "schema.json")

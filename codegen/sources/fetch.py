@@ -7,11 +7,10 @@ import tempfile
 from pathlib import Path
 
 import attrs
-
-from codegen.sources import store
-from codegen.sources.errors import SchemaSourceError
-from codegen.sources.manifest import RevisionEntry
-from codegen.sources.source import SchemaSource
+from mcp_foundry.sources import store
+from mcp_foundry.sources.errors import SchemaSourceError
+from mcp_foundry.sources.manifest import RevisionEntry
+from mcp_foundry.sources.source import SchemaSource
 
 
 @attrs.frozen

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.sources.errors import SchemaSourceError
+from mcp_foundry.sources.errors import SchemaSourceError
 
 
 class LocalSource:
@@ -24,9 +24,7 @@ class LocalSource:
         try:
             return target.read_bytes()
         except FileNotFoundError as exc:
-            raise SchemaSourceError(
-                f"missing file {path}: not found at {target}"
-            ) from exc
+            raise SchemaSourceError(f"missing file {path}: not found at {target}") from exc
         except OSError as exc:
             raise SchemaSourceError(f"cannot read {target}: {exc.strerror}") from exc
 
@@ -34,9 +32,7 @@ class LocalSource:
         folder = self.root / directory
         if not folder.is_dir():
             raise SchemaSourceError(f"no folder {directory} in {self.root}")
-        return sorted(
-            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
-        )
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
     def close(self) -> None:
         pass

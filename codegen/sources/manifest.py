@@ -1,6 +1,6 @@
 """The manifest: which upstream commit and which file hashes define each revision.
 
-Adding a revision is data: one more entry here (``mcp-codegen schema add``), no code.
+Adding a revision is data: one more entry here (``mcp-foundry schema add``), no code.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import re
 from pathlib import Path
 
 import attrs
-
-from codegen import paths
-from codegen.sources.errors import SchemaSourceError
+from mcp_foundry import paths
+from mcp_foundry.sources.errors import SchemaSourceError
 
 FORMAT = 1
 UPSTREAM_REPOSITORY = "modelcontextprotocol/modelcontextprotocol"
@@ -24,9 +23,7 @@ _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 def check_commit(revision: str, commit: str) -> None:
     """Pins are full commit hashes: a branch or tag name could move under the hashes."""
     if not _COMMIT.match(commit):
-        raise SchemaSourceError(
-            f"{revision}: commit {commit!r} is not a 40-hex git commit"
-        )
+        raise SchemaSourceError(f"{revision}: commit {commit!r} is not a 40-hex git commit")
 
 
 @attrs.frozen
@@ -119,13 +116,9 @@ class Manifest:
         """A manifest with ``entry`` added, or replacing the entry of the same name in place."""
         names = self.names
         if entry.name in names:
-            revisions = tuple(
-                entry if r.name == entry.name else r for r in self.revisions
-            )
+            revisions = tuple(entry if r.name == entry.name else r for r in self.revisions)
         else:
-            revisions = tuple(
-                sorted((*self.revisions, entry), key=lambda r: _order_key(r.name))
-            )
+            revisions = tuple(sorted((*self.revisions, entry), key=lambda r: _order_key(r.name)))
         return attrs.evolve(self, revisions=revisions)
 
     def save(self) -> None:
@@ -146,25 +139,22 @@ def _order_key(name: str) -> tuple[int, str]:
 def load(path: Path | None = None) -> Manifest:
     """Read and validate the manifest.
 
-    Default: ``schema/manifest.json`` of the repo; ``MCP_CODEGEN_SCHEMA_MANIFEST`` points
+    Default: ``schema/manifest.json`` of the repo; ``MCP_FOUNDRY_SCHEMA_MANIFEST`` points
     elsewhere (tests edit a temp copy).
     """
-    override = os.environ.get("MCP_CODEGEN_SCHEMA_MANIFEST")
+    override = os.environ.get("MCP_FOUNDRY_SCHEMA_MANIFEST")
     path = path or (Path(override) if override else paths.SCHEMA_MANIFEST)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise SchemaSourceError(f"no schema manifest at {path}") from exc
     except json.JSONDecodeError as exc:
-        raise SchemaSourceError(
-            f"schema manifest {path} is not valid JSON: {exc}"
-        ) from exc
+        raise SchemaSourceError(f"schema manifest {path} is not valid JSON: {exc}") from exc
     if data.get("format") != FORMAT:
         raise SchemaSourceError(
             f"schema manifest {path}: unsupported format {data.get('format')!r}"
         )
     revisions = tuple(
-        RevisionEntry.from_json(name, entry)
-        for name, entry in data["revisions"].items()
+        RevisionEntry.from_json(name, entry) for name, entry in data["revisions"].items()
     )
     return Manifest(revisions=revisions, path=path)

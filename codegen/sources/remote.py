@@ -8,8 +8,7 @@ cannot list folders, so ``schema add`` over HTTP records schema.ts and schema.js
 from __future__ import annotations
 
 import httpx
-
-from codegen.sources.errors import SchemaSourceError
+from mcp_foundry.sources.errors import SchemaSourceError
 
 UPSTREAM_RAW = "https://raw.githubusercontent.com/{repository}"
 
@@ -28,9 +27,7 @@ class HttpSource:
         try:
             response = self.client.get(url)
         except httpx.HTTPError as exc:
-            raise SchemaSourceError(
-                f"cannot download {path} from {url}: {exc}"
-            ) from exc
+            raise SchemaSourceError(f"cannot download {path} from {url}: {exc}") from exc
         if response.status_code == 404:
             raise SchemaSourceError(f"missing file {path}: {url} answered 404")
         if response.status_code != 200:

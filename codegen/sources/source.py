@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from codegen import paths
+from mcp_foundry import paths
 
-# The shared checkout beside the repository, used instead of the network when present.
-DEFAULT_LOCAL = paths.ROOT.parent / "shared" / "mcp-spec"
+DEFAULT_LOCAL = paths.SHARED_SPEC
 
 
 class SchemaSource(Protocol):
@@ -34,8 +33,8 @@ def open_source(location: str | None) -> SchemaSource:
 
     Without ``--from``: the shared checkout when it exists, else upstream over HTTP.
     """
-    from codegen.sources.local import LocalSource
-    from codegen.sources.remote import HttpSource
+    from mcp_foundry.sources.local import LocalSource
+    from mcp_foundry.sources.remote import HttpSource
 
     if location is None:
         return LocalSource(DEFAULT_LOCAL) if DEFAULT_LOCAL.is_dir() else HttpSource()

@@ -15,17 +15,17 @@ import tempfile
 from enum import Enum
 from pathlib import Path
 
-from codegen import paths
-from codegen.sources import manifest as manifest_module
-from codegen.sources.errors import SchemaSourceError
+from mcp_foundry import paths
+from mcp_foundry.sources import manifest as manifest_module
+from mcp_foundry.sources.errors import SchemaSourceError
 
 STAMP = ".manifest-entry.json"
-FETCH_HINT = "mcp-codegen schema fetch"
+FETCH_HINT = "mcp-foundry schema fetch"
 
 
 def cache_root() -> Path:
-    """The cache folder; ``MCP_CODEGEN_SCHEMA_CACHE`` moves it (tests use a temp folder)."""
-    override = os.environ.get("MCP_CODEGEN_SCHEMA_CACHE")
+    """The cache folder; ``MCP_FOUNDRY_SCHEMA_CACHE`` moves it (tests use a temp folder)."""
+    override = os.environ.get("MCP_FOUNDRY_SCHEMA_CACHE")
     return Path(override) if override else paths.SCHEMA_CACHE
 
 
@@ -42,9 +42,7 @@ class Status(Enum):
 
 def _stamp_matches(folder: Path, entry: manifest_module.RevisionEntry) -> bool:
     try:
-        return bool(
-            json.loads((folder / STAMP).read_text(encoding="utf-8")) == entry.to_json()
-        )
+        return bool(json.loads((folder / STAMP).read_text(encoding="utf-8")) == entry.to_json())
     except (OSError, json.JSONDecodeError):
         return False
 
@@ -74,7 +72,7 @@ def revision_dir(revision: str, cache: Path | None = None) -> Path:
     """The cached folder of ``revision``, for everything that reads schema files.
 
     Cheap (no hashing): install is atomic, so a folder whose stamp matches the manifest is
-    whole. ``mcp-codegen schema list`` does the full verification.
+    whole. ``mcp-foundry schema list`` does the full verification.
     """
     entry = manifest_module.load().get(revision)
     folder = (cache or cache_root()) / revision
@@ -96,17 +94,13 @@ def install(entry: manifest_module.RevisionEntry, staged: Path, cache: Path) -> 
     Two fetches may race (parallel test runs, ``make`` jobs): when the rename loses
     because the other one installed first, its verified copy is kept and ours dropped.
     """
-    (staged / STAMP).write_text(
-        json.dumps(entry.to_json(), indent=2) + "\n", encoding="utf-8"
-    )
+    (staged / STAMP).write_text(json.dumps(entry.to_json(), indent=2) + "\n", encoding="utf-8")
     final = cache / entry.name
     for _ in range(3):
         retired: Path | None = None
         try:
             if final.exists():
-                retired = Path(
-                    tempfile.mkdtemp(prefix=f".retired-{entry.name}-", dir=cache)
-                )
+                retired = Path(tempfile.mkdtemp(prefix=f".retired-{entry.name}-", dir=cache))
                 final.rename(retired)  # onto the empty temp folder: atomic on POSIX
             staged.rename(final)
             return final

@@ -12,9 +12,13 @@ from .server import app
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m examples.everything", description=__doc__)
     parser.add_argument("--transport", choices=("stdio", "http"), default="stdio")
-    parser.add_argument("--port", type=int, default=3001, help="HTTP port on 127.0.0.1 (default 3001)")
+    parser.add_argument(
+        "--port", type=int, default=3001, help="HTTP port on 127.0.0.1 (default 3001)"
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
     app.run(args.transport, port=args.port)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codegen.authoring import embedded, image, message
+from mcp_foundry.authoring import embedded, image, message
 
 from .app import app
 from .media import PNG
@@ -32,7 +32,9 @@ def watched_resource() -> str:
 @app.resource("test://template/{id}/data", name="template-data", mime_type="application/json")
 def template_data(id: str) -> str:
     """JSON data for any id."""
-    return json.dumps({"id": id, "templateTest": True, "data": f"Data for ID: {id}"}, separators=(",", ":"))
+    return json.dumps(
+        {"id": id, "templateTest": True, "data": f"Data for ID: {id}"}, separators=(",", ":")
+    )
 
 
 @app.prompt()
@@ -48,10 +50,12 @@ def test_prompt_with_arguments(arg1: str, arg2: str) -> str:
 
 
 @app.prompt()
-def test_prompt_with_embedded_resource(resourceUri: str) -> list[dict[str, Any]]:  # noqa: N803 - wire name
+def test_prompt_with_embedded_resource(resourceUri: str) -> list[dict[str, Any]]:
     """A prompt that embeds a resource."""
     return [
-        message("user", embedded(resourceUri, "Embedded resource content for testing.", "text/plain")),
+        message(
+            "user", embedded(resourceUri, "Embedded resource content for testing.", "text/plain")
+        ),
         message("user", "Please process the embedded resource above."),
     ]
 
@@ -59,13 +63,18 @@ def test_prompt_with_embedded_resource(resourceUri: str) -> list[dict[str, Any]]
 @app.prompt()
 def test_prompt_with_image() -> list[dict[str, Any]]:
     """A prompt that carries an image."""
-    return [message("user", image(PNG, "image/png")), message("user", "Please analyze the image above.")]
+    return [
+        message("user", image(PNG, "image/png")),
+        message("user", "Please analyze the image above."),
+    ]
 
 
 @app.completion(prompt="test_prompt_with_arguments")
 def complete_prompt_arguments(argument: str, value: str, _context: Any) -> list[str]:
     """Suggestions for the two arguments, filtered by what was typed so far."""
-    options = {"arg1": ["test1", "test2", "testing"], "arg2": ["value1", "value2"]}.get(argument, [])
+    options = {"arg1": ["test1", "test2", "testing"], "arg2": ["value1", "value2"]}.get(
+        argument, []
+    )
     return [option for option in options if option.startswith(value)]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Literal
 
-from codegen.authoring import Context, header
-from codegen.authoring.errors import missing_capability
+from mcp_foundry.authoring import Context, header
+from mcp_foundry.authoring.errors import missing_capability
 
 from .app import app
 
@@ -23,7 +23,9 @@ async def test_reconnection(ctx: Context) -> str:
 
 
 @app.tool()
-def test_x_mcp_header(region: Annotated[str | None, header("Region", "Deployment region")] = None) -> str:
+def test_x_mcp_header(
+    region: Annotated[str | None, header("Region", "Deployment region")] = None,
+) -> str:
     """Echoes an argument that is mirrored into the Mcp-Param-Region header."""
     return f"region={region}"
 
@@ -46,7 +48,9 @@ async def test_logging_tool(ctx: Context) -> str:
 @app.tool()
 async def test_streaming_elicitation(ctx: Context) -> str:
     """Asks for a name through the era's input mechanism (never a request on the stream)."""
-    answer = await ctx.elicit("What is your name?", {"type": "object", "properties": {"name": {"type": "string"}}})
+    answer = await ctx.elicit(
+        "What is your name?", {"type": "object", "properties": {"name": {"type": "string"}}}
+    )
     return f"Hello, {(answer.content or {}).get('name', 'stranger')}!"
 
 
@@ -58,7 +62,9 @@ async def _flash(kind: Literal["tools", "prompts"]) -> None:
         return "temporary"
 
     name = f"test_temporary_{kind[:-1]}"
-    register, remove = (app.tool, app.remove_tool) if kind == "tools" else (app.prompt, app.remove_prompt)
+    register, remove = (
+        (app.tool, app.remove_tool) if kind == "tools" else (app.prompt, app.remove_prompt)
+    )
     register(name)(temporary)
     await app.list_changed(kind)
     remove(name)

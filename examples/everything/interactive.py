@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codegen.authoring import Context, text_of
-from codegen.authoring.content import wire
+from mcp_foundry.authoring import Context, text_of
+from mcp_foundry.authoring.content import wire
 
 from .app import app
 
@@ -59,13 +59,19 @@ SEP1034_SCHEMA = {
 @app.tool()
 async def test_elicitation_sep1034_defaults(ctx: Context) -> str:
     """Elicits a form whose every field carries a default (SEP-1034)."""
-    return await _completed(ctx, "Please review and update the form fields with defaults", SEP1034_SCHEMA)
+    return await _completed(
+        ctx, "Please review and update the form fields with defaults", SEP1034_SCHEMA
+    )
 
 
 SEP1330_SCHEMA = {
     "type": "object",
     "properties": {
-        "untitledSingle": {"type": "string", "description": "Pick one", "enum": ["low", "medium", "high"]},
+        "untitledSingle": {
+            "type": "string",
+            "description": "Pick one",
+            "enum": ["low", "medium", "high"],
+        },
         "titledSingle": {
             "type": "string",
             "description": "Pick a size",

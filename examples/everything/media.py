@@ -28,7 +28,8 @@ def png_pixel(red: int = 255, green: int = 0, blue: int = 0) -> bytes:
 def wav_tone(hz: float = 440.0, seconds: float = 0.05, rate: int = 8000) -> bytes:
     """A short mono 16-bit PCM sine tone as a WAV file."""
     frames = b"".join(
-        struct.pack("<h", int(12000 * math.sin(2 * math.pi * hz * n / rate))) for n in range(int(rate * seconds))
+        struct.pack("<h", int(12000 * math.sin(2 * math.pi * hz * n / rate)))
+        for n in range(int(rate * seconds))
     )
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.authoring import Context, InputRequest, elicitation, roots, sampling, text_of
-from codegen.authoring.content import wire
+from mcp_foundry.authoring import Context, InputRequest, elicitation, roots, sampling, text_of
+from mcp_foundry.authoring.content import wire
 
 from .app import app
 
@@ -77,9 +77,14 @@ async def test_input_required_result_multiple_inputs(ctx: Context) -> str:
 @app.tool()
 async def test_input_required_result_multi_round(ctx: Context) -> str:
     """Two rounds: the name first, then the favourite colour."""
-    name = _field(await ctx.elicit("Step 1: What is your name?", _form(name="string"), key="step1"), "name")
+    name = _field(
+        await ctx.elicit("Step 1: What is your name?", _form(name="string"), key="step1"), "name"
+    )
     color = _field(
-        await ctx.elicit("Step 2: What is your favorite color?", _form(color="string"), key="step2"), "color"
+        await ctx.elicit(
+            "Step 2: What is your favorite color?", _form(color="string"), key="step2"
+        ),
+        "color",
     )
     return f"{name} likes {color}."
 
@@ -107,5 +112,7 @@ async def test_input_required_result_capabilities(ctx: Context) -> str:
 @app.prompt()
 async def test_input_required_result_prompt(ctx: Context) -> list[dict[str, Any]]:
     """A prompt that first asks which context to use."""
-    answer = await ctx.elicit("What context should the prompt use?", _form(context="string"), key="user_context")
+    answer = await ctx.elicit(
+        "What context should the prompt use?", _form(context="string"), key="user_context"
+    )
     return [{"role": "user", "content": f"Use the following context: {_field(answer, 'context')}"}]

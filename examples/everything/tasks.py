@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from codegen.authoring import Context, RpcError, ToolError, elicitation
-from codegen.authoring.content import wire
-from codegen.authoring.errors import INTERNAL_ERROR
+from mcp_foundry.authoring import Context, RpcError, ToolError, elicitation
+from mcp_foundry.authoring.content import wire
+from mcp_foundry.authoring.errors import INTERNAL_ERROR
 
 from .app import app
 
@@ -51,7 +51,11 @@ async def protocol_error_job() -> str:
 @app.tool(task="optional")
 async def confirm_delete(filename: str, ctx: Context) -> str:
     """Asks for confirmation before (pretending to) delete a file."""
-    schema = {"type": "object", "properties": {"confirm": {"type": "boolean"}}, "required": ["confirm"]}
+    schema = {
+        "type": "object",
+        "properties": {"confirm": {"type": "boolean"}},
+        "required": ["confirm"],
+    }
     answer = await ctx.elicit(f"Delete {filename}?", schema, key="confirm_delete")
     return f"Deleted {filename}" if _accepted(answer) else f"Kept {filename}"
 
@@ -61,8 +65,12 @@ async def multi_input(ctx: Context) -> str:
     """Asks two questions at once and waits for both answers."""
     answers = await ctx.ask(
         {
-            "name": elicitation("What is your name?", {"type": "object", "properties": {"name": {"type": "string"}}}),
-            "confirm": elicitation("Proceed?", {"type": "object", "properties": {"confirm": {"type": "boolean"}}}),
+            "name": elicitation(
+                "What is your name?", {"type": "object", "properties": {"name": {"type": "string"}}}
+            ),
+            "confirm": elicitation(
+                "Proceed?", {"type": "object", "properties": {"confirm": {"type": "boolean"}}}
+            ),
         }
     )
     name = (wire(answers["name"]).get("content") or {}).get("name")

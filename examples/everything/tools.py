@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from codegen.authoring import Context, ToolError, audio, embedded, image, text
+
+from mcp_foundry.authoring import Context, ToolError, audio, embedded, image, text
 
 from .app import app
 from .media import PNG, WAV
@@ -30,7 +31,9 @@ def test_audio_content() -> dict[str, str]:
 @app.tool()
 def test_embedded_resource() -> dict[str, object]:
     """Returns an embedded text resource."""
-    return embedded("test://embedded-resource", "This is an embedded resource content.", "text/plain")
+    return embedded(
+        "test://embedded-resource", "This is an embedded resource content.", "text/plain"
+    )
 
 
 @app.tool()
@@ -39,7 +42,9 @@ def test_multiple_content_types() -> list[dict[str, object]]:
     return [
         text("Multiple content types test:"),
         image(PNG, "image/png"),
-        embedded("test://mixed-content-resource", '{"test":"data","value":123}', "application/json"),
+        embedded(
+            "test://mixed-content-resource", '{"test":"data","value":123}', "application/json"
+        ),
     ]
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-from codegen.authoring import App
+from mcp_foundry.authoring import App
 
 PROTOCOL = "io.modelcontextprotocol/protocolVersion"
 CAPS = "io.modelcontextprotocol/clientCapabilities"
@@ -24,7 +23,11 @@ class Client:
     notifications: list[dict[str, Any]] = field(default_factory=list)
 
     async def send(
-        self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **meta: Any
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        caps: dict[str, Any] | None = None,
+        **meta: Any,
     ) -> dict[str, Any]:
         """The whole JSON-RPC response (result or error)."""
         body = dict(params or {})
@@ -39,7 +42,11 @@ class Client:
         return response
 
     async def result(
-        self, method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **meta: Any
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        caps: dict[str, Any] | None = None,
+        **meta: Any,
     ) -> dict[str, Any]:
         response = await self.send(method, params, caps, **meta)
         assert "result" in response, response
@@ -53,9 +60,15 @@ class Client:
         return response["error"]  # type: ignore[no-any-return]
 
     async def call(
-        self, tool: str, arguments: dict[str, Any] | None = None, caps: dict[str, Any] | None = None, **extra: Any
+        self,
+        tool: str,
+        arguments: dict[str, Any] | None = None,
+        caps: dict[str, Any] | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
-        return await self.result("tools/call", {"name": tool, "arguments": arguments or {}, **extra}, caps)
+        return await self.result(
+            "tools/call", {"name": tool, "arguments": arguments or {}, **extra}, caps
+        )
 
 
 @pytest.fixture

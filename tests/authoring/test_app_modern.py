@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from mcp_foundry.authoring import App, Context, ToolError, embedded, image, models, text
 from pydantic import BaseModel
-
-from codegen.authoring import App, Context, ToolError, embedded, image, models, text
 
 from .conftest import Client
 
@@ -46,7 +45,9 @@ def app() -> App:
     def whole_result() -> models.CallToolResult:
         """A whole generated result model."""
         return models.CallToolResult(
-            result_type="complete", content=[models.TextContent(type="text", text="whole")], is_error=False
+            result_type="complete",
+            content=[models.TextContent(type="text", text="whole")],
+            is_error=False,
         )
 
     @app.tool()
@@ -80,8 +81,12 @@ def app() -> App:
     @app.tool()
     async def ask_name(ctx: Context) -> str:
         """Two input rounds."""
-        first = await ctx.elicit("Name?", {"type": "object", "properties": {"name": {"type": "string"}}}, key="name")
-        second = await ctx.elicit("Colour?", {"type": "object", "properties": {"c": {"type": "string"}}}, key="colour")
+        first = await ctx.elicit(
+            "Name?", {"type": "object", "properties": {"name": {"type": "string"}}}, key="name"
+        )
+        second = await ctx.elicit(
+            "Colour?", {"type": "object", "properties": {"c": {"type": "string"}}}, key="colour"
+        )
         return f"{first.content['name']} likes {second.content['c']}"
 
     @app.prompt()
@@ -109,12 +114,19 @@ def app() -> App:
 async def test_tools_list_in_declaration_order_with_caching_fields(client: Client) -> None:
     listed = await client.result("tools/list")
     assert [t["name"] for t in listed["tools"]][:3] == ["echo", "blocks", "model_block"]
-    assert listed["resultType"] == "complete" and listed["ttlMs"] == 0 and listed["cacheScope"] == "private"
+    assert (
+        listed["resultType"] == "complete"
+        and listed["ttlMs"] == 0
+        and listed["cacheScope"] == "private"
+    )
 
 
 async def test_arguments_are_validated_and_passed(client: Client) -> None:
     result = await client.call("echo", {"message": "hi", "times": 3})
-    assert result["content"] == [{"type": "text", "text": "hi hi hi"}] and result["resultType"] == "complete"
+    assert (
+        result["content"] == [{"type": "text", "text": "hi hi hi"}]
+        and result["resultType"] == "complete"
+    )
     bad = await client.call("echo", {"times": "many"})
     assert bad["isError"] is True and "message" in bad["content"][0]["text"]
 
@@ -123,8 +135,14 @@ async def test_returns_blocks_models_and_whole_results(client: Client) -> None:
     content = (await client.call("blocks"))["content"]
     assert [c["type"] for c in content] == ["text", "image", "resource"]
     assert base64.b64decode(content[1]["data"]) == b"\x89PNG"
-    assert content[2]["resource"] == {"uri": "test://x", "mimeType": "application/octet-stream", "blob": "AAE="}
-    assert (await client.call("model_block"))["content"] == [{"type": "text", "text": "from a model"}]
+    assert content[2]["resource"] == {
+        "uri": "test://x",
+        "mimeType": "application/octet-stream",
+        "blob": "AAE=",
+    }
+    assert (await client.call("model_block"))["content"] == [
+        {"type": "text", "text": "from a model"}
+    ]
     whole = await client.call("whole_result")
     assert whole["content"][0]["text"] == "whole" and whole["isError"] is False
 
@@ -155,13 +173,20 @@ async def test_unknown_tool_is_invalid_params(client: Client) -> None:
 
 
 async def test_progress_and_logs_follow_the_request_meta(client: Client) -> None:
-    await client.result("tools/call", {"name": "progress", "arguments": {}}, None, progressToken="tok")
+    await client.result(
+        "tools/call", {"name": "progress", "arguments": {}}, None, progressToken="tok"
+    )
     methods = [n["method"] for n in client.notifications]
-    assert methods == ["notifications/progress", "notifications/progress"], "no log without a logLevel"
+    assert methods == ["notifications/progress", "notifications/progress"], (
+        "no log without a logLevel"
+    )
     assert [n["params"]["progress"] for n in client.notifications] == [1, 2]
     client.notifications.clear()
     await client.result(
-        "tools/call", {"name": "progress", "arguments": {}}, None, **{"io.modelcontextprotocol/logLevel": "info"}
+        "tools/call",
+        {"name": "progress", "arguments": {}},
+        None,
+        **{"io.modelcontextprotocol/logLevel": "info"},
     )
     assert [n["method"] for n in client.notifications] == ["notifications/message"]
 
@@ -172,8 +197,13 @@ async def test_input_rounds_carry_earlier_answers(client: Client) -> None:
     assert first["resultType"] == "input_required" and list(first["inputRequests"]) == ["name"]
     assert first["inputRequests"]["name"]["method"] == "elicitation/create"
     answer = {"name": {"action": "accept", "content": {"name": "Ada"}}}
-    second = await client.call("ask_name", caps=caps, inputResponses=answer, requestState=first["requestState"])
-    assert list(second["inputRequests"]) == ["colour"] and second["requestState"] != first["requestState"]
+    second = await client.call(
+        "ask_name", caps=caps, inputResponses=answer, requestState=first["requestState"]
+    )
+    assert (
+        list(second["inputRequests"]) == ["colour"]
+        and second["requestState"] != first["requestState"]
+    )
     third = await client.call(
         "ask_name",
         caps=caps,
@@ -185,12 +215,17 @@ async def test_input_rounds_carry_earlier_answers(client: Client) -> None:
 
 async def test_input_needs_the_client_capability(client: Client) -> None:
     error = await client.error("tools/call", {"name": "ask_name", "arguments": {}})
-    assert error["code"] == -32021 and error["data"] == {"requiredCapabilities": {"elicitation": {}}}
+    assert error["code"] == -32021 and error["data"] == {
+        "requiredCapabilities": {"elicitation": {}}
+    }
 
 
 async def test_prompts(client: Client) -> None:
     listed = (await client.result("prompts/list"))["prompts"]
-    assert listed[0]["arguments"] == [{"name": "name", "required": True}, {"name": "punctuation", "required": False}]
+    assert listed[0]["arguments"] == [
+        {"name": "name", "required": True},
+        {"name": "punctuation", "required": False},
+    ]
     got = await client.result("prompts/get", {"name": "greet", "arguments": {"name": "Ada"}})
     assert got["messages"] == [{"role": "user", "content": {"type": "text", "text": "Hello Ada!"}}]
     missing = await client.error("prompts/get", {"name": "greet", "arguments": {}})
@@ -205,7 +240,9 @@ async def test_resources_and_templates(client: Client) -> None:
     templates = (await client.result("resources/templates/list"))["resourceTemplates"]
     assert templates[0]["uriTemplate"] == "mem://blob/{n}"
     read = await client.result("resources/read", {"uri": "mem://notes"})
-    assert read["contents"] == [{"uri": "mem://notes", "mimeType": "text/plain", "text": "remember"}]
+    assert read["contents"] == [
+        {"uri": "mem://notes", "mimeType": "text/plain", "text": "remember"}
+    ]
     blob = await client.result("resources/read", {"uri": "mem://blob/3"})
     assert base64.b64decode(blob["contents"][0]["blob"]) == bytes(3)
     bad_var = await client.error("resources/read", {"uri": "mem://blob/three"})
@@ -215,6 +252,9 @@ async def test_resources_and_templates(client: Client) -> None:
 
 
 async def test_completion(client: Client) -> None:
-    params = {"ref": {"type": "ref/prompt", "name": "greet"}, "argument": {"name": "name", "value": "al"}}
+    params = {
+        "ref": {"type": "ref/prompt", "name": "greet"},
+        "argument": {"name": "name", "value": "al"},
+    }
     completion = (await client.result("completion/complete", params))["completion"]
     assert completion == {"values": ["alice", "albert"], "total": 2, "hasMore": False}

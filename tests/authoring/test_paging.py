@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from codegen.authoring import App
-from codegen.runtime.errors import INVALID_PARAMS
+from mcp_foundry.authoring import App
+from mcp_foundry.runtime.errors import INVALID_PARAMS
 
 from .conftest import Client
 
@@ -53,17 +52,13 @@ async def test_a_cursor_survives_tools_added_and_removed_meanwhile(
     add_tool(app, "f")  # registered while the client pages: shows up once, at the end
     second = await client.result("tools/list", {"cursor": first["nextCursor"]})
     assert [t["name"] for t in second["tools"]] == ["c", "d"]
-    app.remove_tool(
-        "d"
-    )  # the item the cursor names is gone: paging goes on from its place
+    app.remove_tool("d")  # the item the cursor names is gone: paging goes on from its place
     third = await client.result("tools/list", {"cursor": second["nextCursor"]})
     assert [t["name"] for t in third["tools"]] == ["e", "f"]
     assert "nextCursor" not in third
 
 
-@pytest.mark.parametrize(
-    "cursor", ["not base64 !", "e30=", "", "eyJhZnRlciI6ImEiLCJhdCI6LTF9"]
-)
+@pytest.mark.parametrize("cursor", ["not base64 !", "e30=", "", "eyJhZnRlciI6ImEiLCJhdCI6LTF9"])
 async def test_unknown_cursors_are_invalid_params(client: Client, cursor: str) -> None:
     error = await client.error("tools/list", {"cursor": cursor})
     assert error["code"] == INVALID_PARAMS and "cursor" in error["message"]

@@ -9,8 +9,7 @@ import anyio
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from codegen.authoring import App
+from mcp_foundry.authoring import App
 
 from .conftest import Client
 
@@ -18,7 +17,9 @@ pytestmark = pytest.mark.timeout(60)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -34,7 +35,9 @@ def _typed_app() -> App:
     return app
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(arguments=json_values)
 def test_any_arguments_get_a_result_or_a_clear_error(arguments: Any) -> None:
     client = Client(_typed_app())

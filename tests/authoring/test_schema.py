@@ -6,9 +6,8 @@ import copy
 from typing import Annotated, Literal
 
 import pytest
+from mcp_foundry.authoring import App, Context, header
 from pydantic import BaseModel, Field
-
-from codegen.authoring import App, Context, header
 
 
 class Point(BaseModel):
@@ -41,10 +40,23 @@ def test_schema_comes_from_the_signature(app: App) -> None:
     assert tool["description"] == "Plot some points.\n\nLonger explanation."
     assert schema["type"] == "object"
     assert schema["required"] == ["label", "points"]
-    assert set(schema["properties"]) == {"label", "points", "style", "width", "note"}, "ctx is not an argument"
-    assert schema["properties"]["style"] == {"default": "line", "enum": ["line", "bar"], "type": "string"}
-    assert schema["properties"]["width"] == {"default": 640, "description": "Pixels", "minimum": 1, "type": "integer"}
-    assert schema["properties"]["note"] == {"type": "string"}, "Optional[str] = None reads as a plain optional string"
+    assert set(schema["properties"]) == {"label", "points", "style", "width", "note"}, (
+        "ctx is not an argument"
+    )
+    assert schema["properties"]["style"] == {
+        "default": "line",
+        "enum": ["line", "bar"],
+        "type": "string",
+    }
+    assert schema["properties"]["width"] == {
+        "default": 640,
+        "description": "Pixels",
+        "minimum": 1,
+        "type": "integer",
+    }
+    assert schema["properties"]["note"] == {"type": "string"}, (
+        "Optional[str] = None reads as a plain optional string"
+    )
     assert schema["properties"]["points"] == {"items": {"$ref": "#/$defs/Point"}, "type": "array"}
     assert schema["$defs"]["Point"]["required"] == ["x", "y"]
     assert "title" not in schema and "title" not in schema["properties"]["label"]
@@ -67,7 +79,9 @@ def test_header_annotation_and_metadata(app: App) -> None:
     assert tool["inputSchema"]["properties"]["region"]["x-mcp-header"] == "Region"
     assert tool["annotations"] == {"destructiveHint": True}
     assert tool["icons"][0]["src"] == "https://example.com/i.png"
-    assert "execution" not in tool, "tasks are server-directed (SEP-2663); 2025-11-25 execution would mislead"
+    assert "execution" not in tool, (
+        "tasks are server-directed (SEP-2663); 2025-11-25 execution would mislead"
+    )
     assert app.tools["deploy.run"].task_support == "optional"
 
 
@@ -128,7 +142,10 @@ def test_prompt_and_resource_declarations(app: App) -> None:
         return path
 
     prompt = app.prompts["review"].describe()
-    assert prompt["arguments"] == [{"name": "code", "required": True}, {"name": "language", "required": False}]
+    assert prompt["arguments"] == [
+        {"name": "code", "required": True},
+        {"name": "language", "required": False},
+    ]
     assert prompt["title"] == "Review" and prompt["description"] == "Review code."
     template = app.resources["file://{path}"]
     assert template.is_template and template.describe()["uriTemplate"] == "file://{path}"

@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from codegen.authoring import App, Context, RpcError, TaskStore, ToolError, elicitation
+from mcp_foundry.authoring import App, Context, RpcError, TaskStore, ToolError, elicitation
 
 from .conftest import TASKS, Client
 
@@ -46,14 +45,18 @@ def app() -> App:
     @app.tool(task="required", detach="explicit")
     async def ask_then_work(ctx: Context) -> str:
         """An input round first, then a task."""
-        answer = await ctx.elicit("Who?", {"type": "object", "properties": {"who": {"type": "string"}}}, key="who")
+        answer = await ctx.elicit(
+            "Who?", {"type": "object", "properties": {"who": {"type": "string"}}}, key="who"
+        )
         await ctx.detach()
         return f"done for {answer.content['who']}"
 
     return app
 
 
-async def poll(client: Client, task_id: str, until: tuple[str, ...] = ("completed", "failed", "cancelled")) -> dict:
+async def poll(
+    client: Client, task_id: str, until: tuple[str, ...] = ("completed", "failed", "cancelled")
+) -> dict:
     for _ in range(200):
         got = await client.result("tasks/get", {"taskId": task_id}, TASKS)
         if got["status"] in until:
@@ -68,7 +71,9 @@ async def test_without_the_extension_tasks_are_refused_or_inline(client: Client)
         assert error["code"] == -32021, method
     error = await client.error("tools/call", {"name": "must_be_task", "arguments": {}})
     assert error["code"] == -32021
-    assert error["data"]["requiredCapabilities"] == {"extensions": {"io.modelcontextprotocol/tasks": {}}}
+    assert error["data"]["requiredCapabilities"] == {
+        "extensions": {"io.modelcontextprotocol/tasks": {}}
+    }
     inline = await client.call("sleep", {"seconds": 0})
     assert inline["resultType"] == "complete" and "taskId" not in inline
 
@@ -83,7 +88,15 @@ async def test_lifecycle_create_poll_complete(client: Client) -> None:
     assert created["resultType"] == "task" and created["status"] == "working"
     assert ISO.match(created["createdAt"]) and ISO.match(created["lastUpdatedAt"])
     assert created["ttlMs"] == 60_000 and created["pollIntervalMs"] == 50
-    assert not {"task", "result", "error", "inputRequests", "requestState", "ttl", "pollInterval"} & set(created)
+    assert not {
+        "task",
+        "result",
+        "error",
+        "inputRequests",
+        "requestState",
+        "ttl",
+        "pollInterval",
+    } & set(created)
     first = await client.result("tasks/get", {"taskId": created["taskId"]}, TASKS)
     assert first["status"] == "working" and "result" not in first
     done = await poll(client, created["taskId"])
@@ -117,7 +130,10 @@ async def test_input_required_with_partial_answers(client: Client) -> None:
     assert set(parked["inputRequests"]) == {"a", "b"}
     ack = await client.result(
         "tasks/update",
-        {"taskId": task_id, "inputResponses": {"a": {"action": "accept", "content": {"v": "x"}}, "zzz": {}}},
+        {
+            "taskId": task_id,
+            "inputResponses": {"a": {"action": "accept", "content": {"v": "x"}}, "zzz": {}},
+        },
         caps,
     )
     assert ack == {"resultType": "complete", "_meta": ack["_meta"]}
@@ -126,7 +142,9 @@ async def test_input_required_with_partial_answers(client: Client) -> None:
     malformed = await client.error("tasks/update", {"taskId": task_id, "inputResponses": 7}, caps)
     assert malformed["code"] == -32602
     await client.result(
-        "tasks/update", {"taskId": task_id, "inputResponses": {"b": {"action": "accept", "content": {"v": "y"}}}}, caps
+        "tasks/update",
+        {"taskId": task_id, "inputResponses": {"b": {"action": "accept", "content": {"v": "y"}}}},
+        caps,
     )
     done = await poll(client, task_id)
     assert done["result"]["content"][0]["text"] == "x+y"

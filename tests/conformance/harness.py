@@ -47,7 +47,15 @@ def everything_server(log_path: Path) -> Iterator[str]:
     port = free_port()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "examples.everything", "--transport", "http", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "examples.everything",
+                "--transport",
+                "http",
+                "--port",
+                str(port),
+            ],
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,

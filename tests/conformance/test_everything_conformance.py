@@ -41,7 +41,9 @@ def test_every_baseline_entry_has_a_reason() -> None:
     assert set(BASELINE) == {"2025-11-25", "2026-07-28", "all"}
     for selection, entries in BASELINE.items():
         for scenario, reason in (entries or {}).items():
-            assert isinstance(reason, str) and len(reason) > 20, f"{selection}/{scenario} needs a reason"
+            assert isinstance(reason, str) and len(reason) > 20, (
+                f"{selection}/{scenario} needs a reason"
+            )
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +68,9 @@ def harness(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callab
 
 
 def _report(run: Run, names: set[str]) -> str:
-    return "\n".join(f"{n}: {run.scenarios[n].failures}" for n in sorted(names) if n in run.scenarios)
+    return "\n".join(
+        f"{n}: {run.scenarios[n].failures}" for n in sorted(names) if n in run.scenarios
+    )
 
 
 @pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28", "all"])
@@ -92,7 +96,9 @@ def test_every_scored_scenario_passes(harness: Callable[[str], Run], selection: 
     assert not missing and not failing, f"missing {missing}, failing:\n{_report(run, set(failing))}"
     assert run.returncode == 0, run.output[-2000:]
     for name in run.scored:
-        assert "SUCCESS" in run.scenarios[name].statuses, f"{name} passed without a single successful check"
+        assert "SUCCESS" in run.scenarios[name].statuses, (
+            f"{name} passed without a single successful check"
+        )
 
 
 @pytest.mark.parametrize("selection", ["2026-07-28", "all"])

@@ -35,13 +35,20 @@ class LineClient:
         self.buffer = b""
         self.next_id = 0
 
-    async def request(self, method: str, params: dict[str, Any], caps: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def request(
+        self, method: str, params: dict[str, Any], caps: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         self.next_id += 1
         meta = {
             "io.modelcontextprotocol/protocolVersion": "2026-07-28",
             "io.modelcontextprotocol/clientCapabilities": caps or {},
         }
-        message = {"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": {**params, "_meta": meta}}
+        message = {
+            "jsonrpc": "2.0",
+            "id": self.next_id,
+            "method": method,
+            "params": {**params, "_meta": meta},
+        }
         assert self.process.stdin is not None and self.process.stdout is not None
         await self.process.stdin.send(json.dumps(message).encode() + b"\n")
         while True:
@@ -67,7 +74,9 @@ async def stdio() -> AsyncIterator[LineClient]:
 async def test_rounds_and_tasks_over_stdio(stdio: LineClient) -> None:
     first = (
         await stdio.request(
-            "tools/call", {"name": "test_input_required_result_elicitation", "arguments": {}}, {"elicitation": {}}
+            "tools/call",
+            {"name": "test_input_required_result_elicitation", "arguments": {}},
+            {"elicitation": {}},
         )
     )["result"]
     assert first["resultType"] == "input_required"
@@ -82,7 +91,11 @@ async def test_rounds_and_tasks_over_stdio(stdio: LineClient) -> None:
     assert done["content"][0]["text"] == "Hello, Stdio!"
 
     created = (
-        await stdio.request("tools/call", {"name": "slow_compute", "arguments": {"seconds": 0.3, "label": "io"}}, TASKS)
+        await stdio.request(
+            "tools/call",
+            {"name": "slow_compute", "arguments": {"seconds": 0.3, "label": "io"}},
+            TASKS,
+        )
     )["result"]
     assert created["resultType"] == "task"
     status = created["status"]
@@ -91,7 +104,10 @@ async def test_rounds_and_tasks_over_stdio(stdio: LineClient) -> None:
             await anyio.sleep(0.05)
             got = (await stdio.request("tasks/get", {"taskId": created["taskId"]}, TASKS))["result"]
             status = got["status"]
-    assert got["status"] == "completed" and got["result"]["content"][0]["text"] == "Computed io after 0.3s"
+    assert (
+        got["status"] == "completed"
+        and got["result"]["content"][0]["text"] == "Computed io after 0.3s"
+    )
 
     refused = await stdio.request("tools/call", {"name": "failing_job", "arguments": {}})
     assert refused["error"]["code"] == -32021

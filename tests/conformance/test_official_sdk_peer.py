@@ -39,7 +39,9 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 async def _elicit(_ctx: Any, params: Any) -> types.ElicitResult:
-    return types.ElicitResult(action="accept", content={"username": "ada", "email": "ada@example.com"})
+    return types.ElicitResult(
+        action="accept", content={"username": "ada", "email": "ada@example.com"}
+    )
 
 
 async def _sample(_ctx: Any, params: Any) -> types.CreateMessageResult:
@@ -57,11 +59,18 @@ async def test_legacy_session_end_to_end(url: str) -> None:
 
     async with streamable_http_client(url) as streams:
         async with ClientSession(
-            streams[0], streams[1], elicitation_callback=_elicit, sampling_callback=_sample, logging_callback=on_log
+            streams[0],
+            streams[1],
+            elicitation_callback=_elicit,
+            sampling_callback=_sample,
+            logging_callback=on_log,
         ) as session:
             init = await session.initialize()
             assert init.protocol_version == "2025-11-25"
-            assert init.capabilities.tools is not None and init.capabilities.resources.subscribe is True
+            assert (
+                init.capabilities.tools is not None
+                and init.capabilities.resources.subscribe is True
+            )
 
             tools = (await session.list_tools()).tools
             assert tools[0].name == "test_simple_text"
@@ -96,14 +105,20 @@ async def test_legacy_session_end_to_end(url: str) -> None:
             assert error.is_error is True
 
             data = await session.read_resource("test://template/42/data")
-            assert data.contents[0].text == '{"id":"42","templateTest":true,"data":"Data for ID: 42"}'
-            prompt = await session.get_prompt("test_prompt_with_arguments", {"arg1": "a", "arg2": "b"})
+            assert (
+                data.contents[0].text == '{"id":"42","templateTest":true,"data":"Data for ID: 42"}'
+            )
+            prompt = await session.get_prompt(
+                "test_prompt_with_arguments", {"arg1": "a", "arg2": "b"}
+            )
             assert prompt.messages[0].content.text == "Prompt with arguments: arg1='a', arg2='b'"
 
 
 async def test_stdio_transport(tmp_path: Path) -> None:
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "examples.everything", "--transport", "stdio"], cwd=str(REPO)
+        command=sys.executable,
+        args=["-m", "examples.everything", "--transport", "stdio"],
+        cwd=str(REPO),
     )
     with (tmp_path / "stderr.log").open("w") as errlog:
         async with stdio_client(params, errlog=errlog) as (read, write):

@@ -4,19 +4,14 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.sources import manifest, store
-from codegen.sources.fetch import fetch_revision
-from codegen.sources.source import open_source
+from mcp_foundry.sources import manifest, store
+from mcp_foundry.sources.fetch import fetch_revision
+from mcp_foundry.sources.source import open_source
 
 
 @pytest.fixture(scope="session", autouse=True)
 def cached_revisions() -> None:
-    missing = [
-        e
-        for e in manifest.load().revisions
-        if store.status(e) is not store.Status.VERIFIED
-    ]
+    missing = [e for e in manifest.load().revisions if store.status(e) is not store.Status.VERIFIED]
     if missing:
         source = open_source(None)
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.diff.compare import compare
-from codegen.diff.inputs import load_side
-from codegen.diff.model import Change, DiffReport, Kind, Side
-from codegen.ir.model import Definition, Method, Property, RevisionIR, TypeRef
+from mcp_foundry.diff.compare import compare
+from mcp_foundry.diff.inputs import load_side
+from mcp_foundry.diff.model import Change, DiffReport, Kind, Side
+from mcp_foundry.ir.model import Definition, Method, Property, RevisionIR, TypeRef
 
 _REPORTS: dict[tuple[str, str], DiffReport] = {}
 
@@ -23,31 +23,22 @@ def real_diff(a: str, b: str) -> DiffReport:
 def find(report: DiffReport, kind: Kind, subject: str) -> Change:
     hits = [c for c in report.changes if c.kind is kind and c.subject == subject]
     assert hits, f"no {kind.value} for {subject}; have: " + ", ".join(
-        f"{c.kind.value}:{c.subject}"
-        for c in report.changes
-        if subject.split(".")[0] in c.subject
+        f"{c.kind.value}:{c.subject}" for c in report.changes if subject.split(".")[0] in c.subject
     )
     return hits[0]
 
 
-def absent(
-    report: DiffReport, kind: Kind | None = None, subject: str | None = None
-) -> None:
+def absent(report: DiffReport, kind: Kind | None = None, subject: str | None = None) -> None:
     hits = [
         c
         for c in report.changes
-        if (kind is None or c.kind is kind)
-        and (subject is None or c.subject == subject)
+        if (kind is None or c.kind is kind) and (subject is None or c.subject == subject)
     ]
     assert not hits, hits
 
 
-def prop(
-    name: str, t: TypeRef, required: bool = False, deprecated: str | None = None
-) -> Property:
-    return Property(
-        wire_name=name, py_name=name, type=t, required=required, deprecated=deprecated
-    )
+def prop(name: str, t: TypeRef, required: bool = False, deprecated: str | None = None) -> Property:
+    return Property(wire_name=name, py_name=name, type=t, required=required, deprecated=deprecated)
 
 
 def obj(
@@ -57,7 +48,9 @@ def obj(
     bases: tuple[str, ...] = (),
     extra: str = "ignore",
 ) -> Definition:
-    return Definition(name=name, kind="object", properties=props, parent=parent, bases=bases, extra=extra)  # type: ignore[arg-type]
+    return Definition(
+        name=name, kind="object", properties=props, parent=parent, bases=bases, extra=extra
+    )  # type: ignore[arg-type]
 
 
 def alias(name: str, t: TypeRef) -> Definition:

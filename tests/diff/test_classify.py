@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from codegen.diff.model import Breaks, Kind, Severity
-from codegen.ir.model import Array, Const, Enum, Primitive, Ref, Union_
+from mcp_foundry.diff.model import Breaks, Kind, Severity
+from mcp_foundry.ir.model import Array, Const, Enum, Primitive, Ref, Union_
 
 from .helpers import absent, alias, find, method, obj, prop, revision, synthetic_diff
 
@@ -45,12 +45,8 @@ def test_required_field_in_server_result_breaks_old_servers_only() -> None:
     assert change.breaks == OLD_SERVER and change.severity is Severity.BREAKING
 
 
-def test_optional_field_added_is_compatible_and_removed_required_breaks_the_old_receiver() -> (
-    None
-):
-    a = tool_call(
-        (prop("name", STRING, True),), (prop("isError", Primitive("boolean"), True),)
-    )
+def test_optional_field_added_is_compatible_and_removed_required_breaks_the_old_receiver() -> None:
+    a = tool_call((prop("name", STRING, True),), (prop("isError", Primitive("boolean"), True),))
     b = tool_call((prop("name", STRING, True), prop("meta", STRING)), ())
     report = synthetic_diff(a, b)
     added = find(report, Kind.FIELD_ADDED, "CallToolParams.meta")
@@ -63,14 +59,8 @@ def test_requiredness_flips() -> None:
     a = tool_call((prop("name", STRING, True), prop("cursor", STRING)), ())
     b = tool_call((prop("name", STRING), prop("cursor", STRING, True)), ())
     report = synthetic_diff(a, b)
-    assert (
-        find(report, Kind.FIELD_NOW_OPTIONAL, "CallToolParams.name").breaks
-        == OLD_SERVER
-    )
-    assert (
-        find(report, Kind.FIELD_NOW_REQUIRED, "CallToolParams.cursor").breaks
-        == OLD_CLIENT
-    )
+    assert find(report, Kind.FIELD_NOW_OPTIONAL, "CallToolParams.name").breaks == OLD_SERVER
+    assert find(report, Kind.FIELD_NOW_REQUIRED, "CallToolParams.cursor").breaks == OLD_CLIENT
 
 
 def test_enum_widening_narrowing_and_open_enums() -> None:
@@ -95,14 +85,8 @@ def test_enum_widening_narrowing_and_open_enums() -> None:
     assert (
         widened.breaks == OLD_CLIENT and "tool" in widened.reason
     )  # old clients reject the new value
-    assert (
-        find(report, Kind.ENUM_VALUES_ADDED, "CallToolResult.role").severity
-        is Severity.INFO
-    )
-    assert (
-        find(report, Kind.ENUM_VALUES_REMOVED, "CallToolResult.level").breaks
-        == OLD_SERVER
-    )
+    assert find(report, Kind.ENUM_VALUES_ADDED, "CallToolResult.role").severity is Severity.INFO
+    assert find(report, Kind.ENUM_VALUES_REMOVED, "CallToolResult.level").breaks == OLD_SERVER
 
 
 def test_numeric_widening_constraints_and_const() -> None:
@@ -155,9 +139,7 @@ def test_union_alternatives_and_array_items() -> None:
     report = synthetic_diff(a, b)
     # unreachable from any method: both sides may send it
     assert find(report, Kind.UNION_MEMBER_ADDED, "Block").breaks == Breaks(True, True)
-    assert (
-        find(report, Kind.UNION_MEMBER_REMOVED, "Block").severity is Severity.BREAKING
-    )
+    assert find(report, Kind.UNION_MEMBER_REMOVED, "Block").severity is Severity.BREAKING
     assert find(report, Kind.TYPE_ADDED, "Audio").severity is Severity.INFO
     assert find(report, Kind.TYPE_REMOVED, "Image").severity is Severity.INFO
 
@@ -165,7 +147,7 @@ def test_union_alternatives_and_array_items() -> None:
 def test_rename_with_identical_shape_is_one_rename() -> None:
     ref = lambda name: obj(
         name, prop("type", Const("ref/resource"), True), prop("uri", STRING, True)
-    )  # noqa: E731
+    )
     a = revision(
         "a",
         [
@@ -213,9 +195,7 @@ def test_inline_object_moved_to_named_type_is_no_change() -> None:
         [
             obj("Tool", prop("annotations", Ref("Annotations"))),
             obj("Prompt", prop("annotations", Ref("Annotations"))),
-            obj(
-                "Annotations", prop("audience", Array(STRING)), prop("priority", NUMBER)
-            ),
+            obj("Annotations", prop("audience", Array(STRING)), prop("priority", NUMBER)),
         ],
     )
     report = synthetic_diff(a, b)
@@ -306,9 +286,7 @@ def test_method_changes_direction_channel_and_removal() -> None:
     )
     report = synthetic_diff(a, b)
     channel = find(report, Kind.METHOD_CHANNEL_CHANGED, "sampling/createMessage")
-    assert channel.severity is Severity.BREAKING and channel.breaks == Breaks(
-        True, True
-    )
+    assert channel.severity is Severity.BREAKING and channel.breaks == Breaks(True, True)
     assert "InputRequiredResult" in (channel.after or "")
     ping = find(report, Kind.METHOD_REMOVED, "ping")
     assert ping.breaks == Breaks(True, True) and "-32601" in ping.reason
@@ -341,10 +319,7 @@ def test_capability_flags_and_deprecations() -> None:
         ],
     )
     report = synthetic_diff(a, b)
-    assert (
-        find(report, Kind.CAPABILITY_ADDED, "client.extensions").severity
-        is Severity.INFO
-    )
+    assert find(report, Kind.CAPABILITY_ADDED, "client.extensions").severity is Severity.INFO
     assert (
         find(report, Kind.CAPABILITY_REMOVED, "client.roots.listChanged").severity
         is Severity.WARNING
@@ -383,14 +358,9 @@ def test_constants_and_error_codes() -> None:
         find(report, Kind.ERROR_CODE_REMOVED, "URL_ELICITATION_REQUIRED").severity
         is Severity.WARNING
     )
-    assert (
-        find(report, Kind.CONSTANT_CHANGED, "LATEST_PROTOCOL_VERSION").severity
-        is Severity.INFO
-    )
+    assert find(report, Kind.CONSTANT_CHANGED, "LATEST_PROTOCOL_VERSION").severity is Severity.INFO
 
 
 def test_identical_revisions_have_no_changes() -> None:
-    a = tool_call(
-        (prop("name", STRING, True),), (prop("content", Array(STRING), True),)
-    )
+    a = tool_call((prop("name", STRING, True),), (prop("content", Array(STRING), True),))
     assert synthetic_diff(a, a).changes == ()

@@ -1,4 +1,4 @@
-"""``mcp-codegen diff`` as a user runs it: a real process, exit codes, files, draft folders."""
+"""``mcp-foundry diff`` as a user runs it: a real process, exit codes, files, draft folders."""
 
 from __future__ import annotations
 
@@ -9,20 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from codegen import paths
-from codegen.diff.inputs import load_side
-from codegen.ir import load_revision
+from mcp_foundry import paths
+from mcp_foundry.diff.inputs import load_side
+from mcp_foundry.ir import load_revision
 
 pytestmark = pytest.mark.timeout(120)
-SHARED = paths.ROOT.parent / "shared" / "mcp-spec" / "schema"
-EXE = str(Path(sys.executable).parent / "mcp-codegen")
+SHARED = paths.SHARED_SPEC / "schema"
+EXE = str(Path(sys.executable).parent / "mcp-foundry")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [EXE, "diff", *args], capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([EXE, "diff", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_fail_on_breaking_gates_an_upgrade(tmp_path: Path) -> None:
@@ -41,10 +38,7 @@ def test_fail_on_breaking_gates_an_upgrade(tmp_path: Path) -> None:
     assert proc.stdout == ""
     doc = json.loads(out.read_text())
     assert doc["summary"]["breaking"] > 0
-    assert (
-        f"{doc['summary']['breaking']} breaking" in proc.stderr
-        and str(out) in proc.stderr
-    )
+    assert f"{doc['summary']['breaking']} breaking" in proc.stderr and str(out) in proc.stderr
 
 
 def test_no_changes_passes_even_with_fail_on_any() -> None:
@@ -54,19 +48,14 @@ def test_no_changes_passes_even_with_fail_on_any() -> None:
 
 
 def test_fail_on_any_counts_compatible_changes() -> None:
-    compatible_only = run(
-        "2025-03-26", "2025-06-18", "--fail-on", "any", "--format", "markdown"
-    )
+    compatible_only = run("2025-03-26", "2025-06-18", "--fail-on", "any", "--format", "markdown")
     assert compatible_only.returncode == 1
     assert compatible_only.stdout.startswith("# MCP protocol changes")
 
 
 def test_bad_operands_are_usage_errors() -> None:
     unknown = run("2023-01-01", "draft")
-    assert (
-        unknown.returncode == 2
-        and "'2023-01-01' is neither a known revision" in unknown.stderr
-    )
+    assert unknown.returncode == 2 and "'2023-01-01' is neither a known revision" in unknown.stderr
     bad_format = run("draft", "draft", "--format", "pdf")
     assert bad_format.returncode == 2
 
@@ -74,11 +63,7 @@ def test_bad_operands_are_usage_errors() -> None:
 def test_a_folder_with_only_one_schema_file_is_refused(tmp_path: Path) -> None:
     shutil.copyfile(SHARED / "draft" / "schema.ts", tmp_path / "schema.ts")
     proc = run("draft", str(tmp_path / "schema.ts"))
-    assert (
-        proc.returncode == 2
-        and "missing" in proc.stderr
-        and "schema.json" in proc.stderr
-    )
+    assert proc.returncode == 2 and "missing" in proc.stderr and "schema.json" in proc.stderr
 
 
 def test_a_schema_path_builds_the_same_ir_as_the_revision() -> None:
@@ -93,9 +78,7 @@ def test_reviewing_an_edited_draft_folder(tmp_path: Path) -> None:
     ts = (SHARED / "draft" / "schema.ts").read_text()
     anchor = ts.index("{", ts.index("export interface Tool extends"))
     (draft / "schema.ts").write_text(
-        ts[: anchor + 1]
-        + "\n  /** Proposed. */\n  reviewHint: string;\n"
-        + ts[anchor + 1 :]
+        ts[: anchor + 1] + "\n  /** Proposed. */\n  reviewHint: string;\n" + ts[anchor + 1 :]
     )
     schema = json.loads((SHARED / "draft" / "schema.json").read_text())
     defs = schema.get("$defs") or schema["definitions"]
@@ -109,9 +92,7 @@ def test_reviewing_an_edited_draft_folder(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     # not a revision folder: built as the revision its LATEST_PROTOCOL_VERSION names
-    assert (
-        doc["after"]["label"] == str(draft) and doc["after"]["revision"] == "2026-07-28"
-    )
+    assert doc["after"]["label"] == str(draft) and doc["after"]["revision"] == "2026-07-28"
     assert [(c["kind"], c["subject"], c["breaks"]) for c in doc["changes"]] == [
         (
             "field_added",

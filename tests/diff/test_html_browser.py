@@ -13,9 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from codegen.diff.model import Area, Severity
-from codegen.diff.render import FORMATS
+from mcp_foundry.diff.model import Area, Severity
+from mcp_foundry.diff.render import FORMATS
 
 from .helpers import real_diff
 
@@ -44,9 +43,7 @@ class _Rows(HTMLParser):
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("html") / "diff.html"
-    path.write_text(
-        FORMATS["html"](real_diff("2025-11-25", "2026-07-28")), encoding="utf-8"
-    )
+    path.write_text(FORMATS["html"](real_diff("2025-11-25", "2026-07-28")), encoding="utf-8")
     return path
 
 
@@ -102,9 +99,7 @@ def test_severity_filter(page: Path, tmp_path: Path) -> None:
 def test_area_and_pairing_filters_combine(page: Path, tmp_path: Path) -> None:
     report = real_diff("2025-11-25", "2026-07-28")
     expected = [
-        c
-        for c in report.changes
-        if c.area is Area.METHOD and c.breaks.old_server_new_client
+        c for c in report.changes if c.area is Area.METHOD and c.breaks.old_server_new_client
     ]
     shown = visible(browse(page, "area=method&who=osnc", tmp_path))
     assert len(shown) == len(expected) > 0

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.diff.model import Area, Breaks, Kind, Severity
+from mcp_foundry.diff.model import Area, Breaks, Kind, Severity
 
 from .helpers import absent, find, real_diff
 
@@ -26,10 +25,7 @@ def test_2024_11_05_to_2025_03_26() -> None:
     assert "AudioContent" in audio.reason and audio.breaks == OLD_CLIENT
     assert find(report, Kind.TYPE_ADDED, "AudioContent")
     # "Added `completions` capability"
-    assert (
-        find(report, Kind.CAPABILITY_ADDED, "server.completions").area
-        is Area.CAPABILITY
-    )
+    assert find(report, Kind.CAPABILITY_ADDED, "server.completions").area is Area.CAPABILITY
     # "Added comprehensive tool annotations"
     assert find(report, Kind.FIELD_ADDED, "Tool.annotations").after == "ToolAnnotations"
     # "Added support for JSON-RPC batching"
@@ -49,22 +45,16 @@ def test_2025_03_26_to_2025_06_18() -> None:
     report = real_diff("2025-03-26", "2025-06-18")
     # "Remove support for JSON-RPC batching"
     batching = find(report, Kind.BATCHING_CHANGED, "batching")
-    assert batching.severity is Severity.BREAKING and batching.breaks == Breaks(
-        True, True
-    )
+    assert batching.severity is Severity.BREAKING and batching.breaks == Breaks(True, True)
     assert find(report, Kind.TYPE_REMOVED, "JSONRPCBatchRequest")
     # "Add support for structured tool output"
     assert (
-        find(report, Kind.FIELD_ADDED, "CallToolResult.structuredContent").severity
-        is Severity.INFO
+        find(report, Kind.FIELD_ADDED, "CallToolResult.structuredContent").severity is Severity.INFO
     )
     assert find(report, Kind.FIELD_ADDED, "Tool.outputSchema")
     # "Add support for elicitation"
     elicit = find(report, Kind.METHOD_ADDED, "elicitation/create")
-    assert (
-        elicit.after == "request server → client"
-        and "client.elicitation" in elicit.reason
-    )
+    assert elicit.after == "request server → client" and "client.elicitation" in elicit.reason
     assert find(report, Kind.CAPABILITY_ADDED, "client.elicitation")
     # "Add support for resource links in tool call results"
     link = find(report, Kind.UNION_MEMBER_ADDED, "CallToolResult.content[]")
@@ -100,16 +90,10 @@ def test_2025_06_18_to_2025_11_25() -> None:
     assert "2 shapes" in elicit.reason and elicit.breaks == OLD_CLIENT
     # ... and the old shape is the form mode: its new fields, not a new type
     assert "continues as ElicitRequestFormParams" in elicit.reason
-    assert (
-        find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity
-        is Severity.INFO
-    )
+    assert find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity is Severity.INFO
     absent(report, Kind.TYPE_ADDED, "ElicitRequestFormParams")
     assert find(report, Kind.CAPABILITY_ADDED, "client.elicitation.url")
-    assert (
-        find(report, Kind.ERROR_CODE_ADDED, "URL_ELICITATION_REQUIRED").after
-        == "-32042"
-    )
+    assert find(report, Kind.ERROR_CODE_ADDED, "URL_ELICITATION_REQUIRED").after == "-32042"
     # SEP-1577 tool calling in sampling
     assert find(report, Kind.FIELD_ADDED, "CreateMessageRequestParams.tools")
     assert find(report, Kind.FIELD_ADDED, "CreateMessageRequestParams.toolChoice")
@@ -122,14 +106,9 @@ def test_2025_06_18_to_2025_11_25() -> None:
     assert find(report, Kind.FIELD_ADDED, "Implementation.description")
     assert find(report, Kind.FIELD_ADDED, "StringSchema.default")
     enum_schema = find(report, Kind.TYPE_CHANGED, "EnumSchema").reason
-    assert (
-        "5 shapes" in enum_schema
-        and "continues as LegacyTitledEnumSchema" in enum_schema
-    )
+    assert "5 shapes" in enum_schema and "continues as LegacyTitledEnumSchema" in enum_schema
     # neither the split nor the response union is a rename; the error response is
-    renames = [
-        (c.before, c.after) for c in report.changes if c.kind is Kind.TYPE_RENAMED
-    ]
+    renames = [(c.before, c.after) for c in report.changes if c.kind is Kind.TYPE_RENAMED]
     assert renames == [("JSONRPCError", "JSONRPCErrorResponse")]
     # the capability objects gained described flags: reported as flags, not as closed objects
     assert find(report, Kind.CAPABILITY_ADDED, "client.sampling.tools")
@@ -153,11 +132,7 @@ def test_2025_06_18_to_2025_11_25() -> None:
 def test_2025_11_25_to_2026_07_28() -> None:
     report = real_diff("2025-11-25", "2026-07-28")
     era = find(report, Kind.ERA_CHANGED, "era")
-    assert (
-        era.severity is Severity.BREAKING
-        and era.after
-        and era.after.startswith("modern")
-    )
+    assert era.severity is Severity.BREAKING and era.after and era.after.startswith("modern")
     # stateless: the handshake, ping, setLevel, roots list_changed and subscribe are gone
     initialize = find(report, Kind.METHOD_REMOVED, "initialize")
     assert initialize.breaks == OLD_CLIENT and "-32601" in initialize.reason
@@ -177,30 +152,17 @@ def test_2025_11_25_to_2026_07_28() -> None:
         assert find(report, Kind.METHOD_REMOVED, name).severity is Severity.WARNING
     # clients no longer send progress notifications (they belong to server-side work)
     progress = find(report, Kind.METHOD_DIRECTION_CHANGED, "notifications/progress")
-    assert (
-        progress.breaks == OLD_CLIENT and "old clients still send it" in progress.reason
-    )
-    assert (
-        find(report, Kind.METHOD_ADDED, "server/discover").after
-        == "request client → server"
-    )
+    assert progress.breaks == OLD_CLIENT and "old clients still send it" in progress.reason
+    assert find(report, Kind.METHOD_ADDED, "server/discover").after == "request client → server"
     assert find(report, Kind.METHOD_ADDED, "subscriptions/listen")
     # MRTR: server-initiated requests now travel inside InputRequiredResult
     for name in ("sampling/createMessage", "elicitation/create", "roots/list"):
         moved = find(report, Kind.METHOD_CHANNEL_CHANGED, name)
-        assert moved.breaks == Breaks(True, True) and "InputRequiredResult" in (
-            moved.after or ""
-        )
-    assert (
-        find(report, Kind.METHOD_ALT_RESULT_ADDED, "tools/call").after
-        == "InputRequiredResult"
-    )
+        assert moved.breaks == Breaks(True, True) and "InputRequiredResult" in (moved.after or "")
+    assert find(report, Kind.METHOD_ALT_RESULT_ADDED, "tools/call").after == "InputRequiredResult"
     # every result carries a required resultType: new clients expect it from old servers
     result_type = find(report, Kind.FIELD_ADDED, "Result.resultType")
-    assert (
-        result_type.severity is Severity.BREAKING
-        and result_type.breaks.old_server_new_client
-    )
+    assert result_type.severity is Severity.BREAKING and result_type.breaks.old_server_new_client
     assert not [
         c
         for c in report.changes
@@ -210,8 +172,7 @@ def test_2025_11_25_to_2026_07_28() -> None:
     ttl = find(report, Kind.FIELD_ADDED, "ListToolsResult.ttlMs")
     assert ttl.breaks == OLD_SERVER
     assert (
-        find(report, Kind.FIELD_ADDED, "ListToolsResult.cacheScope").after
-        == '"private" | "public"'
+        find(report, Kind.FIELD_ADDED, "ListToolsResult.cacheScope").after == '"private" | "public"'
     )
     # per-request _meta carries version and capabilities
     assert (
@@ -226,16 +187,13 @@ def test_2025_11_25_to_2026_07_28() -> None:
     assert find(report, Kind.CAPABILITY_ADDED, "client.extensions")
     assert find(report, Kind.CAPABILITY_ADDED, "server.extensions")
     assert (
-        find(report, Kind.FIELD_TYPE_CHANGED, "CallToolResult.structuredContent").after
-        == "unknown"
+        find(report, Kind.FIELD_TYPE_CHANGED, "CallToolResult.structuredContent").after == "unknown"
     )
     assert (
         find(report, Kind.FIELD_REMOVED, "ElicitRequestURLParams.elicitationId").breaks
         == OLD_CLIENT
     )
-    codes = {
-        c.subject: c.after for c in report.changes if c.kind is Kind.ERROR_CODE_ADDED
-    }
+    codes = {c.subject: c.after for c in report.changes if c.kind is Kind.ERROR_CODE_ADDED}
     assert codes == {
         "HEADER_MISMATCH": "-32020",
         "MISSING_REQUIRED_CLIENT_CAPABILITY": "-32021",
@@ -251,8 +209,7 @@ def test_2025_11_25_to_2026_07_28() -> None:
     ):
         assert "2026-07-28" in (find(report, Kind.DEPRECATED, subject).after or "")
     assert "thisServer" in (
-        find(report, Kind.DEPRECATED, "CreateMessageRequestParams.includeContext").after
-        or ""
+        find(report, Kind.DEPRECATED, "CreateMessageRequestParams.includeContext").after or ""
     )
     # no noise: the open `_meta` and JSON-object bags became named JSONObject/MetaObject types
     assert not [
@@ -265,8 +222,7 @@ def test_2025_11_25_to_2026_07_28() -> None:
     assert not [
         c
         for c in report.changes
-        if c.subject.startswith(("client.", "server."))
-        and c.severity is Severity.BREAKING
+        if c.subject.startswith(("client.", "server.")) and c.severity is Severity.BREAKING
     ]
 
 
@@ -280,7 +236,5 @@ def test_every_pair_reads_oldest_to_newest_and_back() -> None:
     forward = real_diff("2025-03-26", "2025-06-18")
     backward = real_diff("2025-06-18", "2025-03-26")
     assert find(forward, Kind.METHOD_ADDED, "elicitation/create")
-    assert (
-        find(backward, Kind.METHOD_REMOVED, "elicitation/create").breaks == OLD_SERVER
-    )
+    assert find(backward, Kind.METHOD_REMOVED, "elicitation/create").breaks == OLD_SERVER
     assert find(backward, Kind.BATCHING_CHANGED, "batching").after == "JSON-RPC batches"

@@ -7,13 +7,12 @@ import re
 
 import jsonschema
 import pytest
-
-from codegen import paths
-from codegen.diff.compare import compare
-from codegen.diff.inputs import load_side
-from codegen.diff.model import Area, Kind, Severity
-from codegen.diff.render import FORMATS
-from codegen.diff.render.document import FORMAT, build
+from mcp_foundry import paths
+from mcp_foundry.diff.compare import compare
+from mcp_foundry.diff.inputs import load_side
+from mcp_foundry.diff.model import Area, Kind, Severity
+from mcp_foundry.diff.render import FORMATS
+from mcp_foundry.diff.render.document import FORMAT, build
 
 from .helpers import real_diff
 
@@ -26,15 +25,13 @@ PAIRS = [
     ("2026-07-28", "draft"),
     ("2026-07-28", "2024-11-05"),
 ]
-SCHEMA = json.loads((paths.ROOT / "schema" / "diff-report.schema.json").read_text())
+SCHEMA = json.loads(paths.DIFF_REPORT_SCHEMA.read_text())
 
 
 @pytest.mark.parametrize(("a", "b"), PAIRS)
 def test_json_output_validates_against_the_documented_schema(a: str, b: str) -> None:
     doc = json.loads(FORMATS["json"](real_diff(a, b)))
-    jsonschema.Draft202012Validator(
-        SCHEMA, format_checker=jsonschema.FormatChecker()
-    ).validate(doc)
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
     assert doc["format"] == FORMAT and doc["$schema"] == SCHEMA["$id"]
     ids = [c["id"] for c in doc["changes"]]
     assert len(ids) == len(set(ids))
@@ -67,9 +64,7 @@ def test_a_wrong_document_fails_the_schema() -> None:
 
 def test_output_is_deterministic() -> None:
     def fresh() -> list[str]:
-        (ir_a, side_a), (ir_b, side_b) = load_side("2025-06-18"), load_side(
-            "2025-11-25"
-        )
+        (ir_a, side_a), (ir_b, side_b) = load_side("2025-06-18"), load_side("2025-11-25")
         report = compare(ir_a, ir_b, side_a, side_b)
         return [render(report) for render in FORMATS.values()]
 
@@ -82,9 +77,7 @@ def test_markdown_reads_like_a_changelog() -> None:
     sections = re.findall(r"^## (.+)$", md, re.M)
     assert sections == ["Breaking changes", "Warnings", "Compatible changes"]
     assert re.search(r"^### Methods$", md, re.M)
-    line = next(
-        line for line in md.splitlines() if line.startswith("- **`initialize`**")
-    )
+    line = next(line for line in md.splitlines() if line.startswith("- **`initialize`**"))
     assert "removed" in line and "*Breaks: old client ↔ new server.*" in line
     # backticks inside values survive as code spans
     assert "`` legacy: `initialize` handshake" in md

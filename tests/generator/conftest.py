@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-import generated
-from codegen.bindings import RevisionBindings
-from codegen.ir.source import known_revisions
+from mcp_foundry import generated
+from mcp_foundry.bindings import RevisionBindings
+from mcp_foundry.ir.source import known_revisions
 
 
 @pytest.fixture(params=known_revisions())

@@ -14,8 +14,8 @@ import copy
 from functools import cache
 from typing import Any
 
-from codegen.ir.loader import revision_sources
-from codegen.ir.overrides import apply_overrides
+from mcp_foundry.ir.loader import revision_sources
+from mcp_foundry.ir.overrides import apply_overrides
 
 _SHALLOW_JSON = {
     "anyOf": [

@@ -18,14 +18,32 @@ from hypothesis import strategies as st
 
 _KNOWN = frozenset(
     {
-        "type", "properties", "required", "additionalProperties", "items", "maxItems",
-        "anyOf", "oneOf", "const", "enum", "minimum", "maximum", "format", "description",
-        "title", "default", "$schema", "examples",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "maxItems",
+        "anyOf",
+        "oneOf",
+        "const",
+        "enum",
+        "minimum",
+        "maximum",
+        "format",
+        "description",
+        "title",
+        "default",
+        "$schema",
+        "examples",
     }
 )
 _KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_./-", min_size=1, max_size=8)
 _SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=6),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
 )
 
@@ -64,7 +82,9 @@ def from_schema(schema: Any) -> st.SearchStrategy[Any]:
     if kind == "null":
         return st.none()
     if kind == "array":
-        return st.lists(from_schema(schema.get("items", {})), max_size=min(schema.get("maxItems", 2), 2))
+        return st.lists(
+            from_schema(schema.get("items", {})), max_size=min(schema.get("maxItems", 2), 2)
+        )
     if kind == "object" or kind is None:
         return _object(schema)
     raise NotImplementedError(f"schema type {kind!r} not supported")

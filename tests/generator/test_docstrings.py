@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 import re
 
-import generated
-from codegen.sources.store import revision_dir
+from mcp_foundry import generated
+from mcp_foundry.sources.store import revision_dir
 
 LINK = re.compile(r"\{@link\s+([^}|\s]+)\s*\|\s*([^}]+?)\s*\}")
 

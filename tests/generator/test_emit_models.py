@@ -6,9 +6,8 @@ import sys
 import types
 
 import pydantic
-
-from codegen.emit.models import emit_models
-from codegen.ir.model import Array, Const, Definition, Property, Ref, RevisionIR, Union_
+from mcp_foundry.emit.models import emit_models
+from mcp_foundry.ir.model import Array, Const, Definition, Property, Ref, RevisionIR, Union_
 
 
 def _module(ir: RevisionIR) -> types.ModuleType:

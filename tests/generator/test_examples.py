@@ -8,9 +8,8 @@ from typing import Any
 
 import pydantic
 import pytest
-
-import generated
-from codegen.ir.source import schema_dir
+from mcp_foundry import generated
+from mcp_foundry.ir.source import schema_dir
 
 EXAMPLE_REVISIONS = ("2026-07-28", "draft")
 
@@ -63,7 +62,9 @@ def test_example_round_trips(revision: str, path: Path) -> None:
 def test_binary_base64_is_checked() -> None:
     models = generated.load("2026-07-28").models
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    image = models.ImageContent.model_validate({"type": "image", "data": png, "mimeType": "image/png"})
+    image = models.ImageContent.model_validate(
+        {"type": "image", "data": png, "mimeType": "image/png"}
+    )
     assert image.data == png
     with pytest.raises(pydantic.ValidationError, match="base64"):
         models.ImageContent.model_validate(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.ir import RevisionIR, load_revision
-from codegen.ir.loader import revision_sources
-from codegen.ir.model import Enum, Primitive, Ref, Union_
-from codegen.ir.source import schema_dir
-from codegen.ir.typescript import TsSyntaxError, parse_jsdoc, parse_typescript
+from mcp_foundry.ir import RevisionIR, load_revision
+from mcp_foundry.ir.loader import revision_sources
+from mcp_foundry.ir.model import Enum, Primitive, Ref, Union_
+from mcp_foundry.ir.source import schema_dir
+from mcp_foundry.ir.typescript import TsSyntaxError, parse_jsdoc, parse_typescript
 
 
 def test_every_schema_ts_parses_cleanly(revision: str) -> None:

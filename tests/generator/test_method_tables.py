@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import generated
-from codegen.bindings import RevisionBindings
-from codegen.ir.loader import revision_sources
+from mcp_foundry import generated
+from mcp_foundry.bindings import RevisionBindings
+from mcp_foundry.ir.loader import revision_sources
 
 UNIONS = {
     "ClientRequest": ("request", "client_to_server"),
@@ -26,8 +26,12 @@ def _members(defs: dict[str, Any], union: str) -> list[str]:
             names.append(option["$ref"].rsplit("/", 1)[-1])
         else:  # a single-member union copied inline (2026-07-28 ClientNotification)
             method = option["properties"]["method"]["const"]
-            names.extend(n for n, d in defs.items() if n.endswith("Notification")
-                         and d.get("properties", {}).get("method", {}).get("const") == method)
+            names.extend(
+                n
+                for n, d in defs.items()
+                if n.endswith("Notification")
+                and d.get("properties", {}).get("method", {}).get("const") == method
+            )
     return names
 
 
@@ -66,9 +70,7 @@ def test_every_union_member_is_in_the_table(revision: str, bindings: RevisionBin
 def test_alternative_results() -> None:
     legacy = generated.load("2025-11-25")
     assert legacy.methods["tools/call"].alt_results == (legacy.models.CreateTaskResult,)
-    assert legacy.methods["sampling/createMessage"].alt_results == (
-        legacy.models.CreateTaskResult,
-    )
+    assert legacy.methods["sampling/createMessage"].alt_results == (legacy.models.CreateTaskResult,)
     assert legacy.methods["tools/list"].alt_results == ()
     modern = generated.load("2026-07-28")
     assert modern.methods["tools/call"].alt_results == (modern.models.InputRequiredResult,)

@@ -10,16 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from mcp_foundry import generated
+from mcp_foundry.ir import load_revision
+from mcp_foundry.ir.loader import revision_sources
+from mcp_foundry.ir.overrides import UpstreamChanged, apply_overrides
+from mcp_foundry.paths import CHECKOUT as ROOT
 
-import generated
-from codegen.ir import load_revision
-from codegen.ir.loader import revision_sources
-from codegen.ir.overrides import UpstreamChanged, apply_overrides
-from codegen.paths import ROOT
-
-CLI = [sys.executable, "-m", "codegen.cli"]
-if (Path(sys.executable).parent / "mcp-codegen").exists():
-    CLI = [str(Path(sys.executable).parent / "mcp-codegen")]
+CLI = [sys.executable, "-m", "mcp_foundry.cli"]
+if (Path(sys.executable).parent / "mcp-foundry").exists():
+    CLI = [str(Path(sys.executable).parent / "mcp-foundry")]
 
 
 def _run(*args: str, seed: str = "0") -> subprocess.CompletedProcess[str]:
@@ -30,7 +29,9 @@ def _run(*args: str, seed: str = "0") -> subprocess.CompletedProcess[str]:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +45,20 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.timeout(300)
 def test_generate_writes_every_revision_and_reports(fresh: Path) -> None:
     assert sorted(p.name for p in fresh.iterdir()) == [
-        "rev_2024_11_05", "rev_2025_03_26", "rev_2025_06_18", "rev_2025_11_25",
-        "rev_2026_07_28", "rev_draft",
+        "rev_2024_11_05",
+        "rev_2025_03_26",
+        "rev_2025_06_18",
+        "rev_2025_11_25",
+        "rev_2026_07_28",
+        "rev_draft",
     ]
     for package in fresh.iterdir():
         assert {p.name for p in package.iterdir()} == {
-            "__init__.py", "handlers.py", "methods.py", "models.py", "py.typed"
+            "__init__.py",
+            "handlers.py",
+            "methods.py",
+            "models.py",
+            "py.typed",
         }
 
 
@@ -93,24 +102,15 @@ def test_check_command_passes_for_every_revision() -> None:
     assert done.stdout.count(": ok (") == 6
 
 
-@pytest.mark.timeout(900)
-def test_generated_packages_pass_mypy_strict() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", ".mypy_cache/generator-tests",
-         "generated"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert "Success" in done.stdout
-
-
 GENERIC = {"Model", "Data", "Params", "Item", "Object", "Value", "Type", "Meta"}
 
 
 def test_no_numbered_or_generic_class_names(revision: str) -> None:
     """Upstream names are kept as they are; names the generator invents for inline objects
     must be neither numbered nor generic, and start from their parent's name."""
-    source = (Path(generated.__file__).parent / generated.package_name(revision) / "models.py").read_text()
+    source = (
+        Path(generated.__file__).parent / generated.package_name(revision) / "models.py"
+    ).read_text()
     for name in re.findall(r"^class (\w+)", source, flags=re.M):
         assert not re.search(r"\d$", name), name
     for definition in load_revision(revision).definitions.values():
@@ -125,8 +125,12 @@ def test_inline_names_are_stable_across_revisions() -> None:
     everywhere = set.intersection(
         *(set(load_revision(r).definitions) for r in generated.available())
     )
-    for name in ("CallToolRequestParams", "CompleteResultCompletion", "ServerCapabilitiesTools",
-                 "ServerCapabilitiesPrompts"):
+    for name in (
+        "CallToolRequestParams",
+        "CompleteResultCompletion",
+        "ServerCapabilitiesTools",
+        "ServerCapabilitiesPrompts",
+    ):
         assert name in everywhere
 
 
@@ -156,19 +160,23 @@ def test_closed_models_project_newer_documents() -> None:
     newer = {"name": "t", "inputSchema": {"type": "object", "$defs": {}}, "execution": {"x": 1}}
     tool = old.Tool.model_validate(newer)
     assert tool.model_dump(by_alias=True, exclude_unset=True) == {
-        "name": "t", "inputSchema": {"type": "object", "$defs": {}}
+        "name": "t",
+        "inputSchema": {"type": "object", "$defs": {}},
     }
 
 
 def test_missing_schema_cache_is_a_clean_error(tmp_path: Path) -> None:
-    env = {**os.environ, "MCP_CODEGEN_SCHEMA_CACHE": str(tmp_path / "empty")}
-    for command in (["generate", "--out", str(tmp_path / "out"), "2025-11-25"], ["check", "2025-11-25"]):
+    env = {**os.environ, "MCP_FOUNDRY_SCHEMA_CACHE": str(tmp_path / "empty")}
+    for command in (
+        ["generate", "--out", str(tmp_path / "out"), "2025-11-25"],
+        ["check", "2025-11-25"],
+    ):
         done = subprocess.run(
             [*CLI, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 1
         assert "Traceback" not in done.stderr
-        assert "mcp-codegen schema fetch 2025-11-25" in done.stderr
+        assert "mcp-foundry schema fetch 2025-11-25" in done.stderr
     assert not (tmp_path / "out" / "rev_2025_11_25").exists()
 
 
@@ -178,7 +186,7 @@ def test_check_reports_an_unexplained_disagreement(tmp_path: Path) -> None:
     import json
     import shutil
 
-    from codegen.ir.source import schema_dir
+    from mcp_foundry.ir.source import schema_dir
 
     cache = tmp_path / "cache"
     shutil.copytree(schema_dir("2025-11-25"), cache / "2025-11-25")
@@ -188,8 +196,12 @@ def test_check_reports_an_unexplained_disagreement(tmp_path: Path) -> None:
     schema["$defs"]["Stray"] = {"type": "string"}
     path.write_text(json.dumps(schema))
     done = subprocess.run(
-        [*CLI, "check", "2025-11-25"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "MCP_CODEGEN_SCHEMA_CACHE": str(cache)},
+        [*CLI, "check", "2025-11-25"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MCP_FOUNDRY_SCHEMA_CACHE": str(cache)},
     )
     assert done.returncode == 1
     assert "2 unexplained disagreement(s)" in done.stdout

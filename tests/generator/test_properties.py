@@ -9,10 +9,10 @@ from typing import Any
 import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
+from mcp_foundry import generated
+from mcp_foundry.ir.loader import revision_sources
+from mcp_foundry.ir.source import known_revisions
 
-import generated
-from codegen.ir.loader import revision_sources
-from codegen.ir.source import known_revisions
 from generator.normative import normative_schema
 from generator.strategies import from_schema
 
@@ -48,7 +48,9 @@ def test_definition_round_trips(revision: str, name: str) -> None:
     @given(from_schema(schema))
     def check(document: Any) -> None:
         value = adapter.validate_python(document)
-        assert adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True) == document
+        assert (
+            adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True) == document
+        )
         if isinstance(document, dict) and schema.get("type") == "object":
             for broken in _broken(schema, document):
                 with pytest.raises(pydantic.ValidationError):

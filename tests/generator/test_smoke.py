@@ -6,15 +6,19 @@ import inspect
 
 import pydantic
 import pytest
-
-import generated
-from codegen.bindings import MethodNotImplemented, RevisionBindings
-from codegen.commands.generate import render_revision
+from mcp_foundry import generated
+from mcp_foundry.bindings import MethodNotImplemented, RevisionBindings
+from mcp_foundry.commands.generate import render_revision
 
 
 def test_every_revision_is_generated() -> None:
     assert generated.available() == [
-        "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "draft"
+        "2024-11-05",
+        "2025-03-26",
+        "2025-06-18",
+        "2025-11-25",
+        "2026-07-28",
+        "draft",
     ]
 
 
@@ -51,9 +55,7 @@ def test_2026_call_tool_round_trip() -> None:
     assert request.params.name == "echo"
     assert request.params.meta.protocol_version == "2026-07-28"
     assert request.model_dump(mode="json", by_alias=True, exclude_unset=True) == wire
-    result = models.CallToolResult(
-        content=[models.TextContent(text="hi")], result_type="complete"
-    )
+    result = models.CallToolResult(content=[models.TextContent(text="hi")], result_type="complete")
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == {
         "content": [{"type": "text", "text": "hi"}],
         "resultType": "complete",
@@ -83,7 +85,7 @@ def test_method_table_2026() -> None:
 
 
 def test_handlers_default_to_not_implemented() -> None:
-    from generated.rev_2025_11_25 import handlers
+    from mcp_foundry.generated.rev_2025_11_25 import handlers
 
     assert "tools/call" not in handlers.SERVER_REQUIRED
     assert "initialize" in handlers.SERVER_REQUIRED
@@ -101,5 +103,5 @@ def test_generated_tree_is_current(revision: str) -> None:
     folder = Path(generated.__file__).parent / generated.package_name(revision)
     for name, content in render_revision(revision).items():
         assert (folder / name).read_text(encoding="utf-8") == content, (
-            f"{folder / name} is stale: run `mcp-codegen generate`"
+            f"{folder / name} is stale: run `mcp-foundry generate`"
         )

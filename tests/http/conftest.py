@@ -8,8 +8,7 @@ import httpx
 import pytest
 from http_fixture_app import app
 from http_support import Live, start_server
-
-from codegen.runtime.http import HttpConfig, create_app
+from mcp_foundry.runtime.http import HttpConfig, create_app
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from codegen.authoring import App, Context, header
+from mcp_foundry.authoring import App, Context, header
 
 app = App("http-fixture", "1.0.0")
 

@@ -16,9 +16,8 @@ import httpx
 import orjson
 import uvicorn
 from http_fixture_app import flag
-
-from codegen.runtime.http.serve import McpServer, server_config
-from codegen.runtime.http.sse import Event, EventParser
+from mcp_foundry.runtime.http.serve import McpServer, server_config
+from mcp_foundry.runtime.http.sse import Event, EventParser
 
 MODERN = "2026-07-28"
 LEGACY = "2025-11-25"
@@ -88,9 +87,7 @@ def modern_request(
     }
 
 
-def modern_headers(
-    method: str, name: str | None = None, **extra: str
-) -> dict[str, str]:
+def modern_headers(method: str, name: str | None = None, **extra: str) -> dict[str, str]:
     headers = {
         "accept": BOTH,
         "content-type": "application/json",
@@ -103,9 +100,7 @@ def modern_headers(
     return headers
 
 
-def post(
-    http: httpx.Client, url: str, body: Any, headers: dict[str, str]
-) -> httpx.Response:
+def post(http: httpx.Client, url: str, body: Any, headers: dict[str, str]) -> httpx.Response:
     content = body if isinstance(body, bytes) else orjson.dumps(body)
     return http.post(url, content=content, headers=headers)
 
@@ -146,9 +141,7 @@ def open_session(
     capabilities: dict[str, Any] | None = None,
 ) -> str:
     init = initialize(version, capabilities)
-    response = post(
-        http, url, init, {"accept": BOTH, "content-type": "application/json"}
-    )
+    response = post(http, url, init, {"accept": BOTH, "content-type": "application/json"})
     assert response.status_code == 200, response.text
     session = response.headers["mcp-session-id"]
     done = post(
@@ -171,9 +164,7 @@ def legacy_headers(session: str, version: str = LEGACY, **extra: str) -> dict[st
     }
 
 
-def call(
-    name: str, arguments: dict[str, Any] | None = None, request_id: int = 1
-) -> dict[str, Any]:
+def call(name: str, arguments: dict[str, Any] | None = None, request_id: int = 1) -> dict[str, Any]:
     return {
         "jsonrpc": "2.0",
         "id": request_id,
@@ -214,9 +205,7 @@ class SseReader:
         return self.keepalives > 0
 
 
-def raw_request(
-    url: str, headers: dict[str, str], body: bytes, method: str = "POST"
-) -> bytes:
+def raw_request(url: str, headers: dict[str, str], body: bytes, method: str = "POST") -> bytes:
     """Bytes exactly as given (no client-side header hygiene) → the raw HTTP/1.1 request."""
     path = "/" + url.split("//")[1].split("/", 1)[1]
     lines = [

@@ -6,7 +6,6 @@ import anyio
 import httpx
 import orjson
 import pytest
-
 from http_support import (
     Live,
     call,
@@ -37,9 +36,7 @@ def test_concurrent_requests_are_each_answered_once(live: Live, wire: str) -> No
                     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
                     "io.modelcontextprotocol/clientCapabilities": {},
                 }
-            reply = await http.post(
-                live.url, content=orjson.dumps(message), headers=headers
-            )
+            reply = await http.post(live.url, content=orjson.dumps(message), headers=headers)
             (answer,) = messages(reply)
             assert answer["id"] == request_id
             answers[request_id] = answer["result"]["content"][0]["text"]

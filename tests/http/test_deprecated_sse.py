@@ -10,15 +10,11 @@ from http_support import Live, SseReader, call, initialize
 def test_endpoint_event_then_messages_on_the_stream(live: Live) -> None:
     with (
         httpx.Client(timeout=10) as http,
-        http.stream(
-            "GET", live.base + "/sse", headers={"accept": "text/event-stream"}
-        ) as stream,
+        http.stream("GET", live.base + "/sse", headers={"accept": "text/event-stream"}) as stream,
     ):
         reader = SseReader(stream)
         endpoint = reader.next_event()
-        assert endpoint.event == "endpoint" and endpoint.data.startswith(
-            "/messages?session_id="
-        )
+        assert endpoint.event == "endpoint" and endpoint.data.startswith("/messages?session_id=")
         target = live.base + endpoint.data
         init = initialize("2024-11-05", request_id=1)
         accepted = http.post(
@@ -41,35 +37,23 @@ def test_endpoint_event_then_messages_on_the_stream(live: Live) -> None:
         answer = reader.next_message()
         assert answer["id"] == 2 and answer["result"]["content"][0]["text"] == "old"
         assert "structuredContent" not in answer["result"]
-        bad = http.post(
-            target, content=b"{nope", headers={"content-type": "application/json"}
-        )
+        bad = http.post(target, content=b"{nope", headers={"content-type": "application/json"})
         assert (bad.status_code, bad.json()["error"]["code"]) == (400, -32700)
 
 
-def test_messages_endpoint_refuses_bad_sessions_and_hosts(
-    live: Live, http: httpx.Client
-) -> None:
+def test_messages_endpoint_refuses_bad_sessions_and_hosts(live: Live, http: httpx.Client) -> None:
     body = orjson.dumps(call("echo", {"text": "x"}))
     json_type = {"content-type": "application/json"}
-    assert (
-        http.post(live.base + "/messages", content=body, headers=json_type).status_code
-        == 400
-    )
+    assert http.post(live.base + "/messages", content=body, headers=json_type).status_code == 400
     assert (
         http.post(
             live.base + "/messages?session_id=nope", content=body, headers=json_type
         ).status_code
         == 404
     )
+    assert http.get(live.base + "/sse", headers={"host": "evil.example.com"}).status_code == 421
     assert (
-        http.get(live.base + "/sse", headers={"host": "evil.example.com"}).status_code
-        == 421
-    )
-    assert (
-        http.get(
-            live.base + "/sse", headers={"origin": "http://evil.example.com"}
-        ).status_code
+        http.get(live.base + "/sse", headers={"origin": "http://evil.example.com"}).status_code
         == 403
     )
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.runtime.http.headers import (
+from mcp_foundry.runtime.http.headers import (
     HeaderMismatch,
     InvalidHeaderAnnotation,
     ParamHeader,
@@ -62,9 +61,7 @@ def test_method_header_is_required_and_case_sensitive() -> None:
     with pytest.raises(HeaderMismatch, match="Missing required Mcp-Method"):
         check_routing_headers({"mcp-name": "greet"}, _call())
     with pytest.raises(HeaderMismatch, match="does not match"):
-        check_routing_headers(
-            {"mcp-method": "TOOLS/CALL", "mcp-name": "greet"}, _call()
-        )
+        check_routing_headers({"mcp-method": "TOOLS/CALL", "mcp-name": "greet"}, _call())
     check_routing_headers({"mcp-method": " tools/call ", "mcp-name": "greet"}, _call())
 
 
@@ -83,9 +80,7 @@ def test_name_header_mirrors_the_right_field(
     method: str, params: dict[str, object], value: str
 ) -> None:
     message = {"jsonrpc": "2.0", "id": 3, "method": method, "params": params}
-    check_routing_headers(
-        {"mcp-method": method, "mcp-name": encode_value(value)}, message
-    )
+    check_routing_headers({"mcp-method": method, "mcp-name": encode_value(value)}, message)
     with pytest.raises(HeaderMismatch, match="Missing required Mcp-Name"):
         check_routing_headers({"mcp-method": method}, message)
     with pytest.raises(HeaderMismatch, match="does not match"):
@@ -136,11 +131,7 @@ def test_param_headers_follow_properties_chains() -> None:
                 "b": {"type": "string", "x-mcp-header": "a"},
             }
         },
-        {
-            "properties": {
-                "a": {"type": "array", "items": {"type": "string", "x-mcp-header": "A"}}
-            }
-        },
+        {"properties": {"a": {"type": "array", "items": {"type": "string", "x-mcp-header": "A"}}}},
         {"anyOf": [{"properties": {"a": {"type": "string", "x-mcp-header": "A"}}}]},
         {"properties": {"a": {"$ref": "#/$defs/x", "x-mcp-header": "A"}}},
     ],
@@ -152,9 +143,7 @@ def test_invalid_annotations_are_rejected(schema: dict[str, object]) -> None:
 
 def test_param_headers_round_trip_between_client_and_server() -> None:
     found = param_headers(SCHEMA)
-    message = _call(
-        "sql", region="Hello, 世界", count=42, dry=False, nested={"tenant": " t "}
-    )
+    message = _call("sql", region="Hello, 世界", count=42, dry=False, nested={"tenant": " t "})
     sent = request_headers(message, found)
     assert sent["Mcp-Param-Region"] == "=?base64?SGVsbG8sIOS4lueVjA==?="
     assert sent["Mcp-Param-Count"] == "42"
@@ -166,18 +155,14 @@ def test_param_headers_round_trip_between_client_and_server() -> None:
 def test_param_header_rules_on_the_server() -> None:
     found = param_headers(SCHEMA)
     base = {"mcp-method": "tools/call", "mcp-name": "sql"}
-    check_routing_headers(
-        base, _call("sql", query="x"), found
-    )  # absent values need no header
+    check_routing_headers(base, _call("sql", query="x"), found)  # absent values need no header
     check_routing_headers(
         {**base, "mcp-param-count": "42.0"}, _call("sql", count=42), found
     )  # numeric
     with pytest.raises(HeaderMismatch, match="Missing required Mcp-Param-Region"):
         check_routing_headers(base, _call("sql", region="eu"), found)
     with pytest.raises(HeaderMismatch, match="does not match"):
-        check_routing_headers(
-            {**base, "mcp-param-region": "us"}, _call("sql", region="eu"), found
-        )
+        check_routing_headers({**base, "mcp-param-region": "us"}, _call("sql", region="eu"), found)
     with pytest.raises(HeaderMismatch, match="does not match"):
         check_routing_headers(
             {**base, "mcp-param-dry-run": "False"}, _call("sql", dry=False), found

@@ -6,7 +6,6 @@ import socket
 
 import httpx
 import pytest
-
 from http_support import BOTH, Live, modern_headers, modern_request, post
 
 
@@ -24,46 +23,30 @@ def test_foreign_origin_is_refused_with_403(live: Live, http: httpx.Client) -> N
     assert "id" in response.json() and response.json()["id"] is None
 
 
-@pytest.mark.parametrize(
-    "origin", ["http://localhost:1234", "http://127.0.0.1", "https://[::1]:9"]
-)
-def test_loopback_origins_are_served(
-    live: Live, http: httpx.Client, origin: str
-) -> None:
+@pytest.mark.parametrize("origin", ["http://localhost:1234", "http://127.0.0.1", "https://[::1]:9"])
+def test_loopback_origins_are_served(live: Live, http: httpx.Client, origin: str) -> None:
     port = live.url.split(":")[2].split("/")[0]
     headers = modern_headers("tools/list", origin=origin, host=f"localhost:{port}")
-    assert (
-        post(http, live.url, modern_request("tools/list"), headers).status_code == 200
-    )
+    assert post(http, live.url, modern_request("tools/list"), headers).status_code == 200
 
 
 def test_wrong_content_type_is_415(live: Live, http: httpx.Client) -> None:
     headers = modern_headers("tools/list", **{"content-type": "text/plain"})
-    assert (
-        post(http, live.url, modern_request("tools/list"), headers).status_code == 415
-    )
+    assert post(http, live.url, modern_request("tools/list"), headers).status_code == 415
 
 
-@pytest.mark.parametrize(
-    "accept", ["", "application/json", "text/event-stream", "text/html"]
-)
-def test_post_must_accept_json_and_sse(
-    live: Live, http: httpx.Client, accept: str | None
-) -> None:
+@pytest.mark.parametrize("accept", ["", "application/json", "text/event-stream", "text/html"])
+def test_post_must_accept_json_and_sse(live: Live, http: httpx.Client, accept: str | None) -> None:
     headers = modern_headers("tools/list")
     del headers["accept"]
     if accept is not None:
         headers["accept"] = accept
-    assert (
-        post(http, live.url, modern_request("tools/list"), headers).status_code == 406
-    )
+    assert post(http, live.url, modern_request("tools/list"), headers).status_code == 406
 
 
 def test_oversized_body_is_413_before_reading(live: Live, http: httpx.Client) -> None:
     huge = (
-        b'{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":"'
-        + b"a" * 200_000
-        + b'"}}'
+        b'{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":"' + b"a" * 200_000 + b'"}}'
     )
     response = post(http, live.url, huge, modern_headers("tools/list"))
     assert response.status_code == 413
@@ -77,9 +60,7 @@ def test_oversized_chunked_body_is_413(live: Live, http: httpx.Client) -> None:
             yield b"a" * 4096
         yield b'"}}'
 
-    response = http.post(
-        live.url, content=chunks(), headers=modern_headers("tools/list")
-    )
+    response = http.post(live.url, content=chunks(), headers=modern_headers("tools/list"))
     assert response.status_code == 413
 
 
@@ -93,9 +74,7 @@ def test_oversized_chunked_body_is_413(live: Live, http: httpx.Client) -> None:
         b"[" * 60_000,
     ],
 )
-def test_malformed_json_is_400_parse_error(
-    live: Live, http: httpx.Client, body: bytes
-) -> None:
+def test_malformed_json_is_400_parse_error(live: Live, http: httpx.Client, body: bytes) -> None:
     response = post(http, live.url, body, modern_headers("tools/list"))
     assert response.status_code == 400
     assert response.json()["error"]["code"] == -32700
@@ -111,9 +90,7 @@ def test_malformed_json_is_400_parse_error(
         b'{"id":true,"jsonrpc":"2.0","method":"x"}',
     ],
 )
-def test_non_messages_are_400_invalid_request(
-    live: Live, http: httpx.Client, body: bytes
-) -> None:
+def test_non_messages_are_400_invalid_request(live: Live, http: httpx.Client, body: bytes) -> None:
     response = post(http, live.url, body, modern_headers("tools/list"))
     assert response.status_code == 400
     assert response.json()["error"]["code"] == -32600
@@ -147,16 +124,12 @@ def test_unknown_and_missing_session_ids(live: Live, http: httpx.Client) -> None
 
 
 def test_get_and_delete_without_session_are_405(live: Live, http: httpx.Client) -> None:
-    assert (
-        http.get(live.url, headers={"accept": "text/event-stream"}).status_code == 405
-    )
+    assert http.get(live.url, headers={"accept": "text/event-stream"}).status_code == 405
     assert http.delete(live.url).status_code == 405
     assert http.put(live.url, content=b"{}").status_code == 405
 
 
-def test_garbage_on_the_socket_does_not_hurt_the_server(
-    live: Live, http: httpx.Client
-) -> None:
+def test_garbage_on_the_socket_does_not_hurt_the_server(live: Live, http: httpx.Client) -> None:
     host, port = live.url.split("//")[1].split("/")[0].split(":")
     for junk in (
         b"\x00\x01\x02garbage\r\n\r\n",
@@ -168,8 +141,6 @@ def test_garbage_on_the_socket_does_not_hurt_the_server(
             reply = sock.recv(4096)
             assert reply == b"" or reply.startswith(b"HTTP/1.1 4")
     assert (
-        post(
-            http, live.url, modern_request("tools/list"), modern_headers("tools/list")
-        ).status_code
+        post(http, live.url, modern_request("tools/list"), modern_headers("tools/list")).status_code
         == 200
     )

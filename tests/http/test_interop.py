@@ -14,15 +14,13 @@ from typing import Any
 import anyio
 import mcp_types as types
 import pytest
+from http_support import Live
 from mcp import Client as SdkClient
 from mcp.client.sse import sse_client
-
-from codegen.runtime.http.client import connect_http
-from codegen.runtime.http.client_sse import connect_sse
-from codegen.runtime.errors import RpcError
-from codegen.runtime.http.fallback import connect
-
-from http_support import Live
+from mcp_foundry.runtime.errors import RpcError
+from mcp_foundry.runtime.http.client import connect_http
+from mcp_foundry.runtime.http.client_sse import connect_sse
+from mcp_foundry.runtime.http.fallback import connect
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -38,9 +36,7 @@ async def _sdk_sampling(_context: Any, _params: Any) -> types.CreateMessageResul
 @pytest.mark.parametrize("mode", ["legacy", "auto", "2026-07-28"])
 def test_sdk_client_drives_our_server(live: Live, mode: str) -> None:
     async def run() -> None:
-        async with SdkClient(
-            live.url, mode=mode, sampling_callback=_sdk_sampling
-        ) as client:
+        async with SdkClient(live.url, mode=mode, sampling_callback=_sdk_sampling) as client:
             names = [t.name for t in (await client.list_tools()).tools]
             assert names[:2] == ["echo", "chatty"]
             assert (await client.call_tool("echo", {"text": "from sdk"})).content[
@@ -92,9 +88,9 @@ def sdk_peer(*mode: str) -> Iterator[int]:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
-                assert (
-                    proc.poll() is None and time.monotonic() < deadline
-                ), "SDK server did not start"
+                assert proc.poll() is None and time.monotonic() < deadline, (
+                    "SDK server did not start"
+                )
                 time.sleep(0.05)
         yield port
     finally:
@@ -108,9 +104,7 @@ def sdk_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/mcp"
 
 
-@pytest.mark.parametrize(
-    "version", [None, "2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"]
-)
+@pytest.mark.parametrize("version", [None, "2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"])
 def test_our_client_drives_the_sdk_server(sdk_server: str, version: str | None) -> None:
     async def run() -> None:
         async with connect_http(sdk_server, version=version) as client:
@@ -119,9 +113,7 @@ def test_our_client_drives_the_sdk_server(sdk_server: str, version: str | None) 
                 "echo",
                 "progress_tool",
             ]
-            assert (await client.call_tool("echo", {"text": "ours"})).content[
-                0
-            ].text == "ours"
+            assert (await client.call_tool("echo", {"text": "ours"})).content[0].text == "ours"
             progress: list[Any] = []
             done = await client.call(
                 "tools/call",
@@ -155,9 +147,7 @@ def test_our_client_drives_our_server(live: Live, version: str | None) -> None:
                 0
             ].text == "model said: ours"
             if version is not None:
-                assert (await client.call_tool("reconnect")).content[
-                    0
-                ].text == "resumed answer"
+                assert (await client.call_tool("reconnect")).content[0].text == "resumed answer"
 
     anyio.run(run)
 
@@ -166,14 +156,10 @@ def test_our_client_on_the_deprecated_sse_transport(live: Live) -> None:
     async def run() -> None:
         async with connect_sse(live.base + "/sse") as client:
             assert client.revision == "2024-11-05"
-            assert (await client.call_tool("echo", {"text": "old"})).content[
-                0
-            ].text == "old"
+            assert (await client.call_tool("echo", {"text": "old"})).content[0].text == "old"
         with sdk_peer("sse") as port:
             async with connect_sse(f"http://127.0.0.1:{port}/sse") as client:
-                assert (await client.call_tool("echo", {"text": "sdk"})).content[
-                    0
-                ].text == "sdk"
+                assert (await client.call_tool("echo", {"text": "sdk"})).content[0].text == "sdk"
 
     anyio.run(run)
 
@@ -182,9 +168,7 @@ def test_one_url_finds_either_transport(live: Live, sdk_server: str) -> None:
     """``connect(url)``: Streamable HTTP where the server has it, else HTTP+SSE."""
 
     async def run() -> None:
-        async with connect(
-            sdk_server
-        ) as client:  # a Streamable HTTP server: no fallback
+        async with connect(sdk_server) as client:  # a Streamable HTTP server: no fallback
             assert client.revision == "2026-07-28"
         async with connect(live.base + "/sse") as client:  # POST there is 405
             assert client.revision == "2024-11-05"

@@ -9,7 +9,6 @@ import httpx
 import orjson
 import pytest
 from http_support import (
-    sse_events,
     BOTH,
     Live,
     SseReader,
@@ -19,6 +18,7 @@ from http_support import (
     messages,
     open_session,
     post,
+    sse_events,
 )
 
 
@@ -31,15 +31,11 @@ def test_session_ids_are_random_visible_ascii(live: Live, http: httpx.Client) ->
 
 def test_initialize_then_calls_on_the_session(live: Live, http: httpx.Client) -> None:
     session = open_session(http, live.url)
-    reply = post(
-        http, live.url, call("echo", {"text": "legacy"}), legacy_headers(session)
-    )
+    reply = post(http, live.url, call("echo", {"text": "legacy"}), legacy_headers(session))
     assert reply.status_code == 200
     body = reply.json()
     assert body["result"]["content"][0]["text"] == "legacy"
-    assert (
-        "resultType" not in body["result"]
-    ), "2026 fields must not leak into a 2025 session"
+    assert "resultType" not in body["result"], "2026 fields must not leak into a 2025 session"
 
 
 @pytest.mark.parametrize("version", ["2025-03-26", "2025-06-18", "2024-11-05"])
@@ -54,9 +50,7 @@ def test_older_revisions_negotiate_on_streamable_http(
     assert reply.json()["result"]["content"][0]["text"] == version
 
 
-def test_unsupported_protocol_version_header_is_400(
-    live: Live, http: httpx.Client
-) -> None:
+def test_unsupported_protocol_version_header_is_400(live: Live, http: httpx.Client) -> None:
     session = open_session(http, live.url)
     reply = post(
         http,
@@ -83,15 +77,11 @@ def test_batches_only_where_the_revision_allows(live: Live, http: httpx.Client) 
     assert (refused.status_code, refused.json()["error"]["code"]) == (400, -32600)
 
 
-def test_delete_ends_the_session_and_later_use_is_404(
-    live: Live, http: httpx.Client
-) -> None:
+def test_delete_ends_the_session_and_later_use_is_404(live: Live, http: httpx.Client) -> None:
     session = open_session(http, live.url)
     assert http.delete(live.url, headers={"mcp-session-id": session}).status_code == 200
     assert (
-        post(
-            http, live.url, call("echo", {"text": "x"}), legacy_headers(session)
-        ).status_code
+        post(http, live.url, call("echo", {"text": "x"}), legacy_headers(session)).status_code
         == 404
     )
     assert (
@@ -117,9 +107,7 @@ def test_reused_request_id_in_flight_is_refused(live: Live) -> None:
         )
         first.start()
         live.wait_flag("dup:started")
-        again = post(
-            http, live.url, call("echo", {"text": "x"}, 77), legacy_headers(session)
-        )
+        again = post(http, live.url, call("echo", {"text": "x"}, 77), legacy_headers(session))
         first.join()
         assert again.status_code == 400 and again.json()["error"]["code"] == -32600
 
@@ -134,9 +122,7 @@ def set_level(http: httpx.Client, url: str, session: str, level: str) -> None:
     assert post(http, url, request, legacy_headers(session)).json()["result"] == {}
 
 
-def test_streaming_reply_starts_with_a_priming_event(
-    live: Live, http: httpx.Client
-) -> None:
+def test_streaming_reply_starts_with_a_priming_event(live: Live, http: httpx.Client) -> None:
     session = open_session(http, live.url)
     set_level(http, live.url, session, "debug")
     message = call("chatty", None, 3)
@@ -150,10 +136,7 @@ def test_streaming_reply_starts_with_a_priming_event(
         assert priming.data == "" and priming.id and reader.parser.retry_ms == 50
         rest = [reader.next_message() for _ in range(7)]
     assert [m.get("method") for m in rest].count("notifications/progress") == 3
-    assert (
-        rest[-1]["id"] == 3
-        and rest[-1]["result"]["content"][0]["text"] == "chatty done"
-    )
+    assert rest[-1]["id"] == 3 and rest[-1]["result"]["content"][0]["text"] == "chatty done"
 
 
 def test_server_closes_stream_and_client_resumes_with_last_event_id(
@@ -169,9 +152,7 @@ def test_server_closes_stream_and_client_resumes_with_last_event_id(
     assert first.headers["content-type"].startswith("text/event-stream")
     events = sse_events(first.content)
     assert events[0].data == "" and events[0].id is not None
-    assert not any(
-        '"result"' in e.data for e in events
-    ), "the answer must wait for the resumption"
+    assert not any('"result"' in e.data for e in events), "the answer must wait for the resumption"
     last = [e.id for e in events if e.id][-1]
     resumed = http.get(
         live.url,
@@ -182,14 +163,11 @@ def test_server_closes_stream_and_client_resumes_with_last_event_id(
         },
     )
     got = [orjson.loads(e.data) for e in sse_events(resumed.content) if e.data]
-    assert (
-        got[-1]["id"] == 9
-        and got[-1]["result"]["content"][0]["text"] == "resumed answer"
-    )
+    assert got[-1]["id"] == 9 and got[-1]["result"]["content"][0]["text"] == "resumed answer"
     assert any(m.get("params", {}).get("data") == "after the drop" for m in got)
-    assert not any(
-        m.get("params", {}).get("data") == "before the drop" for m in got
-    ), "no replay before the cursor"
+    assert not any(m.get("params", {}).get("data") == "before the drop" for m in got), (
+        "no replay before the cursor"
+    )
 
 
 def test_client_drop_mid_stream_loses_nothing(live: Live) -> None:
@@ -213,9 +191,7 @@ def test_client_drop_mid_stream_loses_nothing(live: Live) -> None:
             },
         )
         got = [orjson.loads(e.data) for e in sse_events(resumed.content) if e.data]
-    logs = [
-        m["params"]["data"] for m in got if m.get("method") == "notifications/message"
-    ]
+    logs = [m["params"]["data"] for m in got if m.get("method") == "notifications/message"]
     assert logs == ["step 0", "step 1", "step 2"]
     assert got[-1]["result"]["content"][0]["text"] == "chatty done"
 
@@ -230,9 +206,7 @@ def test_unknown_last_event_id_is_404(live: Live, http: httpx.Client) -> None:
     assert http.get(live.url, headers=headers).status_code == 404
 
 
-def test_sampling_request_travels_on_the_tool_call_stream(
-    live: Live, http: httpx.Client
-) -> None:
+def test_sampling_request_travels_on_the_tool_call_stream(live: Live, http: httpx.Client) -> None:
     session = open_session(http, live.url, capabilities={"sampling": {}})
     with (
         httpx.Client(timeout=10) as other,
@@ -257,9 +231,7 @@ def test_sampling_request_travels_on_the_tool_call_stream(
         }
         assert post(other, live.url, answer, legacy_headers(session)).status_code == 202
         final = reader.next_message()
-    assert (
-        final["id"] == 11 and final["result"]["content"][0]["text"] == "model said: yo"
-    )
+    assert final["id"] == 11 and final["result"]["content"][0]["text"] == "model said: yo"
 
 
 def test_standalone_get_stream_carries_unrelated_notifications(live: Live) -> None:
@@ -289,9 +261,7 @@ def test_get_needs_an_event_stream_accept(live: Live, http: httpx.Client) -> Non
     )
 
 
-def test_initialize_post_needs_both_accept_types(
-    live: Live, http: httpx.Client
-) -> None:
+def test_initialize_post_needs_both_accept_types(live: Live, http: httpx.Client) -> None:
     init = initialize()
     assert (
         post(
@@ -303,9 +273,7 @@ def test_initialize_post_needs_both_accept_types(
         == 406
     )
     assert (
-        post(
-            http, live.url, init, {"accept": BOTH, "content-type": "application/json"}
-        ).status_code
+        post(http, live.url, init, {"accept": BOTH, "content-type": "application/json"}).status_code
         == 200
     )
 
@@ -334,9 +302,7 @@ def test_cancelled_request_stream_ends_without_a_response(live: Live) -> None:
         assert post(http, live.url, note, legacy_headers(session)).status_code == 202
         slow.join(5)
         assert not slow.is_alive(), "the cancelled request's POST never ended"
-        assert messages(outcome[0]) == [] or all(
-            "result" not in m for m in messages(outcome[0])
-        )
+        assert messages(outcome[0]) == [] or all("result" not in m for m in messages(outcome[0]))
         assert live.flagged("cancel-me:cancelled")
         assert post(
             http,

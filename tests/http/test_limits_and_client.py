@@ -9,10 +9,6 @@ import anyio
 import httpx
 import pytest
 from http_fixture_app import app
-
-from codegen.runtime.http import HttpConfig, create_app
-from codegen.runtime.http.client import HttpClientTransport, client_on, connect_http
-
 from http_support import (
     BOTH,
     LEGACY,
@@ -24,6 +20,8 @@ from http_support import (
     post,
     start_server,
 )
+from mcp_foundry.runtime.http import HttpConfig, create_app
+from mcp_foundry.runtime.http.client import HttpClientTransport, client_on, connect_http
 
 
 @pytest.fixture
@@ -40,21 +38,17 @@ def test_session_cap_and_idle_expiry(small_server: str, http: httpx.Client) -> N
     first = open_session(http, small_server)
     open_session(http, small_server)
     init = initialize()
-    full = post(
-        http, small_server, init, {"accept": BOTH, "content-type": "application/json"}
-    )
+    full = post(http, small_server, init, {"accept": BOTH, "content-type": "application/json"})
     assert full.status_code == 503
     time.sleep(0.7)
     open_session(http, small_server)  # the idle ones expired to make room
     assert (
-        post(
-            http, small_server, call("echo", {"text": "x"}), legacy_headers(first)
-        ).status_code
+        post(http, small_server, call("echo", {"text": "x"}), legacy_headers(first)).status_code
         == 404
     )
-    assert (
-        http.get(small_server.replace("/mcp", "/sse")).status_code == 404
-    ), "HTTP+SSE can be switched off"
+    assert http.get(small_server.replace("/mcp", "/sse")).status_code == 404, (
+        "HTTP+SSE can be switched off"
+    )
 
 
 def test_failed_initialize_leaves_no_session(live: Live, http: httpx.Client) -> None:
@@ -64,15 +58,11 @@ def test_failed_initialize_leaves_no_session(live: Live, http: httpx.Client) -> 
         "method": "initialize",
         "params": {"protocolVersion": LEGACY},
     }
-    reply = post(
-        http, live.url, init, {"accept": BOTH, "content-type": "application/json"}
-    )
+    reply = post(http, live.url, init, {"accept": BOTH, "content-type": "application/json"})
     assert "error" in reply.json()
     session = reply.headers["mcp-session-id"]
     assert (
-        post(
-            http, live.url, call("echo", {"text": "x"}), legacy_headers(session)
-        ).status_code
+        post(http, live.url, call("echo", {"text": "x"}), legacy_headers(session)).status_code
         == 404
     )
 
@@ -112,10 +102,7 @@ def test_client_sends_modern_routing_headers(live: Live) -> None:
     anyio.run(run)
     headers = seen[0].headers
     assert headers["mcp-method"] == "tools/call" and headers["mcp-name"] == "echo"
-    assert (
-        headers["mcp-protocol-version"] == "2026-07-28"
-        and "mcp-session-id" not in headers
-    )
+    assert headers["mcp-protocol-version"] == "2026-07-28" and "mcp-session-id" not in headers
 
 
 def _record(seen: list[httpx.Request]):  # type: ignore[no-untyped-def]
@@ -154,17 +141,13 @@ def test_client_renews_an_expired_session(live: Live) -> None:
             HttpClientTransport(live.url) as transport,
             client_on(transport, "2025-11-25", True, {}) as client,
         ):
-            assert (await client.call_tool("echo", {"text": "one"})).content[
-                0
-            ].text == "one"
+            assert (await client.call_tool("echo", {"text": "one"})).content[0].text == "one"
             old = transport.session_id
             async with httpx.AsyncClient() as http:
                 assert (
                     await http.delete(live.url, headers={"mcp-session-id": old})
                 ).status_code == 200
-            assert (await client.call_tool("echo", {"text": "two"})).content[
-                0
-            ].text == "two"
+            assert (await client.call_tool("echo", {"text": "two"})).content[0].text == "two"
             assert transport.session_id not in (None, old)
 
     anyio.run(run)

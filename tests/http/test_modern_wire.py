@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import socket
 
-
 import httpx
 import orjson
 import pytest
-
 from http_support import (
     MODERN,
     Live,
@@ -47,9 +45,7 @@ def test_plain_request_gets_json(live: Live, http: httpx.Client) -> None:
     assert body["result"]["resultType"] == "complete"
 
 
-def test_session_and_last_event_id_headers_are_ignored(
-    live: Live, http: httpx.Client
-) -> None:
+def test_session_and_last_event_id_headers_are_ignored(live: Live, http: httpx.Client) -> None:
     headers = modern_headers(
         "tools/call", "echo", **{"mcp-session-id": "whatever", "last-event-id": "s1/3"}
     )
@@ -72,12 +68,10 @@ def test_related_notifications_stream_as_sse(live: Live, http: httpx.Client) -> 
         if m.get("method") == "notifications/progress"
     )
     assert any(m.get("method") == "notifications/message" for m in got)
-    assert (
-        got[-1]["id"] == 7 and got[-1]["result"]["content"][0]["text"] == "chatty done"
+    assert got[-1]["id"] == 7 and got[-1]["result"]["content"][0]["text"] == "chatty done"
+    assert not any("method" in m and "id" in m for m in got), (
+        "no server→client request on a 2026 stream"
     )
-    assert not any(
-        "method" in m and "id" in m for m in got
-    ), "no server→client request on a 2026 stream"
 
 
 def test_envelope_checks_in_contract_order(live: Live, http: httpx.Client) -> None:
@@ -106,10 +100,7 @@ def test_envelope_checks_in_contract_order(live: Live, http: httpx.Client) -> No
     reply = post(http, live.url, mismatch, unsupported)
     error = reply.json()["error"]
     assert (reply.status_code, error["code"]) == (400, -32022)
-    assert (
-        error["data"]["requested"] == "v999.0.0"
-        and MODERN in error["data"]["supported"]
-    )
+    assert error["data"]["requested"] == "v999.0.0" and MODERN in error["data"]["supported"]
 
     for removed in ("initialize", "ping", "logging/setLevel", "no/such/method"):
         reply = post(
@@ -174,9 +165,7 @@ def test_whitespace_around_header_values_is_ignored(live: Live) -> None:
     headers = modern_headers("tools/call", "echo")
     headers["mcp-method"] = "  tools/call\t "
     headers["mcp-name"] = " \t echo  "
-    status, body = raw_exchange(
-        live.url, headers, orjson.dumps(_tool_call("echo", {"text": "x"}))
-    )
+    status, body = raw_exchange(live.url, headers, orjson.dumps(_tool_call("echo", {"text": "x"})))
     assert status == 200, body
 
 
@@ -188,10 +177,7 @@ def test_header_names_are_case_insensitive(live: Live, http: httpx.Client) -> No
         "MCP-METHOD": "tools/call",
         "mcp-NAME": "echo",
     }
-    assert (
-        post(http, live.url, _tool_call("echo", {"text": "x"}), headers).status_code
-        == 200
-    )
+    assert post(http, live.url, _tool_call("echo", {"text": "x"}), headers).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -221,10 +207,7 @@ def test_param_headers_from_x_mcp_header(
     reply = post(http, live.url, _tool_call("region", arguments), headers)
     if ok:
         assert reply.status_code == 200, reply.text
-        assert (
-            reply.json()["result"]["content"][0]["text"]
-            == f"region={arguments.get('where')}"
-        )
+        assert reply.json()["result"]["content"][0]["text"] == f"region={arguments.get('where')}"
     else:
         assert (reply.status_code, reply.json()["error"]["code"]) == (400, -32020)
 
@@ -235,20 +218,13 @@ def test_non_ascii_header_bytes_are_rejected(live: Live, http: httpx.Client) -> 
     assert (status, orjson.loads(body)["error"]["code"]) == (400, -32020)
 
 
-def test_notifications_get_202_and_responses_are_refused(
-    live: Live, http: httpx.Client
-) -> None:
+def test_notifications_get_202_and_responses_are_refused(live: Live, http: httpx.Client) -> None:
     note = {
         "jsonrpc": "2.0",
         "method": "notifications/cancelled",
         "params": {"requestId": 1, "_meta": meta()},
     }
-    assert (
-        post(
-            http, live.url, note, modern_headers("notifications/cancelled")
-        ).status_code
-        == 202
-    )
+    assert post(http, live.url, note, modern_headers("notifications/cancelled")).status_code == 202
     response = {"jsonrpc": "2.0", "id": 1, "result": {}}
     assert post(http, live.url, response, modern_headers("x")).status_code == 400
 

@@ -15,10 +15,6 @@ import httpx
 import orjson
 import pytest
 from http_fixture_app import app
-
-from codegen.runtime.http import HostPolicy, HttpConfig, create_app
-from codegen.runtime.http.serve import McpServer, server_config
-
 from http_support import (
     call,
     legacy_headers,
@@ -29,6 +25,8 @@ from http_support import (
     post,
     start_server,
 )
+from mcp_foundry.runtime.http import HostPolicy, HttpConfig, create_app
+from mcp_foundry.runtime.http.serve import McpServer, server_config
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +40,7 @@ def sse_server() -> Iterator[str]:
     thread.join(10)
 
 
-def test_always_sse_streams_even_plain_answers(
-    sse_server: str, http: httpx.Client
-) -> None:
+def test_always_sse_streams_even_plain_answers(sse_server: str, http: httpx.Client) -> None:
     session = open_session(http, sse_server)
     reply = post(http, sse_server, call("echo", {"text": "s"}), legacy_headers(session))
     assert reply.headers["content-type"].startswith("text/event-stream")
@@ -56,9 +52,7 @@ def test_always_sse_streams_even_plain_answers(
     assert messages(modern)[-1]["result"]["content"][0]["text"] == "m"
 
 
-def test_errors_keep_their_status_under_always_sse(
-    sse_server: str, http: httpx.Client
-) -> None:
+def test_errors_keep_their_status_under_always_sse(sse_server: str, http: httpx.Client) -> None:
     reply = post(http, sse_server, modern_request("no/such"), modern_headers("no/such"))
     assert (reply.status_code, reply.headers["content-type"]) == (
         404,
@@ -116,16 +110,12 @@ def test_shutdown_ends_long_lived_streams_promptly() -> None:
 
     with httpx.Client(timeout=10) as http:
         session = open_session(http, url)
-    listen = modern_request(
-        "subscriptions/listen", {"notifications": {"toolsListChanged": True}}
-    )
+    listen = modern_request("subscriptions/listen", {"notifications": {"toolsListChanged": True}})
     holders = [
         threading.Thread(
             target=hold,
             args=("get", "GET"),
-            kwargs={
-                "headers": {**legacy_headers(session), "accept": "text/event-stream"}
-            },
+            kwargs={"headers": {**legacy_headers(session), "accept": "text/event-stream"}},
         ),
         threading.Thread(
             target=hold,

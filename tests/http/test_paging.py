@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import anyio
 import pytest
 from http_support import start_server
-
-from codegen.authoring import App
-from codegen.runtime.http import connect_http, create_app
+from mcp_foundry.authoring import App
+from mcp_foundry.runtime.http import connect_http, create_app
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -13,8 +13,7 @@ import pytest
 from http_support import start_server
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from codegen.runtime.http.protocol import MAX_HEAD_BYTES
+from mcp_foundry.runtime.http.protocol import MAX_HEAD_BYTES
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -88,9 +87,7 @@ def connect(port: int) -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout=5)
 
 
-def read_response(
-    sock: socket.socket, buffer: bytearray
-) -> tuple[int, dict[str, str], bytes]:
+def read_response(sock: socket.socket, buffer: bytearray) -> tuple[int, dict[str, str], bytes]:
     """One response from ``buffer`` + the socket (content-length, chunked, or close)."""
     while b"\r\n\r\n" not in buffer:
         data = sock.recv(65536)
@@ -103,8 +100,7 @@ def read_response(
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ")[1])
     headers = {
-        k.strip().lower(): v.strip()
-        for k, _, v in (line.partition(":") for line in lines[1:])
+        k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])
     }
     if status < 200:
         return status, headers, b""
@@ -182,8 +178,7 @@ def test_chunked_request_body_reaches_the_app_whole(port: int) -> None:
         pieces = [b"alpha", b"-", b"omega" * 1000]
         chunked = b"".join(b"%x\r\n%b\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
         sock.sendall(
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + chunked
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked
         )
         assert read_response(sock, bytearray())[2] == b"".join(pieces)
 
@@ -257,9 +252,7 @@ def test_head_gets_headers_without_a_body(port: int) -> None:
 
 def test_an_answer_before_the_body_ends_the_connection(port: int) -> None:
     with connect(port) as sock:
-        sock.sendall(
-            b"POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc"
-        )
+        sock.sendall(b"POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
         status, headers, body = read_response(sock, bytearray())
         assert (status, body, headers["connection"]) == (413, b"too big", "close")
         assert closed(sock)
@@ -350,9 +343,7 @@ def test_idle_connections_are_closed_after_the_keep_alive_timeout(port: int) -> 
     [b"POST /echo HTTP/1.1\r\nHost: x\r\n", post("/echo", b"0123456789")[:-4]],
     ids=["head", "body"],
 )
-def test_a_request_stalled_halfway_gets_408_and_is_closed(
-    port: int, stalled: bytes
-) -> None:
+def test_a_request_stalled_halfway_gets_408_and_is_closed(port: int, stalled: bytes) -> None:
     with connect(port) as sock:
         sock.sendall(stalled)  # and nothing more
         started = time.monotonic()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.runtime.http.security import HostPolicy
-from codegen.runtime.http.sse import EventParser, frame
+from mcp_foundry.runtime.http.security import HostPolicy
+from mcp_foundry.runtime.http.sse import EventParser, frame
 
 
 def test_frames_parse_back_across_arbitrary_chunking() -> None:
@@ -17,11 +16,7 @@ def test_frames_parse_back_across_arbitrary_chunking() -> None:
     )
     for size in (1, 2, 7, len(stream)):
         parser = EventParser()
-        events = [
-            e
-            for i in range(0, len(stream), size)
-            for e in parser.feed(stream[i : i + size])
-        ]
+        events = [e for i in range(0, len(stream), size) for e in parser.feed(stream[i : i + size])]
         assert [(e.event, e.data, e.id) for e in events] == [
             ("message", "", "s1/1"),
             ("message", '{"a":1}', "s1/2"),
@@ -90,14 +85,12 @@ def test_origin_rules() -> None:
         allowed_origins=frozenset({"https://app.example"}),
     )
     assert custom.host_ok("mcp.internal:9000") and not custom.host_ok("localhost")
-    assert custom.origin_ok("https://app.example") and not custom.origin_ok(
-        "http://localhost"
-    )
+    assert custom.origin_ok("https://app.example") and not custom.origin_ok("http://localhost")
     assert HostPolicy(enabled=False).host_ok("evil.example.com")
 
 
 def test_stream_table_keeps_recent_finished_streams_only() -> None:
-    from codegen.runtime.http.streams import StreamTable
+    from mcp_foundry.runtime.http.streams import StreamTable
 
     table = StreamTable(keep_finished=4)
     streams = [table.open(resumable=True) for _ in range(20)]
@@ -113,7 +106,7 @@ def test_stream_table_keeps_recent_finished_streams_only() -> None:
 def test_replay_after_a_cursor_and_end_without_response() -> None:
     import asyncio
 
-    from codegen.runtime.http.streams import ENDED, OutboundStream
+    from mcp_foundry.runtime.http.streams import ENDED, OutboundStream
 
     async def run() -> None:
         stream = OutboundStream("s9", resumable=True)
@@ -134,7 +127,7 @@ def test_replay_after_a_cursor_and_end_without_response() -> None:
 def test_inbox_hands_items_over_in_order_to_one_reader() -> None:
     import asyncio
 
-    from codegen.runtime.http.streams import ENDED, Inbox, Item
+    from mcp_foundry.runtime.http.streams import ENDED, Inbox, Item
 
     async def run() -> None:
         inbox = Inbox()
@@ -147,9 +140,7 @@ def test_inbox_hands_items_over_in_order_to_one_reader() -> None:
         assert (await reader).payload == b"first"
         assert await inbox.get() is ENDED and inbox.empty()
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(
-                inbox.get(), 0.01
-            )  # a cancelled wait leaves no trace
+            await asyncio.wait_for(inbox.get(), 0.01)  # a cancelled wait leaves no trace
         inbox.put_nowait(Item(b"later"))
         assert (await inbox.get()).payload == b"later"
 

@@ -18,10 +18,9 @@ from http_support import (
     post,
     start_server,
 )
-
-from codegen.runtime.server import Server
-from codegen.runtime.errors import INTERNAL_ERROR
-from codegen.runtime.http import create_app
+from mcp_foundry.runtime.errors import INTERNAL_ERROR
+from mcp_foundry.runtime.http import create_app
+from mcp_foundry.runtime.server import Server
 
 pytestmark = pytest.mark.timeout(30)
 LIMIT = 0.4
@@ -36,9 +35,7 @@ def url() -> Iterator[str]:
         capabilities=app.capabilities(),
         request_timeout=LIMIT,
     )
-    uvicorn, thread, sock, _ = start_server(
-        create_app(server, tool_schema=app.tool_input_schema)
-    )
+    uvicorn, thread, sock, _ = start_server(create_app(server, tool_schema=app.tool_input_schema))
     host, port = sock.getsockname()[:2]
     yield f"http://{host}:{port}/mcp"
     uvicorn.should_exit = True
@@ -79,8 +76,6 @@ def test_modern_request_past_the_timeout_is_cancelled_and_answered(url: str) -> 
         error = response.json()["error"]
         assert error["code"] == INTERNAL_ERROR and "timed out" in error["message"]
         wait_for("modern-timeout:cancelled")
-        echo = modern_request(
-            "tools/call", {"name": "echo", "arguments": {"text": "after"}}, 10
-        )
+        echo = modern_request("tools/call", {"name": "echo", "arguments": {"text": "after"}}, 10)
         answer = post(http, url, echo, modern_headers("tools/call", "echo")).json()
         assert answer["result"]["content"][0]["text"] == "after"

@@ -8,12 +8,11 @@ import logging
 from typing import Any
 
 import anyio
-
-import generated
-from codegen.runtime.errors import INVALID_PARAMS, RpcError
-from codegen.runtime.server import Server
-from codegen.runtime.stdio import serve_stdio
-from generated.rev_2026_07_28.handlers import ServerHandlers
+from mcp_foundry import generated
+from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
+from mcp_foundry.runtime.errors import INVALID_PARAMS, RpcError
+from mcp_foundry.runtime.server import Server
+from mcp_foundry.runtime.stdio import serve_stdio
 
 m = generated.load("2026-07-28").models
 CANCELLED: list[Any] = []
@@ -24,7 +23,12 @@ def tool(name: str, **extra: Any) -> Any:
 
 
 TOOLS = [
-    tool("echo", title="Echo", icons=[m.Icon(src="https://example.com/i.png")], output_schema={"type": "object"}),
+    tool(
+        "echo",
+        title="Echo",
+        icons=[m.Icon(src="https://example.com/i.png")],
+        output_schema={"type": "object"},
+    ),
     tool("slow"),
     tool("crash"),
     tool("bad_result"),
@@ -58,13 +62,17 @@ class Fixture(ServerHandlers):
     server: Server
 
     async def tools_list(self, params: Any, ctx: Any) -> Any:
-        return m.ListToolsResult(result_type="complete", ttl_ms=0, cache_scope="private", tools=TOOLS)
+        return m.ListToolsResult(
+            result_type="complete", ttl_ms=0, cache_scope="private", tools=TOOLS
+        )
 
     async def tools_call(self, params: Any, ctx: Any) -> Any:
         args = params.arguments or {}
         name = params.name
         if name == "echo":
-            return done(text(str(args.get("text", ""))), structured_content={"text": args.get("text")})
+            return done(
+                text(str(args.get("text", ""))), structured_content={"text": args.get("text")}
+            )
         if name == "slow":
             await ctx.progress(0, message="started")  # lets tests wait until the handler runs
             try:
@@ -95,12 +103,16 @@ class Fixture(ServerHandlers):
         if name == "pick_many":  # multi-select enums exist from 2025-11-25 on
             many = {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}
             schema = {"type": "object", "properties": {"picks": many}}
-            answer = await ctx.elicit({"mode": "form", "message": "Pick", "requestedSchema": schema})
+            answer = await ctx.elicit(
+                {"mode": "form", "message": "Pick", "requestedSchema": schema}
+            )
             return done(text(f"picked {answer.action}"))
         if name == "sample":
             reply = await ctx.sample(
                 {
-                    "messages": [{"role": "user", "content": {"type": "text", "text": "Capital of France?"}}],
+                    "messages": [
+                        {"role": "user", "content": {"type": "text", "text": "Capital of France?"}}
+                    ],
                     "maxTokens": 10,
                 }
             )
@@ -126,16 +138,25 @@ class Fixture(ServerHandlers):
 
     async def prompts_list(self, params: Any, ctx: Any) -> Any:
         prompt = m.Prompt(name="greet", title="Greeting", description="Say hi")
-        return m.ListPromptsResult(result_type="complete", ttl_ms=0, cache_scope="private", prompts=[prompt])
+        return m.ListPromptsResult(
+            result_type="complete", ttl_ms=0, cache_scope="private", prompts=[prompt]
+        )
 
     async def completion_complete(self, params: Any, ctx: Any) -> Any:
-        return m.CompleteResult(result_type="complete", completion=m.CompleteResultCompletion(values=["a", "b"]))
+        return m.CompleteResult(
+            result_type="complete", completion=m.CompleteResultCompletion(values=["a", "b"])
+        )
 
 
 def build(timeout: float | None = None, versions: tuple[str, ...] | None = None) -> Server:
     handlers = Fixture()
     server = Server(
-        handlers, name="fixture", version="1.0.0", request_timeout=timeout, instructions="for tests", versions=versions
+        handlers,
+        name="fixture",
+        version="1.0.0",
+        request_timeout=timeout,
+        instructions="for tests",
+        versions=versions,
     )
     handlers.server = server
     return server

@@ -33,7 +33,10 @@ class Pipe:
 
     def __init__(self, *args: str, command: list[str] | None = None) -> None:
         self.process = subprocess.Popen(
-            [*(command or FIXTURE), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*(command or FIXTURE), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         assert self.process.stdin and self.process.stdout
         self._buffer = b""
@@ -81,7 +84,9 @@ class Pipe:
         self.request(request_id, method, params)
         return self.answer(request_id, timeout)
 
-    def initialize(self, version: str = "2025-11-25", capabilities: dict[str, Any] | None = None) -> Any:
+    def initialize(
+        self, version: str = "2025-11-25", capabilities: dict[str, Any] | None = None
+    ) -> Any:
         params = {
             "protocolVersion": version,
             "capabilities": capabilities or {},
@@ -94,7 +99,8 @@ class Pipe:
     def started(self, token: Any, timeout: float = 10.0) -> None:
         """Wait for the progress notification the fixture's ``slow`` tool sends first."""
         while not any(
-            m.get("method") == "notifications/progress" and m["params"]["progressToken"] == token for m in self.seen
+            m.get("method") == "notifications/progress" and m["params"]["progressToken"] == token
+            for m in self.seen
         ):
             self.receive(timeout)
 

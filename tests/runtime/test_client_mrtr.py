@@ -8,11 +8,10 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp_foundry.runtime.client import Client, NotAdvertised, connect_stdio
+from mcp_foundry.runtime.engine import RequestTimeout
+from mcp_foundry.runtime.errors import RpcError
 from rt_support import FIXTURE, Pipe, modern_meta
-
-from codegen.runtime.client import Client, NotAdvertised, connect_stdio
-from codegen.runtime.engine import RequestTimeout
-from codegen.runtime.errors import RpcError
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -65,7 +64,9 @@ def test_sampling_and_roots_at_2024_11_05() -> None:
             assert (await client.call_tool("sample")).content[0].text == "Model said: Paris"
             assert (await client.call_tool("roots")).content[0].text == "2 roots"
             with pytest.raises(RpcError) as missing:
-                await client.call_tool("ask_name")  # no elicitation in 2024-11-05: the runtime refuses to ask
+                await client.call_tool(
+                    "ask_name"
+                )  # no elicitation in 2024-11-05: the runtime refuses to ask
             assert missing.value.code in (-32021, -32601)
 
     anyio.run(run)
@@ -99,7 +100,9 @@ def test_input_requests_an_older_client_cannot_read_are_not_sent() -> None:
 
     assert anyio.run(run, "2025-11-25").content[0].text == "picked accept"
     refused = anyio.run(run, "2025-06-18")
-    assert isinstance(refused, RpcError) and refused.code == -32603 and "2025-06-18" in refused.message
+    assert (
+        isinstance(refused, RpcError) and refused.code == -32603 and "2025-06-18" in refused.message
+    )
 
 
 def test_server_never_asks_what_the_client_did_not_declare() -> None:
@@ -142,7 +145,9 @@ def test_client_timeout_cancels_on_the_server() -> None:
         async with connect_stdio(FIXTURE, version="2025-11-25") as client:
             started = anyio.Event()
             with pytest.raises(RequestTimeout):
-                await client.call_tool("slow", {"seconds": 30}, timeout=2.0, on_progress=lambda _: started.set())
+                await client.call_tool(
+                    "slow", {"seconds": 30}, timeout=2.0, on_progress=lambda _: started.set()
+                )
             assert started.is_set()
             for _ in range(50):  # the cancellation notification races the next call
                 count = await client.call_tool("cancelled_count")
@@ -170,10 +175,14 @@ def test_request_state_is_sealed_and_bound(pipe: Pipe) -> None:
     (key,) = first["inputRequests"]
     state1 = first["requestState"]
     answers = {key: {"action": "accept", "content": {"name": "Ann"}}}
-    second = input_round(pipe, 2, "two_questions", {"inputResponses": answers, "requestState": state1})
+    second = input_round(
+        pipe, 2, "two_questions", {"inputResponses": answers, "requestState": state1}
+    )
     assert second["resultType"] == "input_required" and second["requestState"] != state1
     # missing answer: asked again rather than failing
-    again = input_round(pipe, 3, "two_questions", {"inputResponses": {}, "requestState": second["requestState"]})
+    again = input_round(
+        pipe, 3, "two_questions", {"inputResponses": {}, "requestState": second["requestState"]}
+    )
     assert again["resultType"] == "input_required"
     (key2,) = second["inputRequests"]
     final = input_round(
@@ -191,14 +200,28 @@ def test_request_state_is_sealed_and_bound(pipe: Pipe) -> None:
     bad = pipe.call(
         5,
         "tools/call",
-        {"name": "two_questions", "_meta": modern_meta(), "inputResponses": answers, "requestState": tampered},
+        {
+            "name": "two_questions",
+            "_meta": modern_meta(),
+            "inputResponses": answers,
+            "requestState": tampered,
+        },
     )
     assert bad["error"]["code"] == -32602
     moved = pipe.call(
-        6, "tools/call", {"name": "ask_name", "_meta": modern_meta(), "inputResponses": answers, "requestState": state1}
+        6,
+        "tools/call",
+        {
+            "name": "ask_name",
+            "_meta": modern_meta(),
+            "inputResponses": answers,
+            "requestState": state1,
+        },
     )
     assert moved["error"]["code"] == -32602
-    malformed = pipe.call(7, "tools/call", {"name": "two_questions", "_meta": modern_meta(), "inputResponses": 5})
+    malformed = pipe.call(
+        7, "tools/call", {"name": "two_questions", "_meta": modern_meta(), "inputResponses": 5}
+    )
     assert malformed["error"]["code"] == -32602
 
 
@@ -210,29 +233,46 @@ def test_input_required_is_never_used_where_mrtr_forbids_it(pipe: Pipe) -> None:
 def test_builtin_subscriptions_listen(pipe: Pipe) -> None:
     listen = {
         "_meta": modern_meta(),
-        "notifications": {"toolsListChanged": True, "promptsListChanged": True, "resourceSubscriptions": ["x"]},
+        "notifications": {
+            "toolsListChanged": True,
+            "promptsListChanged": True,
+            "resourceSubscriptions": ["x"],
+        },
     }
     pipe.request("sub", "subscriptions/listen", listen)
     ack = pipe.receive(timeout=20)
     assert ack["method"] == "notifications/subscriptions/acknowledged"
     assert ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
-    assert ack["params"]["notifications"] == {"toolsListChanged": True, "promptsListChanged": True}  # no resources here
+    assert ack["params"]["notifications"] == {
+        "toolsListChanged": True,
+        "promptsListChanged": True,
+    }  # no resources here
     pipe.call(1, "tools/call", {"name": "notify_tools", "_meta": modern_meta()})
     changed = [m for m in pipe.seen if m.get("method") == "notifications/tools/list_changed"]
-    assert changed and changed[0]["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
+    assert (
+        changed and changed[0]["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
+    )
     pipe.close_input()
     tail = pipe.rest()
     notice = [m for m in tail if m.get("method") == "notifications/cancelled"]
     closing = [m for m in tail if m.get("id") == "sub"]
-    assert notice[0]["params"]["requestId"] == "sub" and tail.index(notice[0]) < tail.index(closing[0])
+    assert notice[0]["params"]["requestId"] == "sub" and tail.index(notice[0]) < tail.index(
+        closing[0]
+    )
     assert closing[0]["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "sub"
     assert pipe.finish() == 0
 
 
 def test_cancelled_listen_ends_without_answer(pipe: Pipe) -> None:
-    pipe.request("sub", "subscriptions/listen", {"_meta": modern_meta(), "notifications": {"toolsListChanged": True}})
+    pipe.request(
+        "sub",
+        "subscriptions/listen",
+        {"_meta": modern_meta(), "notifications": {"toolsListChanged": True}},
+    )
     assert pipe.receive()["method"] == "notifications/subscriptions/acknowledged"
-    pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "sub"}})
+    pipe.send(
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "sub"}}
+    )
     pipe.call(1, "tools/call", {"name": "notify_tools", "_meta": modern_meta()})
     assert not [m for m in pipe.seen if m.get("method") == "notifications/tools/list_changed"]
     pipe.close_input()

@@ -7,12 +7,11 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp_foundry import generated
+from mcp_foundry.generated.rev_2025_06_18.handlers import ServerHandlers as LegacyHandlers
+from mcp_foundry.runtime.server import Server
 from rt_fixture_server import Fixture, build
 from rt_support import modern_meta
-
-import generated
-from codegen.runtime.server import Server
-from generated.rev_2025_06_18.handlers import ServerHandlers as LegacyHandlers
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -35,7 +34,9 @@ def call(request_id: Any, name: str, meta: dict[str, Any] | None = None) -> dict
     return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params}
 
 
-def initialize(version: str = "2025-11-25", capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
+def initialize(
+    version: str = "2025-11-25", capabilities: dict[str, Any] | None = None
+) -> dict[str, Any]:
     params = {
         "protocolVersion": version,
         "capabilities": capabilities or {},
@@ -59,7 +60,11 @@ def test_every_outgoing_message_names_its_request() -> None:
     routed = {(m.get("method") or "answer", m.get("id"), r) for m, r in sink.sent}
     assert ("notifications/progress", None, "p") in routed
     assert ("answer", "p", "p") in routed and ("answer", "n", "n") in routed
-    assert ("notifications/tools/list_changed", None, None) in routed  # unrelated: standalone stream
+    assert (
+        "notifications/tools/list_changed",
+        None,
+        None,
+    ) in routed  # unrelated: standalone stream
 
 
 def test_server_requests_carry_the_related_id() -> None:
@@ -78,7 +83,11 @@ def test_server_requests_carry_the_related_id() -> None:
             message, related = requests[0]
             assert related == "ask"
             await session.feed(
-                {"jsonrpc": "2.0", "id": message["id"], "result": {"action": "accept", "content": {"name": "Bo"}}}
+                {
+                    "jsonrpc": "2.0",
+                    "id": message["id"],
+                    "result": {"action": "accept", "content": {"name": "Bo"}},
+                }
             )
 
     anyio.run(run)
@@ -110,7 +119,9 @@ def test_handler_written_against_an_older_revision_serves_modern_clients() -> No
 
     class Old(LegacyHandlers):
         async def tools_list(self, params: Any, ctx: Any) -> Any:
-            return models.ListToolsResult(tools=[models.Tool(name="old", input_schema={"type": "object"})])
+            return models.ListToolsResult(
+                tools=[models.Tool(name="old", input_schema={"type": "object"})]
+            )
 
         async def tools_call(self, params: Any, ctx: Any) -> Any:
             return models.CallToolResult(
@@ -130,7 +141,7 @@ def test_handler_written_against_an_older_revision_serves_modern_clients() -> No
 
 
 def test_peer_backpressure_waits_for_room() -> None:
-    from codegen.runtime.engine import Peer
+    from mcp_foundry.runtime.engine import Peer
 
     release = anyio.Event()
     sink = Recorder()

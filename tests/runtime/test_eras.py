@@ -24,7 +24,11 @@ def test_initialize_answers_requested_or_latest_legacy(pipe: Pipe) -> None:
     again = pipe.call(
         2,
         "initialize",
-        {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+        {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
     )
     assert again["error"]["code"] == -32600
 
@@ -72,8 +76,15 @@ def test_structured_content_survives_as_text_where_it_cannot_travel() -> None:
 
 def test_modern_results_carry_envelope(pipe: Pipe) -> None:
     tools = pipe.call(1, "tools/list", {"_meta": modern_meta()})["result"]
-    assert tools["resultType"] == "complete" and tools["ttlMs"] == 0 and tools["cacheScope"] == "private"
-    assert tools["_meta"]["io.modelcontextprotocol/serverInfo"] == {"name": "fixture", "version": "1.0.0"}
+    assert (
+        tools["resultType"] == "complete"
+        and tools["ttlMs"] == 0
+        and tools["cacheScope"] == "private"
+    )
+    assert tools["_meta"]["io.modelcontextprotocol/serverInfo"] == {
+        "name": "fixture",
+        "version": "1.0.0",
+    }
     discover = pipe.call(2, "server/discover", {"_meta": modern_meta()})["result"]
     assert discover["supportedVersions"][-1] == "2026-07-28"
     assert discover["capabilities"]["tools"] == {"listChanged": True}
@@ -99,8 +110,17 @@ def test_batches_only_at_2025_03_26() -> None:
     server.initialize("2025-03-26")
     server.send(
         [
-            {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "echo", "arguments": {"text": "a"}}},
-            {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progressToken": 1, "progress": 1}},
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "tools/call",
+                "params": {"name": "echo", "arguments": {"text": "a"}},
+            },
+            {
+                "jsonrpc": "2.0",
+                "method": "notifications/progress",
+                "params": {"progressToken": 1, "progress": 1},
+            },
             {"jsonrpc": "2.0", "id": 2, "method": "nope"},
             {"jsonrpc": "2.0", "id": 3},
             {"jsonrpc": "2.0", "id": 4, "method": "ping"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from rt_support import Pipe, modern_meta
 
 pytestmark = pytest.mark.timeout(60)
@@ -50,11 +49,16 @@ def test_unknown_method_and_methods_the_revision_lacks(pipe: Pipe) -> None:
     # server/discover and subscriptions/listen exist only at 2026-07-28; elicitation/create
     # is a server→client request: none of them is callable on a 2024-11-05 session...
     assert code(pipe.call(2, "server/discover", {})) == -32601
-    assert code(pipe.call(3, "subscriptions/listen", {"notifications": {"toolsListChanged": True}})) == -32601
+    assert (
+        code(pipe.call(3, "subscriptions/listen", {"notifications": {"toolsListChanged": True}}))
+        == -32601
+    )
     assert (
         code(
             pipe.call(
-                4, "elicitation/create", {"message": "x", "requestedSchema": {"type": "object", "properties": {}}}
+                4,
+                "elicitation/create",
+                {"message": "x", "requestedSchema": {"type": "object", "properties": {}}},
             )
         )
         == -32601
@@ -65,8 +69,15 @@ def test_unknown_method_and_methods_the_revision_lacks(pipe: Pipe) -> None:
 
 
 def test_modern_wire_refuses_methods_removed_in_2026(pipe: Pipe) -> None:
-    for index, method in enumerate(["ping", "initialize", "logging/setLevel", "resources/subscribe"]):
-        params = {"_meta": modern_meta(), "level": "info", "uri": "x", "protocolVersion": "2026-07-28"}
+    for index, method in enumerate(
+        ["ping", "initialize", "logging/setLevel", "resources/subscribe"]
+    ):
+        params = {
+            "_meta": modern_meta(),
+            "level": "info",
+            "uri": "x",
+            "protocolVersion": "2026-07-28",
+        }
         assert code(pipe.call(index, method, params)) == -32601, method
 
 
@@ -98,7 +109,10 @@ def test_modern_meta_missing_fields_is_invalid_params(pipe: Pipe) -> None:
     no_caps = {"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}, "name": "echo"}
     answer = pipe.call(1, "tools/call", no_caps)
     assert code(answer) == -32602 and "clientCapabilities" in answer["error"]["message"]
-    bad_level = {"_meta": modern_meta(**{"io.modelcontextprotocol/logLevel": "loud"}), "name": "echo"}
+    bad_level = {
+        "_meta": modern_meta(**{"io.modelcontextprotocol/logLevel": "loud"}),
+        "name": "echo",
+    }
     assert code(pipe.call(2, "tools/call", bad_level)) == -32602
 
 
@@ -108,7 +122,9 @@ def test_unsupported_version_lists_supported(pipe: Pipe) -> None:
     assert code(answer) == -32022
     assert answer["error"]["data"]["requested"] == "1900-01-01"
     supported = answer["error"]["data"]["supported"]
-    discovered = pipe.call(2, "server/discover", {"_meta": modern_meta()})["result"]["supportedVersions"]
+    discovered = pipe.call(2, "server/discover", {"_meta": modern_meta()})["result"][
+        "supportedVersions"
+    ]
     assert "2026-07-28" in supported and supported == discovered
 
 
@@ -123,9 +139,7 @@ def test_missing_client_capability_is_32021_with_object(pipe: Pipe) -> None:
 def test_header_mismatch_is_checked_after_meta_and_before_version() -> None:
     """-32020 comes from the transport facts (HTTP header) the server core is given."""
     import anyio
-
-    from codegen.runtime.server import TransportFacts
-
+    from mcp_foundry.runtime.server import TransportFacts
     from rt_fixture_server import build
 
     server = build()

@@ -7,9 +7,8 @@ from typing import Any
 
 import orjson
 import pytest
+from mcp_foundry import generated
 from rt_support import Pipe, modern_meta
-
-import generated
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -20,7 +19,9 @@ NASTY_LINES = [
     b"[" * 5000 + b"]" * 5000,
     b'{"jsonrpc": "2.0", "id": 1e999, "method": "ping"}',
     b'{"jsonrpc": "2.0", "id": 99999999999999999999999999, "method": "ping"}',
-    b'{"jsonrpc": "2.0", "id": "x", "method": "tools/call", "params": {"name": "' + b"a" * 1_000_000 + b'"}}',
+    b'{"jsonrpc": "2.0", "id": "x", "method": "tools/call", "params": {"name": "'
+    + b"a" * 1_000_000
+    + b'"}}',
     b'{"jsonrpc": "2.0", "id": "y", "method": "\\u0000"}',
     b'{"jsonrpc": "2.0", "id": "z", "method": "tools/call", "params": {"_meta": []}}',
     b'{"jsonrpc": "2.0", "id": "w", "method": "tools/call", "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": 5, "io.modelcontextprotocol/clientCapabilities": []}}}',
@@ -40,7 +41,9 @@ def test_nasty_lines_then_service_continues(pipe: Pipe) -> None:
     assert {"x", "y", "z", "w"} <= answered
     pipe.initialize()
     assert (
-        pipe.call("still", "tools/call", {"name": "echo", "arguments": {"text": "ok"}})["result"]["content"][0]["text"]
+        pipe.call("still", "tools/call", {"name": "echo", "arguments": {"text": "ok"}})["result"][
+            "content"
+        ][0]["text"]
         == "ok"
     )
     pipe.close_input()
@@ -50,7 +53,9 @@ def test_nasty_lines_then_service_continues(pipe: Pipe) -> None:
 
 def test_oversized_line_is_refused_not_buffered(pipe: Pipe) -> None:
     pipe.write(
-        b'{"jsonrpc": "2.0", "id": "big", "method": "ping", "params": {"x": "' + b"a" * (33 * 1024 * 1024) + b'"}}\n'
+        b'{"jsonrpc": "2.0", "id": "big", "method": "ping", "params": {"x": "'
+        + b"a" * (33 * 1024 * 1024)
+        + b'"}}\n'
     )
     refusal = pipe.receive(timeout=30)
     assert refusal["error"]["code"] == -32600 and "too large" in refusal["error"]["message"]
@@ -89,7 +94,9 @@ def random_json(rng: random.Random, depth: int = 0) -> Any:
 
 def test_random_messages_for_every_method_of_every_revision(pipe: Pipe) -> None:
     rng = random.Random(20261121)
-    methods = sorted({m for rev in generated.available() for m in generated.load(rev).methods} | {"nope", ""})
+    methods = sorted(
+        {m for rev in generated.available() for m in generated.load(rev).methods} | {"nope", ""}
+    )
     pipe.initialize(rng.choice(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]))
     sent = []
     lines = []
@@ -100,18 +107,27 @@ def test_random_messages_for_every_method_of_every_revision(pipe: Pipe) -> None:
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": index, "method": rng.choice(methods)}
         if params is not None and rng.random() < 0.9:
             message["params"] = params
-        if message["method"] in ("tools/call",) and isinstance(params, dict) and params.get("name") in ("slow",):
+        if (
+            message["method"] in ("tools/call",)
+            and isinstance(params, dict)
+            and params.get("name") in ("slow",)
+        ):
             continue
         sent.append(index)
         lines.append(orjson.dumps(message) + b"\n")
     pipe.write(b"".join(lines))
     pipe.close_input()
-    answers = [m for m in pipe.rest(timeout=60) if isinstance(m, dict) and "id" in m and m["id"] != "init"]
+    answers = [
+        m for m in pipe.rest(timeout=60) if isinstance(m, dict) and "id" in m and m["id"] != "init"
+    ]
     ids = sorted(m["id"] for m in answers if isinstance(m["id"], int))
     valid = [i for i in sent if isinstance(i, int)]
     # every request got exactly one answer: a result, or an error object with an integer code
     assert ids == valid
     for answer in answers:
         if "error" in answer:
-            assert isinstance(answer["error"]["code"], int) and "Traceback" not in answer["error"]["message"]
+            assert (
+                isinstance(answer["error"]["code"], int)
+                and "Traceback" not in answer["error"]["message"]
+            )
     assert pipe.finish() == 0

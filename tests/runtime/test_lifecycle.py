@@ -47,17 +47,25 @@ def test_slow_requests_in_flight_at_eof_are_still_answered() -> None:
 def test_cancelled_request_gets_no_answer_and_handler_stops(pipe: Pipe) -> None:
     pipe.initialize()
     pipe.request(
-        "long", "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": {"progressToken": "long"}}
+        "long",
+        "tools/call",
+        {"name": "slow", "arguments": {"seconds": 30}, "_meta": {"progressToken": "long"}},
     )
     pipe.started("long")
     pipe.send(
-        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "long", "reason": "user"}}
+        {
+            "jsonrpc": "2.0",
+            "method": "notifications/cancelled",
+            "params": {"requestId": "long", "reason": "user"},
+        }
     )
     count = pipe.call("count", "tools/call", {"name": "cancelled_count"})
     assert count["result"]["content"][0]["text"] == "1"
     assert not any(m.get("id") == "long" for m in pipe.seen)
     # cancelling unknown or finished requests is ignored
-    pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "nope"}})
+    pipe.send(
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "nope"}}
+    )
     pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": "garbage"})
     assert pipe.call("ping", "ping")["result"] == {}
     pipe.close_input()
@@ -65,7 +73,11 @@ def test_cancelled_request_gets_no_answer_and_handler_stops(pipe: Pipe) -> None:
 
 
 def test_modern_request_cancelled_on_stdio(pipe: Pipe) -> None:
-    pipe.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 30}, "_meta": modern_meta(progressToken=1)})
+    pipe.request(
+        1,
+        "tools/call",
+        {"name": "slow", "arguments": {"seconds": 30}, "_meta": modern_meta(progressToken=1)},
+    )
     pipe.started(1)
     pipe.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1}})
     count = pipe.call(2, "tools/call", {"name": "cancelled_count", "_meta": modern_meta()})
@@ -84,7 +96,9 @@ def test_handler_timeout_cancels_and_tells_the_client() -> None:
     assert server.call(3, "tools/call", {"name": "echo", "arguments": {"text": "ok"}})["result"]
     listen = {"_meta": modern_meta(), "notifications": {"toolsListChanged": True}}
     server.request("sub", "subscriptions/listen", listen)
-    server.call(4, "tools/call", {"name": "slow", "arguments": {"seconds": 1}})  # outlives the timeout
+    server.call(
+        4, "tools/call", {"name": "slow", "arguments": {"seconds": 1}}
+    )  # outlives the timeout
     assert not [m for m in server.seen if m.get("id") == "sub"]  # the stream is not timed out
     server.finish()
 
@@ -93,7 +107,11 @@ def test_handler_timeout_cancels_and_tells_the_client() -> None:
 def test_signal_stops_reading_and_answers_what_was_accepted(signum: int) -> None:
     server = Pipe()
     server.initialize()
-    server.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 0.5}, "_meta": {"progressToken": 1}})
+    server.request(
+        1,
+        "tools/call",
+        {"name": "slow", "arguments": {"seconds": 0.5}, "_meta": {"progressToken": 1}},
+    )
     server.started(1)
     server.process.send_signal(signum)
     answer = server.answer(1)
@@ -104,7 +122,11 @@ def test_signal_stops_reading_and_answers_what_was_accepted(signum: int) -> None
 def test_grace_expiry_answers_stragglers_with_an_error() -> None:
     server = Pipe("--grace", "0.5")
     server.initialize()
-    server.request(1, "tools/call", {"name": "slow", "arguments": {"seconds": 60}, "_meta": {"progressToken": 1}})
+    server.request(
+        1,
+        "tools/call",
+        {"name": "slow", "arguments": {"seconds": 60}, "_meta": {"progressToken": 1}},
+    )
     server.started(1)
     server.close_input()
     answer = server.answer(1)
@@ -117,7 +139,9 @@ def test_progress_and_logging_follow_the_request(pipe: Pipe) -> None:
     pipe.call("lvl", "logging/setLevel", {"level": "info"})
     answer = pipe.call(1, "tools/call", {"name": "progress", "_meta": {"progressToken": "tok"}})
     progress = [m["params"] for m in pipe.seen if m.get("method") == "notifications/progress"]
-    assert [p["progress"] for p in progress] == [0, 50, 100] and all(p["progressToken"] == "tok" for p in progress)
+    assert [p["progress"] for p in progress] == [0, 50, 100] and all(
+        p["progressToken"] == "tok" for p in progress
+    )
     assert answer["result"]["content"][0]["text"] == "progressed"
     pipe.call(2, "tools/call", {"name": "log"})
     levels = [m["params"]["level"] for m in pipe.seen if m.get("method") == "notifications/message"]
@@ -127,10 +151,18 @@ def test_progress_and_logging_follow_the_request(pipe: Pipe) -> None:
 def test_modern_logging_only_with_log_level(pipe: Pipe) -> None:
     pipe.call(1, "tools/call", {"name": "log", "_meta": modern_meta()})
     assert not [m for m in pipe.seen if m.get("method") == "notifications/message"]
-    pipe.call(2, "tools/call", {"name": "log", "_meta": modern_meta(**{"io.modelcontextprotocol/logLevel": "error"})})
-    assert [m["params"]["level"] for m in pipe.seen if m.get("method") == "notifications/message"] == ["error"]
+    pipe.call(
+        2,
+        "tools/call",
+        {"name": "log", "_meta": modern_meta(**{"io.modelcontextprotocol/logLevel": "error"})},
+    )
+    assert [
+        m["params"]["level"] for m in pipe.seen if m.get("method") == "notifications/message"
+    ] == ["error"]
     answer = pipe.call(3, "tools/call", {"name": "progress", "_meta": modern_meta(progressToken=9)})
-    assert [m["params"]["progress"] for m in pipe.seen if m.get("method") == "notifications/progress"] == [0, 50, 100]
+    assert [
+        m["params"]["progress"] for m in pipe.seen if m.get("method") == "notifications/progress"
+    ] == [0, 50, 100]
     assert answer["result"]["resultType"] == "complete"
 
 

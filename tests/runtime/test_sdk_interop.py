@@ -12,11 +12,13 @@ import mcp_types as sdk
 import pytest
 from mcp import Client as SdkClient
 from mcp import StdioServerParameters
+from mcp_foundry.runtime.client import connect_stdio
 from rt_support import FIXTURE, LEGACY
 
-from codegen.runtime.client import connect_stdio
-
-pytestmark = [pytest.mark.timeout(120), pytest.mark.filterwarnings("ignore:The logging capability is deprecated")]
+pytestmark = [
+    pytest.mark.timeout(120),
+    pytest.mark.filterwarnings("ignore:The logging capability is deprecated"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK_SERVER = [sys.executable, str(ROOT / "bench" / "sdk_echo_server.py"), "stdio"]
@@ -28,7 +30,9 @@ async def elicit(context: Any, params: Any) -> sdk.ElicitResult:
 
 
 async def sample(context: Any, params: Any) -> sdk.CreateMessageResult:
-    return sdk.CreateMessageResult(role="assistant", content=sdk.TextContent(type="text", text="Paris"), model="m")
+    return sdk.CreateMessageResult(
+        role="assistant", content=sdk.TextContent(type="text", text="Paris"), model="m"
+    )
 
 
 def sdk_client(mode: str, logs: list[Any] | None = None) -> SdkClient:
@@ -48,7 +52,9 @@ def sdk_client(mode: str, logs: list[Any] | None = None) -> SdkClient:
 
 
 @pytest.mark.parametrize("version", LEGACY)
-def test_sdk_client_drives_our_server_at_every_legacy_revision(version: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sdk_client_drives_our_server_at_every_legacy_revision(
+    version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sdk_session, "LATEST_HANDSHAKE_VERSION", version)
     logs: list[Any] = []
 
@@ -92,7 +98,9 @@ def test_sdk_client_drives_our_server_modern(mode: str) -> None:
             assert tools.tools[0].name == "echo" and tools.tools[0].title == "Echo"
             echoed = await client.call_tool("echo", {"text": "hi"})
             assert echoed.content[0].text == "hi" and echoed.structured_content == {"text": "hi"}
-            hello = await client.call_tool("ask_name")  # InputRequiredResult round, answered by the SDK
+            hello = await client.call_tool(
+                "ask_name"
+            )  # InputRequiredResult round, answered by the SDK
             assert hello.content[0].text == "Hello, Sam! (accept)"
             two = await client.call_tool("two_questions")
             assert two.content[0].text == "Sam likes teal"

@@ -16,7 +16,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen import paths
+from mcp_foundry import paths
 
 # one download per machine (pip caches it): a setuptools that builds wheels without the
 # separate `wheel` package, so every later build runs offline without build isolation
@@ -35,7 +35,15 @@ class ProjectEnv:
         return self.root / "bin" / name
 
     def pip(self, *args: str, timeout: float = 240) -> None:
-        command = [sys.executable, "-m", "pip", "--python", str(self.python), "--disable-pip-version-check", *args]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(self.python),
+            "--disable-pip-version-check",
+            *args,
+        ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise AssertionError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
@@ -45,27 +53,37 @@ class ProjectEnv:
 
     @classmethod
     def create(cls, root: Path) -> ProjectEnv:
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "venv", "--without-pip", str(root)], check=True, timeout=60
+        )
         env = cls(root)
-        purelib = Path(sysconfig.get_paths(vars={"base": str(root), "platbase": str(root)})["purelib"])
+        purelib = Path(
+            sysconfig.get_paths(vars={"base": str(root), "platbase": str(root)})["purelib"]
+        )
         (purelib / "parent-site-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         env.pip("install", "--quiet", BUILD_BACKEND)
-        # "compat" editable mode is a plain path entry, which mypy can follow
-        env.pip(
-            "install", "--quiet", "--no-index", "--no-build-isolation",
-            "--config-settings", "editable_mode=compat", "-e", str(paths.ROOT),
-        )
+        # a real (non-editable) install, as a user gets from the wheel: mypy follows it
+        env.pip("install", "--quiet", "--no-index", "--no-build-isolation", str(paths.CHECKOUT))
         return env
 
     def run(self, *args: str, cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
         """``python ARGS`` with this venv's interpreter, in ``cwd``."""
         return subprocess.run(
-            [str(self.python), *args], cwd=cwd, env=self.environ(), capture_output=True, text=True, timeout=timeout
+            [str(self.python), *args],
+            cwd=cwd,
+            env=self.environ(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
     def environ(self) -> dict[str, str]:
         """A clean environment for processes run inside this venv."""
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
+        }
         env["PATH"] = f"{self.root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         env["VIRTUAL_ENV"] = str(self.root)
         return env

@@ -38,7 +38,9 @@ class StdioPeer:
         self.process.stdin.write(json.dumps(message).encode() + b"\n")
         self.process.stdin.flush()
 
-    def request(self, method: str, params: dict[str, Any] | None = None, *, send_only: bool = False) -> Any:
+    def request(
+        self, method: str, params: dict[str, Any] | None = None, *, send_only: bool = False
+    ) -> Any:
         self._ids += 1
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": self._ids, "method": method}
         if params is not None:
@@ -51,7 +53,9 @@ class StdioPeer:
         while True:
             line = self._lines.get(timeout=timeout)
             if not line:
-                raise AssertionError(f"server closed stdout before answering {request_id}: {self.stderr()}")
+                raise AssertionError(
+                    f"server closed stdout before answering {request_id}: {self.stderr()}"
+                )
             message = json.loads(line)
             if message.get("id") == request_id and "method" not in message:
                 return message

@@ -1,4 +1,4 @@
-"""``mcp-codegen new`` as a user runs it: a real process, exit codes, nothing written on error."""
+"""``mcp-foundry new`` as a user runs it: a real process, exit codes, nothing written on error."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-MCP_CODEGEN = str(Path(sys.executable).parent / "mcp-codegen")
+MCP_CODEGEN = str(Path(sys.executable).parent / "mcp-foundry")
 
 
 def run_new(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MCP_CODEGEN, "new", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [MCP_CODEGEN, "new", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_creates_the_project_in_a_folder_named_after_it(tmp_path: Path) -> None:
@@ -26,10 +28,16 @@ def test_creates_the_project_in_a_folder_named_after_it(tmp_path: Path) -> None:
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     for folder in ("one", "two"):
-        assert run_new("weather", "--dir", folder, "--transport", "http", cwd=tmp_path).returncode == 0
+        assert (
+            run_new("weather", "--dir", folder, "--transport", "http", cwd=tmp_path).returncode == 0
+        )
 
     def contents(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     assert contents(tmp_path / "one") == contents(tmp_path / "two")
 
@@ -44,7 +52,9 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
         (["weather", "--namespace", "nodots"], "invalid namespace"),
     ],
 )
-def test_bad_input_is_a_clear_error_and_writes_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_input_is_a_clear_error_and_writes_nothing(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     done = run_new(*args, cwd=tmp_path)
     assert done.returncode != 0
     assert message in done.stderr
@@ -71,6 +81,14 @@ def test_an_existing_empty_directory_is_used(tmp_path: Path) -> None:
 def test_help_lists_every_feature_and_transport(tmp_path: Path) -> None:
     done = run_new("--help", cwd=tmp_path)
     assert done.returncode == 0
-    for word in ("tools", "resources", "prompts", "progress", "elicitation", "stdio, http, both", "--revision"):
+    for word in (
+        "tools",
+        "resources",
+        "prompts",
+        "progress",
+        "elicitation",
+        "stdio, http, both",
+        "--revision",
+    ):
         assert word in done.stdout
     assert list(tmp_path.iterdir()) == []

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from codegen.scaffold import ScaffoldError
-from codegen.scaffold.destination import write_tree
+from mcp_foundry.scaffold import ScaffoldError
+from mcp_foundry.scaffold.destination import write_tree
 
 FILES = {"pyproject.toml": "[project]\n", "src/pkg/__init__.py": "", "tests/test_x.py": "x = 1\n"}
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.scaffold import build_options
-from codegen.scaffold.hosts import mcp_servers
+from mcp_foundry.scaffold import build_options
+from mcp_foundry.scaffold.hosts import mcp_servers
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from codegen.scaffold import ScaffoldError, build_options
-from codegen.sources import manifest
+from mcp_foundry.scaffold import ScaffoldError, build_options
+from mcp_foundry.sources import manifest
 
 
 @pytest.mark.parametrize(
@@ -22,9 +21,9 @@ from codegen.sources import manifest
         ("class", "Python keyword"),
         ("json", "shadow"),
         ("mcp", "shadow"),
-        ("generated", "shadow"),
+        ("mcp_foundry", "shadow"),
         ("tests", "shadow"),
-        ("mcp-codegen", "already exists"),
+        ("mcp-foundry", "shadow"),
         ("x" * 65, "longer than 64"),
     ],
 )
@@ -53,11 +52,16 @@ def test_defaults() -> None:
 def test_every_known_revision_is_accepted_and_others_are_not() -> None:
     for revision in manifest.load().names:
         assert build_options("weather", revision=revision).revision == revision
-    with pytest.raises(ScaffoldError, match=r"unknown revision '2099-01-01': choose one of .*2025-11-25"):
+    with pytest.raises(
+        ScaffoldError, match=r"unknown revision '2099-01-01': choose one of .*2025-11-25"
+    ):
         build_options("weather", revision="2099-01-01")
 
 
-@pytest.mark.parametrize(("transport", "expected"), [("stdio", ("stdio",)), ("http", ("http",)), ("both", ("stdio", "http"))])
+@pytest.mark.parametrize(
+    ("transport", "expected"),
+    [("stdio", ("stdio",)), ("http", ("http",)), ("both", ("stdio", "http"))],
+)
 def test_transports(transport: str, expected: tuple[str, ...]) -> None:
     assert build_options("weather", transport=transport).transports == expected
 
@@ -73,11 +77,14 @@ def test_features_are_deduplicated_and_put_in_canonical_order() -> None:
     assert options.features == ("tools", "prompts")
 
 
-@pytest.mark.parametrize(("features", "message"), [
-    ("tools,sampling", "unknown feature 'sampling'"),
-    ("x,y", "unknown features 'x', 'y'"),
-    (",", "at least one feature"),
-])
+@pytest.mark.parametrize(
+    ("features", "message"),
+    [
+        ("tools,sampling", "unknown feature 'sampling'"),
+        ("x,y", "unknown features 'x', 'y'"),
+        (",", "at least one feature"),
+    ],
+)
 def test_bad_features_are_refused(features: str, message: str) -> None:
     with pytest.raises(ScaffoldError, match=message):
         build_options("weather", features=features)

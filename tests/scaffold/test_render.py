@@ -8,11 +8,10 @@ import tomllib
 
 import black
 import pytest
-
-from codegen import paths
-from codegen.scaffold import build_options
-from codegen.scaffold.features import FEATURES
-from codegen.scaffold.render import render_project
+from mcp_foundry import generated, paths
+from mcp_foundry.scaffold import build_options
+from mcp_foundry.scaffold.features import FEATURES
+from mcp_foundry.scaffold.render import render_project
 
 COMMON = {
     ".gitignore",
@@ -76,22 +75,34 @@ def test_every_feature_has_server_code_and_tests() -> None:
         assert decorator in server
     for marker in ("ctx.progress(", "ctx.elicit("):
         assert marker in server
-    for test in ("test_a_tool_reports_progress", "test_a_tool_asks_the_user", "test_lists_and_renders_prompts"):
+    for test in (
+        "test_a_tool_reports_progress",
+        "test_a_tool_asks_the_user",
+        "test_lists_and_renders_prompts",
+    ):
         assert f"async def {test}" in tests
     assert "elicitation_callback=answer_elicitation" in files["tests/conftest.py"]
 
 
 def test_tests_expect_exactly_the_declared_tools() -> None:
     files = render_project(build_options("weather", features="progress,elicitation"))
-    listed = files["tests/test_features.py"].split("def test_lists_exactly_the_declared_tools")[1].split("async def")[0]
+    listed = (
+        files["tests/test_features.py"]
+        .split("def test_lists_exactly_the_declared_tools")[1]
+        .split("async def")[0]
+    )
     assert ast.literal_eval(listed.split("==", 1)[1].strip()) == ["countdown", "favorite_color"]
     assert "def add(" not in files["src/weather/server.py"]
 
 
-@pytest.mark.parametrize(("revision", "wire"), [("2025-06-18", "2025-06-18"), ("draft", "2026-07-28")])
-def test_the_revision_picks_the_generated_types_and_the_pinned_version(revision: str, wire: str) -> None:
+@pytest.mark.parametrize(
+    ("revision", "wire"), [("2025-06-18", "2025-06-18"), ("draft", "2026-07-28")]
+)
+def test_the_revision_picks_the_generated_types_and_the_pinned_version(
+    revision: str, wire: str
+) -> None:
     files = render_project(build_options("weather", revision=revision, features="tools"))
-    package = "generated.rev_" + revision.replace("-", "_")
+    package = generated.module_name(revision)
     assert f"from {package} import models" in files["src/weather/server.py"]
     assert f"from {package} import models" in files["tests/test_revision.py"]
     assert f'WIRE_VERSION = "{wire}"' in files["tests/conftest.py"]
@@ -99,13 +110,15 @@ def test_the_revision_picks_the_generated_types_and_the_pinned_version(revision:
 
 
 def test_pyproject_declares_the_console_script_and_dependencies() -> None:
-    project = tomllib.loads(render_project(build_options("weather-app"))["pyproject.toml"])["project"]
+    project = tomllib.loads(render_project(build_options("weather-app"))["pyproject.toml"])[
+        "project"
+    ]
     assert project["name"] == "weather-app"
     assert project["scripts"] == {"weather-app": "weather_app.__main__:main"}
-    assert any(d.startswith("mcp-codegen") for d in project["dependencies"])
+    assert any(d.startswith("mcp-foundry") for d in project["dependencies"])
     assert {"mcp", "pytest"} <= {d.split(">")[0] for d in project["optional-dependencies"]["test"]}
 
 
 def test_no_absolute_paths_leak_into_the_project() -> None:
     for path, text in render_project(build_options("weather")).items():
-        assert str(paths.ROOT) not in text, path
+        assert str(paths.CHECKOUT) not in text, path

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import pytest
+from mcp_foundry.scaffold import build_options
+from mcp_foundry.scaffold.registry import server_json
 
-from codegen.scaffold import build_options
-from codegen.scaffold.registry import server_json
 from .server_json_schema import errors
 
 
@@ -33,7 +33,9 @@ def test_packages_match_the_transports() -> None:
     http = document["packages"][1]
     variable = http["environmentVariables"][0]["name"]
     assert http["transport"]["url"] == f"http://127.0.0.1:{{{variable}}}/mcp"
-    assert all(p["identifier"] == "weather" and p["registryType"] == "pypi" for p in document["packages"])
+    assert all(
+        p["identifier"] == "weather" and p["registryType"] == "pypi" for p in document["packages"]
+    )
 
 
 def _broken(change: str) -> dict[str, Any]:

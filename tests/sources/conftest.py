@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from mcp_foundry import paths
+from mcp_foundry.cli import main
+from mcp_foundry.sources import manifest as manifest_module
 
-from codegen import paths
-from codegen.cli import main
-from codegen.sources import manifest as manifest_module
-
-SHARED = paths.ROOT.parent / "shared" / "mcp-spec"
+SHARED = paths.SHARED_SPEC
 COMMIT = manifest_module.load(paths.SCHEMA_MANIFEST).get("draft").commit
 
 
@@ -26,8 +25,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     cache = tmp_path / "cache"
     manifest = tmp_path / "manifest.json"
     shutil.copyfile(paths.SCHEMA_MANIFEST, manifest)
-    monkeypatch.setenv("MCP_CODEGEN_SCHEMA_CACHE", str(cache))
-    monkeypatch.setenv("MCP_CODEGEN_SCHEMA_MANIFEST", str(manifest))
+    monkeypatch.setenv("MCP_FOUNDRY_SCHEMA_CACHE", str(cache))
+    monkeypatch.setenv("MCP_FOUNDRY_SCHEMA_MANIFEST", str(manifest))
     return {"cache": cache, "manifest": manifest}
 
 
@@ -72,5 +71,5 @@ def _run(*args: str) -> Result:
 
 @pytest.fixture
 def run() -> Callable[..., Result]:
-    """Run ``mcp-codegen schema ARGS…`` in-process; output includes stderr."""
+    """Run ``mcp-foundry schema ARGS…`` in-process; output includes stderr."""
     return _run

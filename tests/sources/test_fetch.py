@@ -10,21 +10,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from codegen.sources import manifest as manifest_module
-from codegen.sources import store
-from codegen.sources.errors import SchemaSourceError
-from codegen.sources.fetch import fetch_revision
-from codegen.sources.local import LocalSource
+from mcp_foundry.sources import manifest as manifest_module
+from mcp_foundry.sources import store
+from mcp_foundry.sources.errors import SchemaSourceError
+from mcp_foundry.sources.fetch import fetch_revision
+from mcp_foundry.sources.local import LocalSource
 
 pytestmark = pytest.mark.timeout(60)
 
 
 def _leftovers(cache: Path) -> list[str]:
     return (
-        sorted(p.name for p in cache.iterdir() if p.name.startswith("."))
-        if cache.exists()
-        else []
+        sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) if cache.exists() else []
     )
 
 
@@ -47,7 +44,7 @@ def test_fetch_from_local_folder_copies_every_pinned_file(
 def test_default_source_is_the_shared_checkout_in_a_real_process(
     run: Callable[..., Result], env: dict[str, Path], spec_copy: Path
 ) -> None:
-    exe = Path(sys.executable).parent / "mcp-codegen"
+    exe = Path(sys.executable).parent / "mcp-foundry"
     proc = subprocess.run(
         [str(exe), "schema", "fetch", "2024-11-05"],
         capture_output=True,
@@ -68,10 +65,7 @@ def test_fetch_over_http_from_a_real_server(
     assert result.exit_code == 0, result.output
     entry = manifest_module.load().get("draft")
     assert store.status(entry) is store.Status.VERIFIED
-    assert (
-        len(list((env["cache"] / "draft" / "examples").rglob("*.json")))
-        == len(entry.files) - 2
-    )
+    assert len(list((env["cache"] / "draft" / "examples").rglob("*.json"))) == len(entry.files) - 2
 
 
 def test_tampered_file_over_http_is_an_error_and_writes_nothing(
@@ -79,12 +73,7 @@ def test_tampered_file_over_http_is_an_error_and_writes_nothing(
 ) -> None:
     base, served = raw_server
     victim = (
-        served
-        / "schema"
-        / "2026-07-28"
-        / "examples"
-        / "CallToolRequest"
-        / "call-tool-request.json"
+        served / "schema" / "2026-07-28" / "examples" / "CallToolRequest" / "call-tool-request.json"
     )
     victim.write_bytes(victim.read_bytes().replace(b"tools/call", b"tools/cull"))
     result = run("fetch", "2026-07-28", "--from", base)
@@ -126,9 +115,7 @@ def test_a_failed_refetch_keeps_the_good_cached_copy(
 def test_missing_file_names_what_and_where(
     run: Callable[..., Result], env: dict[str, Path], spec_copy: Path
 ) -> None:
-    victim = sorted(
-        (spec_copy / "schema" / "draft" / "examples" / "Tool").glob("*.json")
-    )[0]
+    victim = sorted((spec_copy / "schema" / "draft" / "examples" / "Tool").glob("*.json"))[0]
     victim.unlink()
     result = run("fetch", "draft", "--from", str(spec_copy))
     assert result.exit_code == 1
@@ -172,17 +159,11 @@ def test_fetch_is_idempotent_and_repairs_only_what_is_wrong(
 ) -> None:
     assert run("fetch", "2026-07-28", "--from", str(spec_copy)).exit_code == 0
     folder = env["cache"] / "2026-07-28"
-    before = {
-        p: (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in folder.rglob("*")
-        if p.is_file()
-    }
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
     again = run("fetch", "2026-07-28", "--from", str(spec_copy))
     assert again.exit_code == 0 and "up to date" in again.output
     assert {
-        p: (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in folder.rglob("*")
-        if p.is_file()
+        p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
     } == before
     (folder / "schema.json").unlink()
     repaired = run("fetch", "2026-07-28", "--from", str(spec_copy))
@@ -194,7 +175,7 @@ def test_fetch_is_idempotent_and_repairs_only_what_is_wrong(
 
 def test_revision_dir_names_the_fetch_command(env: dict[str, Path]) -> None:
     with pytest.raises(
-        SchemaSourceError, match=r"not cached .*mcp-codegen schema fetch 2025-11-25"
+        SchemaSourceError, match=r"not cached .*mcp-foundry schema fetch 2025-11-25"
     ):
         store.revision_dir("2025-11-25")
     with pytest.raises(SchemaSourceError, match="unknown revision"):
@@ -211,7 +192,7 @@ def test_concurrent_fetches_of_one_revision_both_succeed(
     def fetch() -> None:
         try:
             fetch_revision(entry, LocalSource(spec_copy))
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=fetch) for _ in range(4)]

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from mcp_foundry import paths
+from mcp_foundry.sources import manifest as manifest_module
+from mcp_foundry.sources import store
 
-from codegen import paths
-from codegen.sources import manifest as manifest_module
-from codegen.sources import store
-
-SHARED = paths.ROOT.parent / "shared" / "mcp-spec"
+SHARED = paths.SHARED_SPEC
 
 pytestmark = pytest.mark.timeout(60)
 REVISIONS = [
@@ -39,14 +38,9 @@ def test_committed_manifest_pins_every_revision_to_the_provenance_commit() -> No
         assert entry.commit == commit.group(1)
         assert entry.directory == f"schema/{entry.name}"
     examples = {
-        e.name: sum(f.path.startswith("examples/") for f in e.files)
-        for e in manifest.revisions
+        e.name: sum(f.path.startswith("examples/") for f in e.files) for e in manifest.revisions
     }
-    assert (
-        examples["2025-11-25"] == 0
-        and examples["2026-07-28"] > 100
-        and examples["draft"] > 100
-    )
+    assert examples["2025-11-25"] == 0 and examples["2026-07-28"] > 100 and examples["draft"] > 100
 
 
 def test_committed_manifest_matches_the_shared_checkout() -> None:
@@ -55,8 +49,7 @@ def test_committed_manifest_matches_the_shared_checkout() -> None:
         on_disk = {
             p.relative_to(folder).as_posix()
             for p in folder.rglob("*")
-            if p.is_file()
-            and (p.name in ("schema.ts", "schema.json") or "examples" in p.parts)
+            if p.is_file() and (p.name in ("schema.ts", "schema.json") or "examples" in p.parts)
         }
         assert on_disk == set(entry.hashes), entry.name
         assert store.good_files(folder, entry) == set(entry.hashes), entry.name
@@ -66,9 +59,7 @@ def test_schema_add_pins_a_new_revision_without_code(
     run: Callable[..., Result], env: dict[str, Path], spec_copy: Path
 ) -> None:
     shutil.copytree(spec_copy / "schema" / "draft", spec_copy / "schema" / "2099-01-01")
-    (spec_copy / "schema" / "2099-01-01" / "schema.mdx").write_text(
-        "prose is not pinned\n"
-    )
+    (spec_copy / "schema" / "2099-01-01" / "schema.mdx").write_text("prose is not pinned\n")
     commit = "0123456789abcdef0123456789abcdef01234567"
     result = run("add", "2099-01-01", "--commit", commit, "--from", str(spec_copy))
     assert result.exit_code == 0, result.output
@@ -94,9 +85,7 @@ def test_schema_add_over_http_and_re_pinning_in_place(
     assert result.exit_code == 0, result.output
     manifest = manifest_module.load()
     assert manifest.names == REVISIONS  # replaced in place, order kept
-    assert manifest.get("2025-06-18").hashes["schema.ts"] == store.sha256_of(
-        schema_ts.read_bytes()
-    )
+    assert manifest.get("2025-06-18").hashes["schema.ts"] == store.sha256_of(schema_ts.read_bytes())
 
 
 def test_schema_add_rejects_a_bad_commit_or_a_missing_folder(
@@ -106,9 +95,7 @@ def test_schema_add_rejects_a_bad_commit_or_a_missing_folder(
     bad_commit = run("add", "2099-01-01", "--commit", "main", "--from", str(spec_copy))
     assert bad_commit.exit_code != 0 and "not a 40-hex git commit" in bad_commit.output
     no_folder = run("add", "2099-01-01", "--commit", "a" * 40, "--from", str(spec_copy))
-    assert (
-        no_folder.exit_code != 0 and "no folder schema/2099-01-01" in no_folder.output
-    )
+    assert no_folder.exit_code != 0 and "no folder schema/2099-01-01" in no_folder.output
     assert env["manifest"].read_bytes() == before
 
 
@@ -125,10 +112,7 @@ def test_schema_list_shows_cached_verified_corrupt_and_stale(
 
     assert set(states().values()) == {"not cached"}
     assert (
-        run(
-            "fetch", "2025-11-25", "2024-11-05", "draft", "--from", str(spec_copy)
-        ).exit_code
-        == 0
+        run("fetch", "2025-11-25", "2024-11-05", "draft", "--from", str(spec_copy)).exit_code == 0
     )
     listed = states()
     assert list(listed) == REVISIONS

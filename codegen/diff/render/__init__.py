@@ -1,4 +1,4 @@
-"""Renderers of a :class:`~codegen.diff.model.DiffReport`: text, markdown, json, html.
+"""Renderers of a :class:`~mcp_foundry.diff.model.DiffReport`: text, markdown, json, html.
 
 All four are views of one document (:func:`document.build`), the JSON output, whose
 shape is fixed by ``schema/diff-report.schema.json``.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codegen.diff.model import DiffReport
-from codegen.diff.render.document import render_json
-from codegen.diff.render.templated import render_html, render_markdown, render_text
+from mcp_foundry.diff.model import DiffReport
+from mcp_foundry.diff.render.document import render_json
+from mcp_foundry.diff.render.templated import render_html, render_markdown, render_text
 
 FORMATS: dict[str, Callable[[DiffReport], str]] = {
     "text": render_text,

@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codegen.diff.model import Area, Change, DiffReport, Severity, Side
+from mcp_foundry.diff.model import Area, Change, DiffReport, Severity, Side
 
-FORMAT = "mcp-codegen-diff/1"
-SCHEMA_ID = (
-    "https://github.com/modelcontextprotocol/mcp-codegen/schema/diff-report.schema.json"
-)
+FORMAT = "mcp-foundry-diff/1"
+SCHEMA_ID = "https://github.com/modelcontextprotocol/mcp-foundry/schema/diff-report.schema.json"
 
 AREA_TITLES = {
     Area.PROTOCOL: "Protocol",
@@ -62,9 +60,7 @@ def build(report: DiffReport) -> dict[str, Any]:
     for change in report.changes:
         base = f"{change.kind.value}:{change.subject}"
         seen[base] = seen.get(base, 0) + 1
-        changes.append(
-            _change(change, base if seen[base] == 1 else f"{base}#{seen[base]}")
-        )
+        changes.append(_change(change, base if seen[base] == 1 else f"{base}#{seen[base]}"))
     return {
         "$schema": SCHEMA_ID,
         "format": FORMAT,
@@ -75,12 +71,8 @@ def build(report: DiffReport) -> dict[str, Any]:
             "breaking": report.count(Severity.BREAKING),
             "warning": report.count(Severity.WARNING),
             "info": report.count(Severity.INFO),
-            "old_client_new_server": sum(
-                c.breaks.old_client_new_server for c in report.changes
-            ),
-            "old_server_new_client": sum(
-                c.breaks.old_server_new_client for c in report.changes
-            ),
+            "old_client_new_server": sum(c.breaks.old_client_new_server for c in report.changes),
+            "old_server_new_client": sum(c.breaks.old_server_new_client for c in report.changes),
         },
         "changes": changes,
     }

@@ -7,10 +7,9 @@ from functools import cache
 from typing import Any
 
 import jinja2
-
-from codegen import paths
-from codegen.diff.model import DiffReport, Severity
-from codegen.diff.render.document import AREA_TITLES, SEVERITY_TITLES, build
+from mcp_foundry import paths
+from mcp_foundry.diff.model import DiffReport, Severity
+from mcp_foundry.diff.render.document import AREA_TITLES, SEVERITY_TITLES, build
 
 KIND_PHRASES = {
     "era_changed": "era changed",

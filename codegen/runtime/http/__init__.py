@@ -12,13 +12,13 @@ servers; ``HttpClientTransport(url)`` is the underlying message duplex.
 The 2026-07-28 routing-header rules (both directions) are in ``headers``.
 """
 
-from codegen.runtime.http.app import create_app
-from codegen.runtime.http.client import HttpClientTransport, connect_http
-from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.client_sse import connect_sse
-from codegen.runtime.http.fallback import connect
-from codegen.runtime.http.security import HostPolicy
-from codegen.runtime.http.serve import serve
+from mcp_foundry.runtime.http.app import create_app
+from mcp_foundry.runtime.http.client import HttpClientTransport, connect_http
+from mcp_foundry.runtime.http.client_sse import connect_sse
+from mcp_foundry.runtime.http.config import HttpConfig
+from mcp_foundry.runtime.http.fallback import connect
+from mcp_foundry.runtime.http.security import HostPolicy
+from mcp_foundry.runtime.http.serve import serve
 
 __all__ = [
     "HostPolicy",

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
+from mcp_foundry.runtime.http.config import HttpConfig
+from mcp_foundry.runtime.http.endpoint import StreamableHttpEndpoint, ToolSchemaLookup
+from mcp_foundry.runtime.http.legacy_sse import LegacySseEndpoints
+from mcp_foundry.runtime.http.port import ServerCore
+from mcp_foundry.runtime.http.sessions import SessionRegistry
 from starlette.applications import Starlette
 from starlette.routing import Route
-
-from codegen.runtime.http.asgi import Receive, Scope, Send
-from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.endpoint import StreamableHttpEndpoint, ToolSchemaLookup
-from codegen.runtime.http.legacy_sse import LegacySseEndpoints
-from codegen.runtime.http.port import ServerCore
-from codegen.runtime.http.sessions import SessionRegistry
 
 
 class _Asgi:
@@ -31,20 +30,14 @@ class McpHttpApp:
     middleware stack costs about a quarter of a small request); everything else
     (lifespan, the HTTP+SSE pair, 404s) goes through the starlette app."""
 
-    def __init__(
-        self, endpoint: StreamableHttpEndpoint, path: str, starlette: Starlette
-    ) -> None:
+    def __init__(self, endpoint: StreamableHttpEndpoint, path: str, starlette: Starlette) -> None:
         self.endpoint = endpoint
         self.path = path
         self.starlette = starlette
         self.state = starlette.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == self.path
-            and not scope.get("root_path")
-        ):
+        if scope["type"] == "http" and scope["path"] == self.path and not scope.get("root_path"):
             await self.endpoint(scope, receive, send)
         else:
             await self.starlette(scope, receive, send)
@@ -83,6 +76,6 @@ def create_app(
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.mcp_stop_streams = stop_streams
-    """Called by :func:`~codegen.runtime.http.serve.serve` before uvicorn waits for open
+    """Called by :func:`~mcp_foundry.runtime.http.serve.serve` before uvicorn waits for open
     connections, so long-lived streams do not hold a shutdown up."""
     return McpHttpApp(endpoint, config.path, app)

@@ -26,16 +26,15 @@ import httpx
 import orjson
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-
-from codegen.runtime.client import Client
-from codegen.runtime.errors import HEADER_MISMATCH
-from codegen.runtime.http.headers import (
+from mcp_foundry.runtime.client import Client
+from mcp_foundry.runtime.errors import HEADER_MISMATCH
+from mcp_foundry.runtime.http.headers import (
     InvalidHeaderAnnotation,
     ParamHeader,
     param_headers,
     request_headers,
 )
-from codegen.runtime.http.sse import EventParser
+from mcp_foundry.runtime.http.sse import EventParser
 
 logger = logging.getLogger(__name__)
 
@@ -76,17 +75,13 @@ class HttpClientTransport:
         self.protocol_version: str | None = None
         """Sent as ``MCP-Protocol-Version``; learnt from the ``initialize`` result."""
         self._extra_headers = dict(headers or {})
-        self._http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, read=None)
-        )
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None))
         self._own_http = http is None
         self._tool_headers: dict[str, tuple[ParamHeader, ...]] = {}
         self._pending_methods: dict[Any, str] = {}
         self._inbox_send: MemoryObjectSendStream[Message]
         self._inbox: MemoryObjectReceiveStream[Message]
-        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](
-            math.inf
-        )
+        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](math.inf)
         self._tasks: TaskGroup | None = None
         self._listening = False
         self._initialize: Message | None = None
@@ -156,9 +151,7 @@ class HttpClientTransport:
             except (SessionExpired, httpx.HTTPError):
                 renewed = False
             if not renewed and "id" in message and "method" in message:
-                await self._inbox_send.send(
-                    transport_error(message["id"], 404, "session expired")
-                )
+                await self._inbox_send.send(transport_error(message["id"], 404, "session expired"))
         except httpx.HTTPError as exc:
             if "id" in message and "method" in message:
                 await self._inbox_send.send(transport_error(message["id"], 0, str(exc)))
@@ -176,9 +169,7 @@ class HttpClientTransport:
             replies = [reply async for reply in self.post(request)]
             if self.session_id is None or not any("result" in r for r in replies):
                 return False
-            async for _ in self.post(
-                {"jsonrpc": "2.0", "method": "notifications/initialized"}
-            ):
+            async for _ in self.post({"jsonrpc": "2.0", "method": "notifications/initialized"}):
                 pass
             logger.info("session expired; continuing on a new session")
             if self._listening:
@@ -215,9 +206,7 @@ class HttpClientTransport:
             cursor = None
             async for reply in self.post(listing):
                 result = reply.get("result")
-                if isinstance(result, dict) and isinstance(
-                    result.get("nextCursor"), str
-                ):
+                if isinstance(result, dict) and isinstance(result.get("nextCursor"), str):
                     cursor = result["nextCursor"]
             if cursor is None:
                 return
@@ -243,12 +232,7 @@ class HttpClientTransport:
                     self.session_id = None
                     raise SessionExpired(sent_session)
                 self._learn_session(response, message)
-                kind = (
-                    response.headers.get("content-type", "")
-                    .split(";")[0]
-                    .strip()
-                    .lower()
-                )
+                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 if kind == "text/event-stream":
                     async for reply in self._read_sse(response, request_id):
                         yield reply
@@ -293,9 +277,7 @@ class HttpClientTransport:
         if _is_modern(headers.get("mcp-protocol-version")) and "method" in message:
             tool = params.get("name") if isinstance(params, dict) else None
             tool_headers = (
-                self._tool_headers.get(str(tool), ())
-                if message["method"] == "tools/call"
-                else ()
+                self._tool_headers.get(str(tool), ()) if message["method"] == "tools/call" else ()
             )
             headers.update(request_headers(message, tool_headers))
         return headers
@@ -319,9 +301,7 @@ class HttpClientTransport:
             request_id, response.status_code, body[:200].decode("utf-8", "replace")
         )
 
-    async def _read_sse(
-        self, response: httpx.Response, request_id: Any
-    ) -> AsyncIterator[Message]:
+    async def _read_sse(self, response: httpx.Response, request_id: Any) -> AsyncIterator[Message]:
         """Read one response stream to its end, resuming it with GET if the server drops it."""
         parser = EventParser()
         answered = request_id is None
@@ -335,10 +315,7 @@ class HttpClientTransport:
                         if event.event != "message" or not event.data:
                             continue
                         reply = self._inspect(orjson.loads(event.data))
-                        if (
-                            reply.get("method") is None
-                            and reply.get("id") == request_id
-                        ):
+                        if reply.get("method") is None and reply.get("id") == request_id:
                             answered = True
                         yield reply
             except httpx.HTTPError as exc:
@@ -347,17 +324,13 @@ class HttpClientTransport:
                 await current.aclose()
             if answered or parser.last_event_id is None or resumes >= MAX_RESUMES:
                 if not answered:
-                    yield transport_error(
-                        request_id, 0, "stream ended without a response"
-                    )
+                    yield transport_error(request_id, 0, "stream ended without a response")
                 return
             resumes += 1
             await anyio.sleep((parser.retry_ms or 1000) / 1000)
             current = await self._resume(parser.last_event_id)
             if current is None:
-                yield transport_error(
-                    request_id, 0, "could not resume the response stream"
-                )
+                yield transport_error(request_id, 0, "could not resume the response stream")
                 return
 
     async def _resume(self, last_event_id: str) -> httpx.Response | None:
@@ -381,37 +354,27 @@ class HttpClientTransport:
             if parser.last_event_id is not None:
                 headers["last-event-id"] = parser.last_event_id
             try:
-                async with self._http.stream(
-                    "GET", self.url, headers=headers
-                ) as response:
+                async with self._http.stream("GET", self.url, headers=headers) as response:
                     if response.status_code != 200:
                         return
                     async for chunk in response.aiter_bytes():
                         for event in parser.feed(chunk):
                             if event.event == "message" and event.data:
-                                await self._inbox_send.send(
-                                    self._inspect(orjson.loads(event.data))
-                                )
+                                await self._inbox_send.send(self._inspect(orjson.loads(event.data)))
             except httpx.HTTPError as exc:
                 logger.info("standalone stream broke: %s", exc)
             await anyio.sleep((parser.retry_ms or 1000) / 1000)
 
     def _inspect(self, reply: Message) -> Message:
         """Learn from replies the transport itself depends on (version, tool headers)."""
-        method = (
-            self._pending_methods.get(reply.get("id"))
-            if "method" not in reply
-            else None
-        )
+        method = self._pending_methods.get(reply.get("id")) if "method" not in reply else None
         result = reply.get("result")
         if method is None or not isinstance(result, dict):
             return reply
         if method == "initialize" and isinstance(result.get("protocolVersion"), str):
             self.protocol_version = result["protocolVersion"]
         elif method == "tools/list" and isinstance(result.get("tools"), list):
-            result["tools"] = [
-                tool for tool in result["tools"] if self._accept_tool(tool)
-            ]
+            result["tools"] = [tool for tool in result["tools"] if self._accept_tool(tool)]
         return reply
 
     def _accept_tool(self, tool: Any) -> bool:

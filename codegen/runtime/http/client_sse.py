@@ -18,10 +18,9 @@ import anyio
 import httpx
 import orjson
 from anyio.abc import TaskGroup
-
-from codegen.runtime.client import Client
-from codegen.runtime.http.client import Message, client_on, transport_error
-from codegen.runtime.http.sse import EventParser
+from mcp_foundry.runtime.client import Client
+from mcp_foundry.runtime.http.client import Message, client_on, transport_error
+from mcp_foundry.runtime.http.sse import EventParser
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +39,7 @@ class SseClientTransport:
         self.endpoint: str | None = None
         self._headers = dict(headers or {})
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None))
-        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](
-            math.inf
-        )
+        self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](math.inf)
         self._tasks: TaskGroup | None = None
 
     async def __aenter__(self) -> SseClientTransport:

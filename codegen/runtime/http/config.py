@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from codegen.runtime.http.security import HostPolicy
+from mcp_foundry.runtime.http.security import HostPolicy
 
 
 @dataclass(frozen=True, slots=True)

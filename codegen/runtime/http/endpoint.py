@@ -17,29 +17,28 @@ from collections.abc import Callable, Coroutine, Mapping
 from functools import partial
 from typing import Any
 
-
-from codegen.runtime import revisions, wire
-from codegen.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
-from codegen.runtime.http import asgi, inbound, writer
-from codegen.runtime.http.asgi import Receive, Scope, Send
-from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.headers import (
+from mcp_foundry.runtime import revisions, wire
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
+from mcp_foundry.runtime.http import asgi, inbound, writer
+from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
+from mcp_foundry.runtime.http.config import HttpConfig
+from mcp_foundry.runtime.http.headers import (
     HeaderMismatch,
     InvalidHeaderAnnotation,
     ParamHeader,
     check_routing_headers,
     param_headers,
 )
-from codegen.runtime.http.port import CoreSession, Message, ServerCore
-from codegen.runtime.http.sessions import HttpSession, SessionRegistry
-from codegen.runtime.http.streams import Item, OutboundStream
-from codegen.runtime.server import TransportFacts
-from codegen.runtime.http.modern import (
+from mcp_foundry.runtime.http.modern import (
     VERSION_HEADER,
     ModernExchange,
     Watchdog,
     transport_facts,
 )
+from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
+from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
+from mcp_foundry.runtime.http.streams import Item, OutboundStream
+from mcp_foundry.runtime.server import TransportFacts
 
 SESSION_HEADER = "mcp-session-id"
 
@@ -68,9 +67,7 @@ class StreamableHttpEndpoint:
         self.supported = frozenset(revisions.available())
         self.listening: set[ModernExchange] = set()
         self.watchdog = Watchdog()
-        self._annotations: dict[
-            int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]
-        ] = {}
+        self._annotations: dict[int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,13 +87,10 @@ class StreamableHttpEndpoint:
 
     # --- POST ----------------------------------------------------------------------
 
-    async def _post(
-        self, receive: Receive, send: Send, headers: dict[str, str]
-    ) -> None:
+    async def _post(self, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         accept = headers.get("accept")
         if not (
-            asgi.accepts(accept, "application/json")
-            and asgi.accepts(accept, "text/event-stream")
+            asgi.accepts(accept, "application/json") and asgi.accepts(accept, "text/event-stream")
         ):
             await asgi.respond_error(
                 send,
@@ -105,9 +99,7 @@ class StreamableHttpEndpoint:
                 "Not Acceptable: Accept must list application/json and text/event-stream",
             )
             return
-        message = await inbound.read_message(
-            receive, send, headers, self.config.max_body_bytes
-        )
+        message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
         if not isinstance(message, list) and self.server.is_modern(message):
@@ -139,11 +131,7 @@ class StreamableHttpEndpoint:
         session: HttpSession | None,
     ) -> None:
         version = headers.get(VERSION_HEADER)
-        if (
-            version is not None
-            and session is not None
-            and version.strip() not in self.supported
-        ):
+        if version is not None and session is not None and version.strip() not in self.supported:
             await asgi.respond_error(
                 send,
                 400,
@@ -195,10 +183,7 @@ class StreamableHttpEndpoint:
         if not request_ids:
             await session.core.feed(message, transport_facts(headers))
             for item in items:
-                if (
-                    isinstance(item, dict)
-                    and item.get("method") == "notifications/cancelled"
-                ):
+                if isinstance(item, dict) and item.get("method") == "notifications/cancelled":
                     params = item.get("params")
                     if isinstance(params, dict):
                         session.cancel(params.get("requestId"))
@@ -221,9 +206,7 @@ class StreamableHttpEndpoint:
                 await session.core.feed(message, transport_facts(headers))
                 await reply()
             else:
-                await _answer_here(
-                    session.core, stream, message, transport_facts(headers), reply
-                )
+                await _answer_here(session.core, stream, message, transport_facts(headers), reply)
         finally:
             stream.detach(live)
         if _opens_session(message) and session.revision is None:
@@ -246,13 +229,9 @@ class StreamableHttpEndpoint:
         try:
             self._check_headers(message, headers)
         except HeaderMismatch as exc:
-            await asgi.respond_error(
-                send, 400, HEADER_MISMATCH, str(exc), message.get("id")
-            )
+            await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
             return
-        exchange = ModernExchange(
-            self.server, send, receive, headers, self.config, self.watchdog
-        )
+        exchange = ModernExchange(self.server, send, receive, headers, self.config, self.watchdog)
         if message.get("method") != "subscriptions/listen":
             await exchange.run(message, kind)
             return
@@ -330,9 +309,7 @@ class StreamableHttpEndpoint:
         if last_event_id is not None:
             found = session.streams.find_event(last_event_id)
             if found is None:
-                await asgi.respond_error(
-                    send, 404, INVALID_REQUEST, "Unknown Last-Event-ID"
-                )
+                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
                 return
             stream, after = found
         live = stream.attach(after)
@@ -390,9 +367,7 @@ async def _answer_here(
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:
     """Batches only on sessions whose revision has them (2025-03-26), never empty."""
     revision = session.revision if session is not None else None
-    return (
-        bool(batch) and revision is not None and revisions.bindings(revision).batching
-    )
+    return bool(batch) and revision is not None and revisions.bindings(revision).batching
 
 
 def _opens_session(message: Any) -> bool:

@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from codegen.runtime.client import Client
-from codegen.runtime.errors import RpcError
-from codegen.runtime.http.client import TRANSPORT_ERROR, connect_http
-from codegen.runtime.http.client_sse import connect_sse
+from mcp_foundry.runtime.client import Client
+from mcp_foundry.runtime.errors import RpcError
+from mcp_foundry.runtime.http.client import TRANSPORT_ERROR, connect_http
+from mcp_foundry.runtime.http.client_sse import connect_sse
 
 
 @asynccontextmanager
@@ -32,7 +32,7 @@ async def connect(
             client = await stack.enter_async_context(
                 connect_http(url, version=version, headers=headers, **client_options)
             )
-        except Exception as exc:  # noqa: BLE001 - re-raised unless it is a 4xx
+        except Exception as exc:
             refusal = _refusal(exc)
             if refusal is None:
                 raise
@@ -41,7 +41,7 @@ async def connect(
             )
             try:
                 client = await stack.enter_async_context(sse)
-            except Exception as fallback:  # noqa: BLE001 - reported below
+            except Exception as fallback:
                 refusal.add_note(f"the HTTP+SSE fallback failed too: {fallback!r}")
                 raise refusal from None
         yield client

@@ -89,9 +89,7 @@ def decode_value(raw: str, header: str) -> str:
     try:
         return base64.b64decode(payload, validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
-        raise HeaderMismatch(
-            f"{_display(header)} header is not valid base64: {value!r}"
-        ) from None
+        raise HeaderMismatch(f"{_display(header)} header is not valid base64: {value!r}") from None
 
 
 def wire_string(value: Any) -> str | None:
@@ -208,9 +206,7 @@ def _annotation(prop: Mapping[str, Any], path: tuple[str, ...]) -> ParamHeader:
     name = prop["x-mcp-header"]
     where = "/".join(path)
     if not isinstance(name, str) or not _TOKEN.match(name):
-        raise InvalidHeaderAnnotation(
-            f"x-mcp-header {name!r} at {where} is not an HTTP token"
-        )
+        raise InvalidHeaderAnnotation(f"x-mcp-header {name!r} at {where} is not an HTTP token")
     if "$ref" in prop:
         raise InvalidHeaderAnnotation(f"x-mcp-header at {where} sits beside $ref")
     kind = prop.get("type")
@@ -223,9 +219,7 @@ def _annotation(prop: Mapping[str, Any], path: tuple[str, ...]) -> ParamHeader:
 
 def _mentions_annotation(node: Any) -> bool:
     if isinstance(node, Mapping):
-        return "x-mcp-header" in node or any(
-            _mentions_annotation(v) for v in node.values()
-        )
+        return "x-mcp-header" in node or any(_mentions_annotation(v) for v in node.values())
     if isinstance(node, list):
         return any(_mentions_annotation(v) for v in node)
     return False
@@ -301,9 +295,7 @@ def check_routing_headers(
 def _check_one(raw: str | None, body_value: Any, header: str) -> None:
     if body_value is None:
         if raw is not None:
-            raise HeaderMismatch(
-                f"{_display(header)} header has no counterpart in the body"
-            )
+            raise HeaderMismatch(f"{_display(header)} header has no counterpart in the body")
         return
     if raw is None:
         raise HeaderMismatch(f"Missing required {_display(header)} header")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.runtime import wire
-from codegen.runtime.errors import INVALID_REQUEST, RpcError
-from codegen.runtime.http import asgi
-from codegen.runtime.http.asgi import Receive, Scope, Send
-from codegen.runtime.http.security import HostPolicy
+from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.errors import INVALID_REQUEST, RpcError
+from mcp_foundry.runtime.http import asgi
+from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
+from mcp_foundry.runtime.http.security import HostPolicy
 
 REFUSED = object()
 """Returned by :func:`read_message` once it has answered the request itself."""
@@ -20,9 +20,7 @@ async def admit(scope: Scope, send: Send, hosts: HostPolicy) -> dict[str, str] |
     """The request's headers, or ``None`` after refusing a foreign Origin (403) or Host (421)."""
     headers = asgi.header_map(scope)
     if not hosts.origin_ok(headers.get("origin")):
-        await asgi.respond_error(
-            send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed"
-        )
+        await asgi.respond_error(send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed")
         return None
     if not hosts.host_ok(headers.get("host")):
         await asgi.respond_error(
@@ -32,9 +30,7 @@ async def admit(scope: Scope, send: Send, hosts: HostPolicy) -> dict[str, str] |
     return headers
 
 
-async def read_message(
-    receive: Receive, send: Send, headers: dict[str, str], limit: int
-) -> Any:
+async def read_message(receive: Receive, send: Send, headers: dict[str, str], limit: int) -> Any:
     """The decoded JSON body, or :data:`REFUSED` after answering 415, 413 or 400."""
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
@@ -48,9 +44,7 @@ async def read_message(
     try:
         body = await asgi.read_body(receive, headers, limit)
     except asgi.BodyTooLarge:
-        await asgi.respond_error(
-            send, 413, INVALID_REQUEST, f"Request body over {limit} bytes"
-        )
+        await asgi.respond_error(send, 413, INVALID_REQUEST, f"Request body over {limit} bytes")
         return REFUSED
     except asgi.ClientGone:
         return REFUSED
@@ -67,7 +61,5 @@ async def classify(send: Send, message: Any) -> str | None:
     try:
         return wire.check_envelope(message)
     except RpcError as exc:
-        await asgi.respond_error(
-            send, 400, exc.code, exc.message, wire.readable_id(message)
-        )
+        await asgi.respond_error(send, 400, exc.code, exc.message, wire.readable_id(message))
         return None

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from codegen.runtime.errors import INVALID_REQUEST
-from codegen.runtime.http import asgi, inbound
-from codegen.runtime.http.asgi import Receive, Scope, Send
-from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.writer import stream_to_client
-from codegen.runtime.http.modern import transport_facts
-from codegen.runtime.http.sessions import SessionRegistry
-from codegen.runtime.http.sse import frame
+from mcp_foundry.runtime.errors import INVALID_REQUEST
+from mcp_foundry.runtime.http import asgi, inbound
+from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
+from mcp_foundry.runtime.http.config import HttpConfig
+from mcp_foundry.runtime.http.modern import transport_facts
+from mcp_foundry.runtime.http.sessions import SessionRegistry
+from mcp_foundry.runtime.http.sse import frame
+from mcp_foundry.runtime.http.writer import stream_to_client
 
 
 class LegacySseEndpoints:
     """Both endpoints of the old transport, sharing the session registry."""
 
-    def __init__(
-        self, config: HttpConfig, sessions: SessionRegistry, messages_path: str
-    ) -> None:
+    def __init__(self, config: HttpConfig, sessions: SessionRegistry, messages_path: str) -> None:
         self.config = config
         self.sessions = sessions
         self.messages_path = messages_path
@@ -39,9 +37,7 @@ class LegacySseEndpoints:
         if scope["method"] != "GET":
             await asgi.respond(send, 405, headers=[(b"allow", b"GET")])
             return
-        session = await self.sessions.create(
-            transport_facts(headers), single_stream=True
-        )
+        session = await self.sessions.create(transport_facts(headers), single_stream=True)
         if session is None:
             await asgi.respond_error(send, 503, INVALID_REQUEST, "Too many sessions")
             return
@@ -83,15 +79,10 @@ class LegacySseEndpoints:
         if session is None or session.core is None:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
-        message = await inbound.read_message(
-            receive, send, headers, self.config.max_body_bytes
-        )
+        message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
-        if (
-            not isinstance(message, list)
-            and await inbound.classify(send, message) is None
-        ):
+        if not isinstance(message, list) and await inbound.classify(send, message) is None:
             return
         await session.core.feed(message, transport_facts(headers))
         await asgi.respond(send, 202, b"Accepted", [(b"content-type", b"text/plain")])

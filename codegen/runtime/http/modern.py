@@ -14,17 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.engine import LONG_LIVED, timed_out
+from mcp_foundry.runtime.http import asgi, writer
+from mcp_foundry.runtime.http.asgi import Receive, Send
+from mcp_foundry.runtime.http.config import HttpConfig
+from mcp_foundry.runtime.http.port import Message, ServerCore
+from mcp_foundry.runtime.http.sse import KEEPALIVE, frame
+from mcp_foundry.runtime.server import TransportFacts, error_status
 
-from codegen.runtime import wire
-from codegen.runtime.engine import LONG_LIVED, timed_out
-from codegen.runtime.http import asgi, writer
-from codegen.runtime.http.asgi import Receive, Send
-from codegen.runtime.http.config import HttpConfig
-from codegen.runtime.http.port import Message, ServerCore
-from codegen.runtime.http.sse import KEEPALIVE, frame
-from codegen.runtime.server import TransportFacts, error_status
-
-log = logging.getLogger("codegen.runtime.http")
+log = logging.getLogger("mcp_foundry.runtime.http")
 
 VERSION_HEADER = "mcp-protocol-version"
 MAX_BACKLOG = 10_000
@@ -91,9 +90,7 @@ class ModernExchange:
             self._backlog = asyncio.Queue()
             pump = loop.create_task(self._pump(self._backlog))
         try:
-            response = await self.server.handle_modern(
-                message, self._sink, facts=self._facts()
-            )
+            response = await self.server.handle_modern(message, self._sink, facts=self._facts())
         except asyncio.CancelledError:
             if not (self.disconnected or self.timed_out):
                 raise
@@ -129,9 +126,7 @@ class ModernExchange:
         error = response.get("error")
         code = error.get("code") if isinstance(error, dict) else None
         if not self.started and (code is not None or not self.config.always_sse):
-            await asgi.respond(
-                self.send, error_status(response), payload, asgi.JSON_HEADERS
-            )
+            await asgi.respond(self.send, error_status(response), payload, asgi.JSON_HEADERS)
             return
         async with self._lock:
             if not self.started:
@@ -146,9 +141,7 @@ class ModernExchange:
         if self._backlog is None:
             await self._write(orjson.dumps(message))
         elif self._backlog.qsize() >= MAX_BACKLOG:
-            log.warning(
-                "listen stream fell %d notifications behind; dropping it", MAX_BACKLOG
-            )
+            log.warning("listen stream fell %d notifications behind; dropping it", MAX_BACKLOG)
             self.hang_up()
         else:
             self._backlog.put_nowait(orjson.dumps(message))

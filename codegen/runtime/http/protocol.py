@@ -36,7 +36,7 @@ from urllib.parse import unquote
 
 import httptools
 
-log = logging.getLogger("codegen.runtime.http")
+log = logging.getLogger("mcp_foundry.runtime.http")
 
 MAX_HEAD_BYTES = 64 * 1024
 """Request line plus headers: beyond this the request is refused with 431."""
@@ -114,9 +114,7 @@ class Exchange:
         "client_done",
     )
 
-    def __init__(
-        self, conn: HttpProtocol, scope: dict[str, Any], keep_alive: bool
-    ) -> None:
+    def __init__(self, conn: HttpProtocol, scope: dict[str, Any], keep_alive: bool) -> None:
         self.conn = conn
         self.scope = scope
         self.head_request = scope["method"] == "HEAD"
@@ -491,9 +489,7 @@ class HttpProtocol(asyncio.Protocol):
         if parser.should_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the app never sees it
         self._wait_for_client()  # for the body, if one follows
-        self.server_state.total_requests += (
-            1  # uvicorn's ``limit_max_requests`` counts these
-        )
+        self.server_state.total_requests += 1  # uvicorn's ``limit_max_requests`` counts these
         path, raw_path, query = _split_target(self._url)
         root = self.root_path
         scope = {
@@ -546,9 +542,7 @@ class HttpProtocol(asyncio.Protocol):
             await self.app(exchange.scope, exchange.receive, exchange.send)
         except Exception:
             scope = exchange.scope
-            log.exception(
-                "the ASGI app failed on %s %s", scope["method"], scope["path"]
-            )
+            log.exception("the ASGI app failed on %s %s", scope["method"], scope["path"])
         else:
             if exchange.complete or exchange.disconnected:
                 return

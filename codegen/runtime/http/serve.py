@@ -7,15 +7,12 @@ import socket
 from typing import Any
 
 import uvicorn
-
-from codegen.runtime.http.protocol import HttpProtocol
+from mcp_foundry.runtime.http.protocol import HttpProtocol
 
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
-    },
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
@@ -59,9 +56,7 @@ class McpServer(uvicorn.Server):
     connections on shutdown (otherwise every idle stream costs the graceful timeout)."""
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        stop = getattr(
-            getattr(self.config.app, "state", None), "mcp_stop_streams", None
-        )
+        stop = getattr(getattr(self.config.app, "state", None), "mcp_stop_streams", None)
         if stop is not None:
             await stop()
         await super().shutdown(sockets)

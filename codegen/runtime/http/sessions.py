@@ -15,13 +15,12 @@ from collections import deque
 from typing import Any
 
 import orjson
+from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
+from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
+from mcp_foundry.runtime.server import TransportFacts
 
-from codegen.runtime import wire
-from codegen.runtime.http.port import CoreSession, RequestId, ServerCore
-from codegen.runtime.server import TransportFacts
-from codegen.runtime.http.streams import OutboundStream, StreamTable
-
-log = logging.getLogger("codegen.runtime.http")
+log = logging.getLogger("mcp_foundry.runtime.http")
 
 PRIMING_FROM = "2025-11-25"
 """The first revision whose clients expect a priming event (and may be told to resume)."""
@@ -53,20 +52,14 @@ class HttpSession:
     def can_resume(self) -> bool:
         """Whether this session's clients understand priming events and resumption."""
         revision = self.revision
-        return (
-            not self.single_stream and revision is not None and revision >= PRIMING_FROM
-        )
+        return not self.single_stream and revision is not None and revision >= PRIMING_FROM
 
     async def start(self, server: ServerCore, facts: TransportFacts) -> None:
         ready = asyncio.Event()
-        self._owner = asyncio.get_running_loop().create_task(
-            self._own(server, facts, ready)
-        )
+        self._owner = asyncio.get_running_loop().create_task(self._own(server, facts, ready))
         await ready.wait()
 
-    async def _own(
-        self, server: ServerCore, facts: TransportFacts, ready: asyncio.Event
-    ) -> None:
+    async def _own(self, server: ServerCore, facts: TransportFacts, ready: asyncio.Event) -> None:
         try:
             async with server.session(self._sink, facts) as core:
                 core.close_stream = self._close_stream
@@ -121,27 +114,19 @@ class HttpSession:
     def cancel(self, request_id: Any) -> None:
         """The client sent ``notifications/cancelled``: end that request's stream with no
         response (a late answer from the handler is dropped)."""
-        stream = (
-            self.by_request.pop(request_id, None)
-            if wire.is_request_id(request_id)
-            else None
-        )
+        stream = self.by_request.pop(request_id, None) if wire.is_request_id(request_id) else None
         if stream is not None:
             self.cancelled.append(request_id)
             stream.end()
 
     def _publish_batch(self, answers: list[Any]) -> None:
         ids: list[RequestId] = [
-            a["id"]
-            for a in answers
-            if isinstance(a, dict) and wire.is_request_id(a.get("id"))
+            a["id"] for a in answers if isinstance(a, dict) and wire.is_request_id(a.get("id"))
         ]
         stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
         for request_id in ids:
             self.by_request.pop(request_id, None)
-        (stream or self.standalone).publish(
-            orjson.dumps(answers), final=stream is not None
-        )
+        (stream or self.standalone).publish(orjson.dumps(answers), final=stream is not None)
 
     async def terminate(self) -> None:
         """End the session: the core drains in-flight requests, streams are dropped."""

@@ -191,8 +191,6 @@ class StreamTable:
         """Forget the oldest finished streams, in batches so each open stays cheap."""
         if len(self._streams) <= 2 * self._keep_finished:
             return
-        finished = [
-            k for k, s in self._streams.items() if s.finished and not s.attached
-        ]
+        finished = [k for k, s in self._streams.items() if s.finished and not s.attached]
         for key in finished[: max(0, len(finished) - self._keep_finished)]:
             del self._streams[key]

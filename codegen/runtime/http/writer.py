@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from codegen.runtime.http.asgi import (
+from mcp_foundry.runtime.http.asgi import (
     JSON_HEADERS,
     SSE_HEADERS,
     RawHeaders,
@@ -18,8 +18,8 @@ from codegen.runtime.http.asgi import (
     Send,
     respond,
 )
-from codegen.runtime.http.sse import KEEPALIVE, frame
-from codegen.runtime.http.streams import DISCONNECTED, Inbox, Item, OutboundStream
+from mcp_foundry.runtime.http.sse import KEEPALIVE, frame
+from mcp_foundry.runtime.http.streams import DISCONNECTED, Inbox, Item, OutboundStream
 
 
 async def next_item(live: Inbox, keepalive_s: float | None) -> Item | None:
@@ -48,9 +48,7 @@ async def write_reply(
     if first is DISCONNECTED:
         return
     if first.final and first.payload is not None and not always_sse:
-        await respond(
-            send, status_for(first.error_code), first.payload, [*JSON_HEADERS, *headers]
-        )
+        await respond(send, status_for(first.error_code), first.payload, [*JSON_HEADERS, *headers])
         return
     await send(
         {
@@ -81,9 +79,7 @@ async def send_event(send: Send, data: bytes) -> None:
     await send({"type": "http.response.body", "body": data, "more_body": True})
 
 
-async def pump(
-    send: Send, live: Inbox, item: Item | None, keepalive_s: float | None
-) -> None:
+async def pump(send: Send, live: Inbox, item: Item | None, keepalive_s: float | None) -> None:
     """Write items as SSE events until the final one, a detach or a disconnect."""
     while True:
         if item is None:
