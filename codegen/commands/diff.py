@@ -55,9 +55,9 @@ def diff(before: str, after: str, fmt: str, fail_on: str | None, output: Path | 
     else:
         output.write_text(text, encoding="utf-8")
     breaking = report.count(Severity.BREAKING)
+    counts = ", ".join(f"{report.count(s)} {s.value}" for s in Severity)
     click.echo(
-        f"{side_a.label} -> {side_b.label}: {breaking} breaking, {report.count(Severity.WARNING)} warning,"
-        f" {report.count(Severity.INFO)} info" + (f"; wrote {output}" if output else ""),
+        f"{side_a.label} -> {side_b.label}: {counts}" + (f"; wrote {output}" if output else ""),
         err=True,
     )
     if (fail_on == "breaking" and breaking) or (fail_on == "any" and report.changes):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from mcp_foundry import paths
 from mcp_foundry.scaffold import ScaffoldError, build_options, create_project
 from mcp_foundry.scaffold.features import DEFAULT_FEATURES, FEATURES
 from mcp_foundry.scaffold.options import DEFAULT_NAMESPACE, TRANSPORTS
@@ -64,7 +63,7 @@ def new(
     for path in written:
         click.echo(f"  {path}", err=True)
     click.echo(
-        f"next: cd {target} && python -m venv .venv && .venv/bin/pip install -e {paths.CHECKOUT or paths.DISTRIBUTION} "
-        "&& .venv/bin/pip install -e '.[test]' && .venv/bin/pytest",
+        f"next: cd {target} && python -m venv .venv && .venv/bin/pip install -e '.[test]' "
+        "&& .venv/bin/pytest   (see its README for a toolkit wheel not on your index)",
         err=True,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from mcp_foundry.ir.source import resolve_revisions
 from mcp_foundry.sources import manifest as manifest_module
 from mcp_foundry.sources import store
 from mcp_foundry.sources.add import describe_revision
@@ -12,7 +13,10 @@ from mcp_foundry.sources.errors import SchemaSourceError
 from mcp_foundry.sources.fetch import fetch_revision
 from mcp_foundry.sources.source import open_source
 
-FROM_HELP = "A folder laid out like the upstream repository, or a raw-file base URL (default: ../shared/mcp-spec if present, else upstream)."
+FROM_HELP = (
+    "A folder laid out like the upstream repository, or a raw-file base URL"
+    " (default: ../shared/mcp-spec if present, else upstream)."
+)
 
 
 @click.group()
@@ -26,8 +30,12 @@ def schema() -> None:
 def fetch(revisions: tuple[str, ...], location: str | None) -> None:
     """Copy REVISIONS (default: all) into the cache, verifying every sha256."""
     try:
+        wanted = resolve_revisions(revisions)
+    except LookupError as exc:
+        raise click.BadParameter(str(exc), param_hint="REVISIONS") from None
+    try:
         manifest = manifest_module.load()
-        entries = [manifest.get(r) for r in revisions] if revisions else list(manifest.revisions)
+        entries = [manifest.get(r) for r in wanted]
         source = open_source(location)
     except SchemaSourceError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -47,7 +55,8 @@ def fetch(revisions: tuple[str, ...], location: str | None) -> None:
                 )
             else:
                 click.echo(
-                    f"{entry.name}: fetched {outcome.downloaded} file(s), kept {outcome.reused} -> {outcome.folder}",
+                    f"{entry.name}: fetched {outcome.downloaded} file(s),"
+                    f" kept {outcome.reused} -> {outcome.folder}",
                     err=True,
                 )
     finally:

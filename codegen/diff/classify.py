@@ -71,7 +71,7 @@ class Rule:
 FIELD_RULES: dict[str, Rule] = {
     "flag added": Rule(
         Kind.CAPABILITY_ADDED,
-        Severity.INFO,
+        Severity.COMPATIBLE,
         Impact.NONE,
         "a new flag; peers that do not know it ignore it",
     ),
@@ -83,7 +83,7 @@ FIELD_RULES: dict[str, Rule] = {
     ),
     "optional added": Rule(
         Kind.FIELD_ADDED,
-        Severity.INFO,
+        Severity.COMPATIBLE,
         Impact.NONE,
         "optional: old {receiver} ignore it",
     ),
@@ -119,12 +119,16 @@ FIELD_RULES: dict[str, Rule] = {
     ),
     "deprecated": Rule(
         Kind.DEPRECATED,
-        Severity.INFO,
+        Severity.COMPATIBLE,
         Impact.NONE,
         "deprecated: still works, scheduled for removal",
     ),
-    "undeprecated": Rule(Kind.UNDEPRECATED, Severity.INFO, Impact.NONE, "no longer deprecated"),
-    "opened": Rule(Kind.OBJECT_OPENED, Severity.INFO, Impact.NONE, "unknown keys are now kept"),
+    "undeprecated": Rule(
+        Kind.UNDEPRECATED, Severity.COMPATIBLE, Impact.NONE, "no longer deprecated"
+    ),
+    "opened": Rule(
+        Kind.OBJECT_OPENED, Severity.COMPATIBLE, Impact.NONE, "unknown keys are now kept"
+    ),
     "closed": Rule(
         Kind.OBJECT_CLOSED,
         Severity.WARNING,

@@ -21,13 +21,13 @@ from mcp_foundry.ir.model import Definition, Property, Ref, Union_
 ENVELOPE = frozenset({"jsonrpc", "id"})
 RENAMED = Rule(
     Kind.TYPE_RENAMED,
-    Severity.INFO,
+    Severity.COMPATIBLE,
     Impact.NONE,
     "same shape under a new name: only code that names the type changes",
 )
 RENAMED_AND_CHANGED = Rule(
     Kind.TYPE_RENAMED,
-    Severity.INFO,
+    Severity.COMPATIBLE,
     Impact.NONE,
     "renamed; its field changes are listed under the new name",
 )
@@ -36,13 +36,13 @@ OBJECT_VS_ALIAS = Rule(
 )
 REMOVED = Rule(
     Kind.TYPE_REMOVED,
-    Severity.INFO,
+    Severity.COMPATIBLE,
     Impact.NONE,
     "no longer defined; wire effects are listed where it was used",
 )
 ADDED = Rule(
     Kind.TYPE_ADDED,
-    Severity.INFO,
+    Severity.COMPATIBLE,
     Impact.NONE,
     "new definition; wire effects are listed where it is used",
 )

@@ -80,7 +80,7 @@ def diff_methods(ctx: Context) -> Iterator[Change]:
             name,
             None,
             _describe(m),
-            Severity.INFO,
+            Severity.COMPATIBLE,
             NOBODY,
             f"new; old {plural(other(s) for s in origins(m))} do not handle it"
             + (f" (gated by {_gate(m.capability)})" if m.capability else ""),
@@ -224,7 +224,7 @@ def _method(ctx: Context, ma: Method, mb: Method) -> Iterator[Change]:
             Kind.DEPRECATED,
             None,
             one_line(mb.deprecated),
-            Severity.INFO,
+            Severity.COMPATIBLE,
             NOBODY,
             "deprecated: still works, scheduled for removal",
         )
@@ -233,7 +233,7 @@ def _method(ctx: Context, ma: Method, mb: Method) -> Iterator[Change]:
             Kind.UNDEPRECATED,
             one_line(ma.deprecated),
             None,
-            Severity.INFO,
+            Severity.COMPATIBLE,
             NOBODY,
             "no longer deprecated",
         )

@@ -18,14 +18,14 @@ def one_line(text: str) -> str:
 
 class Severity(str, Enum):
     """``breaking``: some pairing of peers fails on the wire. ``warning``: it keeps working
-    but loses or changes meaning. ``info``: compatible for every pairing."""
+    but loses or changes meaning. ``compatible``: works for every pairing."""
 
     BREAKING = "breaking"
     WARNING = "warning"
-    INFO = "info"
+    COMPATIBLE = "compatible"
 
 
-SEVERITY_ORDER = {Severity.BREAKING: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_ORDER = {Severity.BREAKING: 0, Severity.WARNING: 1, Severity.COMPATIBLE: 2}
 
 
 class Area(str, Enum):

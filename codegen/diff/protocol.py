@@ -72,7 +72,7 @@ def _constants(a: dict[str, str | int], b: dict[str, str | int]) -> Iterator[Cha
                 Area.CONSTANT,
                 name,
                 *shown,
-                Severity.INFO,
+                Severity.COMPATIBLE,
                 NOBODY,
                 "new constant",
             )
@@ -92,7 +92,7 @@ def _constants(a: dict[str, str | int], b: dict[str, str | int]) -> Iterator[Cha
                 Area.CONSTANT,
                 name,
                 *shown,
-                Severity.INFO,
+                Severity.COMPATIBLE,
                 NOBODY,
                 "the version this revision announces; version negotiation picks one both support",
             )
@@ -123,7 +123,7 @@ def _error_codes(a: dict[str, int], b: dict[str, int]) -> Iterator[Change]:
                 Area.ERROR_CODE,
                 name,
                 *shown,
-                Severity.INFO,
+                Severity.COMPATIBLE,
                 NOBODY,
                 "old peers see it as a generic error",
             )

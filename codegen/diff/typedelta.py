@@ -79,7 +79,7 @@ def _enum(a: Enum, b: Enum) -> list[Delta]:
                     a,
                     b,
                     Impact.NONE,
-                    Severity.INFO,
+                    Severity.COMPATIBLE,
                     f"new known values {', '.join(added)}; the set was already open",
                 )
             )
@@ -93,7 +93,7 @@ def _enum(a: Enum, b: Enum) -> list[Delta]:
                     a,
                     b,
                     Impact.NONE,
-                    Severity.INFO,
+                    Severity.COMPATIBLE,
                     f"{', '.join(removed)} no longer listed; any string is still accepted",
                 )
             )
@@ -196,7 +196,7 @@ def deltas(a: TypeRef, b: TypeRef, scope: Scope) -> list[Delta]:
                 a,
                 b,
                 Impact.NONE,
-                Severity.INFO,
+                Severity.COMPATIBLE,
                 "now an open map: the same documents pass, the keys are no longer described",
             )
         ]

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
+from mcp_foundry import paths
 from mcp_foundry.runtime.revisions import WIRE_VERSIONS
 from mcp_foundry.scaffold.errors import ScaffoldError
 from mcp_foundry.scaffold.features import DEFAULT_FEATURES, FEATURES
@@ -44,7 +45,7 @@ _TAKEN_MODULES = frozenset(
         "conftest",
     }
 )
-_TAKEN_DISTRIBUTIONS = frozenset({"mcp", "mcp-foundry", "mcp-types", "pydantic", "pytest"})
+_TAKEN_DISTRIBUTIONS = frozenset({"mcp", paths.DISTRIBUTION, "mcp-types", "pydantic", "pytest"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,14 @@ class ProjectOptions:
     toolkit_version: str
     version: str = "0.1.0"
     http_port: int = DEFAULT_HTTP_PORT
+
+    @property
+    def toolkit_requirement(self) -> str:
+        """The toolkit versions a project accepts: this release up to the next breaking one
+        (the next minor while on 0.x, else the next major)."""
+        major, minor = (int(part) for part in self.toolkit_version.split(".")[:2])
+        upper = f"{major}.{minor + 1}" if major == 0 else f"{major + 1}"
+        return f"{paths.DISTRIBUTION}>={self.toolkit_version},<{upper}"
 
     @property
     def title(self) -> str:
@@ -106,7 +115,7 @@ def build_options(
         transports=_check_transport(transport),
         features=_check_features(features),
         namespace=_check_namespace(namespace),
-        toolkit_version=metadata.version("mcp-foundry"),
+        toolkit_version=metadata.version(paths.DISTRIBUTION),
     )
 
 

@@ -39,6 +39,7 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
     return {
         **asdict(options),
         "title": options.title,
+        "toolkit_requirement": options.toolkit_requirement,
         "description": options.description,
         "registry_name": options.registry_name,
         "uri_scheme": options.uri_scheme,

@@ -50,7 +50,7 @@ def test_optional_field_added_is_compatible_and_removed_required_breaks_the_old_
     b = tool_call((prop("name", STRING, True), prop("meta", STRING)), ())
     report = synthetic_diff(a, b)
     added = find(report, Kind.FIELD_ADDED, "CallToolParams.meta")
-    assert added.severity is Severity.INFO and not added.breaks.any
+    assert added.severity is Severity.COMPATIBLE and not added.breaks.any
     removed = find(report, Kind.FIELD_REMOVED, "CallToolResult.isError")
     assert removed.severity is Severity.BREAKING and removed.breaks == OLD_CLIENT
 
@@ -85,7 +85,7 @@ def test_enum_widening_narrowing_and_open_enums() -> None:
     assert (
         widened.breaks == OLD_CLIENT and "tool" in widened.reason
     )  # old clients reject the new value
-    assert find(report, Kind.ENUM_VALUES_ADDED, "CallToolResult.role").severity is Severity.INFO
+    assert find(report, Kind.ENUM_VALUES_ADDED, "CallToolResult.role").severity is Severity.COMPATIBLE
     assert find(report, Kind.ENUM_VALUES_REMOVED, "CallToolResult.level").breaks == OLD_SERVER
 
 
@@ -140,8 +140,8 @@ def test_union_alternatives_and_array_items() -> None:
     # unreachable from any method: both sides may send it
     assert find(report, Kind.UNION_MEMBER_ADDED, "Block").breaks == Breaks(True, True)
     assert find(report, Kind.UNION_MEMBER_REMOVED, "Block").severity is Severity.BREAKING
-    assert find(report, Kind.TYPE_ADDED, "Audio").severity is Severity.INFO
-    assert find(report, Kind.TYPE_REMOVED, "Image").severity is Severity.INFO
+    assert find(report, Kind.TYPE_ADDED, "Audio").severity is Severity.COMPATIBLE
+    assert find(report, Kind.TYPE_REMOVED, "Image").severity is Severity.COMPATIBLE
 
 
 def test_rename_with_identical_shape_is_one_rename() -> None:
@@ -319,7 +319,7 @@ def test_capability_flags_and_deprecations() -> None:
         ],
     )
     report = synthetic_diff(a, b)
-    assert find(report, Kind.CAPABILITY_ADDED, "client.extensions").severity is Severity.INFO
+    assert find(report, Kind.CAPABILITY_ADDED, "client.extensions").severity is Severity.COMPATIBLE
     assert (
         find(report, Kind.CAPABILITY_REMOVED, "client.roots.listChanged").severity
         is Severity.WARNING
@@ -352,13 +352,13 @@ def test_constants_and_error_codes() -> None:
     )
     assert (
         find(report, Kind.ERROR_CODE_ADDED, "UNSUPPORTED_PROTOCOL_VERSION").severity
-        is Severity.INFO
+        is Severity.COMPATIBLE
     )
     assert (
         find(report, Kind.ERROR_CODE_REMOVED, "URL_ELICITATION_REQUIRED").severity
         is Severity.WARNING
     )
-    assert find(report, Kind.CONSTANT_CHANGED, "LATEST_PROTOCOL_VERSION").severity is Severity.INFO
+    assert find(report, Kind.CONSTANT_CHANGED, "LATEST_PROTOCOL_VERSION").severity is Severity.COMPATIBLE
 
 
 def test_identical_revisions_have_no_changes() -> None:

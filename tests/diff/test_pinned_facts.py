@@ -18,7 +18,7 @@ def test_2024_11_05_to_2025_03_26() -> None:
     # "Added `message` field to `ProgressNotification`"
     assert (
         find(report, Kind.FIELD_ADDED, "ProgressNotificationParams.message").severity
-        is Severity.INFO
+        is Severity.COMPATIBLE
     )
     # "Added support for audio data": a new content type old clients cannot parse
     audio = find(report, Kind.UNION_MEMBER_ADDED, "CallToolResult.content[]")
@@ -49,7 +49,7 @@ def test_2025_03_26_to_2025_06_18() -> None:
     assert find(report, Kind.TYPE_REMOVED, "JSONRPCBatchRequest")
     # "Add support for structured tool output"
     assert (
-        find(report, Kind.FIELD_ADDED, "CallToolResult.structuredContent").severity is Severity.INFO
+        find(report, Kind.FIELD_ADDED, "CallToolResult.structuredContent").severity is Severity.COMPATIBLE
     )
     assert find(report, Kind.FIELD_ADDED, "Tool.outputSchema")
     # "Add support for elicitation"
@@ -67,7 +67,7 @@ def test_2025_03_26_to_2025_06_18() -> None:
         "Prompt.title",
         "Resource.title",
     ):
-        assert find(report, Kind.FIELD_ADDED, subject).severity is Severity.INFO
+        assert find(report, Kind.FIELD_ADDED, subject).severity is Severity.COMPATIBLE
     # no noise: ResourceReference is the same shape renamed
     renamed = find(report, Kind.TYPE_RENAMED, "ResourceTemplateReference")
     assert renamed.before == "ResourceReference" and "same shape" in renamed.reason
@@ -84,13 +84,13 @@ def test_2025_06_18_to_2025_11_25() -> None:
         "Resource.icons",
         "ResourceTemplate.icons",
     ):
-        assert find(report, Kind.FIELD_ADDED, subject).severity is Severity.INFO
+        assert find(report, Kind.FIELD_ADDED, subject).severity is Severity.COMPATIBLE
     # SEP-1036 URL mode elicitation: the params became one of two shapes, with a capability flag
     elicit = find(report, Kind.TYPE_CHANGED, "ElicitRequestParams")
     assert "2 shapes" in elicit.reason and elicit.breaks == OLD_CLIENT
     # ... and the old shape is the form mode: its new fields, not a new type
     assert "continues as ElicitRequestFormParams" in elicit.reason
-    assert find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity is Severity.INFO
+    assert find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity is Severity.COMPATIBLE
     absent(report, Kind.TYPE_ADDED, "ElicitRequestFormParams")
     assert find(report, Kind.CAPABILITY_ADDED, "client.elicitation.url")
     assert find(report, Kind.ERROR_CODE_ADDED, "URL_ELICITATION_REQUIRED").after == "-32042"
@@ -99,7 +99,7 @@ def test_2025_06_18_to_2025_11_25() -> None:
     assert find(report, Kind.FIELD_ADDED, "CreateMessageRequestParams.toolChoice")
     # SEP-1686 tasks
     for name in ("tasks/get", "tasks/result", "tasks/list", "tasks/cancel"):
-        assert find(report, Kind.METHOD_ADDED, name).severity is Severity.INFO
+        assert find(report, Kind.METHOD_ADDED, name).severity is Severity.COMPATIBLE
     tasks = find(report, Kind.METHOD_ALT_RESULT_ADDED, "tools/call")
     assert tasks.after == "CreateTaskResult" and tasks.breaks == OLD_CLIENT
     # minor: Implementation.description; SEP-1034 defaults; SEP-1330 enum schemas
@@ -217,7 +217,7 @@ def test_2025_11_25_to_2026_07_28() -> None:
         for c in report.changes
         if c.subject.endswith("._meta")
         and c.kind is Kind.FIELD_TYPE_CHANGED
-        and c.severity is not Severity.INFO
+        and c.severity is not Severity.COMPATIBLE
     ]
     assert not [
         c

@@ -41,7 +41,7 @@ def test_json_output_validates_against_the_documented_schema(a: str, b: str) -> 
     assert (
         summary["total"]
         == len(doc["changes"])
-        == summary["breaking"] + summary["warning"] + summary["info"]
+        == summary["breaking"] + summary["warning"] + summary["compatible"]
     )
     assert summary["old_client_new_server"] == sum(
         c["breaks"]["old_client_new_server"] for c in doc["changes"]

@@ -29,7 +29,7 @@ AREA_TITLES = {
 SEVERITY_TITLES = {
     Severity.BREAKING: "Breaking changes",
     Severity.WARNING: "Warnings",
-    Severity.INFO: "Compatible changes",
+    Severity.COMPATIBLE: "Compatible changes",
 }
 
 
@@ -70,7 +70,7 @@ def build(report: DiffReport) -> dict[str, Any]:
             "total": len(report.changes),
             "breaking": report.count(Severity.BREAKING),
             "warning": report.count(Severity.WARNING),
-            "info": report.count(Severity.INFO),
+            "compatible": report.count(Severity.COMPATIBLE),
             "old_client_new_server": sum(c.breaks.old_client_new_server for c in report.changes),
             "old_server_new_client": sum(c.breaks.old_server_new_client for c in report.changes),
         },
