@@ -22,15 +22,23 @@ generate: $(STAMP)
 check: generate
 	$(BIN)/mcp-foundry check
 
-## The diff report's HTML is checked in a real headless browser (Debian's chromium).
+## The diff report's HTML is checked in a real headless browser (Debian's chromium),
+## installed with apt-get as root, or through sudo when it needs no password.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "make browser: chromium is missing and installing it needs root;" \
+	    "run: sudo apt-get install chromium" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: generate browser
 	$(BIN)/python -m pytest
 
+## ruff and mypy --strict over the package as it installs (also part of `make test`)
 typecheck: generate
-	$(BIN)/python -m mypy generated
+	$(BIN)/python -m pytest -q tests/quality
 
 ## Side-by-side benchmarks against the official SDK (run on a quiet machine).
 bench: generate

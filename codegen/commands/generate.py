@@ -92,8 +92,11 @@ def write_package(folder: Path, files: dict[str, str]) -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=GENERATED,
-    show_default="generated/",
-    help="Folder receiving one rev_<revision>/ package per revision.",
+    help=(
+        "Folder receiving one rev_<revision>/ package per revision. Default: the checkout's"
+        " generated/ when run from a checkout; ./generated (in the current folder) when run"
+        " from an installed package, whose own bindings ship inside it."
+    ),
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if output drifted.")
 def generate(revisions: tuple[str, ...], out: Path, check: bool) -> None:
