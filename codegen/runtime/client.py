@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
@@ -157,9 +157,10 @@ class Client:
         return await self._initialize(legacy[-1])
 
     def _pick_modern(self, asked: str) -> str | None:
-        """The version to stay modern with, after a successful probe at ``asked``."""
+        """The version to stay modern with, after a successful probe at ``asked``; none
+        when the answer lists no supportedVersions (required: it is no modern server)."""
         if not self.supported_versions:
-            return asked
+            return None
         offered = [
             v
             for v in self.supported_versions
@@ -242,6 +243,8 @@ class Client:
         result = await self._send(method, body, timeout, on_progress)
         if raw or spec is None or spec.result is None:
             return result
+        if "result_type" in project.fields(spec.result):
+            result.setdefault("resultType", "complete")  # absent means complete
         for model in (spec.result, *spec.alt_results):
             try:
                 return model.model_validate(result)
@@ -388,36 +391,41 @@ async def connect_stdio(
         await stdin.send(wire.encode(message) + b"\n")
 
     client = Client(send, **client_options)
-    async with anyio.create_task_group() as group, client:
+    with single_errors_unwrapped():
+        async with anyio.create_task_group() as group, client:
 
-        async def pump() -> None:
-            async def chunks() -> bytes:
-                try:
-                    return bytes(await stdout.receive(256 * 1024))
-                except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
-                    return b""
+            async def pump() -> None:
+                async def chunks() -> bytes:
+                    try:
+                        return bytes(await stdout.receive(256 * 1024))
+                    except (
+                        anyio.EndOfStream,
+                        anyio.ClosedResourceError,
+                        anyio.BrokenResourceError,
+                    ):
+                        return b""
 
-            await _read_stream_lines(chunks, client.peer.feed_bytes)
-            client.peer.fail_pending("the server closed its output")
+                await _read_stream_lines(chunks, client.peer.feed_bytes)
+                client.peer.fail_pending("the server closed its output")
 
-        group.start_soon(pump)
-        try:
-            if connect:
-                await client.connect(version)
-            yield client
-        finally:
-            with anyio.CancelScope(shield=True):
-                await stdin.aclose()
-                with anyio.move_on_after(5):
-                    await process.wait()
-                if process.returncode is None:
-                    process.terminate()
-                    with anyio.move_on_after(2):
+            group.start_soon(pump)
+            try:
+                if connect:
+                    await client.connect(version)
+                yield client
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await stdin.aclose()
+                    with anyio.move_on_after(5):
                         await process.wait()
-                if process.returncode is None:
-                    process.kill()
-                    await process.wait()
-                group.cancel_scope.cancel()
+                    if process.returncode is None:
+                        process.terminate()
+                        with anyio.move_on_after(2):
+                            await process.wait()
+                    if process.returncode is None:
+                        process.kill()
+                        await process.wait()
+                    group.cancel_scope.cancel()
 
 
 async def _read_stream_lines(receive: Callable[[], Awaitable[bytes]], on_line: Any) -> None:
@@ -433,3 +441,15 @@ async def _read_stream_lines(receive: Callable[[], Awaitable[bytes]], on_line: A
                 await on_line(line)
     if pending.strip():
         await on_line(pending)
+
+
+@contextmanager
+def single_errors_unwrapped() -> Iterator[None]:
+    """anyio wraps whatever leaves a task group in an ExceptionGroup; a caller of a connect
+    helper expects the one error itself (the handshake's RpcError, or its own)."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        if len(group.exceptions) == 1:
+            raise group.exceptions[0] from None
+        raise

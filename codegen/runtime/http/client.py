@@ -19,14 +19,14 @@ import math
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 import anyio
 import httpx
 import orjson
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-from mcp_foundry.runtime.client import Client
+from mcp_foundry.runtime.client import Client, single_errors_unwrapped
 from mcp_foundry.runtime.errors import HEADER_MISMATCH
 from mcp_foundry.runtime.http.headers import (
     InvalidHeaderAnnotation,
@@ -293,7 +293,7 @@ class HttpClientTransport:
             reply = orjson.loads(body)
         except orjson.JSONDecodeError:
             reply = None
-        if isinstance(reply, dict) and ("result" in reply or "error" in reply):
+        if _is_response(reply):
             if reply.get("id") is None and request_id is not None:
                 reply["id"] = request_id
             return self._inspect(reply)
@@ -390,6 +390,14 @@ class HttpClientTransport:
         return True
 
 
+def _is_response(reply: object) -> TypeGuard[Message]:
+    """A JSON-RPC response, not any JSON with an ``error`` key: an OAuth 401 body
+    (``{"error": "invalid_token"}``) is an HTTP failure, not an answer."""
+    if not isinstance(reply, dict) or reply.get("jsonrpc") != "2.0":
+        return False
+    return "result" in reply or isinstance(reply.get("error"), dict)
+
+
 def transport_error(request_id: Any, status: int, detail: str) -> Message:
     message = f"HTTP {status}: {detail}" if status else f"transport error: {detail}"
     return {
@@ -421,22 +429,23 @@ async def client_on(
         await transport.send(message)
 
     client = Client(send, **options)
-    async with anyio.create_task_group() as group, client:
+    with single_errors_unwrapped():
+        async with anyio.create_task_group() as group, client:
 
-        async def pump() -> None:
-            async for message in transport:
-                await client.feed(message)
-            client.peer.fail_pending("the server closed the stream")
+            async def pump() -> None:
+                async for message in transport:
+                    await client.feed(message)
+                client.peer.fail_pending("the server closed the stream")
 
-        group.start_soon(pump)
-        try:
-            if connect:
-                await client.connect(version)
-            yield client
-        finally:
-            with anyio.CancelScope(shield=True), anyio.move_on_after(5):
-                await transport.terminate()
-            group.cancel_scope.cancel()
+            group.start_soon(pump)
+            try:
+                if connect:
+                    await client.connect(version)
+                yield client
+            finally:
+                with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+                    await transport.terminate()
+                group.cancel_scope.cancel()
 
 
 @asynccontextmanager
@@ -449,6 +458,7 @@ async def connect_http(
     **client_options: Any,
 ) -> AsyncIterator[Client]:
     """A client on a Streamable HTTP endpoint; leaving ends a legacy session (DELETE)."""
-    async with HttpClientTransport(url, headers=headers) as transport:
-        async with client_on(transport, version, connect, client_options) as client:
-            yield client
+    with single_errors_unwrapped():
+        async with HttpClientTransport(url, headers=headers) as transport:
+            async with client_on(transport, version, connect, client_options) as client:
+                yield client
