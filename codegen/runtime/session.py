@@ -248,7 +248,8 @@ class LegacySession:
         spec = revisions.bindings(revision).methods[method]
         assert spec.params is not None
         try:
-            validated = spec.params.model_validate(params if params is not None else {})
+            # the params model of whichever revision negotiated: its fields are read by name
+            validated: Any = spec.params.model_validate(params if params is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if method == "logging/setLevel":

@@ -85,7 +85,9 @@ def test_enum_widening_narrowing_and_open_enums() -> None:
     assert (
         widened.breaks == OLD_CLIENT and "tool" in widened.reason
     )  # old clients reject the new value
-    assert find(report, Kind.ENUM_VALUES_ADDED, "CallToolResult.role").severity is Severity.COMPATIBLE
+    assert (
+        find(report, Kind.ENUM_VALUES_ADDED, "CallToolResult.role").severity is Severity.COMPATIBLE
+    )
     assert find(report, Kind.ENUM_VALUES_REMOVED, "CallToolResult.level").breaks == OLD_SERVER
 
 
@@ -358,7 +360,10 @@ def test_constants_and_error_codes() -> None:
         find(report, Kind.ERROR_CODE_REMOVED, "URL_ELICITATION_REQUIRED").severity
         is Severity.WARNING
     )
-    assert find(report, Kind.CONSTANT_CHANGED, "LATEST_PROTOCOL_VERSION").severity is Severity.COMPATIBLE
+    assert (
+        find(report, Kind.CONSTANT_CHANGED, "LATEST_PROTOCOL_VERSION").severity
+        is Severity.COMPATIBLE
+    )
 
 
 def test_identical_revisions_have_no_changes() -> None:

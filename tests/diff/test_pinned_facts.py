@@ -49,7 +49,8 @@ def test_2025_03_26_to_2025_06_18() -> None:
     assert find(report, Kind.TYPE_REMOVED, "JSONRPCBatchRequest")
     # "Add support for structured tool output"
     assert (
-        find(report, Kind.FIELD_ADDED, "CallToolResult.structuredContent").severity is Severity.COMPATIBLE
+        find(report, Kind.FIELD_ADDED, "CallToolResult.structuredContent").severity
+        is Severity.COMPATIBLE
     )
     assert find(report, Kind.FIELD_ADDED, "Tool.outputSchema")
     # "Add support for elicitation"
@@ -90,7 +91,10 @@ def test_2025_06_18_to_2025_11_25() -> None:
     assert "2 shapes" in elicit.reason and elicit.breaks == OLD_CLIENT
     # ... and the old shape is the form mode: its new fields, not a new type
     assert "continues as ElicitRequestFormParams" in elicit.reason
-    assert find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity is Severity.COMPATIBLE
+    assert (
+        find(report, Kind.FIELD_ADDED, "ElicitRequestFormParams.mode").severity
+        is Severity.COMPATIBLE
+    )
     absent(report, Kind.TYPE_ADDED, "ElicitRequestFormParams")
     assert find(report, Kind.CAPABILITY_ADDED, "client.elicitation.url")
     assert find(report, Kind.ERROR_CODE_ADDED, "URL_ELICITATION_REQUIRED").after == "-32042"
