@@ -188,7 +188,8 @@ def main() -> None:
     for wire, name, rate, p50, p99 in rows:
         if name == "ratio":
             print(
-                f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x   (latency: sdk/ours)"
+                f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x"
+                "   (latency: sdk/ours)"
             )
         else:
             print(f"{wire:8} {name:6} {rate:16.0f} {p50:11.3f} {p99:11.3f}")

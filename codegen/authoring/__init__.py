@@ -11,8 +11,11 @@
         ...
 
     @app.tool(task="optional")           # tasks extension: may run on as a background task
-    async def report(region: Annotated[str, header("Region")], ctx: Context) -> models.CallToolResult:
-        ok = await ctx.elicit("Send it?", {"type": "object", "properties": {"yes": {"type": "boolean"}}})
+    async def report(
+        region: Annotated[str, header("Region")], ctx: Context
+    ) -> models.CallToolResult:
+        yes = {"type": "object", "properties": {"yes": {"type": "boolean"}}}
+        ok = await ctx.elicit("Send it?", yes)
         ...
 
     @app.resource("weather://stations/{id}", mime_type="application/json")

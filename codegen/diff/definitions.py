@@ -200,7 +200,8 @@ class _Pair:
         return [d for d in deltas(a, b, self.ctx.scope) if not self._explained_by_method(d)]  # type: ignore[arg-type]
 
     def _explained_by_method(self, delta: Delta) -> bool:
-        """A request/notification/result joining or leaving a message union is the method's change."""
+        """A request, notification or result joining or leaving a message union is the
+        method's change."""
         return delta.kind in (Kind.UNION_MEMBER_ADDED, Kind.UNION_MEMBER_REMOVED) and (
             delta.member in self.ctx.method_shapes
         )

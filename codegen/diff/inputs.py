@@ -42,14 +42,16 @@ def load_side(spec: str) -> tuple[RevisionIR, Side]:
     path = Path(spec)
     if not path.exists():
         raise InputError(
-            f"{spec!r} is neither a known revision ({', '.join(known)}) nor an existing file or folder"
+            f"{spec!r} is neither a known revision ({', '.join(known)})"
+            " nor an existing file or folder"
         )
     folder = path if path.is_dir() else path.parent
     files = {name: folder / name for name in ("schema.ts", "schema.json")}
     missing = [str(f) for f in files.values() if not f.is_file()]
     if missing:
         raise InputError(
-            f"{spec}: the IR needs schema.ts and schema.json side by side; missing {', '.join(missing)}"
+            f"{spec}: the IR needs schema.ts and schema.json side by side;"
+            f" missing {', '.join(missing)}"
         )
     try:
         schema = json.loads(files["schema.json"].read_text(encoding="utf-8"))

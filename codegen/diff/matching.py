@@ -46,7 +46,7 @@ def _parallel(a: TypeRef | None, b: TypeRef | None) -> Iterator[tuple[TypeRef, T
         yield from _parallel(a.value, b.value)
     elif isinstance(a, Union_) and isinstance(b, Union_):
         if len(a.members) == len(b.members):
-            for x, y in zip(a.members, b.members):
+            for x, y in zip(a.members, b.members, strict=True):
                 yield from _parallel(x, y)
     elif a is not None and b is not None:
         yield a, b
@@ -133,7 +133,7 @@ class _Matcher:
         """An A object whose B namesake is a union: pair it with its closest alternative."""
         scope = Scope(self.a.definitions, self.b.definitions, self.m.pairs)
         progress = False
-        for x, y in list(self.m.pairs):
+        for x, _ in list(self.m.pairs):
             da = self.a.definitions[x]
             alternatives = scope.became_union(x) if da.kind == "object" else ()
             best = max(

@@ -208,7 +208,8 @@ def _method(ctx: Context, ma: Method, mb: Method) -> Iterator[Change]:
                 None,
                 Severity.WARNING,
                 breaks,
-                f"old {plural(replied_by)} may still answer with {alt}; new callers do not parse it",
+                f"old {plural(replied_by)} may still answer with {alt};"
+                " new callers do not parse it",
             )
     if _gate(ma.capability) != _gate(mb.capability):
         yield change(

@@ -45,12 +45,14 @@ def emit_handlers(ir: RevisionIR) -> str:
     sides = [
         {
             "class_name": "ServerHandlers",
-            "doc": f"What a {ir.revision} server receives: requests and notifications from clients.",
+            "doc": f"What a {ir.revision} server receives:"
+            " requests and notifications from clients.",
             "handlers": [_handler(m) for m in _inbound(ir, "server")],
         },
         {
             "class_name": "ClientHandlers",
-            "doc": f"What a {ir.revision} client receives: requests and notifications from servers.",
+            "doc": f"What a {ir.revision} client receives:"
+            " requests and notifications from servers.",
             "handlers": [_handler(m) for m in _inbound(ir, "client")],
         },
     ]

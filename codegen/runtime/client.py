@@ -255,8 +255,9 @@ class Client:
     async def notify(
         self, method: str, params: BaseModel | Mapping[str, Any] | None = None
     ) -> None:
-        """Send a notification of the negotiated revision (e.g. ``notifications/roots/list_changed``),
-        refused locally when it needs a capability this client did not declare."""
+        """Send a notification of the negotiated revision (e.g.
+        ``notifications/roots/list_changed``), refused locally when it needs a capability
+        this client did not declare."""
         if self.revision is None:
             raise RuntimeError("call connect() first")
         spec = revisions.bindings(self.revision).methods.get(method)

@@ -205,7 +205,8 @@ class Projection:
             return _DROP
         wire = _dump(value)
         label = wire.get("uri") or wire.get("name") or wire.get("mimeType") or ""
-        note = f"[{wire.get('type', kind)} content {label} is not representable in MCP {self.revision}]"
+        what = f"{wire.get('type', kind)} content {label}"
+        note = f"[{what} is not representable in MCP {self.revision}]"
         return {"type": "text", "text": note.replace("  ", " ")}
 
     def report(self, what: str) -> None:

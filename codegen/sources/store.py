@@ -1,4 +1,5 @@
-"""The local cache of fetched schema files: ``<cache>/<revision>/`` (schema.ts, schema.json, examples/).
+"""The local cache of fetched schema files: ``<cache>/<revision>/`` (schema.ts, schema.json,
+examples/).
 
 A revision folder only ever appears whole: it is staged beside the cache and renamed into
 place after every file matched its pinned hash. A stamp inside records the manifest entry

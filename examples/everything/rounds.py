@@ -71,7 +71,8 @@ async def test_input_required_result_multiple_inputs(ctx: Context) -> str:
         }
     )
     found = wire(answers["client_roots"]).get("roots", [])
-    return f"{text_of(answers['greeting'])} {_field(answers['user_name'], 'name')} ({len(found)} root(s))"
+    name = _field(answers["user_name"], "name")
+    return f"{text_of(answers['greeting'])} {name} ({len(found)} root(s))"
 
 
 @app.tool()

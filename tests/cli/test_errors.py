@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from mcp_foundry.ir.source import known_revisions
 
 CLI = Path(sys.executable).parent / "mcp-foundry"

@@ -78,8 +78,8 @@ async def test_legacy_session_end_to_end(url: str) -> None:
 
             elicited = await session.call_tool("test_elicitation", {"message": "Who are you?"})
             assert (
-                elicited.content[0].text
-                == 'User response: action=accept, content={"username": "ada", "email": "ada@example.com"}'
+                elicited.content[0].text == "User response: action=accept, "
+                'content={"username": "ada", "email": "ada@example.com"}'
             )
 
             sampled = await session.call_tool("test_sampling", {"prompt": "capital of France?"})

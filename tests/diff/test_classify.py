@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mcp_foundry.diff.model import Breaks, Kind, Severity
-from mcp_foundry.ir.model import Array, Const, Enum, Primitive, Ref, Union_
+from mcp_foundry.ir.model import Array, Const, Definition, Enum, Primitive, Ref, Union_
 
 from .helpers import absent, alias, find, method, obj, prop, revision, synthetic_diff
 
@@ -147,9 +147,9 @@ def test_union_alternatives_and_array_items() -> None:
 
 
 def test_rename_with_identical_shape_is_one_rename() -> None:
-    ref = lambda name: obj(
-        name, prop("type", Const("ref/resource"), True), prop("uri", STRING, True)
-    )
+    def ref(name: str) -> Definition:
+        return obj(name, prop("type", Const("ref/resource"), True), prop("uri", STRING, True))
+
     a = revision(
         "a",
         [

@@ -60,7 +60,8 @@ def test_2025_03_26_to_2025_06_18() -> None:
     # "Add support for resource links in tool call results"
     link = find(report, Kind.UNION_MEMBER_ADDED, "CallToolResult.content[]")
     assert "ResourceLink" in link.reason and link.breaks == OLD_CLIENT
-    # "Add `_meta` field to additional interface types", "Add `context` to CompletionRequest", "Add `title`"
+    # "Add `_meta` field to additional interface types", "Add `context` to CompletionRequest",
+    # "Add `title`"
     for subject in (
         "Tool._meta",
         "CompleteRequestParams.context",

@@ -61,7 +61,10 @@ def test_example_round_trips(revision: str, path: Path) -> None:
 
 def test_binary_base64_is_checked() -> None:
     models = generated.load("2026-07-28").models
-    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    png = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5Er"
+        "kJggg=="
+    )
     image = models.ImageContent.model_validate(
         {"type": "image", "data": png, "mimeType": "image/png"}
     )

@@ -78,7 +78,8 @@ def test_custom_host_allowlist(sse_server: str, http: httpx.Client) -> None:
 
 
 def test_shutdown_ends_long_lived_streams_promptly() -> None:
-    """Open GET and listen streams end at shutdown instead of holding it for the graceful timeout."""
+    """Open GET and listen streams end at shutdown instead of holding it for the graceful
+    timeout."""
     config = HttpConfig(keepalive_s=30)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -70,7 +70,8 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             pass
         seen.append("disconnected")
     elif path == "/scope":
-        text = f"{scope['method']} {scope['path']} {scope['query_string'].decode()} {scope['http_version']}"
+        query = scope["query_string"].decode()
+        text = f"{scope['method']} {scope['path']} {query} {scope['http_version']}"
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": text.encode()})
 
@@ -397,7 +398,7 @@ def test_requests_cut_anywhere_arrive_whole_and_in_order(
     else:
         stream = b"".join(post("/echo", body) for body in bodies)
     points = sorted({c % len(stream) for c in cuts} - {0})
-    pieces = [stream[a:b] for a, b in zip([0, *points], [*points, len(stream)])]
+    pieces = [stream[a:b] for a, b in zip([0, *points], [*points, len(stream)], strict=True)]
     with connect(port) as sock:
         for piece in pieces:
             sock.sendall(piece)

@@ -24,7 +24,9 @@ NASTY_LINES = [
     + b'"}}',
     b'{"jsonrpc": "2.0", "id": "y", "method": "\\u0000"}',
     b'{"jsonrpc": "2.0", "id": "z", "method": "tools/call", "params": {"_meta": []}}',
-    b'{"jsonrpc": "2.0", "id": "w", "method": "tools/call", "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": 5, "io.modelcontextprotocol/clientCapabilities": []}}}',
+    b'{"jsonrpc": "2.0", "id": "w", "method": "tools/call", "params": {"_meta": '
+    b'{"io.modelcontextprotocol/protocolVersion": 5, '
+    b'"io.modelcontextprotocol/clientCapabilities": []}}}',
     b'{"jsonrpc": "2.0", "id": 1, "result": {}}',
     b'{"jsonrpc": "2.0", "id": 2, "error": "not an object"}',
     b'{"jsonrpc": "2.0", "method": "notifications/initialized", "params": 7}',

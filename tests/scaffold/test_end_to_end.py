@@ -63,7 +63,8 @@ def test_its_own_tests_pass(project_env: ProjectEnv, project: Path) -> None:
     suite = run_own_tests(project_env, project)
     counts = {k: int(suite.get(k, "0")) for k in ("tests", "failures", "errors", "skipped")}
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
-    # 11 feature tests x (2 transports x 2 eras) + metadata + http + stdio + pinned revision per transport
+    # 11 feature tests x (2 transports x 2 eras) + metadata + http + stdio
+    # + pinned revision per transport
     assert counts["tests"] == 11 * 4 + 2 + 3 + 1 + 2, counts
 
 

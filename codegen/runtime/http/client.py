@@ -378,7 +378,8 @@ class HttpClientTransport:
         return reply
 
     def _accept_tool(self, tool: Any) -> bool:
-        """Remember a tool's ``x-mcp-header`` annotations; drop tools whose annotations are invalid."""
+        """Remember a tool's ``x-mcp-header`` annotations; drop tools whose annotations are
+        invalid."""
         if not isinstance(tool, dict) or not isinstance(tool.get("inputSchema"), dict):
             return True
         try:
