@@ -1,4 +1,8 @@
-"""stdio benchmark: our echo server vs the official SDK's low-level server, side by side.
+"""stdio benchmark: our echo server vs the official SDKs' servers, side by side.
+
+Peers: the Python SDK's low-level server, the TypeScript SDK v1 (``@modelcontextprotocol/sdk``
+``McpServer``, legacy wire only) and v2 (``@modelcontextprotocol/server``, both wires) on
+Node 22, installed on first use by ``bench/ts_peer.py``.
 
 For each wire (2025-11-25 after an ``initialize`` handshake, and 2026-07-28 with
 per-request ``_meta``) it measures, against both servers in the same run:
@@ -10,8 +14,8 @@ per-request ``_meta``) it measures, against both servers in the same run:
 and, as a correctness footnote, how many of 200 pipelined calls each server answers when
 its stdin closes right after them.
 
-The client is a bare subprocess pipe with orjson, far faster than either server, so it
-never sets the pace. Prints one table and the ratios (ours / SDK).
+The client is a bare subprocess pipe with orjson, far faster than any server, so it never
+sets the pace. Prints one table and the ratios (ours / each peer).
 
     python bench/bench_stdio.py [--requests 4000] [--sequential 400]
 """
@@ -28,12 +32,17 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import ts_peer
 
 HERE = Path(__file__).resolve().parent
 SERVERS = {
-    "ours": [sys.executable, str(HERE / "echo_server.py"), "stdio"],
-    "sdk": [sys.executable, str(HERE / "sdk_echo_server.py"), "stdio"],
+    "ours": lambda: [sys.executable, str(HERE / "echo_server.py"), "stdio"],
+    "sdk": lambda: [sys.executable, str(HERE / "sdk_echo_server.py"), "stdio"],
+    "ts-v1": lambda: ts_peer.server("echo_v1"),
+    "ts-v2": lambda: ts_peer.server("echo_v2"),
 }
+PEERS = {"legacy": ("sdk", "ts-v1", "ts-v2"), "modern": ("sdk", "ts-v2")}
+"""Who speaks which wire (the TypeScript SDK v1 has no 2026-07-28)."""
 MODERN_META = {
     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
     "io.modelcontextprotocol/clientCapabilities": {},
@@ -85,7 +94,7 @@ def call(request_id: int, wire: str) -> dict[str, Any]:
 
 
 def open_server(name: str, wire: str) -> Pipe:
-    pipe = Pipe(SERVERS[name])
+    pipe = Pipe(SERVERS[name]())
     if wire == "legacy":
         pipe.send(
             {
@@ -173,7 +182,7 @@ def main() -> None:
     rows = []
     for wire in options.wires.split(","):
         measured: dict[str, tuple[float, float, float]] = {}
-        for name in SERVERS:
+        for name in ("ours", *PEERS[wire]):
             pipe = open_server(name, wire)
             try:
                 rate = pipelined(pipe, wire, options.requests)
@@ -181,21 +190,19 @@ def main() -> None:
             finally:
                 pipe.close()
             measured[name] = (rate, p50, p99)
-            rows.append((wire, name, rate, p50, p99))
-        ours, sdk = measured["ours"], measured["sdk"]
-        rows.append((wire, "ratio", ours[0] / sdk[0], sdk[1] / ours[1], sdk[2] / ours[2]))
-    print(f"{'wire':8} {'server':6} {'pipelined req/s':>16} {'seq p50 ms':>11} {'seq p99 ms':>11}")
-    for wire, name, rate, p50, p99 in rows:
-        if name == "ratio":
-            print(
-                f"{wire:8} {'ours/sdk':8} {rate:13.1f}x {p50:10.1f}x {p99:10.1f}x"
-                "   (latency: sdk/ours)"
-            )
-        else:
-            print(f"{wire:8} {name:6} {rate:16.0f} {p50:11.3f} {p99:11.3f}")
+            rows.append((wire, name, f"{rate:16.0f}", f"{p50:11.3f}", f"{p99:11.3f}"))
+        ours = measured["ours"]
+        for peer in PEERS[wire]:
+            theirs = measured[peer]
+            ratios = (ours[0] / theirs[0], theirs[1] / ours[1], theirs[2] / ours[2])
+            rows.append((wire, f"ours/{peer}", *(f"{r:15.2f}x" for r in ratios)))
+    print(f"{'wire':8} {'server':12} {'pipelined req/s':>16} {'seq p50 ms':>16} {'seq p99 ms':>16}")
+    for wire, name, *cells in rows:
+        print(f"{wire:8} {name:12} " + " ".join(f"{c:>16}" for c in cells))
+    print("(ratios: throughput ours/peer; latency peer/ours, so above 1 means we are faster)")
     print(
         "drain (200 pipelined calls, then EOF): "
-        + ", ".join(f"{n} answered {drained(n)}" for n in SERVERS)
+        + ", ".join(f"{n} answered {drained(n)}" for n in ("ours", *PEERS["legacy"]))
     )
 
 
