@@ -1,11 +1,14 @@
 """Named fixes of known upstream schema.json defects, applied before the IR is built.
 
 schema.ts is normative; schema.json is rendered from it upstream and bends a few things.
-Each override below names the places it corrects (per revision) and the value schema.json
-holds there today. Applying one ASSERTS that old value: when upstream changes (fixes the
-defect, renames a definition, changes a shape) generation fails with
-:class:`UpstreamChanged` naming the override to revisit, instead of silently patching
-something else. After all overrides, :mod:`mcp_foundry.ir.crosscheck` must find nothing.
+Each override below names the places it corrects and the revisions it covers, as a
+:class:`~mcp_foundry.sources.registry.Range` (``since(R)`` stays open, so a new revision
+inherits every standing fix; ``between(R, S)`` closes where upstream changed). Applying
+one ASSERTS the defective value: if upstream now holds the corrected value, the fix is
+skipped and reported in one line (:attr:`Patched.fixed_upstream`) saying where to close
+its range; any other value fails with :class:`UpstreamChanged` naming the override to
+revisit, instead of silently patching something else. After all overrides,
+:mod:`mcp_foundry.ir.crosscheck` must find nothing.
 
 Paths are dotted from a definition: ``Def.prop.sub``; a segment suffix ``{}`` steps into
 ``additionalProperties``, ``|N`` into ``anyOf[N]``.
@@ -18,24 +21,27 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
 from mcp_foundry.ir.errors import GeneratorError
 from mcp_foundry.ir.model import Override
+from mcp_foundry.sources.registry import ALWAYS, Range, between, since, until
 
-ALL = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "draft")
-UNTIL_2025_06 = ("2024-11-05", "2025-03-26", "2025-06-18")
-LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
-SINCE_2025_06 = ("2025-06-18", "2025-11-25", "2026-07-28", "draft")
-SINCE_2025_11 = ("2025-11-25", "2026-07-28", "draft")
-ONLY_2025_11 = ("2025-11-25",)
-MODERN = ("2026-07-28", "draft")
+UNTIL_2025_06 = until("2025-11-25")
+LEGACY = until("2026-07-28")
+SINCE_2025_06 = since("2025-06-18")
+SINCE_2025_11 = since("2025-11-25")
+ONLY_2025_06 = between("2025-06-18", "2025-11-25")
+ONLY_2025_11 = between("2025-11-25", "2026-07-28")
+FROM_2025_06_UNTIL_MODERN = between("2025-06-18", "2026-07-28")
+MODERN = since("2026-07-28")
 
 # TS `number` that schema.json renders as `integer`: the wire allows any JSON number.
-NUMBER_AS_INTEGER: dict[str, tuple[str, ...]] = {
-    "RequestId": ALL,
-    "ProgressToken": ALL,
-    "Resource.size": ALL,
+NUMBER_AS_INTEGER: dict[str, Range] = {
+    "RequestId": ALWAYS,
+    "ProgressToken": ALWAYS,
+    "Resource.size": ALWAYS,
     "ResourceLink.size": SINCE_2025_06,
-    "CompleteResult.completion.total": ALL,
+    "CompleteResult.completion.total": ALWAYS,
     "CreateMessageRequest.params.maxTokens": UNTIL_2025_06,
     "CreateMessageRequestParams.maxTokens": SINCE_2025_11,
     "JSONRPCError.error.code": UNTIL_2025_06,
@@ -46,7 +52,7 @@ NUMBER_AS_INTEGER: dict[str, tuple[str, ...]] = {
     "TitledMultiSelectEnumSchema.maxItems": SINCE_2025_11,
     "UntitledMultiSelectEnumSchema.minItems": SINCE_2025_11,
     "UntitledMultiSelectEnumSchema.maxItems": SINCE_2025_11,
-    "ElicitResult.content{}": ("2025-06-18",),
+    "ElicitResult.content{}": ONLY_2025_06,
     "ElicitResult.content{}|1": SINCE_2025_11,
     "Task.pollInterval": ONLY_2025_11,
     "Task.ttl": ONLY_2025_11,
@@ -62,7 +68,7 @@ NUMBER_AS_INTEGER: dict[str, tuple[str, ...]] = {
 
 # Interfaces inheriting an index signature (from Result or MetaObject) that schema.json
 # renders closed: it keeps `additionalProperties` only on the base.
-INHERITED_INDEX_SIGNATURE: dict[str, tuple[str, ...]] = {
+INHERITED_INDEX_SIGNATURE: dict[str, Range] = {
     **dict.fromkeys(
         (
             "CallToolResult",
@@ -75,10 +81,10 @@ INHERITED_INDEX_SIGNATURE: dict[str, tuple[str, ...]] = {
             "PaginatedResult",
             "ReadResourceResult",
         ),
-        ALL,
+        ALWAYS,
     ),
     **dict.fromkeys(("CreateMessageResult", "InitializeResult", "ListRootsResult"), LEGACY),
-    "ElicitResult": ("2025-06-18", "2025-11-25"),
+    "ElicitResult": FROM_2025_06_UNTIL_MODERN,
     **dict.fromkeys(("CreateTaskResult", "ListTasksResult"), ONLY_2025_11),
     **dict.fromkeys(
         (
@@ -97,12 +103,12 @@ INHERITED_INDEX_SIGNATURE: dict[str, tuple[str, ...]] = {
 
 # `JSONValue = string | number | boolean | null | JSONObject | JSONArray`; schema.json's
 # scalar member lists only string, integer and boolean.
-JSON_VALUE_SCALARS: dict[str, tuple[str, ...]] = {"JSONValue|2": MODERN}
+JSON_VALUE_SCALARS: dict[str, Range] = {"JSONValue|2": MODERN}
 
 # TS open enums (`"a" | "b" | string`) that schema.json collapses to a bare string. The IR
 # recovers the known values from schema.ts; the override asserts the collapse is still there.
-OPEN_ENUMS: dict[str, tuple[str, ...]] = {
-    "CreateMessageResult.stopReason": ALL,
+OPEN_ENUMS: dict[str, Range] = {
+    "CreateMessageResult.stopReason": ALWAYS,
     "ResultType": MODERN,
 }
 
@@ -113,12 +119,12 @@ OPEN_ENUMS: dict[str, tuple[str, ...]] = {
 # survives validation and projection to an older revision. This one follows the spec
 # prose *against* schema.ts, so it also names the disagreement it creates (see
 # PROSE_DISAGREEMENTS).
-JSON_SCHEMA_DOCUMENTS: dict[str, tuple[str, ...]] = {
+JSON_SCHEMA_DOCUMENTS: dict[str, Range] = {
     "Tool.inputSchema": LEGACY,
-    "Tool.outputSchema": ("2025-06-18", "2025-11-25"),
+    "Tool.outputSchema": FROM_2025_06_UNTIL_MODERN,
 }
 
-PROSE_DISAGREEMENTS: dict[str, tuple[str, ...]] = JSON_SCHEMA_DOCUMENTS
+PROSE_DISAGREEMENTS: dict[str, Range] = JSON_SCHEMA_DOCUMENTS
 """Paths where the IR knowingly departs from schema.ts; ``check`` does not report them."""
 
 
@@ -154,13 +160,19 @@ def _locate(schema_defs: Mapping[str, Any], path: str) -> dict[str, Any]:
     return node
 
 
+FIXED_UPSTREAM = "fixed upstream"
+"""What a fix returns when the node already holds the value it would write."""
+
 Fix = Callable[[dict[str, Any]], str | None]
-"""Patches one schema node in place; returns why it could not (upstream changed) or None."""
+"""Patches one schema node in place; returns None, :data:`FIXED_UPSTREAM`, or why it
+could not (upstream changed the node some other way)."""
 
 
 def _number_for_integer(node: dict[str, Any]) -> str | None:
     kind = node.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
+    if "number" in kinds and "integer" not in kinds:
+        return FIXED_UPSTREAM
     if "integer" not in kinds or "number" in kinds:
         return f"expected an integer type, found {kind!r}"
     fixed = ["number" if k == "integer" else k for k in kinds]
@@ -169,6 +181,8 @@ def _number_for_integer(node: dict[str, Any]) -> str | None:
 
 
 def _open_object(node: dict[str, Any]) -> str | None:
+    if node.get("type") == "object" and node.get("additionalProperties") in ({}, True):
+        return FIXED_UPSTREAM
     if "additionalProperties" in node or node.get("type") != "object":
         return f"expected a closed object, found additionalProperties={node.get('additionalProperties')!r}"
     node["additionalProperties"] = {}
@@ -176,6 +190,8 @@ def _open_object(node: dict[str, Any]) -> str | None:
 
 
 def _json_value_scalars(node: dict[str, Any]) -> str | None:
+    if sorted(node.get("type") or ()) == ["boolean", "null", "number", "string"]:
+        return FIXED_UPSTREAM
     if node.get("type") != ["string", "integer", "boolean"]:
         return f"expected ['string', 'integer', 'boolean'], found {node.get('type')!r}"
     node["type"] = ["string", "number", "boolean", "null"]
@@ -188,7 +204,7 @@ def _collapsed_enum(node: dict[str, Any]) -> str | None:
     return None
 
 
-OVERRIDES: tuple[tuple[str, str, dict[str, tuple[str, ...]], Fix], ...] = (
+OVERRIDES: tuple[tuple[str, str, dict[str, Range], Fix], ...] = (
     (
         "number-rendered-as-integer",
         "schema.ts declares `number`; schema.json narrows it to `integer`.",
@@ -224,12 +240,22 @@ OVERRIDES: tuple[tuple[str, str, dict[str, tuple[str, ...]], Fix], ...] = (
 )
 
 
-def apply_overrides(
-    revision: str, schema_defs: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[Override]]:
-    """A corrected deep copy of ``schema_defs`` and the overrides applied to it."""
+@attrs.frozen
+class Patched:
+    """schema.json's definitions with every override of one revision applied."""
+
+    definitions: dict[str, Any]
+    applied: list[Override]
+    fixed_upstream: list[str]
+    """One line per override this revision no longer needs: where to close its range."""
+
+
+def apply_overrides(revision: str, schema_defs: Mapping[str, Any]) -> Patched:
+    """A corrected deep copy of ``schema_defs``, the overrides applied to it, and the ones
+    upstream has fixed in ``revision``."""
     patched: dict[str, Any] = copy.deepcopy(dict(schema_defs))
     applied: list[Override] = []
+    fixed: list[str] = []
     for name, reason, targets, fix in OVERRIDES:
         for path, revisions in sorted(targets.items()):
             if revision not in revisions:
@@ -241,7 +267,13 @@ def apply_overrides(
                     f"override {name!r}: {revision} has no {path} any more; revisit it"
                 ) from None
             problem = fix(node)
-            if problem is not None:
+            if problem == FIXED_UPSTREAM:
+                fixed.append(
+                    f"override {name!r} at {path}: upstream fixed it in {revision}; "
+                    f"close its range {revisions} there (until={revision!r})"
+                )
+            elif problem is not None:
                 raise UpstreamChanged(f"override {name!r} at {revision} {path}: {problem}")
-            applied.append(Override(name=name, target=path, reason=reason))
-    return patched, applied
+            else:
+                applied.append(Override(name=name, target=path, reason=reason))
+    return Patched(patched, applied, fixed)
