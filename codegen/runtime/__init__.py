@@ -2,9 +2,9 @@
 
 Server (``mcp_foundry.runtime.server``)
 -----------------------------------
-``Server(handlers, name=..., version=..., revision="2026-07-28")`` wraps an instance of a
+``Server(handlers, name=..., version=..., revision=None)`` wraps an instance of a
 generated ``ServerHandlers`` subclass written against one revision (the *handler
-revision*). It serves every revision in ``generated.available()`` at once: inbound params
+revision*, by default the one whose ``ServerHandlers`` it subclasses). It serves every revision in ``generated.available()`` at once: inbound params
 are validated against the revision the client speaks and converted to the handler
 revision's models; results are validated against the handler revision and projected down
 to the client's revision (fields and content types it lacks never leak; lossy downgrades
