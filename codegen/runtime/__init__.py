@@ -4,8 +4,9 @@ Server (``mcp_foundry.runtime.server``)
 -----------------------------------
 ``Server(handlers, name=..., version=..., revision=None)`` wraps an instance of a
 generated ``ServerHandlers`` subclass written against one revision (the *handler
-revision*, by default the one whose ``ServerHandlers`` it subclasses). It serves every revision in ``generated.available()`` at once: inbound params
-are validated against the revision the client speaks and converted to the handler
+revision*, by default the one whose ``ServerHandlers`` it subclasses). It serves every
+wire version of the registry with generated bindings at once: inbound params are
+validated against the revision the client speaks and converted to the handler
 revision's models; results are validated against the handler revision and projected down
 to the client's revision (fields and content types it lacks never leak; lossy downgrades
 are logged on stderr and replaced by a text fallback).
