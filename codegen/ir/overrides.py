@@ -26,44 +26,35 @@ from mcp_foundry.ir.errors import GeneratorError
 from mcp_foundry.ir.model import Override
 from mcp_foundry.sources.registry import ALWAYS, Range, between, since, until
 
-UNTIL_2025_06 = until("2025-11-25")
-LEGACY = until("2026-07-28")
-SINCE_2025_06 = since("2025-06-18")
-SINCE_2025_11 = since("2025-11-25")
-ONLY_2025_06 = between("2025-06-18", "2025-11-25")
-ONLY_2025_11 = between("2025-11-25", "2026-07-28")
-FROM_2025_06_UNTIL_MODERN = between("2025-06-18", "2026-07-28")
-MODERN = since("2026-07-28")
-
 # TS `number` that schema.json renders as `integer`: the wire allows any JSON number.
 NUMBER_AS_INTEGER: dict[str, Range] = {
     "RequestId": ALWAYS,
     "ProgressToken": ALWAYS,
     "Resource.size": ALWAYS,
-    "ResourceLink.size": SINCE_2025_06,
+    "ResourceLink.size": since("2025-06-18"),
     "CompleteResult.completion.total": ALWAYS,
-    "CreateMessageRequest.params.maxTokens": UNTIL_2025_06,
-    "CreateMessageRequestParams.maxTokens": SINCE_2025_11,
-    "JSONRPCError.error.code": UNTIL_2025_06,
-    "Error.code": SINCE_2025_11,
-    "StringSchema.minLength": SINCE_2025_06,
-    "StringSchema.maxLength": SINCE_2025_06,
-    "TitledMultiSelectEnumSchema.minItems": SINCE_2025_11,
-    "TitledMultiSelectEnumSchema.maxItems": SINCE_2025_11,
-    "UntitledMultiSelectEnumSchema.minItems": SINCE_2025_11,
-    "UntitledMultiSelectEnumSchema.maxItems": SINCE_2025_11,
-    "ElicitResult.content{}": ONLY_2025_06,
-    "ElicitResult.content{}|1": SINCE_2025_11,
-    "Task.pollInterval": ONLY_2025_11,
-    "Task.ttl": ONLY_2025_11,
-    "TaskMetadata.ttl": ONLY_2025_11,
-    "CacheableResult.ttlMs": MODERN,
-    "DiscoverResult.ttlMs": MODERN,
-    "ListPromptsResult.ttlMs": MODERN,
-    "ListResourceTemplatesResult.ttlMs": MODERN,
-    "ListResourcesResult.ttlMs": MODERN,
-    "ListToolsResult.ttlMs": MODERN,
-    "ReadResourceResult.ttlMs": MODERN,
+    "CreateMessageRequest.params.maxTokens": until("2025-11-25"),
+    "CreateMessageRequestParams.maxTokens": since("2025-11-25"),
+    "JSONRPCError.error.code": until("2025-11-25"),
+    "Error.code": since("2025-11-25"),
+    "StringSchema.minLength": since("2025-06-18"),
+    "StringSchema.maxLength": since("2025-06-18"),
+    "TitledMultiSelectEnumSchema.minItems": since("2025-11-25"),
+    "TitledMultiSelectEnumSchema.maxItems": since("2025-11-25"),
+    "UntitledMultiSelectEnumSchema.minItems": since("2025-11-25"),
+    "UntitledMultiSelectEnumSchema.maxItems": since("2025-11-25"),
+    "ElicitResult.content{}": between("2025-06-18", "2025-11-25"),
+    "ElicitResult.content{}|1": since("2025-11-25"),
+    "Task.pollInterval": between("2025-11-25", "2026-07-28"),
+    "Task.ttl": between("2025-11-25", "2026-07-28"),
+    "TaskMetadata.ttl": between("2025-11-25", "2026-07-28"),
+    "CacheableResult.ttlMs": since("2026-07-28"),
+    "DiscoverResult.ttlMs": since("2026-07-28"),
+    "ListPromptsResult.ttlMs": since("2026-07-28"),
+    "ListResourceTemplatesResult.ttlMs": since("2026-07-28"),
+    "ListResourcesResult.ttlMs": since("2026-07-28"),
+    "ListToolsResult.ttlMs": since("2026-07-28"),
+    "ReadResourceResult.ttlMs": since("2026-07-28"),
 }
 
 # Interfaces inheriting an index signature (from Result or MetaObject) that schema.json
@@ -83,9 +74,11 @@ INHERITED_INDEX_SIGNATURE: dict[str, Range] = {
         ),
         ALWAYS,
     ),
-    **dict.fromkeys(("CreateMessageResult", "InitializeResult", "ListRootsResult"), LEGACY),
-    "ElicitResult": FROM_2025_06_UNTIL_MODERN,
-    **dict.fromkeys(("CreateTaskResult", "ListTasksResult"), ONLY_2025_11),
+    **dict.fromkeys(
+        ("CreateMessageResult", "InitializeResult", "ListRootsResult"), until("2026-07-28")
+    ),
+    "ElicitResult": between("2025-06-18", "2026-07-28"),
+    **dict.fromkeys(("CreateTaskResult", "ListTasksResult"), between("2025-11-25", "2026-07-28")),
     **dict.fromkeys(
         (
             "CacheableResult",
@@ -97,19 +90,19 @@ INHERITED_INDEX_SIGNATURE: dict[str, Range] = {
             "NotificationMetaObject",
             "SubscriptionsListenResultMetaObject",
         ),
-        MODERN,
+        since("2026-07-28"),
     ),
 }
 
 # `JSONValue = string | number | boolean | null | JSONObject | JSONArray`; schema.json's
 # scalar member lists only string, integer and boolean.
-JSON_VALUE_SCALARS: dict[str, Range] = {"JSONValue|2": MODERN}
+JSON_VALUE_SCALARS: dict[str, Range] = {"JSONValue|2": since("2026-07-28")}
 
 # TS open enums (`"a" | "b" | string`) that schema.json collapses to a bare string. The IR
 # recovers the known values from schema.ts; the override asserts the collapse is still there.
 OPEN_ENUMS: dict[str, Range] = {
     "CreateMessageResult.stopReason": ALWAYS,
-    "ResultType": MODERN,
+    "ResultType": since("2026-07-28"),
 }
 
 
@@ -120,8 +113,8 @@ OPEN_ENUMS: dict[str, Range] = {
 # prose *against* schema.ts, so it also names the disagreement it creates (see
 # PROSE_DISAGREEMENTS).
 JSON_SCHEMA_DOCUMENTS: dict[str, Range] = {
-    "Tool.inputSchema": LEGACY,
-    "Tool.outputSchema": FROM_2025_06_UNTIL_MODERN,
+    "Tool.inputSchema": until("2026-07-28"),
+    "Tool.outputSchema": between("2025-06-18", "2026-07-28"),
 }
 
 PROSE_DISAGREEMENTS: dict[str, Range] = JSON_SCHEMA_DOCUMENTS
