@@ -62,15 +62,18 @@ def fetch(revisions: tuple[str, ...], location: str | None) -> None:
 
 @schema.command(name="list")
 def list_() -> None:
-    """Show every known revision, its pinned commit and whether it is cached and verified."""
+    """Show every known revision in order: its era, pinned commit and whether it is cached
+    and verified."""
     try:
         manifest = manifest_module.load()
     except SchemaSourceError as exc:
         raise click.ClickException(str(exc)) from exc
     for entry in manifest.revisions:
         state = store.status(entry)
+        era = entry.era if entry.wire else f"{entry.era}, not wire"
         click.echo(
-            f"{entry.name:<12} {entry.commit[:12]}  {len(entry.files):>4} files  {state.value}"
+            f"{entry.name:<12} {era:<17} {entry.commit[:12]}  {len(entry.files):>4} files  "
+            f"{state.value}"
         )
 
 
