@@ -1,15 +1,24 @@
 """Generated protocol bindings, one subpackage per revision (build output, not in git).
 
 Rebuild with ``mcp-foundry generate``. ``load("2025-11-25")`` returns that revision's
-:class:`mcp_foundry.bindings.RevisionBindings`.
+:class:`mcp_foundry.bindings.RevisionBindings`. Folders listed in ``MCP_FOUNDRY_GENERATED``
+(``os.pathsep``-separated, e.g. a ``generate --out`` folder) are searched first, so bindings
+generated elsewhere are served without copying them here.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from mcp_foundry.bindings import RevisionBindings
+from mcp_foundry.sources import registry
+
+__path__ = [
+    *(p for p in os.environ.get("MCP_FOUNDRY_GENERATED", "").split(os.pathsep) if p),
+    *__path__,
+]
 
 
 def package_name(revision: str) -> str:
@@ -39,8 +48,11 @@ def load(revision: str) -> RevisionBindings:
 
 
 def available() -> list[str]:
-    """Revisions with generated bindings present, oldest first (``draft`` last)."""
-    here = Path(__file__).parent
-    found = [p.name[4:] for p in here.glob("rev_*") if (p / "__init__.py").exists()]
-    revisions = sorted(r.replace("_", "-") for r in found if r != "draft")
-    return revisions + (["draft"] if "draft" in found else [])
+    """Known revisions with generated bindings present, in registry order."""
+    present = {
+        p.name
+        for folder in __path__
+        for p in Path(folder).glob("rev_*")
+        if (p / "__init__.py").exists()
+    }
+    return [r for r in registry.names() if package_name(r) in present]

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
 
-from mcp_foundry import generated
+from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime.http import HttpConfig, create_app, serve
 from mcp_foundry.runtime.server import Server
@@ -37,8 +37,9 @@ from .tasks import EXTENSION as TASKS_EXTENSION
 from .tasks import TaskStore, TaskSupport
 from .tasks_methods import TaskMethods
 
-REVISION = "2026-07-28"
-models = generated.load(REVISION).models
+REVISION = BINDINGS.revision
+"""The revision whose handler interface ``App`` implements (the import above pins it)."""
+models = BINDINGS.models
 
 F = TypeVar("F", bound=Callable[..., Any])
 CacheScope = Literal["public", "private"]

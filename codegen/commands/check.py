@@ -35,6 +35,8 @@ def check(revisions: tuple[str, ...], verbose: bool) -> None:
         click.echo(f"{revision}: {status} ({len(applied)} override(s) applied)")
         for item in found:
             click.echo(f"  {item}")
+        for note in load_revision(revision).fixed_upstream:
+            click.echo(f"  note: {note}")
         if verbose:
             for override in applied:
                 click.echo(f"  override {override.name}: {override.target}")

@@ -14,26 +14,56 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import click
+from attrs import frozen
 from mcp_foundry.emit import emit_revision, package_name
 from mcp_foundry.ir import load_revision
 from mcp_foundry.ir.errors import GeneratorError
+from mcp_foundry.ir.loader import disagreements
 from mcp_foundry.ir.source import resolve_revisions
 from mcp_foundry.paths import GENERATED
 from mcp_foundry.sources.errors import SchemaSourceError
 
 
+class Unexplained(GeneratorError):
+    """schema.ts and schema.json disagree where no override explains it."""
+
+
 def render_revision(revision: str) -> dict[str, str]:
-    """File name → content of ``revision``'s package (nothing written)."""
+    """File name → content of ``revision``'s package (nothing written); refuses a revision
+    whose sources disagree where no override explains it (the bindings would be wrong)."""
+    found = disagreements(revision)
+    if found:
+        lines = "".join(f"\n  {revision} {d}" for d in found)
+        raise Unexplained(
+            f"{revision}: {len(found)} disagreement(s) between schema.ts and schema.json that "
+            f"no override explains (see codegen/ir/overrides.py); nothing written:{lines}"
+        )
     return emit_revision(load_revision(revision))
 
 
-def _timed_render(revision: str) -> tuple[str, dict[str, str], float]:
+@frozen
+class Rendered:
+    """One revision's package, or why it could not be rendered."""
+
+    revision: str
+    files: dict[str, str]
+    notes: tuple[str, ...]
+    """Overrides upstream has fixed in this revision (one line each)."""
+    error: str | None
+    seconds: float
+
+
+def _timed_render(revision: str) -> Rendered:
     started = time.perf_counter()
-    files = render_revision(revision)
-    return revision, files, time.perf_counter() - started
+    try:
+        files = render_revision(revision)
+    except (GeneratorError, SchemaSourceError) as exc:
+        return Rendered(revision, {}, (), str(exc), time.perf_counter() - started)
+    notes = load_revision(revision).fixed_upstream
+    return Rendered(revision, files, notes, None, time.perf_counter() - started)
 
 
-def render_revisions(revisions: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str], float]]:
+def render_revisions(revisions: tuple[str, ...]) -> Iterator[Rendered]:
     """Render several revisions, in parallel processes when there is more than one core
     (black dominates the cost and holds the GIL); yields as each finishes."""
     workers = min(len(revisions), os.cpu_count() or 1)
@@ -105,20 +135,30 @@ def generate(revisions: tuple[str, ...], out: Path, check: bool) -> None:
         wanted = resolve_revisions(revisions)
     except LookupError as exc:
         raise click.BadParameter(str(exc), param_hint="REVISIONS") from None
-    click.echo(f"rendering {len(wanted)} revision(s): {', '.join(wanted)}", err=True)
-    try:
-        drifted = _emit_all(wanted, out, check)
-    except (GeneratorError, SchemaSourceError) as exc:
+    except SchemaSourceError as exc:
         raise click.ClickException(str(exc)) from None
+    click.echo(f"rendering {len(wanted)} revision(s): {', '.join(wanted)}", err=True)
+    drifted, failed = _emit_all(wanted, out, check)
+    if failed:
+        raise click.ClickException(f"not generated: {', '.join(sorted(failed))}")
     if drifted:
         click.echo(f"generated bindings out of date: {', '.join(sorted(drifted))}", err=True)
         raise SystemExit(1)
 
 
-def _emit_all(wanted: tuple[str, ...], out: Path, check: bool) -> list[str]:
-    """Write (or, with ``check``, compare) every package; the revisions that drifted."""
+def _emit_all(wanted: tuple[str, ...], out: Path, check: bool) -> tuple[list[str], list[str]]:
+    """Write (or, with ``check``, compare) every package that renders; the revisions that
+    drifted and those that failed (each failure reported as it comes)."""
     drifted: list[str] = []
-    for revision, files, seconds in render_revisions(wanted):
+    failed: list[str] = []
+    for rendered in render_revisions(wanted):
+        revision, files, seconds = rendered.revision, rendered.files, rendered.seconds
+        if rendered.error is not None:
+            failed.append(revision)
+            click.echo(f"error: {rendered.error}", err=True)
+            continue
+        for note in rendered.notes:
+            click.echo(f"{revision}: {note}", err=True)
         folder = out / package_name(revision)
         if check:
             diff = drift(folder, files)
@@ -130,4 +170,4 @@ def _emit_all(wanted: tuple[str, ...], out: Path, check: bool) -> list[str]:
             continue
         write_package(folder, files)
         click.echo(f"wrote {folder}/ ({', '.join(sorted(files))}) in {seconds * 1000:.0f} ms")
-    return drifted
+    return drifted, failed

@@ -71,15 +71,18 @@ def fetch(revisions: tuple[str, ...], location: str | None) -> None:
 
 @schema.command(name="list")
 def list_() -> None:
-    """Show every known revision, its pinned commit and whether it is cached and verified."""
+    """Show every known revision in order: its era, pinned commit and whether it is cached
+    and verified."""
     try:
         manifest = manifest_module.load()
     except SchemaSourceError as exc:
         raise click.ClickException(str(exc)) from exc
     for entry in manifest.revisions:
         state = store.status(entry)
+        era = entry.era if entry.wire else f"{entry.era}, not wire"
         click.echo(
-            f"{entry.name:<12} {entry.commit[:12]}  {len(entry.files):>4} files  {state.value}"
+            f"{entry.name:<12} {era:<17} {entry.commit[:12]}  {len(entry.files):>4} files  "
+            f"{state.value}"
         )
 
 
@@ -88,19 +91,47 @@ def list_() -> None:
 @click.option("--commit", required=True, help="The upstream commit the files are pinned to.")
 @click.option("--repository", default=manifest_module.UPSTREAM_REPOSITORY, show_default=True)
 @click.option("--from", "location", metavar="DIR|URL", help=FROM_HELP)
-def add(revision: str, commit: str, repository: str, location: str | None) -> None:
-    """Add (or re-pin) REVISION in the manifest, hashing the files the source serves."""
+@click.option(
+    "--era",
+    type=click.Choice(manifest_module.ERAS),
+    help="legacy (initialize handshake) or modern (stateless); default: as pinned before, "
+    "else the era of the newest revision.",
+)
+@click.option(
+    "--wire/--not-wire",
+    default=None,
+    help="Whether peers send REVISION as a protocol version (default: as pinned before, "
+    "else yes for a dated name).",
+)
+def add(
+    revision: str,
+    commit: str,
+    repository: str,
+    location: str | None,
+    era: str | None,
+    wire: bool | None,
+) -> None:
+    """Add (or re-pin) REVISION in the manifest, in revision order, hashing the files the
+    source serves."""
     try:
         manifest = manifest_module.load()
+        pinned = next((r for r in manifest.revisions if r.name == revision), None)
+        if era is None:
+            era = pinned.era if pinned else [r for r in manifest.revisions if r.wire][-1].era
+        if wire is None:
+            wire = pinned.wire if pinned else manifest_module.is_dated(revision)
         source = open_source(location)
         try:
-            entry = describe_revision(revision, commit.lower(), source, repository)
+            entry = describe_revision(
+                revision, commit.lower(), source, repository, era=era, wire=wire
+            )
         finally:
             source.close()
         manifest.with_entry(entry).save()
     except SchemaSourceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
-        f"{revision}: {len(entry.files)} files pinned at {entry.commit} in {manifest.path}",
+        f"{revision}: {len(entry.files)} files pinned at {entry.commit} in {manifest.path}"
+        f" ({entry.era}{'' if entry.wire else ', not a wire version'})",
         err=True,
     )

@@ -3,7 +3,7 @@
 A path (a folder holding schema.ts and schema.json, or either file) is for reviewing a
 draft before it is pinned. Its IR is built by the generator's own ``build_ir``; the
 revision whose overrides apply is the folder's name when it is a known revision, else
-the file's ``LATEST_PROTOCOL_VERSION`` when known, else ``draft``.
+the file's ``LATEST_PROTOCOL_VERSION`` when known, else the newest known revision.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from mcp_foundry.ir import load_revision
 from mcp_foundry.ir.loader import RevisionSources, build_ir
 from mcp_foundry.ir.model import RevisionIR
 from mcp_foundry.ir.typescript import parse_typescript
-from mcp_foundry.sources import manifest
+from mcp_foundry.sources import registry
 from mcp_foundry.sources.errors import SchemaSourceError
 
 
@@ -27,7 +27,7 @@ class InputError(ValueError):
 def _known() -> list[str]:
     """The revisions the manifest pins: adding one there makes it diffable by name."""
     try:
-        return manifest.load().names
+        return list(registry.names())
     except SchemaSourceError as exc:
         raise InputError(str(exc)) from exc
 
@@ -71,4 +71,4 @@ def _revision_of(folder: Path, latest: object, known: list[str]) -> str:
         return folder.name
     if isinstance(latest, str) and latest in known:
         return latest
-    return "draft"
+    return known[-1]

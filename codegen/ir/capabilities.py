@@ -15,33 +15,34 @@ from collections.abc import Mapping
 
 from mcp_foundry.ir.errors import GeneratorError
 from mcp_foundry.ir.model import CapabilityGate, Definition, MapOf, Ref
+from mcp_foundry.sources.registry import ALWAYS, Range, since
 
-# method -> (holder, capability path, first revision it applies to)
-GATES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "resources/list": ("server", ("resources",), "2024-11-05"),
-    "resources/templates/list": ("server", ("resources",), "2024-11-05"),
-    "resources/read": ("server", ("resources",), "2024-11-05"),
-    "resources/subscribe": ("server", ("resources", "subscribe"), "2024-11-05"),
-    "resources/unsubscribe": ("server", ("resources", "subscribe"), "2024-11-05"),
-    "notifications/resources/updated": ("server", ("resources", "subscribe"), "2024-11-05"),
-    "notifications/resources/list_changed": ("server", ("resources", "listChanged"), "2024-11-05"),
-    "prompts/list": ("server", ("prompts",), "2024-11-05"),
-    "prompts/get": ("server", ("prompts",), "2024-11-05"),
-    "notifications/prompts/list_changed": ("server", ("prompts", "listChanged"), "2024-11-05"),
-    "tools/list": ("server", ("tools",), "2024-11-05"),
-    "tools/call": ("server", ("tools",), "2024-11-05"),
-    "notifications/tools/list_changed": ("server", ("tools", "listChanged"), "2024-11-05"),
-    "logging/setLevel": ("server", ("logging",), "2024-11-05"),
-    "notifications/message": ("server", ("logging",), "2024-11-05"),
+# method -> (holder, capability path, the revisions it applies to)
+GATES: dict[str, tuple[str, tuple[str, ...], Range]] = {
+    "resources/list": ("server", ("resources",), ALWAYS),
+    "resources/templates/list": ("server", ("resources",), ALWAYS),
+    "resources/read": ("server", ("resources",), ALWAYS),
+    "resources/subscribe": ("server", ("resources", "subscribe"), ALWAYS),
+    "resources/unsubscribe": ("server", ("resources", "subscribe"), ALWAYS),
+    "notifications/resources/updated": ("server", ("resources", "subscribe"), ALWAYS),
+    "notifications/resources/list_changed": ("server", ("resources", "listChanged"), ALWAYS),
+    "prompts/list": ("server", ("prompts",), ALWAYS),
+    "prompts/get": ("server", ("prompts",), ALWAYS),
+    "notifications/prompts/list_changed": ("server", ("prompts", "listChanged"), ALWAYS),
+    "tools/list": ("server", ("tools",), ALWAYS),
+    "tools/call": ("server", ("tools",), ALWAYS),
+    "notifications/tools/list_changed": ("server", ("tools", "listChanged"), ALWAYS),
+    "logging/setLevel": ("server", ("logging",), ALWAYS),
+    "notifications/message": ("server", ("logging",), ALWAYS),
     # 2024-11-05 had no `completions` capability: completion/complete was ungated.
-    "completion/complete": ("server", ("completions",), "2025-03-26"),
-    "sampling/createMessage": ("client", ("sampling",), "2024-11-05"),
-    "roots/list": ("client", ("roots",), "2024-11-05"),
-    "notifications/roots/list_changed": ("client", ("roots", "listChanged"), "2024-11-05"),
-    "elicitation/create": ("client", ("elicitation",), "2025-06-18"),
-    "notifications/elicitation/complete": ("client", ("elicitation", "url"), "2025-11-25"),
-    "tasks/list": ("server", ("tasks", "list"), "2025-11-25"),
-    "tasks/cancel": ("server", ("tasks", "cancel"), "2025-11-25"),
+    "completion/complete": ("server", ("completions",), since("2025-03-26")),
+    "sampling/createMessage": ("client", ("sampling",), ALWAYS),
+    "roots/list": ("client", ("roots",), ALWAYS),
+    "notifications/roots/list_changed": ("client", ("roots", "listChanged"), ALWAYS),
+    "elicitation/create": ("client", ("elicitation",), since("2025-06-18")),
+    "notifications/elicitation/complete": ("client", ("elicitation", "url"), since("2025-11-25")),
+    "tasks/list": ("server", ("tasks", "list"), since("2025-11-25")),
+    "tasks/cancel": ("server", ("tasks", "cancel"), since("2025-11-25")),
 }
 
 
@@ -49,16 +50,12 @@ class CapabilityTableError(GeneratorError):
     """The capability table names a path the revision's capabilities schema lacks."""
 
 
-def _order(revision: str) -> str:
-    return "9999" if revision == "draft" else revision
-
-
 def gate_for(
     method: str, revision: str, definitions: Mapping[str, Definition]
 ) -> CapabilityGate | None:
     """The validated gate of ``method`` in ``revision``, or ``None`` when ungated."""
     entry = GATES.get(method)
-    if entry is None or _order(revision) < _order(entry[2]):
+    if entry is None or revision not in entry[2]:
         return None
     holder, path, _ = entry
     owner = "ServerCapabilities" if holder == "server" else "ClientCapabilities"

@@ -180,3 +180,5 @@ class RevisionIR:
     error_codes: Mapping[str, int] = field(factory=dict)
     batching: bool = False
     overrides: tuple[Override, ...] = ()
+    fixed_upstream: tuple[str, ...] = ()
+    """Overrides this revision no longer needs (one line each: where to close the range)."""

@@ -19,13 +19,19 @@ INLINE_NAMES = {
 }
 
 
-def snake(wire_name: str) -> str:
-    """``isError`` → ``is_error``, ``_meta`` → ``meta``,
-    ``io.modelcontextprotocol/clientInfo`` → ``client_info``, ``$schema`` → ``schema_``."""
+def _words(wire_name: str) -> str:
+    """``isError`` → ``is_error``, ``_meta`` → ``meta``, ``createMessage`` → ``create_message``."""
     name = wire_name.removeprefix(_MCP_PREFIX).lstrip("_$")
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    name = re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+
+
+def snake(wire_name: str) -> str:
+    """A model field name: ``isError`` → ``is_error``, ``_meta`` → ``meta``,
+    ``io.modelcontextprotocol/clientInfo`` → ``client_info``, ``$schema`` → ``schema_``
+    (trailing ``_`` where pydantic or Python reserves the name)."""
+    name = _words(wire_name)
     if not name or name[0].isdigit():
         name = f"field_{name}"
     if keyword.iskeyword(name) or name in _RESERVED or wire_name.startswith("$"):
@@ -46,5 +52,10 @@ def inline_name(parent: str, wire_name: str, *, item: bool = False) -> str:
 
 
 def handler_name(method: str) -> str:
-    """``tools/call`` → ``tools_call``; ``sampling/createMessage`` → ``sampling_create_message``."""
-    return "_".join(snake(part) for part in re.split(r"[/-]", method))
+    """``tools/call`` → ``tools_call``; ``sampling/createMessage`` → ``sampling_create_message``;
+    ``tools/validate`` → ``tools_validate`` (a method, not a model field: pydantic's reserved
+    names do not apply, only Python keywords)."""
+    name = "_".join(_words(part) for part in re.split(r"[/-]", method) if _words(part))
+    if not name or name[0].isdigit():
+        name = f"method_{name}"
+    return f"{name}_" if keyword.iskeyword(name) else name

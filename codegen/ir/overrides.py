@@ -1,11 +1,14 @@
 """Named fixes of known upstream schema.json defects, applied before the IR is built.
 
 schema.ts is normative; schema.json is rendered from it upstream and bends a few things.
-Each override below names the places it corrects (per revision) and the value schema.json
-holds there today. Applying one ASSERTS that old value: when upstream changes (fixes the
-defect, renames a definition, changes a shape) generation fails with
-:class:`UpstreamChanged` naming the override to revisit, instead of silently patching
-something else. After all overrides, :mod:`mcp_foundry.ir.crosscheck` must find nothing.
+Each override below names the places it corrects and the revisions it covers, as a
+:class:`~mcp_foundry.sources.registry.Range` (``since(R)`` stays open, so a new revision
+inherits every standing fix; ``between(R, S)`` closes where upstream changed). Applying
+one ASSERTS the defective value: if upstream now holds the corrected value, the fix is
+skipped and reported in one line (:attr:`Patched.fixed_upstream`) saying where to close
+its range; any other value fails with :class:`UpstreamChanged` naming the override to
+revisit, instead of silently patching something else. After all overrides,
+:mod:`mcp_foundry.ir.crosscheck` must find nothing.
 
 Paths are dotted from a definition: ``Def.prop.sub``; a segment suffix ``{}`` steps into
 ``additionalProperties``, ``|N`` into ``anyOf[N]``.
@@ -18,51 +21,45 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
 from mcp_foundry.ir.errors import GeneratorError
 from mcp_foundry.ir.model import Override
-
-ALL = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "draft")
-UNTIL_2025_06 = ("2024-11-05", "2025-03-26", "2025-06-18")
-LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
-SINCE_2025_06 = ("2025-06-18", "2025-11-25", "2026-07-28", "draft")
-SINCE_2025_11 = ("2025-11-25", "2026-07-28", "draft")
-ONLY_2025_11 = ("2025-11-25",)
-MODERN = ("2026-07-28", "draft")
+from mcp_foundry.sources.registry import ALWAYS, Range, between, since, until
 
 # TS `number` that schema.json renders as `integer`: the wire allows any JSON number.
-NUMBER_AS_INTEGER: dict[str, tuple[str, ...]] = {
-    "RequestId": ALL,
-    "ProgressToken": ALL,
-    "Resource.size": ALL,
-    "ResourceLink.size": SINCE_2025_06,
-    "CompleteResult.completion.total": ALL,
-    "CreateMessageRequest.params.maxTokens": UNTIL_2025_06,
-    "CreateMessageRequestParams.maxTokens": SINCE_2025_11,
-    "JSONRPCError.error.code": UNTIL_2025_06,
-    "Error.code": SINCE_2025_11,
-    "StringSchema.minLength": SINCE_2025_06,
-    "StringSchema.maxLength": SINCE_2025_06,
-    "TitledMultiSelectEnumSchema.minItems": SINCE_2025_11,
-    "TitledMultiSelectEnumSchema.maxItems": SINCE_2025_11,
-    "UntitledMultiSelectEnumSchema.minItems": SINCE_2025_11,
-    "UntitledMultiSelectEnumSchema.maxItems": SINCE_2025_11,
-    "ElicitResult.content{}": ("2025-06-18",),
-    "ElicitResult.content{}|1": SINCE_2025_11,
-    "Task.pollInterval": ONLY_2025_11,
-    "Task.ttl": ONLY_2025_11,
-    "TaskMetadata.ttl": ONLY_2025_11,
-    "CacheableResult.ttlMs": MODERN,
-    "DiscoverResult.ttlMs": MODERN,
-    "ListPromptsResult.ttlMs": MODERN,
-    "ListResourceTemplatesResult.ttlMs": MODERN,
-    "ListResourcesResult.ttlMs": MODERN,
-    "ListToolsResult.ttlMs": MODERN,
-    "ReadResourceResult.ttlMs": MODERN,
+NUMBER_AS_INTEGER: dict[str, Range] = {
+    "RequestId": ALWAYS,
+    "ProgressToken": ALWAYS,
+    "Resource.size": ALWAYS,
+    "ResourceLink.size": since("2025-06-18"),
+    "CompleteResult.completion.total": ALWAYS,
+    "CreateMessageRequest.params.maxTokens": until("2025-11-25"),
+    "CreateMessageRequestParams.maxTokens": since("2025-11-25"),
+    "JSONRPCError.error.code": until("2025-11-25"),
+    "Error.code": since("2025-11-25"),
+    "StringSchema.minLength": since("2025-06-18"),
+    "StringSchema.maxLength": since("2025-06-18"),
+    "TitledMultiSelectEnumSchema.minItems": since("2025-11-25"),
+    "TitledMultiSelectEnumSchema.maxItems": since("2025-11-25"),
+    "UntitledMultiSelectEnumSchema.minItems": since("2025-11-25"),
+    "UntitledMultiSelectEnumSchema.maxItems": since("2025-11-25"),
+    "ElicitResult.content{}": between("2025-06-18", "2025-11-25"),
+    "ElicitResult.content{}|1": since("2025-11-25"),
+    "Task.pollInterval": between("2025-11-25", "2026-07-28"),
+    "Task.ttl": between("2025-11-25", "2026-07-28"),
+    "TaskMetadata.ttl": between("2025-11-25", "2026-07-28"),
+    "CacheableResult.ttlMs": since("2026-07-28"),
+    "DiscoverResult.ttlMs": since("2026-07-28"),
+    "ListPromptsResult.ttlMs": since("2026-07-28"),
+    "ListResourceTemplatesResult.ttlMs": since("2026-07-28"),
+    "ListResourcesResult.ttlMs": since("2026-07-28"),
+    "ListToolsResult.ttlMs": since("2026-07-28"),
+    "ReadResourceResult.ttlMs": since("2026-07-28"),
 }
 
 # Interfaces inheriting an index signature (from Result or MetaObject) that schema.json
 # renders closed: it keeps `additionalProperties` only on the base.
-INHERITED_INDEX_SIGNATURE: dict[str, tuple[str, ...]] = {
+INHERITED_INDEX_SIGNATURE: dict[str, Range] = {
     **dict.fromkeys(
         (
             "CallToolResult",
@@ -75,11 +72,13 @@ INHERITED_INDEX_SIGNATURE: dict[str, tuple[str, ...]] = {
             "PaginatedResult",
             "ReadResourceResult",
         ),
-        ALL,
+        ALWAYS,
     ),
-    **dict.fromkeys(("CreateMessageResult", "InitializeResult", "ListRootsResult"), LEGACY),
-    "ElicitResult": ("2025-06-18", "2025-11-25"),
-    **dict.fromkeys(("CreateTaskResult", "ListTasksResult"), ONLY_2025_11),
+    **dict.fromkeys(
+        ("CreateMessageResult", "InitializeResult", "ListRootsResult"), until("2026-07-28")
+    ),
+    "ElicitResult": between("2025-06-18", "2026-07-28"),
+    **dict.fromkeys(("CreateTaskResult", "ListTasksResult"), between("2025-11-25", "2026-07-28")),
     **dict.fromkeys(
         (
             "CacheableResult",
@@ -91,19 +90,19 @@ INHERITED_INDEX_SIGNATURE: dict[str, tuple[str, ...]] = {
             "NotificationMetaObject",
             "SubscriptionsListenResultMetaObject",
         ),
-        MODERN,
+        since("2026-07-28"),
     ),
 }
 
 # `JSONValue = string | number | boolean | null | JSONObject | JSONArray`; schema.json's
 # scalar member lists only string, integer and boolean.
-JSON_VALUE_SCALARS: dict[str, tuple[str, ...]] = {"JSONValue|2": MODERN}
+JSON_VALUE_SCALARS: dict[str, Range] = {"JSONValue|2": since("2026-07-28")}
 
 # TS open enums (`"a" | "b" | string`) that schema.json collapses to a bare string. The IR
 # recovers the known values from schema.ts; the override asserts the collapse is still there.
-OPEN_ENUMS: dict[str, tuple[str, ...]] = {
-    "CreateMessageResult.stopReason": ALL,
-    "ResultType": MODERN,
+OPEN_ENUMS: dict[str, Range] = {
+    "CreateMessageResult.stopReason": ALWAYS,
+    "ResultType": since("2026-07-28"),
 }
 
 
@@ -113,12 +112,12 @@ OPEN_ENUMS: dict[str, tuple[str, ...]] = {
 # survives validation and projection to an older revision. This one follows the spec
 # prose *against* schema.ts, so it also names the disagreement it creates (see
 # PROSE_DISAGREEMENTS).
-JSON_SCHEMA_DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "Tool.inputSchema": LEGACY,
-    "Tool.outputSchema": ("2025-06-18", "2025-11-25"),
+JSON_SCHEMA_DOCUMENTS: dict[str, Range] = {
+    "Tool.inputSchema": until("2026-07-28"),
+    "Tool.outputSchema": between("2025-06-18", "2026-07-28"),
 }
 
-PROSE_DISAGREEMENTS: dict[str, tuple[str, ...]] = JSON_SCHEMA_DOCUMENTS
+PROSE_DISAGREEMENTS: dict[str, Range] = JSON_SCHEMA_DOCUMENTS
 """Paths where the IR knowingly departs from schema.ts; ``check`` does not report them."""
 
 
@@ -154,13 +153,19 @@ def _locate(schema_defs: Mapping[str, Any], path: str) -> dict[str, Any]:
     return node
 
 
+FIXED_UPSTREAM = "fixed upstream"
+"""What a fix returns when the node already holds the value it would write."""
+
 Fix = Callable[[dict[str, Any]], str | None]
-"""Patches one schema node in place; returns why it could not (upstream changed) or None."""
+"""Patches one schema node in place; returns None, :data:`FIXED_UPSTREAM`, or why it
+could not (upstream changed the node some other way)."""
 
 
 def _number_for_integer(node: dict[str, Any]) -> str | None:
     kind = node.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
+    if "number" in kinds and "integer" not in kinds:
+        return FIXED_UPSTREAM
     if "integer" not in kinds or "number" in kinds:
         return f"expected an integer type, found {kind!r}"
     fixed = ["number" if k == "integer" else k for k in kinds]
@@ -169,13 +174,18 @@ def _number_for_integer(node: dict[str, Any]) -> str | None:
 
 
 def _open_object(node: dict[str, Any]) -> str | None:
+    if node.get("type") == "object" and node.get("additionalProperties") in ({}, True):
+        return FIXED_UPSTREAM
     if "additionalProperties" in node or node.get("type") != "object":
-        return f"expected a closed object, found additionalProperties={node.get('additionalProperties')!r}"
+        found = node.get("additionalProperties")
+        return f"expected a closed object, found additionalProperties={found!r}"
     node["additionalProperties"] = {}
     return None
 
 
 def _json_value_scalars(node: dict[str, Any]) -> str | None:
+    if sorted(node.get("type") or ()) == ["boolean", "null", "number", "string"]:
+        return FIXED_UPSTREAM
     if node.get("type") != ["string", "integer", "boolean"]:
         return f"expected ['string', 'integer', 'boolean'], found {node.get('type')!r}"
     node["type"] = ["string", "number", "boolean", "null"]
@@ -188,7 +198,7 @@ def _collapsed_enum(node: dict[str, Any]) -> str | None:
     return None
 
 
-OVERRIDES: tuple[tuple[str, str, dict[str, tuple[str, ...]], Fix], ...] = (
+OVERRIDES: tuple[tuple[str, str, dict[str, Range], Fix], ...] = (
     (
         "number-rendered-as-integer",
         "schema.ts declares `number`; schema.json narrows it to `integer`.",
@@ -224,12 +234,22 @@ OVERRIDES: tuple[tuple[str, str, dict[str, tuple[str, ...]], Fix], ...] = (
 )
 
 
-def apply_overrides(
-    revision: str, schema_defs: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[Override]]:
-    """A corrected deep copy of ``schema_defs`` and the overrides applied to it."""
+@attrs.frozen
+class Patched:
+    """schema.json's definitions with every override of one revision applied."""
+
+    definitions: dict[str, Any]
+    applied: list[Override]
+    fixed_upstream: list[str]
+    """One line per override this revision no longer needs: where to close its range."""
+
+
+def apply_overrides(revision: str, schema_defs: Mapping[str, Any]) -> Patched:
+    """A corrected deep copy of ``schema_defs``, the overrides applied to it, and the ones
+    upstream has fixed in ``revision``."""
     patched: dict[str, Any] = copy.deepcopy(dict(schema_defs))
     applied: list[Override] = []
+    fixed: list[str] = []
     for name, reason, targets, fix in OVERRIDES:
         for path, revisions in sorted(targets.items()):
             if revision not in revisions:
@@ -241,7 +261,13 @@ def apply_overrides(
                     f"override {name!r}: {revision} has no {path} any more; revisit it"
                 ) from None
             problem = fix(node)
-            if problem is not None:
+            if problem == FIXED_UPSTREAM:
+                fixed.append(
+                    f"override {name!r} at {path}: upstream fixed it in {revision}; "
+                    f"close its range {revisions} there (until={revision!r})"
+                )
+            elif problem is not None:
                 raise UpstreamChanged(f"override {name!r} at {revision} {path}: {problem}")
-            applied.append(Override(name=name, target=path, reason=reason))
-    return patched, applied
+            else:
+                applied.append(Override(name=name, target=path, reason=reason))
+    return Patched(patched, applied, fixed)

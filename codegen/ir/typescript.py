@@ -184,7 +184,7 @@ def _type(node: tree_sitter.Node) -> TsType:
         return _object(node)
     if kind == "type_query":
         return TsTypeof(_text(node.named_children[0]))
-    raise TsSyntaxError(f"unsupported TS type {kind!r}: {_text(node)[:80]}")
+    raise TsSyntaxError(f"unsupported TS type {kind!r} {_where(node)}: {_text(node)[:80]}")
 
 
 def _literal(node: tree_sitter.Node) -> TsLiteral:
@@ -223,11 +223,27 @@ def _object(node: tree_sitter.Node) -> TsObject:
     return TsObject(tuple(properties), index)
 
 
+def _first_error(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The first error (or missing) node in source order, depth first."""
+    for child in node.children:
+        if child.type == "ERROR" or child.is_missing:
+            return child
+        if child.has_error:
+            return _first_error(child)
+    return node
+
+
+def _where(node: tree_sitter.Node) -> str:
+    line, column = node.start_point
+    return f"at line {line + 1}, column {column + 1}"
+
+
 def parse_typescript(source: bytes) -> TsModule:
     """Parse a schema.ts; raise :class:`TsSyntaxError` on any syntax error node."""
     tree = _parser().parse(source)
     if tree.root_node.has_error:
-        raise TsSyntaxError("schema.ts does not parse cleanly (tree-sitter error nodes)")
+        bad = _first_error(tree.root_node)
+        raise TsSyntaxError(f"syntax error {_where(bad)}: {_text(bad)[:60]!r}")
     declarations: dict[str, TsDeclaration] = {}
     constants: dict[str, str | int] = {}
     constant_docs: dict[str, JsDoc] = {}

@@ -2,10 +2,11 @@
 
 Server (``mcp_foundry.runtime.server``)
 -----------------------------------
-``Server(handlers, name=..., version=..., revision="2026-07-28")`` wraps an instance of a
+``Server(handlers, name=..., version=..., revision=None)`` wraps an instance of a
 generated ``ServerHandlers`` subclass written against one revision (the *handler
-revision*). It serves every revision in ``generated.available()`` at once: inbound params
-are validated against the revision the client speaks and converted to the handler
+revision*, by default the one whose ``ServerHandlers`` it subclasses). It serves every
+wire version of the registry with generated bindings at once: inbound params are
+validated against the revision the client speaks and converted to the handler
 revision's models; results are validated against the handler revision and projected down
 to the client's revision (fields and content types it lacks never leak; lossy downgrades
 are logged on stderr and replaced by a text fallback).
@@ -39,9 +40,9 @@ Transport-facing interface (what stdio and ``codegen/runtime/http/`` use; stable
     requests) and returns at once (``facts``: that POST's headers etc., seen by the
     handler as ``ctx.headers``); every answer and related message comes out of ``sink``
     with its related id. ``session.id`` is a random token; ``session.close_stream`` may be
-    set to ``async (request_id) -> None`` so handlers can end their SSE stream early. ``session.revision`` is the negotiated legacy revision (``None`` before
-    ``initialize``), ``session.initialized`` tells whether ``notifications/initialized``
-    arrived. A session also serves modern requests (stdio uses one session for everything).
+    set to ``async (request_id) -> None`` so handlers can end their SSE stream early.
+    ``session.revision`` is the negotiated legacy revision (``None`` before ``initialize``),
+    ``session.initialized`` tells whether ``notifications/initialized`` arrived. A session also serves modern requests (stdio uses one session for everything).
     (c) Leaving the block drains: every accepted request is answered; ``await
     session.close(grace=...)`` does the same explicitly (stragglers after ``grace`` seconds
     are cancelled and answered with an error).

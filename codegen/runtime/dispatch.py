@@ -68,12 +68,7 @@ class Route:
             self.fn = getattr(handlers, handler_spec.handler)
         self.same = on_wire.revision == handler_bindings.revision
         self.modern_handler = revisions.is_modern(handler_bindings.revision)
-        order = revisions.WIRE_VERSIONS
-        self.upgrade = (
-            on_wire.revision in order
-            and handler_bindings.revision in order
-            and order.index(on_wire.revision) < order.index(handler_bindings.revision)
-        )
+        self.upgrade = revisions.is_older(on_wire.revision, handler_bindings.revision)
 
     # ---- params: wire → handler ------------------------------------------------------
 

@@ -162,19 +162,25 @@ class Projection:
             return self.downgrade(value, classes) if classes else _dump(value)
         plan, open_target = _plan(source, match)
         out: dict[str, Any] = {}
-        for name in value.model_fields_set:
+        extra = value.__pydantic_extra__ or {}
+        # pydantic counts extra keys as set fields: they are handled below (kept when the
+        # target declares or admits them), not as declared fields the target lacks
+        for name in value.model_fields_set - extra.keys():
             step = plan.get(name)
             if step is None:
                 if name not in _ENVELOPE:
                     self.lost.append(f"{source.__name__}.{name}")
                 continue
             out[step[0]] = self.value(getattr(value, name), step[1])
-        extra = value.__pydantic_extra__
-        if extra and open_target:
-            known = {f.alias or n for n, f in fields(source).items()}
-            for key, item in extra.items():
-                if key not in known:
-                    out[key] = _dump(item)
+        known = {f.alias or n for n, f in fields(source).items()} if extra else set()
+        for key, item in extra.items():
+            step = plan.get(key)
+            if step is not None:
+                out[step[0]] = self.value(item, step[1])
+            elif not open_target:
+                self.lost.append(f"{source.__name__}.{key}")
+            elif key not in known:
+                out[key] = _dump(item)
         _keep_structured_meaning(value, out, match)
         return out
 

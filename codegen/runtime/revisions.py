@@ -1,18 +1,16 @@
-"""Which protocol revisions exist on the wire, which era each belongs to, and how a
-legacy ``initialize`` picks one (lifecycle.mdx: the requested version when supported,
-else the server's latest legacy version)."""
+"""Which protocol revisions the runtime serves: every wire version of the registry whose
+bindings are generated (:mod:`mcp_foundry.sources.registry` knows the eras and the order);
+and how a legacy ``initialize`` picks one (lifecycle.mdx: the requested version when
+supported, else the server's latest legacy version)."""
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 
 from mcp_foundry import generated
 from mcp_foundry.bindings import RevisionBindings
-
-LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
-MODERN = ("2026-07-28",)
-WIRE_VERSIONS = LEGACY + MODERN
-"""Protocol versions that can appear on the wire (``draft`` is not one)."""
+from mcp_foundry.sources import registry
 
 PROTOCOL_VERSION_KEY = "io.modelcontextprotocol/protocolVersion"
 CLIENT_CAPABILITIES_KEY = "io.modelcontextprotocol/clientCapabilities"
@@ -30,16 +28,41 @@ def bindings(revision: str) -> RevisionBindings:
 def available() -> tuple[str, ...]:
     """Wire versions whose bindings are generated, oldest first."""
     present = set(generated.available())
-    return tuple(v for v in WIRE_VERSIONS if v in present)
+    return tuple(v for v in registry.wire_versions() if v in present)
 
 
 def is_modern(revision: str) -> bool:
-    return revision in MODERN
+    """Whether ``revision`` is stateless; ``False`` for a name the registry does not know
+    (a peer may send anything as its version)."""
+    known = registry.find(revision) if isinstance(revision, str) else None
+    return known is not None and known.era == "modern"
+
+
+def is_older(revision: str, than: str) -> bool:
+    """Registry order between two wire versions; ``False`` when either is not one."""
+    first, second = registry.find(revision), registry.find(than)
+    return (
+        first is not None
+        and second is not None
+        and first.wire
+        and second.wire
+        and first.index < second.index
+    )
+
+
+def handler_revision(handlers: object) -> str:
+    """The revision whose generated ``ServerHandlers``/``ClientHandlers`` ``handlers``
+    subclasses, else the newest generated wire version."""
+    for cls in type(handlers).__mro__:
+        if generated.is_generated(cls.__module__):
+            package = cls.__module__.rsplit(".", 1)[0]
+            return str(importlib.import_module(package).BINDINGS.revision)
+    return available()[-1]
 
 
 def negotiate_legacy(requested: object, supported: tuple[str, ...]) -> str | None:
     """The version an ``initialize`` answer carries; ``None`` if no legacy one is served."""
-    legacy = [v for v in supported if v in LEGACY]
+    legacy = [v for v in supported if v in registry.of_era("legacy")]
     if not legacy:
         return None
     if isinstance(requested, str) and requested in legacy:

@@ -96,7 +96,7 @@ class Server:
         *,
         name: str,
         version: str,
-        revision: str = "2026-07-28",
+        revision: str | None = None,
         title: str | None = None,
         instructions: str | None = None,
         capabilities: Mapping[str, Any] | None = None,
@@ -105,6 +105,7 @@ class Server:
         state_secret: bytes | None = None,
     ) -> None:
         self.handlers = handlers
+        revision = revision or revisions.handler_revision(handlers)
         self.revision = revision
         self.router = dispatch.Router(handlers, revision)
         self.versions = tuple(versions or revisions.available())

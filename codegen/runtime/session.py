@@ -147,7 +147,7 @@ class LegacySession:
             raise RpcError(
                 INVALID_PARAMS,
                 f"Invalid params: {method} before initialize; send initialize first (legacy) or carry "
-                f"{PROTOCOL_VERSION_KEY!r} and clientCapabilities in params._meta (2026-07-28)",
+                f"{PROTOCOL_VERSION_KEY!r} and clientCapabilities in params._meta (modern)",
             )
         if method == "initialize":
             raise RpcError(INVALID_REQUEST, "Invalid Request: the session is already initialized")

@@ -12,7 +12,9 @@ FEATURES = MappingProxyType(
         "resources": "a static resource and a resource template (resources/list, resources/read)",
         "prompts": "a prompt with arguments (prompts/list, prompts/get)",
         "progress": "a long-running tool reporting progress (notifications/progress)",
-        "elicitation": "a tool that asks the user (elicitation/create, or an input round at 2026-07-28)",
+        "elicitation": (
+            "a tool that asks the user (elicitation/create, or an input round on the modern wire)"
+        ),
     }
 )
 

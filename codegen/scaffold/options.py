@@ -12,11 +12,10 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from mcp_foundry import paths
-from mcp_foundry.runtime.revisions import WIRE_VERSIONS
+from mcp_foundry import generated, paths
 from mcp_foundry.scaffold.errors import ScaffoldError
 from mcp_foundry.scaffold.features import DEFAULT_FEATURES, FEATURES
-from mcp_foundry.sources import manifest
+from mcp_foundry.sources import registry
 from mcp_foundry.sources.errors import SchemaSourceError
 
 TRANSPORTS = {"stdio": ("stdio",), "http": ("http",), "both": ("stdio", "http")}
@@ -58,6 +57,11 @@ class ProjectOptions:
     """Import name of the server package (``name`` with ``-`` as ``_``)."""
     revision: str
     """The protocol revision the project targets (its tests pin it where the SDK can)."""
+    wire_version: str
+    """The protocol version spoken for ``revision`` (one that is not a wire version, such
+    as ``draft``, speaks the newest of its era)."""
+    era: str
+    """``legacy`` or ``modern``: the era of ``wire_version``."""
     transports: tuple[str, ...]
     features: tuple[str, ...]
     namespace: str
@@ -83,11 +87,6 @@ class ProjectOptions:
         return f"{self.title}: an MCP server ({', '.join(self.features) or 'no features'})"
 
     @property
-    def wire_version(self) -> str:
-        """The protocol version spoken for ``revision`` (``draft`` speaks the newest)."""
-        return self.revision if self.revision in WIRE_VERSIONS else WIRE_VERSIONS[-1]
-
-    @property
     def uri_scheme(self) -> str:
         """URI scheme of the example resources (schemes allow no ``_``)."""
         return self.name.replace("_", "-")
@@ -107,11 +106,13 @@ def build_options(
 ) -> ProjectOptions:
     """Validate every input at once; raise :class:`ScaffoldError` on the first bad one."""
     checked_name = _check_name(name)
-    chosen_revision = _check_revision(revision)
+    chosen_revision, wire_version = _check_revision(revision)
     return ProjectOptions(
         name=checked_name,
         module=checked_name.replace("-", "_"),
         revision=chosen_revision,
+        wire_version=wire_version,
+        era=registry.era_of(wire_version),
         transports=_check_transport(transport),
         features=_check_features(features),
         namespace=_check_namespace(namespace),
@@ -141,17 +142,27 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _check_revision(revision: str | None) -> str:
+def _check_revision(revision: str | None) -> tuple[str, str]:
+    """The revision (default: the newest generated wire version) and the version it speaks;
+    both need generated bindings, or the project could not import them."""
     try:
-        known = manifest.load().names
+        known = registry.names()
+        present = generated.available()
+        chosen = revision or next((r for r in reversed(present) if registry.get(r).wire), None)
+        if chosen is None:
+            raise ScaffoldError("no generated bindings at all: run `mcp-foundry generate` first")
+        if chosen not in known:
+            raise ScaffoldError(f"unknown revision {chosen!r}: choose one of {', '.join(known)}")
+        spoken = chosen if registry.get(chosen).wire else registry.latest(registry.era_of(chosen))
     except SchemaSourceError as exc:
         raise ScaffoldError(f"cannot list protocol revisions: {exc}") from exc
-    if revision is None:
-        dated = [r for r in known if r != "draft"]
-        return dated[-1]
-    if revision not in known:
-        raise ScaffoldError(f"unknown revision {revision!r}: choose one of {', '.join(known)}")
-    return revision
+    missing = [r for r in dict.fromkeys((chosen, spoken)) if r not in present]
+    if missing:
+        raise ScaffoldError(
+            f"no generated bindings for revision {', '.join(missing)}: run "
+            f"`mcp-foundry generate {' '.join(missing)}` first (generated: {', '.join(present)})"
+        )
+    return chosen, spoken
 
 
 def _check_transport(transport: str) -> tuple[str, ...]:

@@ -14,12 +14,14 @@ import black
 import jinja2
 from black.parsing import InvalidInput
 from mcp_foundry import generated, paths
+from mcp_foundry.runtime import revisions
 from mcp_foundry.scaffold.errors import ScaffoldError
 from mcp_foundry.scaffold.features import FEATURES, tool_names
 from mcp_foundry.scaffold.hosts import http_entry_name, http_url, mcp_servers
 from mcp_foundry.scaffold.layout import HOST_CONFIG, PROJECT_FILES, SERVER_JSON
 from mcp_foundry.scaffold.options import ProjectOptions
 from mcp_foundry.scaffold.registry import REGISTRY_TRANSPORT, port_variable, server_json
+from mcp_foundry.sources import registry as revisions_registry
 
 PROJECT_TEMPLATES = paths.TEMPLATES / "project"
 
@@ -43,7 +45,7 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
         "description": options.description,
         "registry_name": options.registry_name,
         "uri_scheme": options.uri_scheme,
-        "wire_version": options.wire_version,
+        "newest": _newest_by_era(),
         "registry_transports": [REGISTRY_TRANSPORT[t] for t in options.transports],
         "http_host_key": http_entry_name(options),
         "feature_docs": {name: FEATURES[name] for name in options.features},
@@ -54,6 +56,11 @@ def _context(options: ProjectOptions) -> dict[str, Any]:
         "host_config_file": HOST_CONFIG,
         "server_json_file": SERVER_JSON,
     }
+
+
+def _newest_by_era() -> dict[str, str]:
+    """The newest served wire version of each era (what a project's own tests send)."""
+    return {revisions_registry.era_of(v): v for v in revisions.available()}
 
 
 def _dump_json(data: Any) -> str:

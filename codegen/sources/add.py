@@ -21,7 +21,13 @@ def _wanted(path: str) -> bool:
 
 
 def describe_revision(
-    name: str, commit: str, source: SchemaSource, repository: str = UPSTREAM_REPOSITORY
+    name: str,
+    commit: str,
+    source: SchemaSource,
+    repository: str = UPSTREAM_REPOSITORY,
+    *,
+    era: str,
+    wire: bool = True,
 ) -> RevisionEntry:
     """Hash every wanted file of ``schema/<name>/`` as the source serves it at ``commit``."""
     check_commit(name, commit)
@@ -46,4 +52,6 @@ def describe_revision(
         commit=commit,
         directory=directory,
         files=files,
+        era=era,
+        wire=wire,
     )

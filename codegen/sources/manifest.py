@@ -1,6 +1,8 @@
-"""The manifest: which upstream commit and which file hashes define each revision.
+"""The manifest: which upstream commit and which file hashes define each revision, and
+what kind of revision it is (its era, whether it is a wire version).
 
 Adding a revision is data: one more entry here (``mcp-foundry schema add``), no code.
+The order of entries is the order of revisions (:mod:`mcp_foundry.sources.registry`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,20 @@ FORMAT = 1
 UPSTREAM_REPOSITORY = "modelcontextprotocol/modelcontextprotocol"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ERAS = ("legacy", "modern")
+"""Handshakes the runtime speaks: ``initialize`` per connection, or stateless per request."""
 
 
 def check_commit(revision: str, commit: str) -> None:
     """Pins are full commit hashes: a branch or tag name could move under the hashes."""
     if not _COMMIT.match(commit):
         raise SchemaSourceError(f"{revision}: commit {commit!r} is not a 40-hex git commit")
+
+
+def is_dated(name: str) -> bool:
+    """``YYYY-MM-DD``: the form of every protocol version sent on the wire."""
+    return bool(_DATED.match(name))
 
 
 @attrs.frozen
@@ -54,24 +64,42 @@ class RevisionEntry:
     directory: str
     """The revision's folder inside the upstream repository, e.g. ``schema/2025-11-25``."""
     files: tuple[SchemaFile, ...]
+    era: str
+    """``legacy`` (``initialize`` handshake) or ``modern`` (stateless, ``server/discover``)."""
+    wire: bool = True
+    """Whether the name is a protocol version peers send (``draft`` is not)."""
 
     def __attrs_post_init__(self) -> None:
         check_commit(self.name, self.commit)
         for required in ("schema.ts", "schema.json"):
             if required not in self.hashes:
                 raise SchemaSourceError(f"manifest: {self.name}: no {required} listed")
+        if self.era not in ERAS:
+            raise SchemaSourceError(
+                f"manifest: {self.name}: unknown era {self.era!r}; the runtime speaks "
+                f"{' and '.join(ERAS)} revisions only"
+            )
+        if self.wire and not is_dated(self.name):
+            raise SchemaSourceError(
+                f"manifest: {self.name}: a wire version is a date (YYYY-MM-DD); "
+                'mark a named revision "wire": false'
+            )
 
     @property
     def hashes(self) -> dict[str, str]:
         return {f.path: f.sha256 for f in self.files}
 
-    def to_json(self) -> dict[str, object]:
+    def provenance(self) -> dict[str, object]:
+        """Where the files come from (what a cached copy must match)."""
         return {
             "repository": self.repository,
             "commit": self.commit,
             "directory": self.directory,
             "files": [{"path": f.path, "sha256": f.sha256} for f in self.files],
         }
+
+    def to_json(self) -> dict[str, object]:
+        return {"era": self.era, "wire": self.wire, **self.provenance()}
 
     @classmethod
     def from_json(cls, name: str, data: dict[str, object]) -> RevisionEntry:
@@ -86,6 +114,8 @@ class RevisionEntry:
                 commit=str(data["commit"]),
                 directory=str(data["directory"]),
                 files=tuple(sorted(files, key=lambda f: f.path)),
+                era=str(data["era"]),
+                wire=_flag(name, data.get("wire", True)),
             )
         except (KeyError, TypeError) as exc:
             raise SchemaSourceError(
@@ -93,12 +123,27 @@ class RevisionEntry:
             ) from exc
 
 
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SchemaSourceError(f"manifest: {name}: wire must be true or false, not {value!r}")
+    return value
+
+
 @attrs.frozen
 class Manifest:
-    """All known revisions, in the file's order (oldest first, ``draft`` last)."""
+    """All known revisions, in the file's order: wire versions by date, then the others
+    (``draft``) in the order listed."""
 
     revisions: tuple[RevisionEntry, ...]
     path: Path
+
+    def __attrs_post_init__(self) -> None:
+        names = self.names
+        if names != [r.name for r in _ordered(self.revisions)] or len(set(names)) != len(names):
+            raise SchemaSourceError(
+                f"manifest {self.path}: revisions must be listed once each, wire versions "
+                f"oldest first, then the others; found {', '.join(names)}"
+            )
 
     @property
     def names(self) -> list[str]:
@@ -118,7 +163,7 @@ class Manifest:
         if entry.name in names:
             revisions = tuple(entry if r.name == entry.name else r for r in self.revisions)
         else:
-            revisions = tuple(sorted((*self.revisions, entry), key=lambda r: _order_key(r.name)))
+            revisions = _ordered((*self.revisions, entry))
         return attrs.evolve(self, revisions=revisions)
 
     def save(self) -> None:
@@ -131,19 +176,21 @@ class Manifest:
         tmp.replace(self.path)
 
 
-def _order_key(name: str) -> tuple[int, str]:
-    # dated revisions sort by date; named ones (draft) after them
-    return (0, name) if re.match(r"^\d{4}-\d{2}-\d{2}$", name) else (1, name)
+def _ordered(revisions: tuple[RevisionEntry, ...]) -> tuple[RevisionEntry, ...]:
+    """Wire versions by date, then the rest as they come (a stable sort)."""
+    return tuple(sorted(revisions, key=lambda r: (not r.wire, r.name if r.wire else "")))
+
+
+def location() -> Path:
+    """``schema/manifest.json`` of the toolkit, or where ``MCP_FOUNDRY_SCHEMA_MANIFEST``
+    points (tests and release rehearsals edit a temp copy)."""
+    override = os.environ.get("MCP_FOUNDRY_SCHEMA_MANIFEST")
+    return Path(override) if override else paths.SCHEMA_MANIFEST
 
 
 def load(path: Path | None = None) -> Manifest:
-    """Read and validate the manifest.
-
-    Default: ``schema/manifest.json`` of the repo; ``MCP_FOUNDRY_SCHEMA_MANIFEST`` points
-    elsewhere (tests edit a temp copy).
-    """
-    override = os.environ.get("MCP_FOUNDRY_SCHEMA_MANIFEST")
-    path = path or (Path(override) if override else paths.SCHEMA_MANIFEST)
+    """Read and validate the manifest (default: :func:`location`)."""
+    path = path or location()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -43,7 +43,7 @@ class Status(Enum):
 
 def _stamp_matches(folder: Path, entry: manifest_module.RevisionEntry) -> bool:
     try:
-        return bool(json.loads((folder / STAMP).read_text(encoding="utf-8")) == entry.to_json())
+        return bool(json.loads((folder / STAMP).read_text(encoding="utf-8")) == entry.provenance())
     except (OSError, json.JSONDecodeError):
         return False
 
@@ -95,7 +95,7 @@ def install(entry: manifest_module.RevisionEntry, staged: Path, cache: Path) -> 
     Two fetches may race (parallel test runs, ``make`` jobs): when the rename loses
     because the other one installed first, its verified copy is kept and ours dropped.
     """
-    (staged / STAMP).write_text(json.dumps(entry.to_json(), indent=2) + "\n", encoding="utf-8")
+    (staged / STAMP).write_text(json.dumps(entry.provenance(), indent=2) + "\n", encoding="utf-8")
     final = cache / entry.name
     for _ in range(3):
         retired: Path | None = None

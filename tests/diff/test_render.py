@@ -13,18 +13,14 @@ from mcp_foundry.diff.inputs import load_side
 from mcp_foundry.diff.model import Area, Kind, Severity
 from mcp_foundry.diff.render import FORMATS
 from mcp_foundry.diff.render.document import FORMAT, build
+from mcp_foundry.sources import registry
 
 from .helpers import real_diff
 
 pytestmark = pytest.mark.timeout(120)
-PAIRS = [
-    ("2024-11-05", "2025-03-26"),
-    ("2025-03-26", "2025-06-18"),
-    ("2025-06-18", "2025-11-25"),
-    ("2025-11-25", "2026-07-28"),
-    ("2026-07-28", "draft"),
-    ("2026-07-28", "2024-11-05"),
-]
+NAMES = registry.names()
+PAIRS = [*zip(NAMES, NAMES[1:], strict=False), (NAMES[-1], NAMES[0])]
+"""Each revision against the next, and the newest against the oldest."""
 SCHEMA = json.loads(paths.DIFF_REPORT_SCHEMA.read_text())
 
 

@@ -61,7 +61,7 @@ def _normalise(node: Any, defs: dict[str, Any]) -> Any:
 
 @cache
 def _definitions(revision: str) -> dict[str, Any]:
-    patched, _ = apply_overrides(revision, revision_sources(revision).definitions)
+    patched = apply_overrides(revision, revision_sources(revision).definitions).definitions
     defs = {k: _normalise(v, patched) for k, v in patched.items()}
     for recursive in _RECURSIVE:
         if recursive in defs:

@@ -136,12 +136,25 @@ def test_inline_names_are_stable_across_revisions() -> None:
 
 def test_override_fails_loudly_when_upstream_changes() -> None:
     defs = copy.deepcopy(revision_sources("2025-11-25").definitions)
-    defs["RequestId"]["type"] = ["string", "number"]  # as if upstream fixed it
+    defs["RequestId"]["type"] = ["string", "boolean"]  # neither the defect nor its fix
     with pytest.raises(UpstreamChanged, match="number-rendered-as-integer.*RequestId"):
         apply_overrides("2025-11-25", defs)
+    defs = copy.deepcopy(revision_sources("2025-11-25").definitions)
     del defs["Resource"]
     with pytest.raises(UpstreamChanged):
         apply_overrides("2025-11-25", defs)
+
+
+def test_an_override_upstream_fixed_is_named_in_one_line_and_skipped() -> None:
+    defs = copy.deepcopy(revision_sources("2025-11-25").definitions)
+    defs["RequestId"]["type"] = ["string", "number"]  # as if upstream fixed it
+    patched = apply_overrides("2025-11-25", defs)
+    assert patched.fixed_upstream == [
+        "override 'number-rendered-as-integer' at RequestId: upstream fixed it in 2025-11-25; "
+        "close its range […, …) there (until='2025-11-25')"
+    ]
+    assert "RequestId" not in {o.target for o in patched.applied if o.name.startswith("number")}
+    assert patched.definitions["RequestId"]["type"] == ["string", "number"]
 
 
 def test_overrides_reach_the_models() -> None:

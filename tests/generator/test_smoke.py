@@ -1,4 +1,4 @@
-"""All six revisions generate, import and honour the bindings contract."""
+"""Every revision of the manifest generates, imports and honours the bindings contract."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ import pytest
 from mcp_foundry import generated
 from mcp_foundry.bindings import MethodNotImplemented, RevisionBindings
 from mcp_foundry.commands.generate import render_revision
+from mcp_foundry.sources import registry
 
 
 def test_every_revision_is_generated() -> None:
-    assert generated.available() == [
-        "2024-11-05",
-        "2025-03-26",
-        "2025-06-18",
-        "2025-11-25",
-        "2026-07-28",
-        "draft",
-    ]
+    assert generated.available() == list(registry.names())
 
 
 def test_bindings_contract(revision: str, bindings: RevisionBindings) -> None:
     assert bindings.revision == revision
     assert bindings.jsonrpc_version == "2.0"
-    assert bindings.era == ("modern" if revision in ("2026-07-28", "draft") else "legacy")
+    assert bindings.era == registry.era_of(revision)
     assert bindings.batching == (revision == "2025-03-26")
     assert bindings.error_codes["METHOD_NOT_FOUND"] == -32601
     for name, spec in bindings.methods.items():

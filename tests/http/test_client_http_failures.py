@@ -6,9 +6,9 @@ from __future__ import annotations
 import anyio
 import pytest
 from http_support import start_server
+from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.errors import RpcError
 from mcp_foundry.runtime.http.client import connect_http
-from mcp_foundry.runtime.revisions import WIRE_VERSIONS
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -23,7 +23,10 @@ async def _oauth_refusal(request: Request) -> JSONResponse:
     )
 
 
-@pytest.mark.parametrize("version", [WIRE_VERSIONS[-1], WIRE_VERSIONS[-2]])
+@pytest.mark.parametrize(
+    "version",
+    sorted({max(revisions.available(), key=revisions.is_modern), revisions.available()[0]}),
+)
 def test_an_oauth_401_body_fails_the_call_at_once(version: str) -> None:
     app = Starlette(routes=[Route("/mcp", _oauth_refusal, methods=["POST", "GET", "DELETE"])])
     server, thread, sock, _ = start_server(app)

@@ -20,6 +20,7 @@ from http_support import (
     post,
     sse_events,
 )
+from mcp_foundry.sources import registry
 
 
 def test_session_ids_are_random_visible_ascii(live: Live, http: httpx.Client) -> None:
@@ -38,7 +39,7 @@ def test_initialize_then_calls_on_the_session(live: Live, http: httpx.Client) ->
     assert "resultType" not in body["result"], "2026 fields must not leak into a 2025 session"
 
 
-@pytest.mark.parametrize("version", ["2025-03-26", "2025-06-18", "2024-11-05"])
+@pytest.mark.parametrize("version", registry.of_era("legacy"))
 def test_older_revisions_negotiate_on_streamable_http(
     live: Live, http: httpx.Client, version: str
 ) -> None:

@@ -8,6 +8,7 @@ import anyio
 import pytest
 from http_support import start_server
 from mcp_foundry.authoring import App
+from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.http import connect_http, create_app
 
 pytestmark = pytest.mark.timeout(30)
@@ -33,7 +34,7 @@ def url() -> Iterator[str]:
     thread.join(10)
 
 
-@pytest.mark.parametrize("version", ["2026-07-28", "2025-11-25", "2025-03-26"])
+@pytest.mark.parametrize("version", revisions.available())
 def test_list_all_follows_next_cursor_to_the_end(url: str, version: str) -> None:
     async def run() -> None:
         async with connect_http(url, version=version) as client:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from mcp_foundry.sources import registry
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = [sys.executable, str(HERE / "rt_fixture_server.py")]
-MODERN = "2026-07-28"
-LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
+MODERN = registry.latest("modern")
+LEGACY = registry.of_era("legacy")
 
 
 def modern_meta(**extra: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.client import Client, NotAdvertised, connect_stdio
 from mcp_foundry.runtime.engine import RequestTimeout
 from mcp_foundry.runtime.errors import RpcError
@@ -37,13 +38,20 @@ def with_handlers(client: Client) -> Client:
     return client
 
 
-@pytest.mark.parametrize("version", [None, "2025-06-18", "2025-11-25", "2026-07-28"])
+ELICITING = [
+    v for v in revisions.available() if "elicitation/create" in revisions.bindings(v).methods
+]
+"""Every served revision in which a server may ask the user (the input requests below)."""
+NEWEST_MODERN = [v for v in revisions.available() if revisions.is_modern(v)][-1]
+
+
+@pytest.mark.parametrize("version", [None, *ELICITING])
 def test_input_requests_in_every_era(version: str | None) -> None:
     async def run() -> None:
         async with connect_stdio(FIXTURE, connect=False, stderr=sys.stderr) as client:
             with_handlers(client)
             await client.connect(version)
-            assert client.revision == (version or "2026-07-28")
+            assert client.revision == (version or NEWEST_MODERN)
             hello = await client.call_tool("ask_name")
             assert hello.content[0].text == "Hello, Ann! (accept)"
             two = await client.call_tool("two_questions")

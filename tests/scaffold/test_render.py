@@ -12,6 +12,7 @@ from mcp_foundry import generated, paths
 from mcp_foundry.scaffold import build_options
 from mcp_foundry.scaffold.features import FEATURES
 from mcp_foundry.scaffold.render import render_project
+from mcp_foundry.sources import registry
 
 COMMON = {
     ".gitignore",
@@ -95,12 +96,10 @@ def test_tests_expect_exactly_the_declared_tools() -> None:
     assert "def add(" not in files["src/weather/server.py"]
 
 
-@pytest.mark.parametrize(
-    ("revision", "wire"), [("2025-06-18", "2025-06-18"), ("draft", "2026-07-28")]
-)
-def test_the_revision_picks_the_generated_types_and_the_pinned_version(
-    revision: str, wire: str
-) -> None:
+@pytest.mark.parametrize("revision", registry.names())
+def test_the_revision_picks_the_generated_types_and_the_pinned_version(revision: str) -> None:
+    known = registry.get(revision)
+    wire = revision if known.wire else registry.latest(known.era)
     files = render_project(build_options("weather", revision=revision, features="tools"))
     package = generated.module_name(revision)
     assert f"from {package} import models" in files["src/weather/server.py"]

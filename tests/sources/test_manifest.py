@@ -17,19 +17,16 @@ from mcp_foundry.sources import store
 SHARED = paths.SHARED_SPEC
 
 pytestmark = pytest.mark.timeout(60)
-REVISIONS = [
-    "2024-11-05",
-    "2025-03-26",
-    "2025-06-18",
-    "2025-11-25",
-    "2026-07-28",
-    "draft",
-]
+COMMITTED = manifest_module.load(paths.SCHEMA_MANIFEST)
+REVISIONS = COMMITTED.names
+WIRE = [r.name for r in COMMITTED.revisions if r.wire]
+NOT_WIRE = [r.name for r in COMMITTED.revisions if not r.wire]
 
 
 def test_committed_manifest_pins_every_revision_to_the_provenance_commit() -> None:
     manifest = manifest_module.load(paths.SCHEMA_MANIFEST)
-    assert manifest.names == REVISIONS
+    assert sorted(manifest.names) == sorted(p.name for p in (SHARED / "schema").iterdir())
+    assert manifest.names == [*WIRE, *NOT_WIRE] and WIRE == sorted(WIRE)
     provenance = (SHARED / "PROVENANCE.md").read_text()
     commit = re.search(r"at commit `([0-9a-f]{40})`", provenance)
     assert commit is not None
@@ -64,7 +61,8 @@ def test_schema_add_pins_a_new_revision_without_code(
     result = run("add", "2099-01-01", "--commit", commit, "--from", str(spec_copy))
     assert result.exit_code == 0, result.output
     data = json.loads(env["manifest"].read_text())
-    assert list(data["revisions"]) == [*REVISIONS[:5], "2099-01-01", "draft"]
+    assert list(data["revisions"]) == [*WIRE, "2099-01-01", *NOT_WIRE]
+    assert data["revisions"]["2099-01-01"]["era"] == data["revisions"][WIRE[-1]]["era"]
     added = manifest_module.load().get("2099-01-01")
     assert added.commit == commit and added.directory == "schema/2099-01-01"
     assert added.hashes == manifest_module.load().get("draft").hashes

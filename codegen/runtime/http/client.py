@@ -26,6 +26,7 @@ import httpx
 import orjson
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.client import Client, single_errors_unwrapped
 from mcp_foundry.runtime.errors import HEADER_MISMATCH
 from mcp_foundry.runtime.http.headers import (
@@ -39,7 +40,6 @@ from mcp_foundry.runtime.http.sse import EventParser
 logger = logging.getLogger(__name__)
 
 TRANSPORT_ERROR = -32000
-MODERN_REVISIONS_FROM = "2026-07-28"
 META_VERSION = "io.modelcontextprotocol/protocolVersion"
 ACCEPT_BOTH = "application/json, text/event-stream"
 MAX_RESUMES = 10
@@ -56,7 +56,7 @@ class SessionExpired(Exception):
 
 
 def _is_modern(version: str | None) -> bool:
-    return version is not None and version >= MODERN_REVISIONS_FROM
+    return version is not None and revisions.is_modern(version)
 
 
 class HttpClientTransport:

@@ -21,6 +21,7 @@ from anyio.abc import TaskGroup
 from mcp_foundry.runtime.client import Client
 from mcp_foundry.runtime.http.client import Message, client_on, transport_error
 from mcp_foundry.runtime.http.sse import EventParser
+from mcp_foundry.sources import registry
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +129,14 @@ class SseClientTransport:
 async def connect_sse(
     url: str,
     *,
-    version: str | None = "2024-11-05",
+    version: str | None = None,
     headers: Mapping[str, str] | None = None,
     connect: bool = True,
     **client_options: Any,
 ) -> AsyncIterator[Client]:
-    """A client on a deprecated HTTP+SSE server (``url`` is its SSE endpoint)."""
+    """A client on a deprecated HTTP+SSE server (``url`` is its SSE endpoint), speaking
+    ``version`` or else the oldest revision, the one that defined this transport."""
     async with SseClientTransport(url, headers=headers) as transport:
-        async with client_on(transport, version, connect, client_options) as client:
+        chosen = version or registry.wire_versions()[0]
+        async with client_on(transport, chosen, connect, client_options) as client:
             yield client

@@ -223,7 +223,7 @@ class StreamableHttpEndpoint:
                 send,
                 400,
                 INVALID_REQUEST,
-                "Invalid Request: clients send no responses at 2026-07-28",
+                "Invalid Request: clients send no responses on the stateless (modern) wire",
             )
             return
         try:

@@ -36,9 +36,7 @@ async def connect(
             refusal = _refusal(exc)
             if refusal is None:
                 raise
-            sse = connect_sse(
-                url, version=version or "2024-11-05", headers=headers, **client_options
-            )
+            sse = connect_sse(url, version=version, headers=headers, **client_options)
             try:
                 client = await stack.enter_async_context(sse)
             except Exception as fallback:

@@ -19,11 +19,12 @@ from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
 from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.sources import registry
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
-PRIMING_FROM = "2025-11-25"
-"""The first revision whose clients expect a priming event (and may be told to resume)."""
+PRIMING = registry.since("2025-11-25")
+"""Revisions whose clients expect a priming event (and may be told to resume)."""
 
 
 class HttpSession:
@@ -52,7 +53,7 @@ class HttpSession:
     def can_resume(self) -> bool:
         """Whether this session's clients understand priming events and resumption."""
         revision = self.revision
-        return not self.single_stream and revision is not None and revision >= PRIMING_FROM
+        return not self.single_stream and revision in PRIMING
 
     async def start(self, server: ServerCore, facts: TransportFacts) -> None:
         ready = asyncio.Event()
