@@ -326,9 +326,11 @@ class Server:
         )
         if route is None:
             return await self._extension(method, params, ctx)
-        self._open_request_state(method, params, ctx, facts)
+        params = self._open_request_state(method, params, ctx, facts)
         try:
             result = await dispatch.call(route, params, ctx)
+            if result.get("resultType") == "input_required":
+                result = self._handler_round(method, params, result, facts)
         except InputRequired as need:
             if method not in INPUT_REQUIRED_METHODS:
                 log.error(
@@ -391,22 +393,32 @@ class Server:
 
     def _open_request_state(
         self, method: str, params: dict[str, Any], ctx: RequestContext, facts: TransportFacts
-    ) -> None:
-        """Answers from earlier rounds (sealed) plus this round's ``inputResponses``."""
+    ) -> dict[str, Any]:
+        """A retried round (it carries ``requestState`` or ``inputResponses``) must present a
+        state this runtime sealed for this request, else -32602: a missing, empty or altered
+        state is never read as "no state". Loads the earlier answers, the answers to the
+        questions that round asked and ``ctx.state``; returns the params the handler sees."""
+        if "requestState" not in params and "inputResponses" not in params:
+            return params  # a first round
         token = params.get("requestState")
-        answers: dict[str, Any] = {}
-        if isinstance(token, str) and token.startswith(_STATE_PREFIX):
-            opened = self.sealer.open(
-                token[len(_STATE_PREFIX) :],
-                digest=request_digest(method, params),
-                principal=facts.principal,
-            )
-            answers.update(opened.get("a", {}))
-            ctx.state.update(opened.get("s", {}))
+        opened = self.sealer.open(
+            token[len(_STATE_PREFIX) :]
+            if isinstance(token, str) and token.startswith(_STATE_PREFIX)
+            else None,
+            digest=request_digest(method, params),
+            principal=facts.principal,
+        )
+        if "h" in opened:  # a round the handler ran itself: hand its own state back
+            inner = {k: v for k, v in params.items() if k != "requestState"}
+            return inner if opened["h"] is None else {**inner, "requestState": opened["h"]}
         responses = params.get("inputResponses")
+        asked = opened.get("k", ())
+        answers: dict[str, Any] = dict(opened.get("a", {}))
         if isinstance(responses, dict):
-            answers.update(responses)
+            answers.update((key, value) for key, value in responses.items() if key in asked)
         ctx._answers = answers
+        ctx.state.update(opened.get("s", {}))
+        return params
 
     def _input_required(
         self,
@@ -417,7 +429,7 @@ class Server:
         facts: TransportFacts,
     ) -> dict[str, Any]:
         sealed = self.sealer.seal(
-            {"a": need.answers, "s": ctx.state},
+            {"a": need.answers, "s": ctx.state, "k": sorted(need.requests)},
             digest=request_digest(method, params),
             principal=facts.principal,
         )
@@ -426,6 +438,18 @@ class Server:
             "inputRequests": need.requests,
             "requestState": _STATE_PREFIX + sealed,
         }
+
+    def _handler_round(
+        self, method: str, params: dict[str, Any], result: dict[str, Any], facts: TransportFacts
+    ) -> dict[str, Any]:
+        """A handler's own ``InputRequiredResult``: its state (if any) travels sealed inside
+        ours, so every retried round is verified the same way."""
+        sealed = self.sealer.seal(
+            {"h": result.get("requestState")},
+            digest=request_digest(method, params),
+            principal=facts.principal,
+        )
+        return {**result, "requestState": _STATE_PREFIX + sealed}
 
     # ---- legacy sessions and fan-out ---------------------------------------------------
 
@@ -465,4 +489,4 @@ class Server:
 
 
 _STATE_PREFIX = "rt1."
-"""Marks request state sealed by this runtime; other tokens belong to the handler."""
+"""Marks request state sealed by this runtime (every ``requestState`` a client sees)."""
