@@ -28,7 +28,7 @@ from typing import Any
 
 import anyio
 from mcp_foundry.runtime import wire
-from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError, shutting_down
 from mcp_foundry.runtime.wire import Message, RequestId
 
 log = logging.getLogger("mcp_foundry.runtime")
@@ -144,6 +144,8 @@ class Peer:
         self._tasks: set[Any] = set()
         self._loop: Any = None
         self.closed = False
+        self.refusing = False
+        """Stopping: new requests are answered with an error instead of being run."""
 
     async def __aenter__(self) -> Peer:
         self._loop = asyncio.get_running_loop()
@@ -196,6 +198,10 @@ class Peer:
     async def _start_request(self, message: Message, reply: Sink, inline: bool) -> None:
         """Track one request and run it: in its own task, or ``inline`` in the caller's."""
         request_id = message["id"]
+        if self.refusing:
+            refusal = shutting_down(accepted=False)
+            await reply(wire.error_response(request_id, refusal), request_id)
+            return
         if request_id in self._inflight:
             duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
             await reply(wire.error_response(request_id, duplicate), request_id)
@@ -422,10 +428,18 @@ class Peer:
         the stragglers, which then answer with a shutdown error."""
         with anyio.move_on_after(grace):
             await self._wait_idle()
-        if self._busy:
-            for entry in list(self._inflight.values()):
-                entry.stop("Server shutting down; the request was cancelled")
-            await self._wait_idle()
+        self.stop_all()
+        await self._wait_idle()
+
+    def stop_all(self) -> None:
+        """Cancel every in-flight request now; each answers with a shutdown error."""
+        for entry in list(self._inflight.values()):
+            entry.stop(shutting_down(accepted=True).message)
+
+    @property
+    def in_flight(self) -> int:
+        """Inbound requests accepted and not yet answered."""
+        return self._busy
 
     async def _wait_idle(self) -> None:
         if self._busy:
