@@ -237,7 +237,7 @@ class LegacySession:
         spec = revisions.bindings(chosen).methods["initialize"]
         assert spec.params is not None
         try:
-            validated = spec.params.model_validate(params if params is not None else {})
+            validated: Any = spec.params.model_validate(params if params is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         wire_params = wire.dump(validated)
@@ -269,7 +269,7 @@ class LegacySession:
         spec = revisions.bindings(revision).methods[method]
         assert spec.params is not None
         try:
-            validated = spec.params.model_validate(params if params is not None else {})
+            validated: Any = spec.params.model_validate(params if params is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if method == "logging/setLevel":

@@ -66,6 +66,8 @@ class StreamableHttpEndpoint:
         self.tool_schema = tool_schema
         self.supported = frozenset(revisions.available())
         self.listening: set[ModernExchange] = set()
+        self.running: set[ModernExchange] = set()
+        """Modern requests being answered (listen streams are in ``listening`` instead)."""
         self.watchdog = Watchdog()
         self._annotations: dict[int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]] = {}
 
@@ -232,19 +234,24 @@ class StreamableHttpEndpoint:
             await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
             return
         exchange = ModernExchange(self.server, send, receive, headers, self.config, self.watchdog)
-        if message.get("method") != "subscriptions/listen":
-            await exchange.run(message, kind)
-            return
-        self.listening.add(exchange)
+        tracked = (
+            self.listening if message.get("method") == "subscriptions/listen" else self.running
+        )
+        tracked.add(exchange)
         try:
             await exchange.run(message, kind)
         finally:
-            self.listening.discard(exchange)
+            tracked.discard(exchange)
 
     def hang_up_listeners(self) -> None:
         """End every open ``subscriptions/listen`` stream (the server is stopping)."""
         for exchange in list(self.listening):
             exchange.hang_up(stopping=True)
+
+    def stop_requests(self) -> None:
+        """The drain time is over: answer every modern request still running with an error."""
+        for exchange in list(self.running):
+            exchange.stop()
 
     def _check_headers(self, message: Message, headers: Mapping[str, str]) -> None:
         """The header checks of a modern request, in their place in the contract's order.

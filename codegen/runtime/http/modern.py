@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.engine import LONG_LIVED, timed_out
+from mcp_foundry.runtime.errors import shutting_down
 from mcp_foundry.runtime.http import asgi, writer
 from mcp_foundry.runtime.http.asgi import Receive, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -62,6 +63,8 @@ class ModernExchange:
         self.disconnected = False
         self.stopping = False
         self.timed_out = False
+        self.stopped = False
+        """The server's drain time ran out: answered with a shutdown error."""
         self._task: asyncio.Task[Any] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._lock_made: asyncio.Lock | None = None
@@ -92,7 +95,7 @@ class ModernExchange:
         try:
             response = await self.server.handle_modern(message, self._sink, facts=self._facts())
         except asyncio.CancelledError:
-            if not (self.disconnected or self.timed_out):
+            if not (self.disconnected or self.timed_out or self.stopped):
                 raise
             task = asyncio.current_task()
             if task is not None:
@@ -101,8 +104,11 @@ class ModernExchange:
                 if self.stopping and self.started:
                     await self.send({"type": "http.response.body", "body": b""})
                 return
-            assert limit is not None
-            response = wire.error_response(message.get("id"), timed_out(limit))
+            if self.stopped:
+                response = wire.error_response(message.get("id"), shutting_down(accepted=True))
+            else:
+                assert limit is not None
+                response = wire.error_response(message.get("id"), timed_out(limit))
         finally:
             self.finished = True
             self.watchdog.leave(self)
@@ -186,6 +192,12 @@ class ModernExchange:
         self.stopping = stopping
         if not self.finished and self._task is not None:
             self.disconnected = True
+            self._task.cancel()
+
+    def stop(self) -> None:
+        """The server's drain time is over: cancel the request and answer it with an error."""
+        if not self.finished and self._task is not None:
+            self.stopped = True
             self._task.cancel()
 
     def _facts(self) -> TransportFacts:

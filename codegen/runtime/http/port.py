@@ -29,6 +29,14 @@ class CoreSession(Protocol):
 
     async def answer(self, message: Message, facts: TransportFacts) -> None: ...
 
+    @property
+    def in_flight(self) -> int:
+        """Requests accepted and not yet answered."""
+        ...
+
+    def stop_requests(self) -> None:
+        """Answer every in-flight request with an error now (the server's drain is over)."""
+
 
 class ServerCore(Protocol):
     """What a dual-era server offers its transports."""
