@@ -78,9 +78,11 @@ class Connection:
         self.sock = sock
         self.buffer = b""
 
-    def post(self, message: dict[str, Any], headers: dict[str, str]) -> None:
-        body = orjson.dumps(message)
-        lines = ["POST /mcp HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+    def post(self, message: dict[str, Any], headers: dict[str, str], path: str = "/mcp") -> None:
+        self.send("POST", path, headers, orjson.dumps(message))
+
+    def send(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> None:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
@@ -96,10 +98,11 @@ class Connection:
         found, self.buffer = self.buffer.split(marker, 1)
         return found
 
-    def wait_for(self, text: bytes) -> None:
-        """Read until ``text`` has arrived (without consuming the response)."""
+    def wait_for(self, text: bytes) -> bytes:
+        """Read until ``text`` has arrived (without consuming the response); all read so far."""
         while text not in self.buffer:
             self._more()
+        return self.buffer
 
     def response(self) -> Response:
         head = self._take(b"\r\n\r\n").decode("latin-1").split("\r\n")

@@ -123,3 +123,37 @@ def test_a_new_initialize_while_draining_gets_no_session() -> None:
     finally:
         status, log = server.finish()
     assert status == -signal.SIGTERM, log  # uvicorn re-raises the signal it handled
+
+
+def test_the_deprecated_sse_transport_drains_too() -> None:
+    server = DrainServer(drain_s=1)
+    try:
+        stream = server.connect()
+        stream.send("GET", "/sse", {"accept": "text/event-stream"})
+        seen = stream.wait_for(b"session_id=")
+        endpoint = seen.split(b"data: ", 1)[1].split(b"\n", 1)[0].decode()
+        init = {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2024-11-05",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        }
+        messages = server.connect()
+        for message in (init, {"jsonrpc": "2.0", "method": "notifications/initialized"}):
+            messages.post(message, {"content-type": "application/json"}, endpoint)
+            assert messages.response().status == 202
+        messages.post(legacy_call(7, 60), {"content-type": "application/json"}, endpoint)
+        assert messages.response().status == 202
+        stream.wait_for(b"notifications/progress")
+        server.stop()
+        messages.post(legacy_call(8, 0), {"content-type": "application/json"}, endpoint)
+        assert messages.response().status == 503
+        stream.wait_for(b'"id":7,"error"')
+        assert b"Server shutting down; the request was cancelled" in stream.buffer
+    finally:
+        status, log = server.finish()
+    assert status == -signal.SIGTERM, log
