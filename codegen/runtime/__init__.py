@@ -12,6 +12,9 @@ are logged on stderr and replaced by a text fallback).
 
 Transport-facing interface (what stdio and ``codegen/runtime/http/`` use; stable):
 
+Transports import their side of it from ``mcp_foundry.runtime.transport``: ``Sink``,
+``TransportFacts``, ``error_status``, ``LONG_LIVED``.
+
 ``Sink = async (message: dict | list, related_id: str | int | None) -> None``
     Every outgoing message goes through one sink. ``related_id`` is the inbound request
     it belongs to (its response, its progress/log notifications, server→client requests

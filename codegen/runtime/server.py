@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from mcp_foundry.runtime import dispatch, project, revisions, wire
 from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
@@ -36,11 +35,11 @@ from mcp_foundry.runtime.revisions import (
     SUBSCRIPTION_ID_KEY,
 )
 from mcp_foundry.runtime.subscriptions import Subscriptions
+from mcp_foundry.runtime.transport import STDIO, Sink, TransportFacts
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from mcp_foundry.runtime.engine import Sink
     from mcp_foundry.runtime.session import LegacySession
 
 log = logging.getLogger("mcp_foundry.runtime")
@@ -58,33 +57,6 @@ _CACHEABLE = frozenset(
         "server/discover",
     }
 )
-
-
-class TransportFacts(NamedTuple):
-    """What the transport knows about one request, already checked by it (a tuple: one
-    is made per HTTP request, and a frozen dataclass costs several times more)."""
-
-    transport: str = "stdio"
-    protocol_version_header: str | None = None
-    """``MCP-Protocol-Version`` as received (HTTP); compared with ``_meta`` → -32020."""
-    headers: Mapping[str, str] = MappingProxyType({})
-    principal: str | None = None
-    """The authenticated principal, bound into sealed ``requestState``."""
-
-
-STDIO = TransportFacts()
-
-
-def error_status(response: Mapping[str, Any] | None) -> int:
-    """The HTTP status a modern response should travel with (contract §2.2, trap 3)."""
-    if not response or "error" not in response:
-        return 200
-    code = response["error"].get("code")
-    if code == -32601:
-        return 404
-    if code in (INVALID_PARAMS, HEADER_MISMATCH, -32021, -32022, -32600, -32700):
-        return 400
-    return 500 if code == INTERNAL_ERROR else 400
 
 
 class Server:
@@ -349,9 +321,14 @@ class Server:
             if method in self._extensions:
                 return None
             raise
+        return self.gated(route, method, version)
+
+    def gated(self, route: dispatch.Route, method: str, revision: str) -> dispatch.Route:
+        """``route``, unless it needs a server capability this server does not declare:
+        then the method does not exist here (-32601). Both eras gate through this."""
         gate = route.spec.capability
         if gate is not None and gate.holder == "server" and not self.advertises(gate.path):
-            raise method_not_found(method, version)
+            raise method_not_found(method, revision)
         return route
 
     async def _extension(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from mcp_foundry.runtime import dispatch, project, revisions, wire
 from mcp_foundry.runtime.context import LOG_LEVELS, RequestContext
-from mcp_foundry.runtime.engine import Peer, Sink
+from mcp_foundry.runtime.engine import Peer
 from mcp_foundry.runtime.errors import (
     INVALID_PARAMS,
     INVALID_REQUEST,
@@ -26,11 +26,13 @@ from mcp_foundry.runtime.errors import (
     method_not_found,
 )
 from mcp_foundry.runtime.revisions import PROTOCOL_VERSION_KEY
+from mcp_foundry.runtime.transport import Sink
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import ValidationError
 
 if TYPE_CHECKING:
-    from mcp_foundry.runtime.server import Server, TransportFacts
+    from mcp_foundry.runtime.server import Server
+    from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime")
 
@@ -180,9 +182,7 @@ class LegacySession:
             if method in _RUNTIME_DEFAULTS and method in revisions.bindings(revision).methods:
                 return await self._runtime_default(request_id, method, params, revision, facts)
             raise
-        gate = route.spec.capability
-        if gate is not None and gate.holder == "server" and not self.server.advertises(gate.path):
-            raise method_not_found(method, revision)
+        route = self.server.gated(route, method, revision)
         return await dispatch.call(
             route, params, self._context(request_id, method, params, revision, facts)
         )

@@ -38,7 +38,7 @@ from mcp_foundry.runtime.http.modern import (
 from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
 from mcp_foundry.runtime.http.streams import Item, OutboundStream
-from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.runtime.transport import TransportFacts
 
 SESSION_HEADER = "mcp-session-id"
 

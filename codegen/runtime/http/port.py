@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
-from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.runtime.transport import TransportFacts
 
 Message = dict[str, Any]
 RequestId = str | int

@@ -18,7 +18,7 @@ import orjson
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
-from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
