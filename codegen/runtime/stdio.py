@@ -18,6 +18,7 @@ import os
 import signal
 import stat
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -207,10 +208,11 @@ async def serve_stdio(
         group.cancel_scope.cancel()
 
 
-def run_stdio(server: Server, *, log_level: int = logging.WARNING) -> None:
-    """Entry point for ``python my_server.py``: logs to stderr, serves until EOF."""
+def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float = 30.0) -> None:
+    """Entry point for ``python my_server.py``: logs to stderr, serves until EOF or a
+    signal (accepted requests then get ``grace`` seconds to finish)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(
             stream=sys.stderr, level=log_level, format="%(levelname)s %(name)s: %(message)s"
         )
-    anyio.run(serve_stdio, server)
+    anyio.run(partial(serve_stdio, server, grace=grace))
