@@ -77,15 +77,32 @@ def server_config(
     return uvicorn.Config(app, **settings)
 
 
+class _PlainApp:
+    """The drain side of an app not made by ``create_app``: its requests just run out."""
+
+    def end_streams(self) -> None:
+        pass
+
+    def in_flight(self) -> int:
+        return 0
+
+    def open_streams(self) -> int:
+        return 0
+
+    def stop_requests(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
 class McpServer(uvicorn.Server):
-    """uvicorn with the shutdown of the module docstring (for apps from ``create_app``;
-    other apps get uvicorn's own)."""
+    """uvicorn with the shutdown of the module docstring (connections must be our
+    :class:`HttpProtocol`, as :func:`server_config` sets)."""
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        drain = getattr(getattr(self.config.app, "state", None), "mcp_drain", None)
-        if drain is None:
-            await super().shutdown(sockets)
-            return
+        state = getattr(self.config.app, "state", None)
+        drain: Any = getattr(state, "mcp_drain", None) or _PlainApp()
         limit = self.config.timeout_graceful_shutdown
         log.info("shutting down: refusing new requests, draining for up to %ss", limit)
         for server in self.servers:
@@ -98,8 +115,7 @@ class McpServer(uvicorn.Server):
         drain.end_streams()
 
         def settled() -> bool:
-            busy: int = drain.in_flight()
-            return busy == 0 and len(self.server_state.tasks) <= drain.open_streams()
+            return drain.in_flight() == 0 and len(self.server_state.tasks) <= drain.open_streams()
 
         if not await self._until(settled, limit):
             log.warning(
@@ -112,8 +128,7 @@ class McpServer(uvicorn.Server):
             for task in list(self.server_state.tasks):
                 task.cancel()
         for connection in list(connections):
-            finish = getattr(connection, "finish_drain", connection.shutdown)
-            finish()
+            connection.finish_drain()
         for server in self.servers:
             await server.wait_closed()
         if not self.force_exit:
