@@ -97,8 +97,9 @@ class _PlainApp:
 
 
 class McpServer(uvicorn.Server):
-    """uvicorn with the shutdown of the module docstring (connections must be our
-    :class:`HttpProtocol`, as :func:`server_config` sets)."""
+    """uvicorn with the shutdown of the module docstring (with our :class:`HttpProtocol`,
+    which :func:`server_config` sets; uvicorn's own protocols close idle connections at
+    once instead of answering 503)."""
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         state = getattr(self.config.app, "state", None)
@@ -115,7 +116,8 @@ class McpServer(uvicorn.Server):
         drain.end_streams()
 
         def settled() -> bool:
-            return drain.in_flight() == 0 and len(self.server_state.tasks) <= drain.open_streams()
+            idle = drain.in_flight() == 0
+            return bool(idle and len(self.server_state.tasks) <= drain.open_streams())
 
         if not await self._until(settled, limit):
             log.warning(
@@ -128,7 +130,8 @@ class McpServer(uvicorn.Server):
             for task in list(self.server_state.tasks):
                 task.cancel()
         for connection in list(connections):
-            connection.finish_drain()
+            if isinstance(connection, HttpProtocol):  # uvicorn's own close at shutdown()
+                connection.finish_drain()
         for server in self.servers:
             await server.wait_closed()
         if not self.force_exit:
