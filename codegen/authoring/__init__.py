@@ -28,7 +28,9 @@
 
 A tool returns a str, content blocks (``text``/``image``/``audio``/``embedded``), a pydantic
 model (→ ``structuredContent`` + ``outputSchema``) or a whole generated result model.
-``ToolError`` is a tool-level failure (``isError``); ``RpcError`` a JSON-RPC error.
+``ToolError`` is a tool-level failure (``isError``) whose message the client reads; any
+other exception reaches the client only as "Tool <name> failed" (logged on stderr);
+``RpcError`` is a JSON-RPC error.
 ``ctx`` offers progress, logging, ``elicit``/``sample``/``list_roots``/``ask`` (server→client
 requests on legacy wires, ``InputRequiredResult`` rounds at 2026-07-28, ``input_required``
 inside a task), ``detach()`` and ``close_stream()``. ``App`` implements the generated

@@ -246,12 +246,15 @@ class App(ServerHandlers):
         *,
         host: str = "127.0.0.1",
         port: int = 8000,
+        drain_s: float = 5.0,
     ) -> None:
-        """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default)."""
+        """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default).
+        On SIGTERM, requests already accepted get ``drain_s`` seconds to finish before they
+        are answered with an error."""
         if transport == "http":
-            serve(self.http_app(), host=host, port=port)
+            serve(self.http_app(), host=host, port=port, timeout_graceful_shutdown=drain_s)
         else:
-            run_stdio(self.runtime())
+            run_stdio(self.runtime(), grace=drain_s)
 
     # -- result envelopes ----------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Errors an authored server raises, split by who should see them.
 
-``ToolError`` is the tool's own failure: the model sees it as a ``CallToolResult`` with
-``isError: true``. ``RpcError`` (the runtime's) is a protocol failure answered as a
+``ToolError`` is the tool's own failure: the model sees it, message included, as a
+``CallToolResult`` with ``isError: true``. Any other exception from a tool is logged on
+the server and the peer reads only "Tool <name> failed": exception text can carry paths
+and secrets. ``RpcError`` (the runtime's) is a protocol failure answered as a
 JSON-RPC error.
 """
 
@@ -30,4 +32,4 @@ __all__ = [
 
 
 class ToolError(Exception):
-    """Raised inside a tool: reported to the caller as an ``isError`` tool result."""
+    """Raised inside a tool: its message reaches the caller as an ``isError`` tool result."""

@@ -70,9 +70,10 @@ async def _outcome(
         return error_result(str(exc))
     except (RpcError, InputRequired) as exc:
         return exc
-    except Exception as exc:
+    except Exception:
+        # Exception text can carry paths and secrets: it goes to the log, never the peer.
         log.exception("tool %s failed", spec.name)
-        return error_result(f"Tool {spec.name} failed: {exc}")
+        return error_result(f"Tool {spec.name} failed")
 
 
 def _settle(context: Context, outcome: Wire | BaseException) -> None:
@@ -81,6 +82,7 @@ def _settle(context: Context, outcome: Wire | BaseException) -> None:
     if isinstance(outcome, RpcError):
         context.task.finish(error=outcome.to_wire())
     elif isinstance(outcome, BaseException):
-        context.task.finish(error={"code": INTERNAL_ERROR, "message": f"Internal error: {outcome}"})
+        log.error("task for tool call failed: %r", outcome)
+        context.task.finish(error={"code": INTERNAL_ERROR, "message": "Internal error"})
     else:
         context.task.finish(result={**outcome, "resultType": "complete"})

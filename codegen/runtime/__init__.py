@@ -13,6 +13,9 @@ are logged on stderr and replaced by a text fallback).
 
 Transport-facing interface (what stdio and ``codegen/runtime/http/`` use; stable):
 
+Transports import their side of it from ``mcp_foundry.runtime.transport``: ``Sink``,
+``TransportFacts``, ``error_status``, ``LONG_LIVED``.
+
 ``Sink = async (message: dict | list, related_id: str | int | None) -> None``
     Every outgoing message goes through one sink. ``related_id`` is the inbound request
     it belongs to (its response, its progress/log notifications, server→client requests
@@ -42,7 +45,8 @@ Transport-facing interface (what stdio and ``codegen/runtime/http/`` use; stable
     with its related id. ``session.id`` is a random token; ``session.close_stream`` may be
     set to ``async (request_id) -> None`` so handlers can end their SSE stream early.
     ``session.revision`` is the negotiated legacy revision (``None`` before ``initialize``),
-    ``session.initialized`` tells whether ``notifications/initialized`` arrived. A session also serves modern requests (stdio uses one session for everything).
+    ``session.initialized`` tells whether ``notifications/initialized`` arrived. A session
+    also serves modern requests (stdio uses one session for everything).
     (c) Leaving the block drains: every accepted request is answered; ``await
     session.close(grace=...)`` does the same explicitly (stragglers after ``grace`` seconds
     are cancelled and answered with an error).

@@ -24,8 +24,9 @@ from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from mcp_foundry.runtime.server import Server, TransportFacts
+    from mcp_foundry.runtime.server import Server
     from mcp_foundry.runtime.session import LegacySession
+    from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime")
 

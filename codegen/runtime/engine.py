@@ -28,26 +28,16 @@ from typing import Any
 
 import anyio
 from mcp_foundry.runtime import wire
-from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError, shutting_down
+from mcp_foundry.runtime.runner import UNANSWERED, Run
+from mcp_foundry.runtime.transport import Sink
 from mcp_foundry.runtime.wire import Message, RequestId
 
 log = logging.getLogger("mcp_foundry.runtime")
 
-Sink = Callable[[Any, "RequestId | None"], Awaitable[None]]
 RequestHandler = Callable[[RequestId, str, "dict[str, Any] | None"], Awaitable[dict[str, Any]]]
 NotificationHandler = Callable[[str, "dict[str, Any] | None"], Awaitable[None]]
 ProgressCallback = Callable[[dict[str, Any]], Any]
-
-
-LONG_LIVED = frozenset({"subscriptions/listen"})
-"""Requests that are streams by design: the per-request timeout does not apply."""
-
-
-def timed_out(seconds: float) -> RpcError:
-    """The answer to a request whose handler ran past the server's request timeout."""
-    return RpcError(
-        INTERNAL_ERROR, f"Request timed out after {seconds}s; the handler was cancelled"
-    )
 
 
 class ConnectionClosed(RpcError):
@@ -59,26 +49,6 @@ class ConnectionClosed(RpcError):
 
 class RequestTimeout(TimeoutError):
     """A request we sent got no response in time; the peer was told to cancel it."""
-
-
-class _InFlight:
-    """One inbound request being handled: its task and why it was stopped."""
-
-    __slots__ = ("task", "stop_reason", "started", "method")
-
-    def __init__(self, method: str) -> None:
-        self.method = method
-        self.task: asyncio.Task[None] | None = None
-        self.started = False
-        self.stop_reason: str | dict[str, Any] | None = None
-        """``peer`` (cancelled by the peer: no answer), a message for an error answer, or
-        a result to answer with (a server-ended subscription)."""
-
-    def stop(self, reason: str | dict[str, Any]) -> None:
-        if self.stop_reason is None:
-            self.stop_reason = reason
-            if self.started and self.task is not None:
-                self.task.cancel()  # a task cancelled before it starts would skip its cleanup
 
 
 class _Pending:
@@ -132,7 +102,7 @@ class Peer:
         self._on_notification = on_notification
         self.handler_timeout = handler_timeout
         self._batching = batching
-        self._inflight: dict[RequestId, _InFlight] = {}
+        self._inflight: dict[RequestId, Run] = {}
         self._pending: dict[RequestId, _Pending] = {}
         self._progress: dict[str | int, _Pending] = {}
         self._ids = itertools.count(1)
@@ -144,6 +114,8 @@ class Peer:
         self._tasks: set[Any] = set()
         self._loop: Any = None
         self.closed = False
+        self.refusing = False
+        """Stopping: new requests are answered with an error instead of being run."""
 
     async def __aenter__(self) -> Peer:
         self._loop = asyncio.get_running_loop()
@@ -196,19 +168,22 @@ class Peer:
     async def _start_request(self, message: Message, reply: Sink, inline: bool) -> None:
         """Track one request and run it: in its own task, or ``inline`` in the caller's."""
         request_id = message["id"]
+        if self.refusing:
+            refusal = shutting_down(accepted=False)
+            await reply(wire.error_response(request_id, refusal), request_id)
+            return
         if request_id in self._inflight:
             duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
             await reply(wire.error_response(request_id, duplicate), request_id)
             return
-        entry = _InFlight(message["method"])
+        entry = Run(message["method"])
         self._inflight[request_id] = entry
         self._enter_busy()
         run = self._run(entry, request_id, message["method"], message.get("params"), reply)
         if inline:
-            entry.task = asyncio.current_task()
             await run
         else:
-            entry.task = self._spawn(run)
+            self._spawn(run)
 
     async def _feed_batch(self, batch: list[Any]) -> None:
         if not self._batching():
@@ -237,45 +212,21 @@ class Peer:
 
     async def _run(
         self,
-        entry: _InFlight,
+        entry: Run,
         request_id: RequestId,
         method: str,
         params: dict[str, Any] | None,
         reply: Sink,
     ) -> None:
-        response: Message | None = None
-        timer = None
-        if self.handler_timeout is not None and method not in LONG_LIVED:
-            timer = self._loop.call_later(
-                self.handler_timeout, entry.stop, timed_out(self.handler_timeout).message
+        async def call() -> Message:
+            return wire.result_response(
+                request_id, await self._on_request(request_id, method, params)
             )
-        entry.started = True
+
         try:
             try:
-                if entry.stop_reason is not None:
-                    raise asyncio.CancelledError()
-                result = await self._on_request(request_id, method, params)
-                response = wire.result_response(request_id, result)
-            except RpcError as exc:
-                response = wire.error_response(request_id, exc)
-            except asyncio.CancelledError:
-                reason = entry.stop_reason
-                if reason is None:
-                    raise  # the connection is being torn down
-                task = asyncio.current_task()
-                if task is not None:
-                    task.uncancel()  # handled here; the task (maybe the caller's) goes on
-                if isinstance(reason, dict):
-                    response = wire.result_response(request_id, reason)
-                elif reason != "peer":
-                    response = wire.error_response(request_id, RpcError(INTERNAL_ERROR, reason))
-            except Exception:
-                log.exception("handler for %s (id %r) failed", method, request_id)
-                failure = RpcError(INTERNAL_ERROR, f"Internal error while handling {method}")
-                response = wire.error_response(request_id, failure)
+                response = await entry.respond(request_id, call, self.handler_timeout)
             finally:
-                if timer is not None:
-                    timer.cancel()
                 self._inflight.pop(request_id, None)
             await reply(response, request_id)
         finally:
@@ -287,7 +238,7 @@ class Peer:
             entry = self._inflight.get(request_id) if isinstance(request_id, (str, int)) else None
             if entry is not None:
                 log.info("peer cancelled request %r: %s", request_id, (params or {}).get("reason"))
-                entry.stop("peer")
+                entry.stop(UNANSWERED)
             return
         if method == "notifications/progress" and params is not None:
             pending = self._progress.get(params.get("progressToken"))  # type: ignore[arg-type]
@@ -422,10 +373,18 @@ class Peer:
         the stragglers, which then answer with a shutdown error."""
         with anyio.move_on_after(grace):
             await self._wait_idle()
-        if self._busy:
-            for entry in list(self._inflight.values()):
-                entry.stop("Server shutting down; the request was cancelled")
-            await self._wait_idle()
+        self.stop_all()
+        await self._wait_idle()
+
+    def stop_all(self) -> None:
+        """Cancel every in-flight request now; each answers with a shutdown error."""
+        for entry in list(self._inflight.values()):
+            entry.stop(shutting_down(accepted=True))
+
+    @property
+    def in_flight(self) -> int:
+        """Inbound requests accepted and not yet answered."""
+        return self._busy
 
     async def _wait_idle(self) -> None:
         if self._busy:

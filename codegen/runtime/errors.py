@@ -48,6 +48,14 @@ class RpcError(Exception):
         )
 
 
+def shutting_down(*, accepted: bool) -> RpcError:
+    """The answer to a request the stopping server refuses (``accepted=False``) or cancels
+    once its drain time is over."""
+    if accepted:
+        return RpcError(INTERNAL_ERROR, "Server shutting down; the request was cancelled")
+    return RpcError(INTERNAL_ERROR, "Server shutting down; the request was not accepted")
+
+
 def method_not_found(method: str, revision: str | None = None) -> RpcError:
     where = f" in protocol revision {revision}" if revision else ""
     return RpcError(METHOD_NOT_FOUND, f"Method not found: {method}{where}")

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from mcp_foundry.runtime import dispatch, project, revisions, wire
 from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
@@ -36,11 +35,11 @@ from mcp_foundry.runtime.revisions import (
     SUBSCRIPTION_ID_KEY,
 )
 from mcp_foundry.runtime.subscriptions import Subscriptions
+from mcp_foundry.runtime.transport import STDIO, Sink, TransportFacts
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from mcp_foundry.runtime.engine import Sink
     from mcp_foundry.runtime.session import LegacySession
 
 log = logging.getLogger("mcp_foundry.runtime")
@@ -58,33 +57,6 @@ _CACHEABLE = frozenset(
         "server/discover",
     }
 )
-
-
-class TransportFacts(NamedTuple):
-    """What the transport knows about one request, already checked by it (a tuple: one
-    is made per HTTP request, and a frozen dataclass costs several times more)."""
-
-    transport: str = "stdio"
-    protocol_version_header: str | None = None
-    """``MCP-Protocol-Version`` as received (HTTP); compared with ``_meta`` → -32020."""
-    headers: Mapping[str, str] = MappingProxyType({})
-    principal: str | None = None
-    """The authenticated principal, bound into sealed ``requestState``."""
-
-
-STDIO = TransportFacts()
-
-
-def error_status(response: Mapping[str, Any] | None) -> int:
-    """The HTTP status a modern response should travel with (contract §2.2, trap 3)."""
-    if not response or "error" not in response:
-        return 200
-    code = response["error"].get("code")
-    if code == -32601:
-        return 404
-    if code in (INVALID_PARAMS, HEADER_MISMATCH, -32021, -32022, -32600, -32700):
-        return 400
-    return 500 if code == INTERNAL_ERROR else 400
 
 
 class Server:
@@ -283,14 +255,16 @@ class Server:
         ):
             raise RpcError(
                 INVALID_PARAMS,
-                f"Invalid params: params._meta must carry {PROTOCOL_VERSION_KEY!r} and {CLIENT_CAPABILITIES_KEY!r}",
+                f"Invalid params: params._meta must carry {PROTOCOL_VERSION_KEY!r}"
+                f" and {CLIENT_CAPABILITIES_KEY!r}",
                 {"field": "params._meta"},
             )
         version = meta[PROTOCOL_VERSION_KEY]
         if facts.protocol_version_header is not None and facts.protocol_version_header != version:
             raise RpcError(
                 HEADER_MISMATCH,
-                f"Header mismatch: MCP-Protocol-Version {facts.protocol_version_header!r} but _meta says {version!r}",
+                f"Header mismatch: MCP-Protocol-Version {facts.protocol_version_header!r}"
+                f" but _meta says {version!r}",
             )
         if version not in self.modern_versions:
             raise unsupported_version(str(version), list(self.versions))
@@ -327,9 +301,11 @@ class Server:
         )
         if route is None:
             return await self._extension(method, params, ctx)
-        self._open_request_state(method, params, ctx, facts)
+        params = self._open_request_state(method, params, ctx, facts)
         try:
             result = await dispatch.call(route, params, ctx)
+            if result.get("resultType") == "input_required":
+                result = self._handler_round(method, params, result, facts)
         except InputRequired as need:
             if method not in INPUT_REQUIRED_METHODS:
                 log.error(
@@ -348,9 +324,14 @@ class Server:
             if method in self._extensions:
                 return None
             raise
+        return self.gated(route, method, version)
+
+    def gated(self, route: dispatch.Route, method: str, revision: str) -> dispatch.Route:
+        """``route``, unless it needs a server capability this server does not declare:
+        then the method does not exist here (-32601). Both eras gate through this."""
         gate = route.spec.capability
         if gate is not None and gate.holder == "server" and not self.advertises(gate.path):
-            raise method_not_found(method, version)
+            raise method_not_found(method, revision)
         return route
 
     async def _extension(
@@ -392,22 +373,32 @@ class Server:
 
     def _open_request_state(
         self, method: str, params: dict[str, Any], ctx: RequestContext, facts: TransportFacts
-    ) -> None:
-        """Answers from earlier rounds (sealed) plus this round's ``inputResponses``."""
+    ) -> dict[str, Any]:
+        """A retried round (it carries ``requestState`` or ``inputResponses``) must present a
+        state this runtime sealed for this request, else -32602: a missing, empty or altered
+        state is never read as "no state". Loads the earlier answers, the answers to the
+        questions that round asked and ``ctx.state``; returns the params the handler sees."""
+        if "requestState" not in params and "inputResponses" not in params:
+            return params  # a first round
         token = params.get("requestState")
-        answers: dict[str, Any] = {}
-        if isinstance(token, str) and token.startswith(_STATE_PREFIX):
-            opened = self.sealer.open(
-                token[len(_STATE_PREFIX) :],
-                digest=request_digest(method, params),
-                principal=facts.principal,
-            )
-            answers.update(opened.get("a", {}))
-            ctx.state.update(opened.get("s", {}))
+        opened = self.sealer.open(
+            token[len(_STATE_PREFIX) :]
+            if isinstance(token, str) and token.startswith(_STATE_PREFIX)
+            else None,
+            digest=request_digest(method, params),
+            principal=facts.principal,
+        )
+        if "h" in opened:  # a round the handler ran itself: hand its own state back
+            inner = {k: v for k, v in params.items() if k != "requestState"}
+            return inner if opened["h"] is None else {**inner, "requestState": opened["h"]}
         responses = params.get("inputResponses")
+        asked = opened.get("k", ())
+        answers: dict[str, Any] = dict(opened.get("a", {}))
         if isinstance(responses, dict):
-            answers.update(responses)
+            answers.update((key, value) for key, value in responses.items() if key in asked)
         ctx._answers = answers
+        ctx.state.update(opened.get("s", {}))
+        return params
 
     def _input_required(
         self,
@@ -418,7 +409,7 @@ class Server:
         facts: TransportFacts,
     ) -> dict[str, Any]:
         sealed = self.sealer.seal(
-            {"a": need.answers, "s": ctx.state},
+            {"a": need.answers, "s": ctx.state, "k": sorted(need.requests)},
             digest=request_digest(method, params),
             principal=facts.principal,
         )
@@ -427,6 +418,18 @@ class Server:
             "inputRequests": need.requests,
             "requestState": _STATE_PREFIX + sealed,
         }
+
+    def _handler_round(
+        self, method: str, params: dict[str, Any], result: dict[str, Any], facts: TransportFacts
+    ) -> dict[str, Any]:
+        """A handler's own ``InputRequiredResult``: its state (if any) travels sealed inside
+        ours, so every retried round is verified the same way."""
+        sealed = self.sealer.seal(
+            {"h": result.get("requestState")},
+            digest=request_digest(method, params),
+            principal=facts.principal,
+        )
+        return {**result, "requestState": _STATE_PREFIX + sealed}
 
     # ---- legacy sessions and fan-out ---------------------------------------------------
 
@@ -466,4 +469,4 @@ class Server:
 
 
 _STATE_PREFIX = "rt1."
-"""Marks request state sealed by this runtime; other tokens belong to the handler."""
+"""Marks request state sealed by this runtime (every ``requestState`` a client sees)."""

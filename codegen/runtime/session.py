@@ -14,9 +14,10 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from mcp_foundry.runtime import dispatch, project, revisions, wire
 from mcp_foundry.runtime.context import LOG_LEVELS, RequestContext
-from mcp_foundry.runtime.engine import Peer, Sink
+from mcp_foundry.runtime.engine import Peer
 from mcp_foundry.runtime.errors import (
     INVALID_PARAMS,
     INVALID_REQUEST,
@@ -25,11 +26,13 @@ from mcp_foundry.runtime.errors import (
     method_not_found,
 )
 from mcp_foundry.runtime.revisions import PROTOCOL_VERSION_KEY
+from mcp_foundry.runtime.transport import Sink
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import ValidationError
 
 if TYPE_CHECKING:
-    from mcp_foundry.runtime.server import Server, TransportFacts
+    from mcp_foundry.runtime.server import Server
+    from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime")
 
@@ -58,7 +61,7 @@ class LegacySession:
         """Set by HTTP: end the SSE stream of a request early (``ctx.close_sse_stream``)."""
         self._facts_by_id: dict[RequestId, TransportFacts] = {}
         self._handler_caps: dict[str, Any] | None = None
-        self._closed = False
+        self._closing: anyio.Event | None = None
         self.peer = Peer(
             sink,
             self._on_request,
@@ -108,14 +111,18 @@ class LegacySession:
             params = self.server.outgoing_params(self.revision, method, params)
         await self.peer.notify(method, params)
 
-    async def close(self, grace: float | None = 30.0) -> None:
-        """Stop asking the client anything, end listen streams, answer every accepted
-        request (cancelling stragglers after ``grace`` seconds), then forget the session."""
-        if self._closed:
+    async def close(self, grace: float | None = 30.0, *, client_gone: bool = True) -> None:
+        """Refuse new requests (answered with an error), end listen streams, answer every
+        accepted request (cancelling stragglers after ``grace`` seconds), then forget the
+        session. Unless the ``client_gone`` (EOF, not a signal), its answers to
+        server→client requests still reach the handlers meanwhile."""
+        if client_gone:
+            self._hang_up()
+        if self._closing is not None:
+            await self._closing.wait()  # a close already under way
             return
-        self._closed = True
-        self.peer.closed = True
-        self.peer.fail_pending("the client connection closed")
+        self._closing = anyio.Event()
+        self.peer.refusing = True
         self.server.subscriptions.close(owner=self)
         for listen_id in self.peer.in_flight_ids("subscriptions/listen"):
             # cancellation.mdx: a server ending a listen stream says so with notifications/cancelled
@@ -126,7 +133,23 @@ class LegacySession:
         try:
             await self.peer.drain(grace)
         finally:
+            self._hang_up()
             self.server.sessions.discard(self)
+            self._closing.set()
+
+    def _hang_up(self) -> None:
+        """Ask the client nothing more; handlers waiting for its answers get an error."""
+        self.peer.closed = True
+        self.peer.fail_pending("the client connection closed")
+
+    def stop_requests(self) -> None:
+        """The server's drain time is over: answer every in-flight request with an error."""
+        self.peer.stop_all()
+
+    @property
+    def in_flight(self) -> int:
+        """Requests accepted and not yet answered (``subscriptions/listen`` included)."""
+        return self.peer.in_flight
 
     # ---- requests ----------------------------------------------------------------------
 
@@ -146,7 +169,8 @@ class LegacySession:
                 return {}
             raise RpcError(
                 INVALID_PARAMS,
-                f"Invalid params: {method} before initialize; send initialize first (legacy) or carry "
+                f"Invalid params: {method} before initialize;"
+                " send initialize first (legacy) or carry "
                 f"{PROTOCOL_VERSION_KEY!r} and clientCapabilities in params._meta (modern)",
             )
         if method == "initialize":
@@ -159,9 +183,7 @@ class LegacySession:
             if method in _RUNTIME_DEFAULTS and method in revisions.bindings(revision).methods:
                 return await self._runtime_default(request_id, method, params, revision, facts)
             raise
-        gate = route.spec.capability
-        if gate is not None and gate.holder == "server" and not self.server.advertises(gate.path):
-            raise method_not_found(method, revision)
+        route = self.server.gated(route, method, revision)
         return await dispatch.call(
             route, params, self._context(request_id, method, params, revision, facts)
         )
@@ -210,13 +232,14 @@ class LegacySession:
         if chosen is None:
             raise RpcError(
                 INVALID_PARAMS,
-                f"This server speaks only {', '.join(server.versions)}; initialize is not part of those revisions",
+                f"This server speaks only {', '.join(server.versions)};"
+                " initialize is not part of those revisions",
                 {"supported": list(server.versions), "requested": requested},
             )
         spec = revisions.bindings(chosen).methods["initialize"]
         assert spec.params is not None
         try:
-            validated = spec.params.model_validate(params if params is not None else {})
+            validated: Any = spec.params.model_validate(params if params is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         wire_params = wire.dump(validated)

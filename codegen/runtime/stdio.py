@@ -3,8 +3,12 @@
 Reading waits for readability and takes whatever the pipe holds (up to 256 KiB) in one
 ``os.read``, so a burst of pipelined requests costs one wakeup, not one per line.
 Writing is batched: messages queue up and one writer task flushes everything queued in
-a single write. On EOF or SIGTERM/SIGINT the server stops reading, answers every request
-it accepted, flushes, and returns. Logs go to stderr only.
+a single write. Logs go to stderr only.
+
+Shutdown: on EOF the server stops reading; on SIGTERM/SIGINT it keeps reading but answers
+every new request with a JSON-RPC error. Either way every accepted request is answered:
+those still running after ``grace`` seconds are cancelled and answered with an error.
+Then the output is flushed and ``serve_stdio`` returns.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import signal
 import stat
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -169,8 +174,12 @@ async def serve_stdio(
                 with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
                     async for signum in signals:
                         log.info(
-                            "received %s; finishing accepted requests", signal.Signals(signum).name
+                            "received %s; refusing new requests, finishing accepted ones",
+                            signal.Signals(signum).name,
                         )
+                        # reading goes on meanwhile: the client's answers and cancellations
+                        # still reach the handlers, and new requests get an error
+                        await session.close(grace=grace, client_gone=False)
                         reading.cancel()
                         return
 
@@ -199,10 +208,11 @@ async def serve_stdio(
         group.cancel_scope.cancel()
 
 
-def run_stdio(server: Server, *, log_level: int = logging.WARNING) -> None:
-    """Entry point for ``python my_server.py``: logs to stderr, serves until EOF."""
+def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float = 30.0) -> None:
+    """Entry point for ``python my_server.py``: logs to stderr, serves until EOF or a
+    signal (accepted requests then get ``grace`` seconds to finish)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(
             stream=sys.stderr, level=log_level, format="%(levelname)s %(name)s: %(message)s"
         )
-    anyio.run(serve_stdio, server)
+    anyio.run(partial(serve_stdio, server, grace=grace))

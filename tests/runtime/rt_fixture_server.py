@@ -42,6 +42,7 @@ TOOLS = [
     tool("cancelled_count"),
     tool("notify_tools"),
     tool("pick_many"),
+    tool("own_round"),
 ]
 
 
@@ -129,6 +130,10 @@ class Fixture(ServerHandlers):
                 m.ResourceLink(uri="test://linked", name="linked", title="Linked"),
                 structured_content={"ok": True},
             )
+        if name == "own_round":  # runs its own input round with its own requestState
+            if params.request_state is None:
+                return m.InputRequiredResult(result_type="input_required", request_state="mine")
+            return done(text(f"own state: {params.request_state}"))
         if name == "cancelled_count":
             return done(text(str(len(CANCELLED))))
         if name == "notify_tools":

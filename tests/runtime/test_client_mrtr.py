@@ -233,6 +233,62 @@ def test_request_state_is_sealed_and_bound(pipe: Pipe) -> None:
     assert malformed["error"]["code"] == -32602
 
 
+def _changed_first(state: str) -> str:
+    return ("s" if state[0] != "s" else "t") + state[1:]
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        _changed_first,
+        lambda state: "",
+        lambda state: "plain",
+        lambda state: None,
+        lambda state: state[len("rt1.") :],  # a valid seal without the runtime's prefix
+    ],
+    ids=["first-char", "empty", "plain", "null", "unprefixed"],
+)
+def test_a_retried_round_refuses_a_forged_state(pipe: Pipe, forge: Any) -> None:
+    first = input_round(pipe, 1, "ask_name")
+    (key,) = first["inputRequests"]
+    answers = {key: {"action": "accept", "content": {"name": "Ann"}}}
+    retry = {"inputResponses": answers, "requestState": forge(first["requestState"])}
+    refused = pipe.call(2, "tools/call", {"name": "ask_name", "_meta": modern_meta(), **retry})
+    assert refused["error"]["code"] == -32602, refused
+
+
+def test_a_retried_round_without_state_is_refused(pipe: Pipe) -> None:
+    first = input_round(pipe, 1, "ask_name")
+    (key,) = first["inputRequests"]
+    answers = {key: {"action": "accept", "content": {"name": "Ann"}}}
+    params = {"name": "ask_name", "_meta": modern_meta(), "inputResponses": answers}
+    assert pipe.call(2, "tools/call", params)["error"]["code"] == -32602
+
+
+def test_only_asked_questions_take_answers(pipe: Pipe) -> None:
+    first = input_round(pipe, 1, "two_questions")
+    (key,) = first["inputRequests"]
+    ahead = {
+        key: {"action": "accept", "content": {"name": "Ann"}},
+        "elicit-2": {"action": "accept", "content": {"color": "red"}},  # not asked yet
+    }
+    second = input_round(
+        pipe, 2, "two_questions", {"inputResponses": ahead, "requestState": first["requestState"]}
+    )
+    assert second["resultType"] == "input_required"  # the second question is still asked
+
+
+def test_a_handlers_own_round_state_travels_sealed(pipe: Pipe) -> None:
+    first = input_round(pipe, 1, "own_round")
+    assert first["resultType"] == "input_required" and first["requestState"] != "mine"
+    final = input_round(pipe, 2, "own_round", {"requestState": first["requestState"]})
+    assert final["content"][0]["text"] == "own state: mine"
+    forged = pipe.call(
+        3, "tools/call", {"name": "own_round", "_meta": modern_meta(), "requestState": "mine"}
+    )
+    assert forged["error"]["code"] == -32602
+
+
 def test_input_required_is_never_used_where_mrtr_forbids_it(pipe: Pipe) -> None:
     listed = pipe.call(1, "tools/list", {"_meta": modern_meta()})
     assert listed["result"]["resultType"] == "complete"

@@ -139,7 +139,7 @@ def test_missing_client_capability_is_32021_with_object(pipe: Pipe) -> None:
 def test_header_mismatch_is_checked_after_meta_and_before_version() -> None:
     """-32020 comes from the transport facts (HTTP header) the server core is given."""
     import anyio
-    from mcp_foundry.runtime.server import TransportFacts
+    from mcp_foundry.runtime.transport import TransportFacts
     from rt_fixture_server import build
 
     server = build()

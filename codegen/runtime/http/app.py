@@ -60,22 +60,57 @@ def create_app(
     )
     endpoint = StreamableHttpEndpoint(server, config, sessions, tool_schema)
     routes = [Route(config.path, endpoint)]
+    legacy: LegacySseEndpoints | None = None
     if config.legacy_sse:
         legacy = LegacySseEndpoints(config, sessions, "/messages")
         routes.append(Route("/sse", _Asgi(legacy.sse)))
         routes.append(Route("/messages", _Asgi(legacy.messages)))
 
-    async def stop_streams() -> None:
-        endpoint.hang_up_listeners()
-        await sessions.close_all()
+    drain = Drain(endpoint, sessions, legacy)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        await stop_streams()
+        await drain.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.mcp_stop_streams = stop_streams
-    """Called by :func:`~mcp_foundry.runtime.http.serve.serve` before uvicorn waits for open
-    connections, so long-lived streams do not hold a shutdown up."""
+    app.state.mcp_drain = drain
+    """What :class:`~mcp_foundry.runtime.http.serve.McpServer` drives when it stops."""
     return McpHttpApp(endpoint, config.path, app)
+
+
+class Drain:
+    """The app's side of a shutdown (the sequence is in :mod:`.serve`)."""
+
+    def __init__(
+        self,
+        endpoint: StreamableHttpEndpoint,
+        sessions: SessionRegistry,
+        legacy: LegacySseEndpoints | None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.sessions = sessions
+        self.legacy = legacy
+
+    def end_streams(self) -> None:
+        """Streams with no end of their own end now: GET streams, ``subscriptions/listen``."""
+        self.endpoint.hang_up_listeners()
+        self.sessions.end_streams()
+
+    def in_flight(self) -> int:
+        """Requests accepted and not yet answered, both eras."""
+        return len(self.endpoint.running) + self.sessions.in_flight()
+
+    def open_streams(self) -> int:
+        """Exchanges that last until their session ends (``GET /sse``)."""
+        return self.legacy.open_streams if self.legacy is not None else 0
+
+    def stop_requests(self) -> None:
+        """The drain time is over: every running request is answered with an error."""
+        self.endpoint.stop_requests()
+        self.sessions.stop_requests()
+
+    async def close(self) -> None:
+        """Forget every session (their requests are answered by now)."""
+        self.endpoint.hang_up_listeners()
+        await self.sessions.close_all()

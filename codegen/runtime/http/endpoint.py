@@ -38,7 +38,7 @@ from mcp_foundry.runtime.http.modern import (
 from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
 from mcp_foundry.runtime.http.streams import Item, OutboundStream
-from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.runtime.transport import TransportFacts
 
 SESSION_HEADER = "mcp-session-id"
 
@@ -66,6 +66,8 @@ class StreamableHttpEndpoint:
         self.tool_schema = tool_schema
         self.supported = frozenset(revisions.available())
         self.listening: set[ModernExchange] = set()
+        self.running: set[ModernExchange] = set()
+        """Modern requests being answered (listen streams are in ``listening`` instead)."""
         self.watchdog = Watchdog()
         self._annotations: dict[int, tuple[Mapping[str, Any], tuple[ParamHeader, ...]]] = {}
 
@@ -136,7 +138,8 @@ class StreamableHttpEndpoint:
                 send,
                 400,
                 INVALID_REQUEST,
-                f"Unsupported MCP-Protocol-Version: {version.strip()!r}; supported: {', '.join(sorted(self.supported))}",
+                f"Unsupported MCP-Protocol-Version: {version.strip()!r};"
+                f" supported: {', '.join(sorted(self.supported))}",
                 wire.readable_id(message),
             )
             return
@@ -232,19 +235,24 @@ class StreamableHttpEndpoint:
             await asgi.respond_error(send, 400, HEADER_MISMATCH, str(exc), message.get("id"))
             return
         exchange = ModernExchange(self.server, send, receive, headers, self.config, self.watchdog)
-        if message.get("method") != "subscriptions/listen":
-            await exchange.run(message, kind)
-            return
-        self.listening.add(exchange)
+        tracked = (
+            self.listening if message.get("method") == "subscriptions/listen" else self.running
+        )
+        tracked.add(exchange)
         try:
             await exchange.run(message, kind)
         finally:
-            self.listening.discard(exchange)
+            tracked.discard(exchange)
 
     def hang_up_listeners(self) -> None:
         """End every open ``subscriptions/listen`` stream (the server is stopping)."""
         for exchange in list(self.listening):
             exchange.hang_up(stopping=True)
+
+    def stop_requests(self) -> None:
+        """The drain time is over: answer every modern request still running with an error."""
+        for exchange in list(self.running):
+            exchange.stop()
 
     def _check_headers(self, message: Message, headers: Mapping[str, str]) -> None:
         """The header checks of a modern request, in their place in the contract's order.

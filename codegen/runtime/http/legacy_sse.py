@@ -26,6 +26,8 @@ class LegacySseEndpoints:
         self.config = config
         self.sessions = sessions
         self.messages_path = messages_path
+        self.open_streams = 0
+        """``GET /sse`` streams open: each lasts as long as its session."""
 
     async def sse(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``GET /sse``: open a session and stream it."""
@@ -45,6 +47,7 @@ class LegacySseEndpoints:
         endpoint = f"{root}{self.messages_path}?session_id={session.id}".encode("ascii")
         live = session.standalone.attach()
         first = frame(endpoint, event="endpoint")
+        self.open_streams += 1
         try:
             await stream_to_client(
                 send,
@@ -56,6 +59,7 @@ class LegacySseEndpoints:
                 first,
             )
         finally:
+            self.open_streams -= 1
             self.sessions.discard(session.id)
 
     async def messages(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from mcp_foundry.runtime import wire
-from mcp_foundry.runtime.engine import LONG_LIVED, timed_out
+from mcp_foundry.runtime.errors import shutting_down
 from mcp_foundry.runtime.http import asgi, writer
 from mcp_foundry.runtime.http.asgi import Receive, Send
 from mcp_foundry.runtime.http.config import HttpConfig
 from mcp_foundry.runtime.http.port import Message, ServerCore
 from mcp_foundry.runtime.http.sse import KEEPALIVE, frame
-from mcp_foundry.runtime.server import TransportFacts, error_status
+from mcp_foundry.runtime.runner import UNANSWERED, Run
+from mcp_foundry.runtime.transport import TransportFacts, error_status
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
@@ -61,8 +61,7 @@ class ModernExchange:
         self.finished = False
         self.disconnected = False
         self.stopping = False
-        self.timed_out = False
-        self._task: asyncio.Task[Any] | None = None
+        self.request: Run | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._lock_made: asyncio.Lock | None = None
         self._backlog: asyncio.Queue[bytes] | None = None
@@ -75,42 +74,29 @@ class ModernExchange:
         return self._lock_made
 
     async def run(self, message: Message, kind: str) -> None:
-        loop = self.loop
-        self._task = asyncio.current_task(loop)
-        self.watchdog.enter(self)
-        limit = self.server.request_timeout
         method = message.get("method")
-        deadline = (
-            loop.call_later(limit, self._time_out)
-            if limit is not None and method not in LONG_LIVED
-            else None
-        )
+        self.request = request = Run(method)
+        self.watchdog.enter(self)
         pump: asyncio.Task[None] | None = None
         if method == "subscriptions/listen":
             self._backlog = asyncio.Queue()
-            pump = loop.create_task(self._pump(self._backlog))
+            pump = self.loop.create_task(self._pump(self._backlog))
+
+        async def call() -> Message | None:
+            return await self.server.handle_modern(message, self._sink, facts=self._facts())
+
         try:
-            response = await self.server.handle_modern(message, self._sink, facts=self._facts())
-        except asyncio.CancelledError:
-            if not (self.disconnected or self.timed_out):
-                raise
-            task = asyncio.current_task()
-            if task is not None:
-                task.uncancel()
-            if self.disconnected:
-                if self.stopping and self.started:
-                    await self.send({"type": "http.response.body", "body": b""})
-                return
-            assert limit is not None
-            response = wire.error_response(message.get("id"), timed_out(limit))
+            response = await request.respond(message.get("id"), call, self.server.request_timeout)
         finally:
             self.finished = True
             self.watchdog.leave(self)
-            if deadline is not None:
-                deadline.cancel()
             for helper in (self._watcher, pump):
                 if helper is not None:
                     helper.cancel()
+        if self.disconnected:
+            if self.stopping and self.started:
+                await self.send({"type": "http.response.body", "body": b""})
+            return
         while self._backlog is not None and not self._backlog.empty():
             await self._write(self._backlog.get_nowait())
         await self._answer(response, kind)
@@ -166,11 +152,6 @@ class ModernExchange:
                 continue
             await self._write(payload)
 
-    def _time_out(self) -> None:
-        if not self.finished and self._task is not None:
-            self.timed_out = True
-            self._task.cancel()
-
     def start_watcher(self) -> None:
         if not self.finished:
             self._watcher = self.loop.create_task(self._watch())
@@ -184,9 +165,14 @@ class ModernExchange:
         """Cancel the request: its client is gone (or cannot keep up), or the server is
         ``stopping``, in which case the stream is ended cleanly."""
         self.stopping = stopping
-        if not self.finished and self._task is not None:
+        if not self.finished and self.request is not None:
             self.disconnected = True
-            self._task.cancel()
+            self.request.stop(UNANSWERED)
+
+    def stop(self) -> None:
+        """The server's drain time is over: cancel the request and answer it with an error."""
+        if self.request is not None:
+            self.request.stop(shutting_down(accepted=True))
 
     def _facts(self) -> TransportFacts:
         return transport_facts(self.headers)

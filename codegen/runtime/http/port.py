@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
-from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.runtime.transport import TransportFacts
 
 Message = dict[str, Any]
 RequestId = str | int
@@ -28,6 +28,14 @@ class CoreSession(Protocol):
     async def feed(self, message: Any, facts: TransportFacts | None = None) -> None: ...
 
     async def answer(self, message: Message, facts: TransportFacts) -> None: ...
+
+    @property
+    def in_flight(self) -> int:
+        """Requests accepted and not yet answered."""
+        ...
+
+    def stop_requests(self) -> None:
+        """Answer every in-flight request with an error now (the server's drain is over)."""
 
 
 class ServerCore(Protocol):

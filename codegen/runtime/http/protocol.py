@@ -20,7 +20,7 @@ work per request:
 
 When the client closes its side, apps hear ``http.disconnect`` but requests already
 received are still answered (see :meth:`HttpProtocol.eof_received`); websockets are
-not served.
+not served. When the server stops, a connection drains (:meth:`HttpProtocol.shutdown`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,12 @@ BODY_HIGH_WATER = 256 * 1024
 MAX_PIPELINED = 16
 """Requests waiting behind the one being answered before reading pauses."""
 _CACHED_PATHS = 256
+RETRY_AFTER_S = 5
+"""What a request refused while the server stops is told (``Retry-After``)."""
+_UNAVAILABLE = (
+    b'{"jsonrpc":"2.0","id":null,"error":{"code":-32603,'
+    b'"message":"Server shutting down; the request was not accepted"}}'
+)
 
 
 def _status_line(status: int) -> bytes:
@@ -270,6 +276,8 @@ class Exchange:
             # answered before the whole body arrived: the rest cannot be skipped
             # reliably, so the connection ends with this response (RFC 9112 section 9.6)
             self.keep_alive = False
+        if self.conn.draining and not self.conn.waiting:
+            self.keep_alive = False  # stopping: nothing left to answer after this
         if not self.keep_alive:
             lines.append(b"connection: close\r\n")
         lines.append(_Clock.date())
@@ -318,6 +326,8 @@ class HttpProtocol(asyncio.Protocol):
         self._partial = False
         """A request has begun arriving but is not complete."""
         self._closing = False
+        self.draining = False
+        """The server is stopping: requests not yet started are refused with 503."""
         self._eof = False
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
@@ -361,13 +371,15 @@ class HttpProtocol(asyncio.Protocol):
         return True
 
     def shutdown(self) -> None:
-        """The server is stopping: close now if idle, else after the current response."""
-        if self.current is None:
-            self._close()
-            return
-        self.current.keep_alive = False
-        for exchange in self.waiting:
-            exchange.keep_alive = False
+        """The server is stopping: the request being answered finishes; every request not
+        yet started, now or later, gets 503 with ``Retry-After`` (a kept-alive client learns
+        why rather than finding the connection gone), and the connection closes once
+        nothing is left to answer; idle, it stays open until :meth:`finish_drain`."""
+        self.draining = True
+
+    def finish_drain(self) -> None:
+        """The server's drain is over: close (what is already written still goes out)."""
+        self._close()
 
     def pause_writing(self) -> None:
         self.writing_paused = True
@@ -532,7 +544,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def _start(self, exchange: Exchange) -> None:
         self.current = exchange
-        task = self.loop.create_task(self._run(exchange))
+        run = self._unavailable(exchange) if self.draining else self._run(exchange)
+        task = self.loop.create_task(run)
         tasks = self.server_state.tasks
         tasks.add(task)
         task.add_done_callback(tasks.discard)
@@ -555,6 +568,15 @@ class HttpProtocol(asyncio.Protocol):
             self._close()
         else:
             exchange.fail()
+
+    async def _unavailable(self, exchange: Exchange) -> None:
+        """Refuse a request because the server is stopping (the app never sees it)."""
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"retry-after", b"%d" % RETRY_AFTER_S),
+        ]
+        await exchange.send({"type": "http.response.start", "status": 503, "headers": headers})
+        await exchange.send({"type": "http.response.body", "body": _UNAVAILABLE})
 
     def response_complete(self, exchange: Exchange) -> None:
         """The response is written: close, start the next pipelined request, or idle."""

@@ -18,7 +18,7 @@ import orjson
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
-from mcp_foundry.runtime.server import TransportFacts
+from mcp_foundry.runtime.transport import TransportFacts
 from mcp_foundry.sources import registry
 
 log = logging.getLogger("mcp_foundry.runtime.http")
@@ -186,11 +186,26 @@ class SessionRegistry:
             log.info("session %s expired", session_id)
             self.discard(session_id)
 
-    async def close_all(self) -> None:
-        """Stop: standalone GET streams end now; requests in flight still get answered."""
+    def end_streams(self) -> None:
+        """The server is stopping: standalone GET streams end now (the sessions live on
+        until their requests are answered; HTTP+SSE streams carry those answers)."""
         for session in self._sessions.values():
             if not session.single_stream:
                 session.standalone.detach()
+
+    def in_flight(self) -> int:
+        """Requests accepted by any session and not yet answered."""
+        return sum(s.core.in_flight for s in self._sessions.values() if s.core is not None)
+
+    def stop_requests(self) -> None:
+        """The drain time is over: every session answers its running requests with an error."""
+        for session in self._sessions.values():
+            if session.core is not None:
+                session.core.stop_requests()
+
+    async def close_all(self) -> None:
+        """Stop: streams end, sessions are forgotten once their requests are answered."""
+        self.end_streams()
         for session_id in list(self._sessions):
             self.discard(session_id)
         if self._closing:

@@ -106,8 +106,9 @@ async def stream_to_client(
     watcher = asyncio.get_running_loop().create_task(_watch_disconnect(receive, live))
     try:
         await open_stream(send, headers)
-        if prelude is not None:
-            await send_event(send, prelude)
+        # the head goes out now (with the prelude, if any): a quiet stream must not look
+        # dead until its first keep-alive
+        await send_event(send, prelude or b"")
         await pump(send, live, await next_item(live, keepalive_s), keepalive_s)
         await send({"type": "http.response.body", "body": b""})
     finally:

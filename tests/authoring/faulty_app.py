@@ -1,0 +1,37 @@
+"""An App whose tools fail or take long, served on stdio as a real subprocess:
+``python faulty_app.py [DRAIN_S]``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from mcp_foundry.authoring import App, Context, ToolError
+
+SECRET = "/srv/keys/private_key.pem"
+app = App("faulty", "1")
+
+
+@app.tool()
+def boom() -> str:
+    """Fails with an OS error whose text names a private file."""
+    with open(SECRET):
+        return "unreachable"
+
+
+@app.tool()
+def refuse() -> str:
+    """Fails on purpose with a message meant for the client."""
+    raise ToolError("quota exceeded, try again tomorrow")
+
+
+@app.tool()
+async def nap(seconds: float, ctx: Context) -> str:
+    """Reports progress once (so the client knows it runs), then sleeps."""
+    await ctx.progress(0, 1)
+    await asyncio.sleep(seconds)
+    return "rested"
+
+
+if __name__ == "__main__":
+    app.run("stdio", drain_s=float(sys.argv[1]) if len(sys.argv) > 1 else 5.0)
