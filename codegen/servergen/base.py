@@ -138,8 +138,7 @@ class ServerClient:
         )
         return PromptResult.model_validate(result)
 
-    async def _read_resource(self, template: str, values: dict[str, str]) -> ResourceResult:
-        result = await self.client.call(
-            "resources/read", {"uri": expand(template, values)}, raw=True
-        )
+    async def _read_resource(self, template: str, values: dict[str, Any]) -> ResourceResult:
+        uri = expand(template, _given(values))
+        result = await self.client.call("resources/read", {"uri": uri}, raw=True)
         return ResourceResult.model_validate(result)

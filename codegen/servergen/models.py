@@ -13,6 +13,7 @@ from datamodel_code_generator import (
     PythonVersion,
     generate,
 )
+from datamodel_code_generator.enums import StrictTypes
 from datamodel_code_generator.format import Formatter
 from mcp_foundry.servergen.errors import SurfaceError
 
@@ -31,6 +32,10 @@ OPTIONS: dict[str, Any] = {
     "enum_field_as_literal": "all",
     "use_double_quotes": True,
     "disable_timestamp": True,
+    "infer_union_variant_names": True,  # PickInputShapeCircle, not PickInputShape1
+    "collapse_root_models": True,  # a $ref to a plain type is that type, not a wrapper
+    # no silent coercion ("yes" -> True, "3" -> 3): what the schema refuses is refused
+    "strict_types": [StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
     "formatters": [Formatter.BLACK, Formatter.ISORT],
 }
 

@@ -10,6 +10,7 @@ black, so regenerating from an unchanged server gives identical bytes: that is w
 from __future__ import annotations
 
 import ast
+import keyword
 from functools import cache
 from typing import Any
 
@@ -25,7 +26,7 @@ from mcp_foundry.servergen import models, naming, schemas
 from mcp_foundry.servergen.errors import SurfaceError
 from mcp_foundry.servergen.fields import Field, classes, imported
 from mcp_foundry.servergen.surface import Surface
-from mcp_foundry.servergen.uritemplate import variables
+from mcp_foundry.servergen.uritemplate import optional, variables
 
 BASE = "mcp_foundry.servergen.base"
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
@@ -71,8 +72,22 @@ def _python(source: str) -> str:
     return black.format_str(isort.code(source, config=ISORT), mode=BLACK_MODE)
 
 
-def _params(fields: list[Field]) -> list[Param]:
-    return [Param(f.name, f.annotation, f.required, f.name) for f in fields]
+def _params(fields: list[tuple[str, str, bool]]) -> list[Param]:
+    """Keyword arguments for (key, annotation, required): the key itself when it can be
+    one (model fields always can), with ``_`` appended past ``self`` and duplicates."""
+    taken = {"self"}
+    params = []
+    for key, annotation, required in fields:
+        name = key if key.isidentifier() and not keyword.iskeyword(key) else snake(key)
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        params.append(Param(name, annotation, required, key))
+    return params
+
+
+def _model_params(fields: list[Field]) -> list[tuple[str, str, bool]]:
+    return [(f.name, f.annotation, f.required) for f in fields]
 
 
 def _described(item: dict[str, Any]) -> str:
@@ -89,7 +104,7 @@ def _methods(
         methods.append(
             Method(
                 names[("tool", tool["name"])].method,
-                _params(model_fields[f"{stem}Input"]),
+                _params(_model_params(model_fields[f"{stem}Input"])),
                 f"{stem}Output" if has_output else "ToolResult",
                 "_call_structured" if has_output else "_call_tool",
                 tool["name"],
@@ -103,7 +118,7 @@ def _methods(
         methods.append(
             Method(
                 found.method,
-                _params(model_fields[model]),
+                _params(_model_params(model_fields[model])),
                 "PromptResult",
                 "_get_prompt",
                 prompt["name"],
@@ -114,7 +129,8 @@ def _methods(
     for template in surface.resource_templates:
         found = names[("resource_template", template["name"])]
         uri = str(template.get("uriTemplate", ""))
-        params = [Param(snake(v), "str", True, v) for v in variables(uri)]
+        query = optional(uri)
+        params = _params([(v, "str", v not in query) for v in variables(uri)])
         doc = "\n\n".join(filter(None, [_described(template), f"Reads ``{uri}``."]))
         methods.append(
             Method(found.method, params, "ResourceResult", "_read_resource", uri, [], doc)

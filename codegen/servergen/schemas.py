@@ -5,6 +5,8 @@ top-level definition named after its item (``GetForecastInput``). Each schema's 
 ``$defs``/``definitions`` are hoisted beside it under that name as prefix
 (``GetForecastInputAddress``) and its local references rewritten to match, so two tools
 may both define ``Address`` and a ``{"$ref": "#"}`` (a recursive root) still resolves.
+Anonymous object alternatives of a union are hoisted the same way, under names read
+from their content, so no class is ever numbered.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mcp_foundry.servergen.surface import Surface
 Schema = dict[str, Any]
 DEFINITION_KEYS = ("$defs", "definitions")
 DROPPED = ("$schema", "$id", "$anchor", "$dynamicAnchor", *DEFINITION_KEYS)
+UNIONS = ("anyOf", "oneOf")
 VALUES = ("enum", "const", "default", "examples")
 """Keywords holding instance data, copied as they are: a ``$ref`` key there is data."""
 
@@ -46,6 +49,7 @@ class _Hoister:
         self.owner = owner
         self.targets: dict[str, str] = {"#": f"#/$defs/{owner}"}
         self.defs: dict[str, Schema] = {}
+        self.variants: dict[str, Schema] = {}
         for key in DEFINITION_KEYS:
             for name, sub in (schema.get(key) or {}).items():
                 new = owner + pascal(name)
@@ -62,9 +66,11 @@ class _Hoister:
             return f"#/$defs/{self.owner}" + target[1:]
         return target
 
-    def rewrite(self, node: Any) -> Any:
+    def rewrite(self, node: Any, name: str) -> Any:
+        """``node`` with references rewritten; ``name`` is the class an inline object
+        here would get (datamodel-code-generator's parent-scoped naming)."""
         if isinstance(node, list):
-            return [self.rewrite(item) for item in node]
+            return [self.rewrite(item, name) for item in node]
         if not isinstance(node, dict):
             return node
         out: Schema = {}
@@ -77,16 +83,40 @@ class _Hoister:
                 out[key] = self.ref(value)
             elif key in ("properties", "patternProperties", "dependentSchemas"):
                 # keys here are property names, never keywords: keep them all
-                out[key] = {k: self.rewrite(v) for k, v in value.items()}
+                out[key] = {k: self.rewrite(v, name + pascal(k)) for k, v in value.items()}
+            elif key in UNIONS and isinstance(value, list):
+                out[key] = [self.variant(member, name) for member in value]
+            elif key == "items":
+                out[key] = self.rewrite(value, f"{name}Item")
             else:
-                out[key] = self.rewrite(value)
+                out[key] = self.rewrite(value, name)
         return out
 
+    def variant(self, member: Any, name: str) -> Any:
+        """An anonymous object alternative of a union, hoisted under a name read from its
+        title or its first property (``UInputVWithA``), where the generator would number
+        it; alternatives told apart by a ``const`` property it names itself."""
+        properties = member.get("properties") if isinstance(member, dict) else None
+        if not isinstance(properties, dict) or "$ref" in member:
+            return self.rewrite(member, name)
+        if any(isinstance(p, dict) and "const" in p for p in properties.values()):
+            return self.rewrite(member, name)
+        title = member.get("title")
+        label = pascal(title) if isinstance(title, str) else ""
+        label = label or ("With" + pascal(next(iter(properties))) if properties else "")
+        if not label:
+            return self.rewrite(member, name)
+        target = name + label
+        if target not in self.variants:
+            self.variants[target] = {}
+            self.variants[target] = self.rewrite(member, target)
+        return {"$ref": f"#/$defs/{target}"}
+
     def hoisted(self, schema: Schema) -> dict[str, Schema]:
-        result = {self.owner: self.rewrite(schema)}
+        result = {self.owner: self.rewrite(schema, self.owner)}
         for name, sub in self.defs.items():
-            result[name] = self.rewrite(sub)
-        return result
+            result[name] = self.rewrite(sub, name)
+        return {**result, **self.variants}
 
 
 def model_schemas(surface: Surface, names: dict[tuple[str, str], Names]) -> dict[str, Schema]:

@@ -38,6 +38,16 @@ def variables(template: str) -> list[str]:
     return found
 
 
+def optional(template: str) -> set[str]:
+    """Variables of query expressions (``{?q}``, ``{&page}``): a URI may leave them out."""
+    return {
+        name
+        for expression in EXPRESSION.findall(template)
+        if _split(expression)[0] in ("?", "&")
+        for name in _split(expression)[1]
+    }
+
+
 def expand(template: str, values: dict[str, str]) -> str:
     def one(match: re.Match[str]) -> str:
         operator, names = _split(match.group(1))
