@@ -7,13 +7,8 @@ import json
 import warnings
 from typing import Any
 
-from datamodel_code_generator import (
-    DataModelType,
-    InputFileType,
-    PythonVersion,
-    generate,
-)
-from datamodel_code_generator.enums import StrictTypes
+from datamodel_code_generator import InputFileType, PythonVersion, generate
+from datamodel_code_generator.enums import DataModelType, StrictTypes
 from datamodel_code_generator.format import Formatter
 from mcp_foundry.servergen.errors import SurfaceError
 

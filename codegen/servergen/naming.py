@@ -41,19 +41,18 @@ def assign(surface: Surface) -> dict[tuple[str, str], Names]:
     methods: set[str] = set(RESERVED_METHODS)
     names: dict[tuple[str, str], Names] = {}
     plan = [
-        ("tool", surface.tools, lambda name: name),
-        (
-            "prompt",
-            surface.prompts,
-            lambda name: name if name.endswith("prompt") else f"{name}_prompt",
-        ),
-        ("resource_template", surface.resource_templates, lambda name: f"read_{name}"),
+        ("tool", surface.tools, "{}"),
+        ("prompt", surface.prompts, "{}_prompt"),
+        ("resource_template", surface.resource_templates, "read_{}"),
     ]
-    for kind, items, method_name in plan:
+    for kind, items, pattern in plan:
         stems: set[str] = set()  # model names differ by kind: XInput, XArguments
         for item in items:
             name = str(item["name"])
-            method = _unique(method_name(snake(name)), methods)
+            base = snake(name)
+            # ``summary_prompt`` stays itself rather than ``summary_prompt_prompt``
+            wanted = base if kind == "prompt" and base.endswith("prompt") else pattern.format(base)
+            method = _unique(wanted, methods)
             stem = class_stem(name)
             while stem in stems:
                 stem += "_"

@@ -18,6 +18,7 @@ import attrs
 import black
 import isort
 import jinja2
+from black.mode import TargetVersion
 from mcp_foundry.emit.literals import literal
 from mcp_foundry.emit.render import docstring
 from mcp_foundry.ir.naming import pascal, snake
@@ -29,7 +30,7 @@ from mcp_foundry.servergen.surface import Surface
 from mcp_foundry.servergen.uritemplate import optional, variables
 
 BASE = "mcp_foundry.servergen.base"
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
+BLACK_MODE = black.Mode(target_versions={TargetVersion.PY311})  # black's own line length
 ISORT = isort.Config(profile="black", known_third_party=["mcp_foundry", "pydantic"])
 
 

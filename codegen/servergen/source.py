@@ -53,7 +53,9 @@ async def fetch(client: Client) -> Surface:
             items = await client.list_all(LIST_METHOD[attribute])
             lists[attribute] = [dump(item) for item in items]
     info = client.server_info
-    server = {k: info[k] for k in ("name", "version") if k in info} if info else None
+    server: dict[str, Any] | None = (
+        {k: info[k] for k in ("name", "version") if k in info} if info else None
+    )
     return surface.build(lists, server=server, protocol_version=client.revision)
 
 
