@@ -14,7 +14,7 @@ from typing import Any
 
 from mcp_foundry.diff.classify import Impact
 from mcp_foundry.diff.model import Area, Change, DiffReport, Kind, Side
-from mcp_foundry.servergen.schemadiff import SchemaDiff, Site, render
+from mcp_foundry.servergen.schemadiff import SchemaDiff, Site, classify, render
 from mcp_foundry.servergen.schemas import prompt_arguments
 from mcp_foundry.servergen.surface import Surface
 from mcp_foundry.servergen.uritemplate import variables
@@ -30,14 +30,15 @@ def _presence(
     area: Area, kinds: tuple[Kind, Kind], a: dict[str, Any], b: dict[str, Any]
 ) -> Iterator[Change]:
     """Items removed (old callers still ask for them) and added (only new callers ask)."""
-    site = SchemaDiff(Site(area, "client", ""), EMPTY, EMPTY)
+    site = Site(area, "client", "")
     added, removed = kinds
     for name in sorted(a.keys() - b.keys()):
-        yield site.change(
-            removed, name, name, None, Impact.OLD_SENDER, "old {sender} still ask for it"
+        yield classify(
+            site, removed, name, name, None, Impact.OLD_SENDER, "old {sender} still ask for it"
         )
     for name in sorted(b.keys() - a.keys()):
-        yield site.change(
+        yield classify(
+            site,
             added,
             name,
             None,
@@ -56,9 +57,10 @@ def _tool(name: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[Change]:
     if isinstance(out_a, dict) and isinstance(out_b, dict):
         yield from SchemaDiff(outputs, out_a, out_b).compare(out_a, out_b, "")
     elif isinstance(out_a, dict) or isinstance(out_b, dict):
-        diff = SchemaDiff(Site(Area.TOOL, "server", ""), EMPTY, EMPTY)
+        site = Site(Area.TOOL, "server", "")
         if isinstance(out_a, dict):
-            yield diff.change(
+            yield classify(
+                site,
                 Kind.OUTPUT_SCHEMA_REMOVED,
                 name,
                 render(out_a),
@@ -67,7 +69,8 @@ def _tool(name: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[Change]:
                 "old {receiver} expect structured content, new {sender} may not send it",
             )
         else:
-            yield diff.change(
+            yield classify(
+                site,
                 Kind.OUTPUT_SCHEMA_ADDED,
                 name,
                 None,
@@ -88,7 +91,8 @@ def _template(name: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[Chang
     if uri_a == uri_b:
         return
     same = variables(uri_a) == variables(uri_b)
-    yield SchemaDiff(Site(Area.RESOURCE_TEMPLATE, "client", ""), EMPTY, EMPTY).change(
+    yield classify(
+        Site(Area.RESOURCE_TEMPLATE, "client", ""),
         Kind.URI_TEMPLATE_CHANGED,
         name,
         uri_a,

@@ -96,7 +96,9 @@ def _described(item: dict[str, Any]) -> str:
 
 
 def _methods(
-    surface: Surface, names: dict[tuple[str, str], naming.Names], model_fields: dict[str, Any]
+    surface: Surface,
+    names: dict[tuple[str, str], naming.Names],
+    model_fields: dict[str, list[Field]],
 ) -> list[Method]:
     methods = []
     for tool in surface.tools:
@@ -139,7 +141,9 @@ def _methods(
     return methods
 
 
-def _imports(methods: list[Method], model_fields: dict[str, Any], tree: ast.Module) -> list[Any]:
+def _imports(
+    methods: list[Method], model_fields: dict[str, list[Field]], tree: ast.Module
+) -> list[tuple[str, list[str]]]:
     """``from X import a, b`` lines the client needs: the base, the models it names and
     whatever their field annotations use."""
     sources = imported(tree)

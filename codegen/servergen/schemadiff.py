@@ -106,6 +106,25 @@ class Site:
         return f"{self.prefix}{path}{self.suffix}".strip()
 
 
+def classify(
+    site: Site,
+    kind: Kind,
+    path: str,
+    before: str | None,
+    after: str | None,
+    impact: Impact,
+    reason: str,
+    severity: Severity = Severity.INFO,
+) -> Change:
+    """One change at ``site``: its pairings from who sends there, breaking when existing
+    callers of the new release break, else ``severity``."""
+    breaks = breaks_for(impact, frozenset({site.sender}))
+    if breaks.old_client_new_server:
+        severity = Severity.BREAKING
+    reason = fill(reason, frozenset({site.sender}))
+    return Change(kind, site.area, site.subject(path), before, after, severity, breaks, reason)
+
+
 class SchemaDiff:
     """Compares the schemas of one site, resolving each side's local ``$ref``s."""
 
@@ -114,29 +133,8 @@ class SchemaDiff:
         self.roots = (root_a, root_b)
         self.seen: set[tuple[str, str, str]] = set()
 
-    def change(
-        self,
-        kind: Kind,
-        path: str,
-        before: str | None,
-        after: str | None,
-        impact: Impact,
-        reason: str,
-        severity: Severity = Severity.INFO,
-    ) -> Change:
-        breaks = breaks_for(impact, frozenset({self.site.sender}))
-        if breaks.old_client_new_server:
-            severity = Severity.BREAKING
-        return Change(
-            kind,
-            self.site.area,
-            self.site.subject(path),
-            before,
-            after,
-            severity,
-            breaks,
-            fill(reason, frozenset({self.site.sender})),
-        )
+    def change(self, kind: Kind, path: str, *rest: Any, **options: Any) -> Change:
+        return classify(self.site, kind, path, *rest, **options)
 
     def _resolve(self, side: int, schema: Schema) -> Schema:
         for _ in range(32):  # a chain of aliases, never a cycle we follow forever

@@ -108,7 +108,7 @@ class _Hoister:
             return self.rewrite(member, name)
         target = name + label
         if target not in self.variants:
-            self.variants[target] = {}
+            self.variants[target] = {}  # claimed first: the member may refer to itself
             self.variants[target] = self.rewrite(member, target)
         return {"$ref": f"#/$defs/{target}"}
 

@@ -40,7 +40,7 @@ class Surface:
             doc["protocolVersion"] = self.protocol_version
         for attribute, key in KEYS.items():
             doc[key] = list(getattr(self, attribute))
-        return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def _key(item: Item) -> str:

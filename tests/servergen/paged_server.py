@@ -1,0 +1,28 @@
+"""A server that lists two items per page: bindings and snapshots must follow cursors.
+Run as a script: ``python paged_server.py``."""
+
+from __future__ import annotations
+
+from mcp_foundry.authoring import App
+
+app = App("paged", "1.0.0", page_size=2)
+
+for number in range(5):
+
+    def echo(text: str) -> str:
+        """Echo the text back."""
+        return text
+
+    app.tool(f"echo_{number}")(echo)
+
+for number in range(3):
+
+    def ask(topic: str) -> str:
+        """Ask about a topic."""
+        return f"Tell me about {topic}."
+
+    app.prompt(f"ask_{number}")(ask)
+    app.resource(f"paged://{number}/{{item}}", name=f"item_{number}")(lambda item: item)
+
+if __name__ == "__main__":
+    app.run("stdio")
