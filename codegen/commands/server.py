@@ -27,9 +27,30 @@ def _spec(words: tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else shlex.join(words)
 
 
-def _load(spec: str) -> Surface:
+def _headers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, colon, content = value.partition(":")
+        if not colon or not name.strip():
+            raise click.BadParameter(f"{value!r} is not NAME: VALUE")
+        headers[name.strip()] = content.strip()
+    return headers
+
+
+header_option = click.option(
+    "--header",
+    "-H",
+    "headers",
+    multiple=True,
+    callback=_headers,
+    metavar="'NAME: VALUE'",
+    help="Send this HTTP header to URL servers (e.g. Authorization); repeatable.",
+)
+
+
+def _load(spec: str, headers: dict[str, str]) -> Surface:
     try:
-        return source.load(spec)
+        return source.load(spec, headers)
     except SurfaceError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -41,15 +62,16 @@ def server() -> None:
 
 @server.command()
 @click.argument("words", nargs=-1, required=True, metavar="SERVER")
+@header_option
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the snapshot here instead of stdout.",
 )
-def snapshot(words: tuple[str, ...], output: Path | None) -> None:
+def snapshot(words: tuple[str, ...], headers: dict[str, str], output: Path | None) -> None:
     """Save SERVER's tools/list, prompts/list and resources/templates/list as one JSON file."""
-    found = _load(_spec(words))
+    found = _load(_spec(words), headers)
     text = found.to_json()
     if output is None:
         click.echo(text, nl=False)
@@ -65,6 +87,7 @@ def snapshot(words: tuple[str, ...], output: Path | None) -> None:
 
 @server.command()
 @click.argument("words", nargs=-1, required=True, metavar="SERVER")
+@header_option
 @click.option(
     "--out",
     required=True,
@@ -72,10 +95,10 @@ def snapshot(words: tuple[str, ...], output: Path | None) -> None:
     help="The package folder to write; its name is the package name.",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if output drifted.")
-def bindings(words: tuple[str, ...], out: Path, check: bool) -> None:
+def bindings(words: tuple[str, ...], headers: dict[str, str], out: Path, check: bool) -> None:
     """Write a typed Python package for SERVER: models and an async client class."""
     try:
-        files = package.render(_load(_spec(words)), out.name)
+        files = package.render(_load(_spec(words), headers), out.name)
     except SurfaceError as exc:
         raise click.ClickException(str(exc)) from None
     if check:
@@ -93,10 +116,16 @@ def bindings(words: tuple[str, ...], out: Path, check: bool) -> None:
 @server.command("diff")
 @click.argument("before", metavar="A")
 @click.argument("after", metavar="B")
+@header_option
 @report_options
 def diff_command(
-    before: str, after: str, fmt: str, fail_on: str | None, output: Path | None
+    before: str,
+    after: str,
+    headers: dict[str, str],
+    fmt: str,
+    fail_on: str | None,
+    output: Path | None,
 ) -> None:
     """Classify the changes from server A to server B by whom they break."""
-    a, b = _load(before), _load(after)
+    a, b = _load(before, headers), _load(after, headers)
     write_report(compare(a, b, before, after), fmt, fail_on, output)

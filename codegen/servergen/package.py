@@ -184,7 +184,7 @@ def render(surface: Surface, package: str) -> dict[str, str]:
     tree = ast.parse(source)
     model_fields = classes(tree)
     methods = _methods(surface, names, model_fields)
-    class_name = pascal(package) + "Client"
+    class_name = pascal(package).removesuffix("Client") + "Client"
     env = _environment()
     client = env.get_template("client.py.j2").render(
         doc=f"Typed client for {title}.\n\n"

@@ -35,14 +35,19 @@ def is_url(spec: str) -> bool:
     return spec.startswith(("http://", "https://"))
 
 
-def open_client(spec: str, **options: Any) -> AbstractAsyncContextManager[Client]:
-    """A connected client on the server ``spec`` names (a URL or a command line)."""
+def open_client(
+    spec: str, headers: dict[str, str] | None = None
+) -> AbstractAsyncContextManager[Client]:
+    """A connected client on the server ``spec`` names (a URL, sent ``headers`` with
+    every request, or a command line)."""
     if is_url(spec):
-        return connect(spec, **options)
+        return connect(spec, headers=headers)
+    if headers:
+        raise SurfaceError(f"{spec}: headers are for URLs, not command lines")
     command = shlex.split(spec)
     if not command:
         raise SurfaceError("empty server command line")
-    return connect_stdio(command, **options)
+    return connect_stdio(command)
 
 
 async def fetch(client: Client) -> Surface:
@@ -59,8 +64,8 @@ async def fetch(client: Client) -> Surface:
     return surface.build(lists, server=server, protocol_version=client.revision)
 
 
-async def _live(spec: str) -> Surface:
-    async with open_client(spec) as client:
+async def _live(spec: str, headers: dict[str, str] | None) -> Surface:
+    async with open_client(spec, headers) as client:
         return await fetch(client)
 
 
@@ -71,7 +76,7 @@ def _leaf(exc: BaseException) -> BaseException:
     return exc
 
 
-def load(spec: str) -> Surface:
+def load(spec: str, headers: dict[str, str] | None = None) -> Surface:
     """The surface ``spec`` names: a snapshot file, or a server reached live."""
     path = Path(spec)
     if not is_url(spec) and path.is_dir() and (path / "surface.json").is_file():
@@ -79,7 +84,7 @@ def load(spec: str) -> Surface:
     if not is_url(spec) and path.is_file() and path.suffix == ".json":
         return surface.load(path)
     try:
-        return anyio.run(_live, spec)
+        return anyio.run(_live, spec, headers)
     except SurfaceError:
         raise
     except Exception as exc:

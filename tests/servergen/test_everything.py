@@ -157,6 +157,19 @@ def test_http_bindings_call_tools_over_http(everything_bindings: Path, everythin
     anyio.run(run)
 
 
+def test_headers_go_to_url_servers_only(everything_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "over-http.json"
+    sent = run_cli(
+        "server", "snapshot", "-H", "Authorization: Bearer t", "-o", str(out), everything_url
+    )
+    assert sent.returncode == 0, sent.stderr
+    assert "greet" in {t["name"] for t in json.loads(out.read_text())["tools"]}
+    refused = run_cli("server", "snapshot", "-H", "Authorization: Bearer t", "--", *EVERYTHING)
+    assert refused.returncode == 1 and "headers are for URLs" in refused.stderr
+    malformed = run_cli("server", "snapshot", "-H", "no colon", everything_url)
+    assert malformed.returncode == 2 and "is not NAME: VALUE" in malformed.stderr
+
+
 def test_check_passes_on_an_unchanged_server_and_fails_on_drift(
     everything_bindings: Path, packages: Path
 ) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from mcp_foundry.servergen import naming, source
+from mcp_foundry.servergen import naming, package, source
 from mcp_foundry.servergen.errors import SurfaceError
 from mcp_foundry.servergen.surface import build, load
 from mcp_foundry.servergen.uritemplate import expand, optional, variables
@@ -26,6 +26,16 @@ def test_clashing_names_are_settled_without_numbers() -> None:
     assert names[("tool", "class")] == naming.Names("class_", "Class")
     assert names[("prompt", "get_x")] == naming.Names("get_x_prompt", "GetX")
     assert names[("prompt", "summary_prompt")].method == "summary_prompt"
+
+
+def test_client_class_is_named_after_the_package() -> None:
+    found = build({"tools": [{"name": "a"}]})
+    assert "class WeatherClient(ServerClient)" in package.render(found, "weather")["client.py"]
+    assert (
+        "class WeatherClient(ServerClient)" in package.render(found, "weather_client")["client.py"]
+    )
+    with pytest.raises(SurfaceError, match="not a Python package name"):
+        package.render(found, "weather-client")
 
 
 def test_adding_an_item_renames_nothing_else() -> None:
