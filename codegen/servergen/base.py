@@ -17,7 +17,7 @@ from typing import Any, Final, Self, TypeVar
 from mcp_foundry.runtime.client import Client, connect_stdio
 from mcp_foundry.runtime.http.fallback import connect
 from mcp_foundry.servergen.uritemplate import expand
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 OutputT = TypeVar("OutputT", bound=BaseModel)
 
@@ -73,6 +73,12 @@ def _given(values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not UNSET}
 
 
+def _validated(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+    """The arguments as ``model``: a root model gets the one value passed whole."""
+    given = _given(values)
+    return model.model_validate(given["root"] if issubclass(model, RootModel) else given)
+
+
 def _wire(arguments: BaseModel) -> dict[str, Any]:
     """Only what the caller gave: defaults are the server's to apply."""
     return arguments.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -100,7 +106,7 @@ class ServerClient:
             yield cls(client)
 
     async def _call(self, name: str, arguments: type[BaseModel], values: dict[str, Any]) -> Any:
-        sent = arguments.model_validate(_given(values))
+        sent = _validated(arguments, values)
         result = await self.client.call(
             "tools/call",
             {"name": name, "arguments": _wire(sent)},
@@ -130,7 +136,7 @@ class ServerClient:
     async def _get_prompt(
         self, name: str, arguments: type[BaseModel], values: dict[str, Any]
     ) -> PromptResult:
-        sent = arguments.model_validate(_given(values))
+        sent = _validated(arguments, values)
         result = await self.client.call(
             "prompts/get",
             {"name": name, "arguments": _wire(sent)},

@@ -48,6 +48,20 @@ def classes(module: ast.Module) -> dict[str, list[Field]]:
     return found
 
 
+def root_models(module: ast.Module) -> set[str]:
+    """Classes deriving from ``RootModel[...]``: inputs that are not an object of named
+    fields (a top-level ``$ref`` or ``anyOf``), passed whole rather than by keyword."""
+    return {
+        node.name
+        for node in module.body
+        if isinstance(node, ast.ClassDef)
+        for base in node.bases
+        if isinstance(base, ast.Subscript)
+        and isinstance(base.value, ast.Name)
+        and base.value.id == "RootModel"
+    }
+
+
 def imported(module: ast.Module) -> dict[str, str]:
     """Name -> the module it is imported from, for the module's ``from X import`` lines."""
     return {

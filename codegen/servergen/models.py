@@ -37,6 +37,8 @@ OPTIONS: dict[str, Any] = {
 
 def render(document: dict[str, Any], header: str) -> str:
     """Python source of every model in ``document`` (its ``$defs``), ``header`` first."""
+    if not document.get("$defs"):
+        return header + "\n"  # a server with neither tools nor prompts: no models
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)

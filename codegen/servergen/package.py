@@ -25,7 +25,7 @@ from mcp_foundry.ir.naming import pascal, snake
 from mcp_foundry.paths import TEMPLATES
 from mcp_foundry.servergen import models, naming, schemas
 from mcp_foundry.servergen.errors import SurfaceError
-from mcp_foundry.servergen.fields import Field, classes, imported
+from mcp_foundry.servergen.fields import Field, classes, imported, root_models
 from mcp_foundry.servergen.surface import Surface
 from mcp_foundry.servergen.uritemplate import optional, variables
 
@@ -87,8 +87,13 @@ def _params(fields: list[tuple[str, str, bool]]) -> list[Param]:
     return params
 
 
-def _model_params(fields: list[Field]) -> list[tuple[str, str, bool]]:
-    return [(f.name, f.annotation, f.required) for f in fields]
+def _model_params(fields: list[Field], whole: bool) -> list[Param]:
+    """The method's keyword arguments for a model: one per field, or for a root model
+    (``whole``) its value as ``arguments``."""
+    if whole:
+        (root,) = fields
+        return [Param("arguments", root.annotation, True, "root")]
+    return _params([(f.name, f.annotation, f.required) for f in fields])
 
 
 def _described(item: dict[str, Any]) -> str:
@@ -99,6 +104,7 @@ def _methods(
     surface: Surface,
     names: dict[tuple[str, str], naming.Names],
     model_fields: dict[str, list[Field]],
+    wholes: set[str],
 ) -> list[Method]:
     methods = []
     for tool in surface.tools:
@@ -107,7 +113,7 @@ def _methods(
         methods.append(
             Method(
                 names[("tool", tool["name"])].method,
-                _params(_model_params(model_fields[f"{stem}Input"])),
+                _model_params(model_fields[f"{stem}Input"], f"{stem}Input" in wholes),
                 f"{stem}Output" if has_output else "ToolResult",
                 "_call_structured" if has_output else "_call_tool",
                 tool["name"],
@@ -121,7 +127,7 @@ def _methods(
         methods.append(
             Method(
                 found.method,
-                _params(_model_params(model_fields[model])),
+                _model_params(model_fields[model], model in wholes),
                 "PromptResult",
                 "_get_prompt",
                 prompt["name"],
@@ -183,7 +189,7 @@ def render(surface: Surface, package: str) -> dict[str, str]:
     source = models.render(schemas.document(schemas.model_schemas(surface, names)), header)
     tree = ast.parse(source)
     model_fields = classes(tree)
-    methods = _methods(surface, names, model_fields)
+    methods = _methods(surface, names, model_fields, root_models(tree))
     class_name = pascal(package).removesuffix("Client") + "Client"
     env = _environment()
     client = env.get_template("client.py.j2").render(

@@ -1,4 +1,5 @@
-"""Listing follows ``nextCursor`` to the last page (the server sends two items a page)."""
+"""Listing follows ``nextCursor`` to the last page (the server sends two items a page);
+a tool whose arguments are one of two shapes takes them whole."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def test_snapshot_and_bindings_hold_every_page(packages: Path, tmp_path: Path) -
     done = run_cli("server", "snapshot", "-o", str(snapshot), "--", *PAGED)
     assert done.returncode == 0, done.stderr
     doc = json.loads(snapshot.read_text())
-    assert [t["name"] for t in doc["tools"]] == [f"echo_{n}" for n in range(5)]
+    assert [t["name"] for t in doc["tools"]] == [*(f"echo_{n}" for n in range(5)), "lookup"]
     assert [p["name"] for p in doc["prompts"]] == [f"ask_{n}" for n in range(3)]
     assert len(doc["resourceTemplates"]) == 3
     assert doc["server"] == {"name": "paged", "version": "1.0.0"}
@@ -31,5 +32,7 @@ def test_snapshot_and_bindings_hold_every_page(packages: Path, tmp_path: Path) -
             assert "cursors" in json.dumps(asked.messages)
             item = await typed.read_item_2(item="x")
             assert item.contents[0]["uri"] == "paged://2/x"
+            by_slug = package.models.LookupInputWithSlug(slug="a-b")
+            assert json.loads((await typed.lookup(arguments=by_slug)).text) == {"slug": "a-b"}
 
     anyio.run(run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mcp_foundry.servergen import naming, package, source
@@ -36,6 +37,18 @@ def test_client_class_is_named_after_the_package() -> None:
     )
     with pytest.raises(SurfaceError, match="not a Python package name"):
         package.render(found, "weather-client")
+
+
+@pytest.mark.parametrize(
+    "lists",
+    [{}, {"resource_templates": [{"name": "page", "uriTemplate": "demo://{n}"}]}],
+    ids=["nothing", "only-templates"],
+)
+def test_a_server_without_tools_or_prompts_still_binds(lists: dict[str, Any]) -> None:
+    files = package.render(build(lists), "bare")
+    for name in ("__init__.py", "client.py", "models.py"):
+        compile(files[name], name, "exec")
+    assert "from .models" not in files["client.py"]
 
 
 def test_adding_an_item_renames_nothing_else() -> None:
