@@ -51,6 +51,13 @@ def test_a_server_without_tools_or_prompts_still_binds(lists: dict[str, Any]) ->
     assert "from .models" not in files["client.py"]
 
 
+def test_a_new_server_version_alone_changes_no_file() -> None:
+    tools = [{"name": "a", "inputSchema": {"type": "object"}}]
+    one = package.render(build({"tools": tools}, {"name": "s", "version": "1"}, "2025-06-18"), "p")
+    two = package.render(build({"tools": tools}, {"name": "s", "version": "2"}, "2026-07-28"), "p")
+    assert one == two and "Typed client for s." in one["client.py"]
+
+
 def test_adding_an_item_renames_nothing_else() -> None:
     before = _names(tools=["alpha", "beta"])
     after = _names(tools=["alpha", "aardvark", "beta"], prompts=["alpha"])
