@@ -7,9 +7,11 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
+from mcp_foundry.runtime.client import connect_stdio
 from pydantic import ValidationError
 
 from .support import assert_clean, bind, import_bindings, run_cli
@@ -20,7 +22,8 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("scaffold") / "forecast"
-    done = run_cli("new", "forecast", "--dir", str(root), "--with", "tools,resources,prompts")
+    features = "tools,resources,prompts,progress,elicitation"
+    done = run_cli("new", "forecast", "--dir", str(root), "--with", features)
     assert done.returncode == 0, done.stderr
     return root
 
@@ -47,17 +50,28 @@ def test_scaffolded_bindings_are_clean_and_typed(bindings: Path, site: Path) -> 
     assert "async def review_prompt(" in client and "async def read_greeting(" in client
 
 
-def test_calls_return_validated_models(
+async def answer(params: Any) -> dict[str, Any]:
+    return {"action": "accept", "content": {"color": "teal"}}
+
+
+def test_every_tool_prompt_and_template_returns_validated_models(
     bindings: Path, command: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PYTHONPATH", env["PYTHONPATH"])
     package = import_bindings(bindings)
+    tools = {t["name"] for t in json.loads((bindings / "surface.json").read_text())["tools"]}
+    assert tools == {"add", "greet", "countdown", "favorite_color"}
 
     async def run() -> None:
-        async with package.ForecastBindingsClient.stdio(command) as typed:
+        async with connect_stdio(command, connect=False) as client:
+            client.on_request("elicitation/create", answer)
+            await client.connect()
+            typed = package.ForecastBindingsClient(client)
             total = await typed.add(a=2, b=40)
             assert isinstance(total, package.models.AddOutput) and total.total == 42
             assert (await typed.greet(name="Ann")).text == "Hello, Ann!"
+            assert (await typed.countdown(steps=3)).text == "counted 3 steps"
+            assert (await typed.favorite_color()).text == "you like teal"
             review = await typed.review_prompt(code="print(1)")
             assert "print(1)" in json.dumps(review.messages)
             greeting = await typed.read_greeting(who="Ann Lee")
