@@ -31,6 +31,14 @@ OPTIONS: dict[str, Any] = {
     "collapse_root_models": True,  # a $ref to a plain type is that type, not a wrapper
     # no silent coercion ("yes" -> True, "3" -> 3): what the schema refuses is refused
     "strict_types": [StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
+    # formats whose pydantic types would change what is sent (SecretStr dumps "****",
+    # Base64Str decodes) or need an optional package (EmailStr): plain strings
+    "type_mappings": [
+        "string+password=string",
+        "string+byte=string",
+        "string+email=string",
+        "string+idn-email=string",
+    ],
     "formatters": [Formatter.BLACK, Formatter.ISORT],
 }
 
