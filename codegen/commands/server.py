@@ -57,7 +57,15 @@ def _load(spec: str, headers: dict[str, str]) -> Surface:
 
 @click.group()
 def server() -> None:
-    """Snapshot, bind and diff one MCP server's tools, prompts and resource templates."""
+    """Snapshot, bind and diff one MCP server's tools, prompts and resource templates.
+
+    \b
+    SERVER (and diff's A and B) is any of:
+      a snapshot file          surface.json, tools.json, ...
+      a bindings folder        its surface.json
+      a URL                    http://127.0.0.1:8000/mcp (Streamable HTTP, or HTTP+SSE)
+      a command line           quoted, or after --: -- python -m weather
+    """
 
 
 @server.command()
@@ -126,6 +134,10 @@ def diff_command(
     fail_on: str | None,
     output: Path | None,
 ) -> None:
-    """Classify the changes from server A to server B by whom they break."""
+    """Classify the changes from server A to server B by whom they break.
+
+    Breaking means breaking callers built against A once B is released; the report's
+    other column counts changes that break callers built against B reaching A.
+    """
     a, b = _load(before, headers), _load(after, headers)
     write_report(compare(a, b, before, after), fmt, fail_on, output)
