@@ -30,6 +30,7 @@ COMMANDS = {
     "generate": "mcp_foundry.commands.generate:generate",
     "diff": "mcp_foundry.commands.diff:diff",
     "new": "mcp_foundry.commands.new:new",
+    "server": "mcp_foundry.commands.server:server",
 }
 
 

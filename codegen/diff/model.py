@@ -38,6 +38,12 @@ class Area(str, Enum):
     FIELD = "field"
     CONSTANT = "constant"
     ERROR_CODE = "error_code"
+    # a server's own surface (``mcp-foundry server diff``)
+    TOOL = "tool"
+    ARGUMENT = "argument"
+    OUTPUT = "output"
+    PROMPT = "prompt"
+    RESOURCE_TEMPLATE = "resource_template"
 
 
 class Kind(str, Enum):
@@ -81,6 +87,15 @@ class Kind(str, Enum):
     ERROR_CODE_ADDED = "error_code_added"
     ERROR_CODE_REMOVED = "error_code_removed"
     ERROR_CODE_CHANGED = "error_code_changed"
+    TOOL_ADDED = "tool_added"
+    TOOL_REMOVED = "tool_removed"
+    OUTPUT_SCHEMA_ADDED = "output_schema_added"
+    OUTPUT_SCHEMA_REMOVED = "output_schema_removed"
+    PROMPT_ADDED = "prompt_added"
+    PROMPT_REMOVED = "prompt_removed"
+    RESOURCE_TEMPLATE_ADDED = "resource_template_added"
+    RESOURCE_TEMPLATE_REMOVED = "resource_template_removed"
+    URI_TEMPLATE_CHANGED = "uri_template_changed"
 
 
 @attrs.frozen
@@ -140,7 +155,8 @@ class Change:
 
 @attrs.frozen
 class Side:
-    """One end of the comparison: a revision name, or the file or folder it was read from."""
+    """One end of the comparison: a revision name, or the file or folder it was read from
+    (for a server: the snapshot, URL or command line, and the revision it was listed at)."""
 
     label: str
     revision: str
@@ -152,6 +168,8 @@ class DiffReport:
     before: Side
     after: Side
     changes: tuple[Change, ...]
+    compared: str = "protocol"
+    """What the sides are: ``protocol`` revisions, or releases of one ``server``."""
 
     def count(self, severity: Severity) -> int:
         return sum(c.severity is severity for c in self.changes)

@@ -25,6 +25,11 @@ AREA_TITLES = {
     Area.FIELD: "Fields",
     Area.CONSTANT: "Constants",
     Area.ERROR_CODE: "Error codes",
+    Area.TOOL: "Tools",
+    Area.ARGUMENT: "Tool arguments",
+    Area.OUTPUT: "Tool outputs",
+    Area.PROMPT: "Prompts",
+    Area.RESOURCE_TEMPLATE: "Resource templates",
 }
 SEVERITY_TITLES = {
     Severity.BREAKING: "Breaking changes",
@@ -64,6 +69,7 @@ def build(report: DiffReport) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_ID,
         "format": FORMAT,
+        "compared": report.compared,
         "before": _side(report.before),
         "after": _side(report.after),
         "summary": {

@@ -52,6 +52,15 @@ KIND_PHRASES = {
     "error_code_added": "added",
     "error_code_removed": "removed",
     "error_code_changed": "changed",
+    "tool_added": "added",
+    "tool_removed": "removed",
+    "output_schema_added": "output schema added",
+    "output_schema_removed": "output schema removed",
+    "prompt_added": "added",
+    "prompt_removed": "removed",
+    "resource_template_added": "added",
+    "resource_template_removed": "removed",
+    "uri_template_changed": "URI template changed",
 }
 
 

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conformance.harness import everything_server
+
+from .support import REPO, bind
+
+EVERYTHING = [sys.executable, "-m", "examples.everything", "--transport", "stdio"]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The toolkit installed as a plain package, for mypy (see tests/quality/test_gates.py)."""
+    target = tmp_path_factory.mktemp("servergen-site") / "site"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return target
+
+
+@pytest.fixture(scope="session")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where generated packages go: a folder of their own, so ruff sees nothing else."""
+    return tmp_path_factory.mktemp("bindings")
+
+
+@pytest.fixture(scope="session")
+def everything_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with everything_server(tmp_path_factory.mktemp("everything") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def everything_bindings(packages: Path) -> Path:
+    return bind(packages / "everything_bindings", *EVERYTHING)
