@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mcp_foundry.runtime import dispatch, project, revisions, wire
+from mcp_foundry.runtime.access import AccessToken
 from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
 from mcp_foundry.runtime.context import LOG_LEVELS, InputRequired, RequestContext
 from mcp_foundry.runtime.errors import (
@@ -70,6 +71,8 @@ class TransportFacts(NamedTuple):
     headers: Mapping[str, str] = MappingProxyType({})
     principal: str | None = None
     """The authenticated principal, bound into sealed ``requestState``."""
+    access: AccessToken | None = None
+    """The verified bearer token's claims (protected HTTP servers; ``ctx.auth``)."""
 
 
 STDIO = TransportFacts()

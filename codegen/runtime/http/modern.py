@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.access import current_access
 from mcp_foundry.runtime.engine import LONG_LIVED, timed_out
 from mcp_foundry.runtime.http import asgi, writer
 from mcp_foundry.runtime.http.asgi import Receive, Send
@@ -232,8 +233,11 @@ class Watchdog:
 def transport_facts(headers: Mapping[str, str]) -> TransportFacts:
     """What the core should know about one HTTP request."""
     version = headers.get(VERSION_HEADER)
+    access = current_access.get()
     return TransportFacts(
         transport="http",
         protocol_version_header=version.strip() if version is not None else None,
         headers=headers,
+        principal=access.subject if access is not None else None,
+        access=access,
     )
