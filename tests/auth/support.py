@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -42,9 +42,10 @@ def jwt_verifier(issuer: AuthorizationServer, url: str, **options: object) -> Jw
 
 @contextmanager
 def protected_notes(
-    issuer: AuthorizationServer, verifier: TokenVerifier | None = None
+    issuer: AuthorizationServer, verifier: Callable[[str], TokenVerifier] | None = None
 ) -> Iterator[Protected]:
-    """The notes app served with auth on a free port, in a thread, meanwhile."""
+    """The notes app served with auth on a free port, in a thread, meanwhile;
+    ``verifier(url)`` makes the verifier (JWT against the issuer's JWKS by default)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     host, port = sock.getsockname()[:2]
@@ -53,7 +54,7 @@ def protected_notes(
     auth = ResourceServerAuth.of(
         resource=url,
         authorization_servers=[issuer.issuer],
-        verifier=verifier or jwt_verifier(issuer, url),
+        verifier=verifier(url) if verifier is not None else jwt_verifier(issuer, url),
         required_scopes=[READ],
         resource_name="Notes",
     )
