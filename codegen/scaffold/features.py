@@ -12,7 +12,10 @@ FEATURES = MappingProxyType(
         "resources": "a static resource and a resource template (resources/list, resources/read)",
         "prompts": "a prompt with arguments (prompts/list, prompts/get)",
         "progress": "a long-running tool reporting progress (notifications/progress)",
-        "elicitation": "a tool that asks the user (elicitation/create, or an input round at 2026-07-28)",
+        "elicitation": (
+            "a tool that asks the user (elicitation/create, or an input round at 2026-07-28)"
+        ),
+        "auth": "a protected HTTP server: OAuth bearer tokens, a tool needing an extra scope",
     }
 )
 
@@ -20,7 +23,12 @@ DEFAULT_FEATURES = ("tools", "resources", "prompts")
 
 # the example tools each feature declares, so tests know the exact tools/list
 TOOLS = MappingProxyType(
-    {"tools": ("add", "greet"), "progress": ("countdown",), "elicitation": ("favorite_color",)}
+    {
+        "tools": ("add", "greet"),
+        "progress": ("countdown",),
+        "elicitation": ("favorite_color",),
+        "auth": ("rotate_key", "whoami"),
+    }
 )
 
 

@@ -46,9 +46,10 @@ async def challenge(
     description: str | None = None,
 ) -> None:
     """Answer with the status RFC 6750 gives ``error`` (401 when there is none: the
-    request carried no token at all)."""
+    request carried no token at all, and then the header carries no error information,
+    RFC 6750 §3; the body still says what is missing)."""
     status = STATUS[error] if error is not None else 401
-    header = www_authenticate(metadata_url, scopes, error, description)
+    header = www_authenticate(metadata_url, scopes, error, description if error else None)
     body: dict[str, str] = {"error": error or "invalid_token"}
     if description is not None:
         body["error_description"] = description

@@ -53,6 +53,18 @@ class JwtVerifier:
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
 
+    @classmethod
+    def discover(cls, *, issuer: str, audience: str, **options: Any) -> JwtVerifier:
+        """A verifier for ``issuer``'s tokens, its ``jwks_uri`` read from the AS's RFC 8414
+        metadata (fetched now, once; the document must name the same issuer)."""
+        url = f"{issuer.rstrip('/')}/.well-known/oauth-authorization-server"
+        response = httpx.get(url, timeout=options.get("timeout_s", 5.0))
+        response.raise_for_status()
+        document = response.json()
+        if document.get("issuer") != issuer or not isinstance(document.get("jwks_uri"), str):
+            raise ValueError(f"{url} does not describe issuer {issuer!r} with a jwks_uri")
+        return cls(issuer=issuer, audience=audience, jwks_uri=document["jwks_uri"], **options)
+
     async def verify(self, token: str) -> AccessToken:
         decoded = await self._decode(token)
         claims: dict[str, Any] = dict(decoded.claims)
