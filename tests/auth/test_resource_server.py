@@ -257,3 +257,44 @@ def test_no_token_or_claims_in_bodies_or_logs(
         assert token.split(".")[1] not in shown
     assert all(secret_subject not in r.getMessage() for r in caplog.records)
     assert all(t not in caplog.text for t in tokens)
+
+
+def test_a_session_answers_only_the_caller_who_opened_it(notes: Protected) -> None:
+    ada, bob = notes.token(READ, subject="ada"), notes.token(READ, subject="bob")
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": LEGACY,
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    session = _legacy(notes, ada, init).headers["mcp-session-id"]
+    _legacy(notes, ada, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
+    ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
+    assert _legacy(notes, bob, ping, session).status_code == 404
+    listen = {"authorization": f"Bearer {bob}", "accept": "text/event-stream"}
+    hijack = httpx.get(notes.url, headers={**listen, "mcp-session-id": session}, timeout=10)
+    assert hijack.status_code == 404
+    assert _legacy(notes, ada, ping, session).status_code == 200
+
+
+def test_a_deprecated_sse_session_answers_only_its_opener(notes: Protected) -> None:
+    ada, bob = notes.token(READ, subject="ada"), notes.token(READ, subject="bob")
+    headers = {"authorization": f"Bearer {ada}", "accept": "text/event-stream"}
+    with httpx.stream("GET", notes.base + "/sse", headers=headers, timeout=10) as stream:
+        lines = stream.iter_lines()  # held: closing it would hang up the stream
+        endpoint = next(line for line in lines if line.startswith("data: "))[6:]
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        as_bob = {"authorization": f"Bearer {bob}"}
+        assert (
+            httpx.post(notes.base + endpoint, json=ping, headers=as_bob, timeout=10).status_code
+            == 404
+        )
+        as_ada = {"authorization": f"Bearer {ada}"}
+        assert (
+            httpx.post(notes.base + endpoint, json=ping, headers=as_ada, timeout=10).status_code
+            == 202
+        )

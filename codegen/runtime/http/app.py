@@ -84,4 +84,4 @@ def create_app(
     served = McpHttpApp(endpoint, config.path, app)
     if auth is None:
         return served
-    return AuthLayer(served, auth, config.hosts, config.max_body_bytes)
+    return AuthLayer(served, auth, config.hosts, config.max_body_bytes, config.max_sessions)
