@@ -31,6 +31,14 @@ def whoami(ctx: Context) -> str:
     return f"{access.subject}|{access.client_id}|{' '.join(sorted(access.scopes))}"
 
 
+@app.tool()
+async def clear_notes(ctx: Context) -> str:
+    """Clear every note, once the user confirms (an input round at 2026-07-28)."""
+    schema = {"type": "object", "properties": {"sure": {"type": "boolean"}}}
+    answer = await ctx.elicit("Clear every note?", schema, key="confirm")
+    return "cleared" if answer.content and answer.content.get("sure") else "kept"
+
+
 @app.prompt(scopes=["notes:admin"])
 def audit(since: str) -> str:
     """Review changes."""

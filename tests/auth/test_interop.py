@@ -103,7 +103,7 @@ async def test_sdk_client_completes_the_flow_and_steps_up(notes: Protected) -> N
             async with ClientSession(streams[0], streams[1]) as session:
                 await session.initialize()
                 tools = {t.name for t in (await session.list_tools()).tools}
-                assert tools == {"read_notes", "whoami"}
+                assert tools == {"read_notes", "whoami", "clear_notes"}
                 whoami = await session.call_tool("whoami", {})
                 assert whoami.content[0].text.endswith(f"|{READ}")
                 written = await session.call_tool("write_note", {"text": "from the SDK"})

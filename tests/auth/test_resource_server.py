@@ -145,8 +145,9 @@ def test_lists_hide_what_the_token_cannot_use(notes: Protected) -> None:
         return {item[key] for item in body[field]}
 
     reader, admin = notes.token(READ), notes.token(READ, WRITE, ADMIN)
-    assert names(reader, "tools/list", "tools", "name") == {"read_notes", "whoami"}
-    assert names(admin, "tools/list", "tools", "name") == {"read_notes", "whoami", "write_note"}
+    everyone = {"read_notes", "whoami", "clear_notes"}
+    assert names(reader, "tools/list", "tools", "name") == everyone
+    assert names(admin, "tools/list", "tools", "name") == everyone | {"write_note"}
     assert names(reader, "prompts/list", "prompts", "name") == set()
     assert names(admin, "prompts/list", "prompts", "name") == {"audit"}
     templates = ("resources/templates/list", "resourceTemplates", "uriTemplate")
@@ -298,3 +299,21 @@ def test_a_deprecated_sse_session_answers_only_its_opener(notes: Protected) -> N
             httpx.post(notes.base + endpoint, json=ping, headers=as_ada, timeout=10).status_code
             == 202
         )
+
+
+def test_request_state_is_bound_to_the_subject(notes: Protected) -> None:
+    """A 2026-07-28 input round's sealed ``requestState`` carries the caller's subject:
+    another user's token cannot resume it."""
+    ada, bob = notes.token(READ, subject="ada"), notes.token(READ, subject="bob")
+    caps = {"io.modelcontextprotocol/clientCapabilities": {"elicitation": {}}}
+    call = modern_call("tools/call", {"name": "clear_notes", "arguments": {}})
+    call["params"]["_meta"].update(caps)  # type: ignore[index]
+    first = _post(notes, ada, call).json()["result"]
+    assert first["resultType"] == "input_required"
+    answers = {"confirm": {"action": "accept", "content": {"sure": False}}}
+    call["params"].update(inputResponses=answers, requestState=first["requestState"])  # type: ignore[attr-defined]
+    replayed = _post(notes, bob, call)
+    assert replayed.status_code == 400
+    assert "requestState" in replayed.json()["error"]["message"]
+    resumed = _post(notes, ada, call).json()["result"]
+    assert resumed["content"][0]["text"] == "kept"
