@@ -147,3 +147,19 @@ def test_refetches_are_rate_limited(issuer: AuthorizationServer) -> None:
         return caught.value.reason
 
     assert asyncio.run(scenario()) == "unknown signing key"
+
+
+def test_scopes_and_client_from_other_claim_spellings(issuer: AuthorizationServer) -> None:
+    """``scp`` lists and an OIDC-style ``azp`` read as scopes and client id."""
+    key = issuer.keys.keys[-1]
+    claims = {
+        "iss": issuer.issuer,
+        "aud": RESOURCE,
+        "sub": "ada",
+        "azp": "web-app",
+        "scp": [READ, WRITE],
+        "exp": int(time.time()) + 60,
+    }
+    token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+    access = _verify(_jwt(issuer), token)
+    assert (access.client_id, access.scopes) == ("web-app", {READ, WRITE})  # type: ignore[attr-defined]

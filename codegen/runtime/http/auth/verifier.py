@@ -53,7 +53,8 @@ def scopes_of(claims: dict[str, Any]) -> frozenset[str]:
 
 
 def access_from(claims: dict[str, Any]) -> AccessToken:
-    subject, client_id, exp = claims.get("sub"), claims.get("client_id"), claims.get("exp")
+    subject, exp = claims.get("sub"), claims.get("exp")
+    client_id = claims.get("client_id", claims.get("azp"))  # RFC 9068; OIDC-style servers: azp
     return AccessToken(
         subject=subject if isinstance(subject, str) else None,
         client_id=client_id if isinstance(client_id, str) else None,
