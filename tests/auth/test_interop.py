@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import httpx2
 import pytest
+from joserfc.jwk import RSAKey
 from mcp import ClientSession
 from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
@@ -131,6 +132,23 @@ async def test_our_client_without_a_token_is_refused(notes: Protected) -> None:
         async with connect_http(notes.url, version=MODERN) as client:
             await client.list_tools()
     assert "401" in str(refused.value)
+
+
+@pytest.mark.parametrize("kind", ["audience", "expired", "issuer", "forged"])
+async def test_bad_tokens_are_refused_over_the_wire(notes: Protected, kind: str) -> None:
+    forger = RSAKey.generate_key(2048, parameters={"kid": notes.issuer.keys.keys[-1].kid})
+    odd: dict[str, object] = {
+        "audience": {"audience": notes.base + "/other"},
+        "expired": {"lifetime_s": -120},
+        "issuer": {"issuer": "http://127.0.0.1:1"},
+        "forged": {"key": forger},
+    }[kind]
+    headers = {"Authorization": f"Bearer {notes.token(READ, **odd)}"}
+    for version in (MODERN, "2025-11-25"):
+        with pytest.raises(Exception) as refused:
+            async with connect_http(notes.url, version=version, headers=headers) as client:
+                await client.list_tools()
+        assert "401" in str(refused.value)
 
 
 async def test_introspection_protects_a_server(issuer: AuthorizationServer) -> None:
