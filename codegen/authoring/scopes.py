@@ -48,6 +48,18 @@ class ScopeRules:
             uri = params.get("uri")
             if isinstance(uri, str):
                 return self.resource_scopes(uri)
+        if method == "completion/complete":
+            return self._completion_scopes(params.get("ref"))
+        return NONE
+
+    def _completion_scopes(self, ref: Any) -> frozenset[str]:
+        """Completing a prompt's or a template's arguments needs what using it needs."""
+        if not isinstance(ref, dict):
+            return NONE
+        if ref.get("type") == "ref/prompt":
+            return self.prompts.get(str(ref.get("name")), NONE)
+        if ref.get("type") == "ref/resource":
+            return self.resources.get(str(ref.get("uri")), NONE)
         return NONE
 
     def resource_scopes(self, uri: str) -> frozenset[str]:

@@ -139,6 +139,19 @@ def test_prompt_and_resource_scopes(notes: Protected) -> None:
     )
 
 
+def test_completions_need_what_the_prompt_or_template_needs(notes: Protected) -> None:
+    for ref in (
+        {"type": "ref/prompt", "name": "audit"},
+        {"type": "ref/resource", "uri": "notes://item/{index}"},
+    ):
+        argument = {"name": "since" if "name" in ref else "index", "value": ""}
+        message = modern_call("completion/complete", {"ref": ref, "argument": argument})
+        refused = _post(notes, notes.token(READ), message)
+        assert refused.status_code == 403
+        assert challenge_params(refused.headers["www-authenticate"])["scope"] == f"{ADMIN} {READ}"
+        assert _post(notes, notes.token(READ, ADMIN), message).status_code == 200
+
+
 def test_lists_hide_what_the_token_cannot_use(notes: Protected) -> None:
     def names(token: str, method: str, field: str, key: str) -> set[str]:
         body = _post(notes, token, modern_call(method)).json()["result"]
