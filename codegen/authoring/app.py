@@ -272,11 +272,14 @@ class App(ServerHandlers):
 
     # -- result envelopes ----------------------------------------------------------------
 
-    def _complete(self, model: str, body: Wire, *, cacheable: bool = False) -> Any:
+    def _complete(self, model: str, body: Wire, *, cacheable: bool = False, ctx: Any = None) -> Any:
+        """The result model; an answer to an authenticated caller (a token on ``ctx``) is
+        cacheable only privately, since it may depend on the token (caching.mdx)."""
         body = {**body, "resultType": "complete"}
         if cacheable:
             body.setdefault("ttlMs", self.ttl_ms)
-            body.setdefault("cacheScope", self.cache_scope)
+            private = caller_access(ctx) is not None
+            body.setdefault("cacheScope", "private" if private else self.cache_scope)
         return getattr(models, model).model_validate(body)
 
     def capabilities(self) -> Wire:
@@ -298,7 +301,7 @@ class App(ServerHandlers):
             for t in self.tools.values()
             if rules.visible(rules.tools.get(t.name), access)
         ]
-        return self._listing("ListToolsResult", "tools", "name", listed, params)
+        return self._listing("ListToolsResult", "tools", "name", listed, params, ctx)
 
     async def prompts_list(self, params: Any, ctx: Any) -> Any:
         rules, access = self.scope_rules, caller_access(ctx)
@@ -307,16 +310,16 @@ class App(ServerHandlers):
             for p in self.prompts.values()
             if rules.visible(rules.prompts.get(p.name), access)
         ]
-        return self._listing("ListPromptsResult", "prompts", "name", listed, params)
+        return self._listing("ListPromptsResult", "prompts", "name", listed, params, ctx)
 
     async def resources_list(self, params: Any, ctx: Any) -> Any:
         listed = [r.describe() for r in self._resources_for(ctx) if not r.is_template]
-        return self._listing("ListResourcesResult", "resources", "uri", listed, params)
+        return self._listing("ListResourcesResult", "resources", "uri", listed, params, ctx)
 
     async def resources_templates_list(self, params: Any, ctx: Any) -> Any:
         listed = [r.describe() for r in self._resources_for(ctx) if r.is_template]
         return self._listing(
-            "ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params
+            "ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params, ctx
         )
 
     def _resources_for(self, ctx: Any) -> list[ResourceSpec]:
@@ -328,13 +331,15 @@ class App(ServerHandlers):
             if rules.visible(rules.resources.get(key), access)
         ]
 
-    def _listing(self, model: str, field: str, key: str, listed: list[Wire], params: Any) -> Any:
+    def _listing(
+        self, model: str, field: str, key: str, listed: list[Wire], params: Any, ctx: Any
+    ) -> Any:
         """One page of a list result (every item unless ``page_size`` is set)."""
         items, next_cursor = page(listed, key, _params(params).get("cursor"), self.page_size)
         body: Wire = {field: items}
         if next_cursor is not None:
             body["nextCursor"] = next_cursor
-        return self._complete(model, body, cacheable=True)
+        return self._complete(model, body, cacheable=True, ctx=ctx)
 
     async def resources_read(self, params: Any, ctx: Any) -> Any:
         uri = _params(params).get("uri")
@@ -347,6 +352,7 @@ class App(ServerHandlers):
                     "ReadResourceResult",
                     {"contents": read_contents(uri, value, spec.mime_type)},
                     cacheable=True,
+                    ctx=ctx,
                 )
         raise RpcError(INVALID_PARAMS, f"Resource not found: {uri}", {"uri": uri})
 

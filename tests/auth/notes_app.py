@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mcp_foundry.authoring import App, Context
 
-app = App("notes", "1.0.0")
+app = App("notes", "1.0.0", cache_scope="public")
 NOTES: list[str] = ["first"]
 
 

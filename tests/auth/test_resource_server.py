@@ -169,6 +169,15 @@ def test_lists_hide_what_the_token_cannot_use(notes: Protected) -> None:
     assert names(reader, "resources/list", "resources", "uri") == {"notes://count"}
 
 
+def test_answers_to_a_token_are_cached_privately(notes: Protected) -> None:
+    """The app says ``public``, but a list filtered by the caller's scopes is theirs."""
+    for method in ("tools/list", "resources/list"):
+        result = _post(notes, notes.token(READ), modern_call(method)).json()["result"]
+        assert result["cacheScope"] == "private"
+    read = modern_call("resources/read", {"uri": "notes://count"})
+    assert _post(notes, notes.token(READ), read).json()["result"]["cacheScope"] == "private"
+
+
 def test_claims_reach_ctx(notes: Protected) -> None:
     call = modern_call("tools/call", {"name": "whoami", "arguments": {}})
     answer = _post(notes, notes.token(READ, subject="ada", client_id="app-7"), call).json()
