@@ -54,7 +54,7 @@ def _refused(verifier: TokenVerifier, token: str) -> str:
 
 
 async def _reasons(verifier: TokenVerifier, tokens: dict[str, str]) -> dict[str, str]:
-    """Why each token is refused (all on one event loop: a verifier keeps its client)."""
+    """Why each token is refused."""
     reasons = {}
     for name, token in tokens.items():
         with pytest.raises(InvalidToken) as caught:
@@ -84,7 +84,7 @@ def test_bad_audience_expired_wrong_issuer_forged_are_refused(
         "issuer": issuer.mint(audience=RESOURCE, scope=READ, issuer="http://127.0.0.1:1"),
         "forged": issuer.mint(audience=RESOURCE, scope=READ, key=forger),
     }
-    reasons = asyncio.run(_reasons(verifier, bad))
+    reasons = {name: _refused(verifier, token) for name, token in bad.items()}
     if kind == "jwt":
         assert reasons == {
             "audience": "token not issued for this resource",

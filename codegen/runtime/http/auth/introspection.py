@@ -7,6 +7,7 @@ and name this server in ``aud``; ``exp`` and ``nbf``, when given, are checked to
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -40,6 +41,7 @@ class IntrospectionVerifier:
         self._auth = httpx.BasicAuth(client_id, client_secret)
         self._timeout = timeout_s
         self._http: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def verify(self, token: str) -> AccessToken:
         claims = await self._introspect(token)
@@ -58,8 +60,10 @@ class IntrospectionVerifier:
         return access_from(claims)
 
     async def _introspect(self, token: str) -> dict[str, Any]:
-        if self._http is None:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop:  # one pooled client per event loop
             self._http = httpx.AsyncClient(timeout=self._timeout, auth=self._auth)
+            self._loop = loop
         try:
             response = await self._http.post(
                 self.endpoint,
