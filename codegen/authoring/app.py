@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar, overload
 from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime.http import HttpConfig, create_app, serve
+from mcp_foundry.runtime.http.auth import ResourceServerAuth
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
 from pydantic import BaseModel, ValidationError
@@ -25,6 +26,7 @@ from .context import Context
 from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
 from .paging import page
+from .scopes import ScopeRules, caller_access
 from .specs import (
     PromptSpec,
     ResourceSpec,
@@ -87,6 +89,8 @@ class App(ServerHandlers):
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
         self.task_store = tasks or TaskStore()
+        self.scope_rules = ScopeRules(self.resources)
+        """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
         self.extension_methods = TaskMethods(self.task_store).methods()
@@ -109,18 +113,21 @@ class App(ServerHandlers):
         output_schema: Wire | None = None,
         task: TaskSupport = "none",
         detach: Literal["at_start", "explicit"] = "at_start",
+        scopes: list[str] | tuple[str, ...] = (),
     ) -> Callable[[F], F]: ...
 
     def tool(self, name: Any = None, **options: Any) -> Any:
         """Declare a tool. The input schema comes from the signature (or ``input_schema``
         verbatim), the description from the docstring. ``task`` is the tool's support for
         the tasks extension; with ``detach="explicit"`` the call runs inline until the
-        function awaits ``ctx.detach()`` (so it can gather input first)."""
+        function awaits ``ctx.detach()`` (so it can gather input first). ``scopes``: what
+        a caller's token must hold to see and call it (HTTP with ``auth`` only)."""
         if callable(name):
             return self.tool()(name)
 
         def register(func: F) -> F:
             detach = options.pop("detach", "at_start")
+            scopes = options.pop("scopes", ())
             spec = ToolSpec.build(
                 func,
                 name,
@@ -132,6 +139,7 @@ class App(ServerHandlers):
                 **options,
             )
             self.tools[spec.name] = spec
+            self.scope_rules.declare(self.scope_rules.tools, spec.name, scopes)
             return func
 
         return register
@@ -142,6 +150,7 @@ class App(ServerHandlers):
         *,
         title: str | None = None,
         description: str | None = None,
+        scopes: list[str] | tuple[str, ...] = (),
         **extra: Any,
     ) -> Callable[[F], F]:
         """Declare a prompt; its arguments are the function's (string) parameters."""
@@ -155,6 +164,7 @@ class App(ServerHandlers):
                 **extra,
             )
             self.prompts[spec.name] = spec
+            self.scope_rules.declare(self.scope_rules.prompts, spec.name, scopes)
             return func
 
         return register
@@ -167,6 +177,7 @@ class App(ServerHandlers):
         title: str | None = None,
         description: str | None = None,
         mime_type: str | None = None,
+        scopes: list[str] | tuple[str, ...] = (),
         **extra: Any,
     ) -> Callable[[F], F]:
         """Declare a resource, or a resource template when ``uri`` holds ``{variables}``
@@ -183,6 +194,7 @@ class App(ServerHandlers):
                 **extra,
             )
             self.resources[uri] = spec
+            self.scope_rules.declare(self.scope_rules.resources, uri, scopes)
             return func
 
         return register
@@ -231,9 +243,13 @@ class App(ServerHandlers):
             )
         return self.server
 
-    def http_app(self, config: HttpConfig | None = None) -> Any:
-        """A Streamable HTTP ASGI app serving this server (mount it or run it)."""
-        return create_app(self.runtime(), config, tool_schema=self.tool_input_schema)
+    def http_app(
+        self, config: HttpConfig | None = None, *, auth: ResourceServerAuth | None = None
+    ) -> Any:
+        """A Streamable HTTP ASGI app serving this server (mount it or run it); with
+        ``auth`` a protected one, enforcing the ``scopes=`` of the decorators too."""
+        policy = auth.with_policy(self.scope_rules.needed) if auth is not None else None
+        return create_app(self.runtime(), config, tool_schema=self.tool_input_schema, auth=policy)
 
     def tool_input_schema(self, name: str) -> Wire | None:
         """A tool's ``inputSchema`` (the HTTP layer checks ``Mcp-Param-*`` headers with it)."""
@@ -247,22 +263,27 @@ class App(ServerHandlers):
         host: str = "127.0.0.1",
         port: int = 8000,
         drain_s: float = 5.0,
+        auth: ResourceServerAuth | None = None,
     ) -> None:
-        """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default).
-        On SIGTERM, requests already accepted get ``drain_s`` seconds to finish before they
+        """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default),
+        protected by ``auth`` if given (stdio is unauthenticated by definition). On
+        SIGTERM, requests already accepted get ``drain_s`` seconds to finish before they
         are answered with an error."""
         if transport == "http":
-            serve(self.http_app(), host=host, port=port, timeout_graceful_shutdown=drain_s)
+            serve(self.http_app(auth=auth), host=host, port=port, timeout_graceful_shutdown=drain_s)
         else:
             run_stdio(self.runtime(), grace=drain_s)
 
     # -- result envelopes ----------------------------------------------------------------
 
-    def _complete(self, model: str, body: Wire, *, cacheable: bool = False) -> Any:
+    def _complete(self, model: str, body: Wire, *, cacheable: bool = False, ctx: Any = None) -> Any:
+        """The result model; an answer to an authenticated caller (a token on ``ctx``) is
+        cacheable only privately, since it may depend on the token (caching.mdx)."""
         body = {**body, "resultType": "complete"}
         if cacheable:
             body.setdefault("ttlMs", self.ttl_ms)
-            body.setdefault("cacheScope", self.cache_scope)
+            private = caller_access(ctx) is not None
+            body.setdefault("cacheScope", "private" if private else self.cache_scope)
         return getattr(models, model).model_validate(body)
 
     def capabilities(self) -> Wire:
@@ -278,30 +299,51 @@ class App(ServerHandlers):
     # -- ServerHandlers ------------------------------------------------------------------
 
     async def tools_list(self, params: Any, ctx: Any) -> Any:
-        listed = [t.describe() for t in self.tools.values()]
-        return self._listing("ListToolsResult", "tools", "name", listed, params)
+        rules, access = self.scope_rules, caller_access(ctx)
+        listed = [
+            t.describe()
+            for t in self.tools.values()
+            if rules.visible(rules.tools.get(t.name), access)
+        ]
+        return self._listing("ListToolsResult", "tools", "name", listed, params, ctx)
 
     async def prompts_list(self, params: Any, ctx: Any) -> Any:
-        listed = [p.describe() for p in self.prompts.values()]
-        return self._listing("ListPromptsResult", "prompts", "name", listed, params)
+        rules, access = self.scope_rules, caller_access(ctx)
+        listed = [
+            p.describe()
+            for p in self.prompts.values()
+            if rules.visible(rules.prompts.get(p.name), access)
+        ]
+        return self._listing("ListPromptsResult", "prompts", "name", listed, params, ctx)
 
     async def resources_list(self, params: Any, ctx: Any) -> Any:
-        listed = [r.describe() for r in self.resources.values() if not r.is_template]
-        return self._listing("ListResourcesResult", "resources", "uri", listed, params)
+        listed = [r.describe() for r in self._resources_for(ctx) if not r.is_template]
+        return self._listing("ListResourcesResult", "resources", "uri", listed, params, ctx)
 
     async def resources_templates_list(self, params: Any, ctx: Any) -> Any:
-        listed = [r.describe() for r in self.resources.values() if r.is_template]
+        listed = [r.describe() for r in self._resources_for(ctx) if r.is_template]
         return self._listing(
-            "ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params
+            "ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params, ctx
         )
 
-    def _listing(self, model: str, field: str, key: str, listed: list[Wire], params: Any) -> Any:
+    def _resources_for(self, ctx: Any) -> list[ResourceSpec]:
+        """The resources and templates the caller's token may read."""
+        rules, access = self.scope_rules, caller_access(ctx)
+        return [
+            spec
+            for key, spec in self.resources.items()
+            if rules.visible(rules.resources.get(key), access)
+        ]
+
+    def _listing(
+        self, model: str, field: str, key: str, listed: list[Wire], params: Any, ctx: Any
+    ) -> Any:
         """One page of a list result (every item unless ``page_size`` is set)."""
         items, next_cursor = page(listed, key, _params(params).get("cursor"), self.page_size)
         body: Wire = {field: items}
         if next_cursor is not None:
             body["nextCursor"] = next_cursor
-        return self._complete(model, body, cacheable=True)
+        return self._complete(model, body, cacheable=True, ctx=ctx)
 
     async def resources_read(self, params: Any, ctx: Any) -> Any:
         uri = _params(params).get("uri")
@@ -314,6 +356,7 @@ class App(ServerHandlers):
                     "ReadResourceResult",
                     {"contents": read_contents(uri, value, spec.mime_type)},
                     cacheable=True,
+                    ctx=ctx,
                 )
         raise RpcError(INVALID_PARAMS, f"Resource not found: {uri}", {"uri": uri})
 

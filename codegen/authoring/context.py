@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
+from mcp_foundry.runtime.access import AccessToken
 from pydantic import BaseModel
 
 from .content import Wire, wire
@@ -49,6 +50,14 @@ class Context:
     @property
     def modern(self) -> bool:
         return bool(self.request.era == "modern")
+
+    @property
+    def auth(self) -> AccessToken | None:
+        """The caller's verified access token (subject, client id, scopes, claims) on a
+        protected HTTP server; ``None`` on stdio and unprotected servers."""
+        facts = getattr(self.request, "facts", None)
+        access = getattr(facts, "access", None)
+        return access if isinstance(access, AccessToken) else None
 
     # -- progress and logging ------------------------------------------------------------
 

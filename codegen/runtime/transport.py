@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from mcp_foundry.runtime.access import AccessToken
 from mcp_foundry.runtime.errors import HEADER_MISMATCH, INTERNAL_ERROR, INVALID_PARAMS
 from mcp_foundry.runtime.wire import RequestId
 
@@ -29,6 +30,8 @@ class TransportFacts(NamedTuple):
     headers: Mapping[str, str] = MappingProxyType({})
     principal: str | None = None
     """The authenticated principal, bound into sealed ``requestState``."""
+    access: AccessToken | None = None
+    """The verified bearer token's claims (protected HTTP servers; ``ctx.auth``)."""
 
 
 STDIO = TransportFacts()

@@ -15,6 +15,7 @@ FEATURES = MappingProxyType(
         "elicitation": (
             "a tool that asks the user (elicitation/create, or an input round on the modern wire)"
         ),
+        "auth": "a protected HTTP server: OAuth bearer tokens, a tool needing an extra scope",
     }
 )
 
@@ -22,7 +23,12 @@ DEFAULT_FEATURES = ("tools", "resources", "prompts")
 
 # the example tools each feature declares, so tests know the exact tools/list
 TOOLS = MappingProxyType(
-    {"tools": ("add", "greet"), "progress": ("countdown",), "elicitation": ("favorite_color",)}
+    {
+        "tools": ("add", "greet"),
+        "progress": ("countdown",),
+        "elicitation": ("favorite_color",),
+        "auth": ("rotate_key", "whoami"),
+    }
 )
 
 

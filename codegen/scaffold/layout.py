@@ -16,6 +16,13 @@ def _always(options: ProjectOptions) -> bool:
     return True
 
 
+def _with(feature: str) -> Callable[[ProjectOptions], bool]:
+    def condition(options: ProjectOptions) -> bool:
+        return feature in options.features
+
+    return condition
+
+
 def _serves(transport: str) -> Callable[[ProjectOptions], bool]:
     def condition(options: ProjectOptions) -> bool:
         return transport in options.transports
@@ -45,6 +52,7 @@ PROJECT_FILES = (
     ProjectFile("tests/test_metadata.py.j2", "tests/test_metadata.py"),
     ProjectFile("tests/test_http.py.j2", "tests/test_http.py", _serves("http")),
     ProjectFile("tests/test_stdio.py.j2", "tests/test_stdio.py", _serves("stdio")),
+    ProjectFile("tests/test_auth.py.j2", "tests/test_auth.py", _with("auth")),
     ProjectFile("tests/test_revision.py.j2", "tests/test_revision.py"),
 )
 

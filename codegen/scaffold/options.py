@@ -107,14 +107,17 @@ def build_options(
     """Validate every input at once; raise :class:`ScaffoldError` on the first bad one."""
     checked_name = _check_name(name)
     chosen_revision, wire_version = _check_revision(revision)
+    transports, chosen_features = _check_transport(transport), _check_features(features)
+    if "auth" in chosen_features and "http" not in transports:
+        raise ScaffoldError("--with auth protects the HTTP transport: use --transport http or both")
     return ProjectOptions(
         name=checked_name,
         module=checked_name.replace("-", "_"),
         revision=chosen_revision,
         wire_version=wire_version,
         era=registry.era_of(wire_version),
-        transports=_check_transport(transport),
-        features=_check_features(features),
+        transports=transports,
+        features=chosen_features,
         namespace=_check_namespace(namespace),
         toolkit_version=metadata.version(paths.DISTRIBUTION),
     )

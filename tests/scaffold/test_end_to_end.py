@@ -193,3 +193,20 @@ def test_other_shapes_install_and_pass_their_tests(
     suite = run_own_tests(project_env, root)
     assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
     assert int(suite.get("tests", "0")) == expected
+
+
+def test_a_protected_project_passes_its_tests_and_mypy(
+    project_env: ProjectEnv, tmp_path: Path
+) -> None:
+    """``--with auth``: its tests start a loopback authorization server and see 401, the
+    403 step-up and success; every other test reaches the server with a token."""
+    name = "e2e-vault"
+    root = generate(name, tmp_path / name, "--transport", "both", "--with", "tools,auth")
+    project_env.install_project(root)
+    suite = run_own_tests(project_env, root)
+    assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
+    # 6 feature tests x (2 transports x 2 eras) + metadata 2 + http 3 + stdio 1
+    # + pinned revision per transport 2 + auth 5
+    assert int(suite.get("tests", "0")) == 6 * 4 + 2 + 3 + 1 + 2 + 5
+    done = project_env.run("-m", "mypy", "src", "tests", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr

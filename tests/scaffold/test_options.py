@@ -94,3 +94,9 @@ def test_bad_features_are_refused(features: str, message: str) -> None:
 def test_bad_namespace_is_refused(namespace: str) -> None:
     with pytest.raises(ScaffoldError, match="invalid namespace"):
         build_options("weather", namespace=namespace)
+
+
+def test_auth_needs_the_http_transport() -> None:
+    with pytest.raises(ScaffoldError, match="--with auth protects the HTTP transport"):
+        build_options("vault", transport="stdio", features="tools,auth")
+    assert build_options("vault", transport="http", features="auth").features == ("auth",)

@@ -121,3 +121,12 @@ def test_pyproject_declares_the_console_script_and_dependencies() -> None:
 def test_no_absolute_paths_leak_into_the_project() -> None:
     for path, text in render_project(build_options("weather")).items():
         assert str(paths.CHECKOUT) not in text, path
+
+
+def test_auth_adds_a_protected_server_and_its_tests() -> None:
+    files = render_project(build_options("vault", features="tools,auth"))
+    server, main = files["src/vault/server.py"], files["src/vault/__main__.py"]
+    assert "@app.tool(scopes=[ADMIN_SCOPE])" in server and "JwtVerifier.discover(" in server
+    assert "auth=auth" in main and "--issuer" in main
+    assert "def test_the_admin_tool_needs_a_step_up" in files["tests/test_auth.py"]
+    assert "tests/test_auth.py" not in render_project(build_options("vault"))

@@ -6,6 +6,8 @@ Server: ``create_app(server)`` gives a starlette ASGI app for a runtime ``Server
 by our HTTP/1.1 protocol (``protocol``; the app runs under any ASGI server too).
 Handlers see the request headers as ``ctx.headers`` and may end a legacy SSE stream early with
 ``ctx.close_sse_stream()`` (the client resumes it with ``Last-Event-ID``).
+``create_app(server, config, auth=ResourceServerAuth.of(...))`` makes it an OAuth resource
+server (``runtime.http.auth``: metadata, bearer checks, challenges, scopes per message).
 Client: ``connect_http(url)`` / ``connect_sse(url)`` give a negotiated runtime
 ``Client``; ``connect(url)`` tries the first and falls back to the second for old
 servers; ``HttpClientTransport(url)`` is the underlying message duplex.

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
+from mcp_foundry.runtime.http.auth import AuthLayer, ResourceServerAuth
 from mcp_foundry.runtime.http.config import HttpConfig
 from mcp_foundry.runtime.http.endpoint import StreamableHttpEndpoint, ToolSchemaLookup
 from mcp_foundry.runtime.http.legacy_sse import LegacySseEndpoints
@@ -48,11 +49,13 @@ def create_app(
     config: HttpConfig | None = None,
     *,
     tool_schema: ToolSchemaLookup | None = None,
-) -> McpHttpApp:
+    auth: ResourceServerAuth | None = None,
+) -> McpHttpApp | AuthLayer:
     """An ASGI app serving ``server`` over Streamable HTTP (and HTTP+SSE when enabled).
 
     ``tool_schema(name)`` returns a tool's ``inputSchema``; given it, the endpoint checks
     ``Mcp-Param-*`` headers against the tool's ``x-mcp-header`` annotations itself.
+    With ``auth`` the server is an OAuth resource server (``runtime.http.auth``).
     """
     config = config or HttpConfig()
     sessions = SessionRegistry(
@@ -76,7 +79,10 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.mcp_drain = drain
     """What :class:`~mcp_foundry.runtime.http.serve.McpServer` drives when it stops."""
-    return McpHttpApp(endpoint, config.path, app)
+    served = McpHttpApp(endpoint, config.path, app)
+    if auth is None:
+        return served
+    return AuthLayer(served, auth, config.hosts, config.max_body_bytes, config.max_sessions)
 
 
 class Drain:

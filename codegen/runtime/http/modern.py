@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from mcp_foundry.runtime.access import current_access
 from mcp_foundry.runtime.errors import shutting_down
 from mcp_foundry.runtime.http import asgi, writer
 from mcp_foundry.runtime.http.asgi import Receive, Send
@@ -218,8 +219,11 @@ class Watchdog:
 def transport_facts(headers: Mapping[str, str]) -> TransportFacts:
     """What the core should know about one HTTP request."""
     version = headers.get(VERSION_HEADER)
+    access = current_access.get()
     return TransportFacts(
         transport="http",
         protocol_version_header=version.strip() if version is not None else None,
         headers=headers,
+        principal=access.subject if access is not None else None,
+        access=access,
     )

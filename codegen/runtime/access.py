@@ -1,0 +1,33 @@
+"""Who is calling: the verified access token of the current HTTP request.
+
+A neutral module (no HTTP, no crypto) so the runtime core, the HTTP auth layer and the
+authoring ``ctx`` share one type. The auth layer sets :data:`current_access` around the
+request it admitted; the transport copies it into that request's ``TransportFacts``, so
+a legacy session's later requests each carry their own token, never the first one's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """The claims a verifier vouched for. The token string itself is never kept."""
+
+    subject: str | None
+    client_id: str | None
+    scopes: frozenset[str]
+    expires_at: int | None = None
+    claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """Every verified claim (JWT payload or introspection answer); not shown by ``repr``
+    so a logged token object does not spill them."""
+
+    def has(self, scopes: frozenset[str]) -> bool:
+        return scopes <= self.scopes
+
+
+current_access: ContextVar[AccessToken | None] = ContextVar("mcp_access", default=None)

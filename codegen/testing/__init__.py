@@ -1,0 +1,1 @@
+"""Test utilities shipped with the package (scaffolded projects' tests use them too)."""

@@ -1,0 +1,303 @@
+"""A small OAuth 2.1 authorization server on loopback, for tests only.
+
+Enough of one for a real flow against a protected MCP server: RFC 8414 metadata,
+dynamic client registration (RFC 7591), ``/authorize`` that approves at once, a token
+endpoint (authorization code with S256 PKCE, client credentials), RFC 7662
+introspection and a JWKS. Access tokens are RFC 9068 JWTs signed by joserfc, bound to
+the ``resource`` asked for (RFC 8707). It keeps everything in memory and trusts any
+loopback redirect; never run it anywhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import uvicorn
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, RSAKey
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+@dataclass
+class _Grant:
+    client_id: str
+    redirect_uri: str
+    challenge: str
+    scope: str
+    resource: str | None
+
+
+@dataclass
+class AuthorizationServer:
+    """The server's state; :func:`running` serves it. ``issuer`` is set once bound."""
+
+    issuer: str = ""
+    scopes_supported: tuple[str, ...] = ()
+    token_lifetime_s: int = 300
+    keys: KeySet = field(default_factory=lambda: KeySet([_new_key()]))
+    clients: dict[str, dict[str, Any]] = field(default_factory=dict)
+    codes: dict[str, _Grant] = field(default_factory=dict)
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def mint(
+        self,
+        *,
+        audience: str | list[str],
+        scope: str = "",
+        subject: str = "user-1",
+        client_id: str = "test-client",
+        issuer: str | None = None,
+        lifetime_s: int | None = None,
+        not_before: int | None = None,
+        key: RSAKey | None = None,
+    ) -> str:
+        """A signed access token; tests pass odd values to make bad ones."""
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": issuer if issuer is not None else self.issuer,
+            "sub": subject,
+            "aud": audience,
+            "client_id": client_id,
+            "scope": scope,
+            "iat": now,
+            "exp": now + (self.token_lifetime_s if lifetime_s is None else lifetime_s),
+            "jti": secrets.token_urlsafe(12),
+        }
+        if not_before is not None:
+            claims["nbf"] = not_before
+        signer = key if key is not None else self.keys.keys[-1]
+        header = {"alg": "RS256", "typ": "at+jwt", "kid": signer.kid}
+        return jwt.encode(header, claims, signer)
+
+    def rotate_key(self) -> RSAKey:
+        """Sign from now on with a new key, published next to the old one."""
+        key = _new_key()
+        self.keys = KeySet([*self.keys.keys, key])
+        return key
+
+    def register(
+        self, redirect_uris: Iterable[str] = (), *, confidential: bool = False
+    ) -> dict[str, Any]:
+        """Register a client directly (what ``/register`` does over HTTP)."""
+        client: dict[str, Any] = {
+            "client_id": secrets.token_urlsafe(12),
+            "client_id_issued_at": int(time.time()),
+            "redirect_uris": list(redirect_uris),
+            "grant_types": ["authorization_code", "client_credentials"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "client_secret_post" if confidential else "none",
+        }
+        if confidential:
+            client["client_secret"] = secrets.token_urlsafe(24)
+            client["client_secret_expires_at"] = 0
+        self.clients[client["client_id"]] = client
+        return client
+
+    def token_for(self, resource: str, scope: str = "") -> str:
+        """Obtain a token over HTTP as a fresh confidential client (client credentials)."""
+        client = self.register(confidential=True)
+        response = httpx.post(
+            f"{self.issuer}/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client["client_id"],
+                "client_secret": client["client_secret"],
+                "scope": scope,
+                "resource": resource,
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        token: str = response.json()["access_token"]
+        return token
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/.well-known/oauth-authorization-server", self._metadata),
+                Route("/register", self._register, methods=["POST"]),
+                Route("/authorize", self._authorize),
+                Route("/token", self._token, methods=["POST"]),
+                Route("/introspect", self._introspect, methods=["POST"]),
+                Route("/jwks", self._jwks),
+            ]
+        )
+
+    async def _metadata(self, _request: Request) -> Response:
+        return JSONResponse(
+            {
+                "issuer": self.issuer,
+                "authorization_endpoint": f"{self.issuer}/authorize",
+                "token_endpoint": f"{self.issuer}/token",
+                "registration_endpoint": f"{self.issuer}/register",
+                "introspection_endpoint": f"{self.issuer}/introspect",
+                "jwks_uri": f"{self.issuer}/jwks",
+                "scopes_supported": list(self.scopes_supported),
+                "response_types_supported": ["code"],
+                "grant_types_supported": ["authorization_code", "client_credentials"],
+                "code_challenge_methods_supported": ["S256"],
+                "token_endpoint_auth_methods_supported": ["none", "client_secret_post"],
+                "authorization_response_iss_parameter_supported": True,
+            }
+        )
+
+    async def _jwks(self, _request: Request) -> Response:
+        return JSONResponse(dict(self.keys.as_dict(private=False)))
+
+    async def _register(self, request: Request) -> Response:
+        body = await request.json()
+        uris = body.get("redirect_uris") if isinstance(body, dict) else None
+        if not isinstance(uris, list) or not all(_loopback(u) for u in uris):
+            return _error("invalid_redirect_uri", 400)
+        method = body.get("token_endpoint_auth_method", "none")
+        client = self.register(uris, confidential=method != "none")
+        client["token_endpoint_auth_method"] = method
+        for name in ("client_name", "scope", "grant_types", "response_types"):
+            if name in body:
+                client[name] = body[name]
+        return JSONResponse(client, status_code=201)
+
+    async def _authorize(self, request: Request) -> Response:
+        """Approve at once (there is no user here) and redirect back with a code."""
+        q = request.query_params
+        client = self.clients.get(q.get("client_id", ""))
+        redirect_uri = q.get("redirect_uri", "")
+        if client is None or redirect_uri not in client["redirect_uris"]:
+            return _error("invalid_request", 400)
+        if q.get("response_type") != "code" or q.get("code_challenge_method") != "S256":
+            return _error("invalid_request", 400)
+        code = secrets.token_urlsafe(24)
+        self.codes[code] = _Grant(
+            client["client_id"],
+            redirect_uri,
+            q.get("code_challenge", ""),
+            q.get("scope", ""),
+            q.get("resource"),
+        )
+        answer = {"code": code, "iss": self.issuer}
+        if "state" in q:
+            answer["state"] = q["state"]
+        separator = "&" if "?" in redirect_uri else "?"
+        return RedirectResponse(f"{redirect_uri}{separator}{urlencode(answer)}", 302)
+
+    async def _token(self, request: Request) -> Response:
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        client = self._client(fields, request)
+        if client is None:
+            return _error("invalid_client", 401)
+        grant_type = fields.get("grant_type")
+        if grant_type == "authorization_code":
+            grant = self.codes.pop(fields.get("code", ""), None)
+            if (
+                grant is None
+                or grant.client_id != client["client_id"]
+                or grant.redirect_uri != fields.get("redirect_uri")
+                or _s256(fields.get("code_verifier", "")) != grant.challenge
+            ):
+                return _error("invalid_grant", 400)
+            scope, resource = grant.scope, fields.get("resource") or grant.resource
+        elif grant_type == "client_credentials" and "client_secret" in client:
+            scope, resource = fields.get("scope", ""), fields.get("resource")
+        else:
+            return _error("unsupported_grant_type", 400)
+        if not resource:
+            return _error("invalid_target", 400)
+        token = self.mint(audience=resource, scope=scope, client_id=client["client_id"])
+        body = {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.token_lifetime_s,
+            "scope": scope,
+        }
+        return JSONResponse(body, headers={"cache-control": "no-store"})
+
+    async def _introspect(self, request: Request) -> Response:
+        """RFC 7662, for callers holding confidential client credentials (Basic auth)."""
+        client = self._client({}, request)
+        if client is None or "client_secret" not in client:
+            return _error("invalid_client", 401)
+        form = await request.form()
+        token = form.get("token")
+        try:
+            claims = jwt.decode(str(token), self.keys, algorithms=["RS256"]).claims
+            jwt.JWTClaimsRegistry(iss={"essential": True, "value": self.issuer}).validate(claims)
+        except (JoseError, ValueError):
+            return JSONResponse({"active": False})
+        return JSONResponse({"active": claims["exp"] > time.time(), **claims})
+
+    def _client(self, fields: dict[str, str], request: Request) -> dict[str, Any] | None:
+        """The authenticated client: Basic auth, form credentials, or a public client id."""
+        client_id, secret = fields.get("client_id"), fields.get("client_secret")
+        basic = request.headers.get("authorization", "")
+        if basic.lower().startswith("basic "):
+            raw = base64.b64decode(basic[6:]).decode()
+            client_id, _, secret = raw.partition(":")
+        client = self.clients.get(client_id or "")
+        if client is None:
+            return None
+        expected = client.get("client_secret")
+        if expected is not None and not secrets.compare_digest(expected, secret or ""):
+            return None
+        return client
+
+
+@contextmanager
+def running(scopes_supported: Iterable[str] = ()) -> Iterator[AuthorizationServer]:
+    """An :class:`AuthorizationServer` listening on 127.0.0.1 (a free port) meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = AuthorizationServer(f"http://127.0.0.1:{port}", tuple(scopes_supported))
+    config = uvicorn.Config(server.app(), log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the authorization server did not start")
+        time.sleep(0.01)
+    try:
+        yield server
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def _new_key() -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": secrets.token_urlsafe(8), "use": "sig"})
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _loopback(uri: object) -> bool:
+    return isinstance(uri, str) and urlsplit(uri).hostname in LOOPBACK
+
+
+def _error(code: str, status: int) -> Response:
+    return JSONResponse({"error": code}, status_code=status)

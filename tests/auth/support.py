@@ -1,0 +1,114 @@
+"""A protected notes server on 127.0.0.1 next to a local authorization server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from mcp_foundry.runtime.http import HttpConfig
+from mcp_foundry.runtime.http.auth import JwtVerifier, ResourceServerAuth, TokenVerifier
+from mcp_foundry.runtime.http.serve import McpServer, server_config
+from mcp_foundry.testing.authorization_server import AuthorizationServer
+
+from .notes_app import app
+
+READ, WRITE, ADMIN = "notes:read", "notes:write", "notes:admin"
+MODERN, LEGACY = "2026-07-28", "2025-11-25"
+ACCEPT = "application/json, text/event-stream"
+
+
+@dataclass
+class Protected:
+    url: str
+    base: str
+    issuer: AuthorizationServer
+
+    def token(self, *scopes: str, **odd: object) -> str:
+        """A token for this server (``odd`` overrides claims: audience, issuer …)."""
+        options: dict[str, object] = {"audience": self.url, **odd}
+        return self.issuer.mint(scope=" ".join(scopes), **options)  # type: ignore[arg-type]
+
+
+def jwt_verifier(issuer: AuthorizationServer, url: str, **options: object) -> JwtVerifier:
+    return JwtVerifier(
+        issuer=issuer.issuer, audience=url, jwks_uri=f"{issuer.issuer}/jwks", **options
+    )  # type: ignore[arg-type]
+
+
+@contextmanager
+def protected_notes(
+    issuer: AuthorizationServer, verifier: Callable[[str], TokenVerifier] | None = None
+) -> Iterator[Protected]:
+    """The notes app served with auth on a free port, in a thread, meanwhile;
+    ``verifier(url)`` makes the verifier (JWT against the issuer's JWKS by default)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    host, port = sock.getsockname()[:2]
+    base = f"http://{host}:{port}"
+    url = f"{base}/mcp"
+    auth = ResourceServerAuth.of(
+        resource=url,
+        authorization_servers=[issuer.issuer],
+        verifier=verifier(url) if verifier is not None else jwt_verifier(issuer, url),
+        required_scopes=[READ],
+        resource_name="Notes",
+    )
+    asgi = app.http_app(HttpConfig(keepalive_s=0.5), auth=auth)
+    server = McpServer(server_config(asgi, host, port, log_level="warning"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.01)
+    try:
+        yield Protected(url, base, issuer)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def modern_call(method: str, params: dict[str, object] | None = None) -> dict[str, object]:
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": MODERN,
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }
+    return {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": method,
+        "params": {**(params or {}), "_meta": meta},
+    }
+
+
+def modern_headers(token: str | None, message: dict[str, object]) -> dict[str, str]:
+    headers = {
+        "accept": ACCEPT,
+        "content-type": "application/json",
+        "mcp-protocol-version": MODERN,
+        "mcp-method": str(message["method"]),
+    }
+    params = message.get("params")
+    for field in ("name", "uri"):
+        if isinstance(params, dict) and field in params:
+            headers["mcp-name"] = str(params[field])
+    if token is not None:
+        headers["authorization"] = f"Bearer {token}"
+    return headers
+
+
+def challenge_params(header: str) -> dict[str, str]:
+    """``Bearer a="x", b="y"`` → ``{"a": "x", "b": "y"}`` (our quoting has no commas inside)."""
+    scheme, _, rest = header.partition(" ")
+    assert scheme == "Bearer"
+    params = {}
+    for part in rest.split(", "):
+        name, _, value = part.partition("=")
+        params[name] = value.strip('"')
+    return params
