@@ -41,7 +41,6 @@ from .tasks_methods import TaskMethods
 
 REVISION = "2026-07-28"
 models = generated.load(REVISION).models
-"""The generated models authors build results with (``m`` is the same module, typed)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R", bound=BaseModel)
