@@ -116,6 +116,11 @@ class HandlerContext(Protocol):
         ...
 
     @property
+    def era(self) -> str:
+        """``"modern"`` (2026-07-28 on, stateless) or ``"legacy"`` (an ``initialize`` session)."""
+        ...
+
+    @property
     def client_capabilities(self) -> Mapping[str, Any]:
         """The peer's declared capabilities (per request in the modern era)."""
         ...

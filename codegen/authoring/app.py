@@ -13,7 +13,9 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
 
+from mcp_foundry.bindings import HandlerContext
 from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
+from mcp_foundry.generated.rev_2026_07_28 import models as m
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime.http import HttpConfig, create_app, serve
 from mcp_foundry.runtime.http.auth import ResourceServerAuth
@@ -44,6 +46,7 @@ REVISION = BINDINGS.revision
 models = BINDINGS.models
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R", bound=BaseModel)
 CacheScope = Literal["public", "private"]
 Completer = Callable[[str, str, Mapping[str, str]], Any]
 
@@ -276,7 +279,14 @@ class App(ServerHandlers):
 
     # -- result envelopes ----------------------------------------------------------------
 
-    def _complete(self, model: str, body: Wire, *, cacheable: bool = False, ctx: Any = None) -> Any:
+    def _complete(
+        self,
+        model: type[R],
+        body: Wire,
+        *,
+        cacheable: bool = False,
+        ctx: HandlerContext | None = None,
+    ) -> R:
         """The result model; an answer to an authenticated caller (a token on ``ctx``) is
         cacheable only privately, since it may depend on the token (caching.mdx)."""
         body = {**body, "resultType": "complete"}
@@ -284,7 +294,7 @@ class App(ServerHandlers):
             body.setdefault("ttlMs", self.ttl_ms)
             private = caller_access(ctx) is not None
             body.setdefault("cacheScope", "private" if private else self.cache_scope)
-        return getattr(models, model).model_validate(body)
+        return model.model_validate(body)
 
     def capabilities(self) -> Wire:
         return {
@@ -298,35 +308,43 @@ class App(ServerHandlers):
 
     # -- ServerHandlers ------------------------------------------------------------------
 
-    async def tools_list(self, params: Any, ctx: Any) -> Any:
+    async def tools_list(
+        self, params: m.PaginatedRequestParams, ctx: HandlerContext
+    ) -> m.ListToolsResult:
         rules, access = self.scope_rules, caller_access(ctx)
         listed = [
             t.describe()
             for t in self.tools.values()
             if rules.visible(rules.tools.get(t.name), access)
         ]
-        return self._listing("ListToolsResult", "tools", "name", listed, params, ctx)
+        return self._listing(m.ListToolsResult, "tools", "name", listed, params, ctx)
 
-    async def prompts_list(self, params: Any, ctx: Any) -> Any:
+    async def prompts_list(
+        self, params: m.PaginatedRequestParams, ctx: HandlerContext
+    ) -> m.ListPromptsResult:
         rules, access = self.scope_rules, caller_access(ctx)
         listed = [
             p.describe()
             for p in self.prompts.values()
             if rules.visible(rules.prompts.get(p.name), access)
         ]
-        return self._listing("ListPromptsResult", "prompts", "name", listed, params, ctx)
+        return self._listing(m.ListPromptsResult, "prompts", "name", listed, params, ctx)
 
-    async def resources_list(self, params: Any, ctx: Any) -> Any:
+    async def resources_list(
+        self, params: m.PaginatedRequestParams, ctx: HandlerContext
+    ) -> m.ListResourcesResult:
         listed = [r.describe() for r in self._resources_for(ctx) if not r.is_template]
-        return self._listing("ListResourcesResult", "resources", "uri", listed, params, ctx)
+        return self._listing(m.ListResourcesResult, "resources", "uri", listed, params, ctx)
 
-    async def resources_templates_list(self, params: Any, ctx: Any) -> Any:
+    async def resources_templates_list(
+        self, params: m.PaginatedRequestParams, ctx: HandlerContext
+    ) -> m.ListResourceTemplatesResult:
         listed = [r.describe() for r in self._resources_for(ctx) if r.is_template]
         return self._listing(
-            "ListResourceTemplatesResult", "resourceTemplates", "uriTemplate", listed, params, ctx
+            m.ListResourceTemplatesResult, "resourceTemplates", "uriTemplate", listed, params, ctx
         )
 
-    def _resources_for(self, ctx: Any) -> list[ResourceSpec]:
+    def _resources_for(self, ctx: HandlerContext) -> list[ResourceSpec]:
         """The resources and templates the caller's token may read."""
         rules, access = self.scope_rules, caller_access(ctx)
         return [
@@ -336,8 +354,14 @@ class App(ServerHandlers):
         ]
 
     def _listing(
-        self, model: str, field: str, key: str, listed: list[Wire], params: Any, ctx: Any
-    ) -> Any:
+        self,
+        model: type[R],
+        field: str,
+        key: str,
+        listed: list[Wire],
+        params: BaseModel,
+        ctx: HandlerContext,
+    ) -> R:
         """One page of a list result (every item unless ``page_size`` is set)."""
         items, next_cursor = page(listed, key, _params(params).get("cursor"), self.page_size)
         body: Wire = {field: items}
@@ -345,7 +369,9 @@ class App(ServerHandlers):
             body["nextCursor"] = next_cursor
         return self._complete(model, body, cacheable=True, ctx=ctx)
 
-    async def resources_read(self, params: Any, ctx: Any) -> Any:
+    async def resources_read(
+        self, params: m.ReadResourceRequestParams, ctx: HandlerContext
+    ) -> m.ReadResourceResult | m.InputRequiredResult:
         uri = _params(params).get("uri")
         for spec in self.resources.values():
             variables = spec.match(uri) if isinstance(uri, str) else None
@@ -353,14 +379,16 @@ class App(ServerHandlers):
                 kwargs = validate_or_invalid_params(spec.call, variables, f"resource {uri}")
                 value = await spec.call(kwargs, Context(ctx, models))
                 return self._complete(
-                    "ReadResourceResult",
+                    m.ReadResourceResult,
                     {"contents": read_contents(uri, value, spec.mime_type)},
                     cacheable=True,
                     ctx=ctx,
                 )
         raise RpcError(INVALID_PARAMS, f"Resource not found: {uri}", {"uri": uri})
 
-    async def prompts_get(self, params: Any, ctx: Any) -> Any:
+    async def prompts_get(
+        self, params: m.GetPromptRequestParams, ctx: HandlerContext
+    ) -> m.GetPromptResult | m.InputRequiredResult:
         body = _params(params)
         spec = self.prompts.get(body.get("name"))  # type: ignore[arg-type]
         if spec is None:
@@ -369,13 +397,15 @@ class App(ServerHandlers):
         value = await spec.call(kwargs, Context(ctx, models))
         value = wire(value)
         if isinstance(value, dict) and "messages" in value:
-            return self._complete("GetPromptResult", value)
+            return self._complete(m.GetPromptResult, value)
         result: Wire = {"messages": prompt_messages(value)}
         if spec.description:
             result["description"] = spec.description
-        return self._complete("GetPromptResult", result)
+        return self._complete(m.GetPromptResult, result)
 
-    async def completion_complete(self, params: Any, ctx: Any) -> Any:
+    async def completion_complete(
+        self, params: m.CompleteRequestParams, ctx: HandlerContext
+    ) -> m.CompleteResult:
         body = _params(params)
         ref = body.get("ref") or {}
         key = ref.get("name") if ref.get("type") == "ref/prompt" else ref.get("uri")
@@ -387,9 +417,11 @@ class App(ServerHandlers):
             found = completer(argument.get("name", ""), argument.get("value", ""), context_args)
             values = list(await found if asyncio.iscoroutine(found) else found)
         completion = {"values": values[:100], "total": len(values), "hasMore": len(values) > 100}
-        return self._complete("CompleteResult", {"completion": completion})
+        return self._complete(m.CompleteResult, {"completion": completion})
 
-    async def tools_call(self, params: Any, ctx: Any) -> Any:
+    async def tools_call(
+        self, params: m.CallToolRequestParams, ctx: HandlerContext
+    ) -> m.CallToolResult | m.InputRequiredResult:
         spec = self.tools.get(params.name)
         if spec is None:
             raise RpcError(INVALID_PARAMS, f"Unknown tool: {params.name}")
@@ -403,7 +435,7 @@ class App(ServerHandlers):
         except ValidationError as exc:
             problems = describe_validation(exc)
             return self._complete(
-                "CallToolResult",
+                m.CallToolResult,
                 error_result(f"Invalid arguments for tool {spec.name}: {problems}"),
             )
         store = self.task_store if tasks_declared and spec.task_support != "none" else None
@@ -413,9 +445,10 @@ class App(ServerHandlers):
             raise outcome
         if outcome is None:
             assert context.task is not None
-            return self._task_created(context)
-        return self._complete("CallToolResult", outcome)
+            # the tasks extension's CreateTaskResult lies outside the core result union
+            return self._task_created(context)  # type: ignore[return-value]
+        return self._complete(m.CallToolResult, outcome)
 
-    def _task_created(self, context: Context) -> Any:
+    def _task_created(self, context: Context) -> m.Result:
         assert context.task is not None
-        return models.Result.model_validate({**context.task.envelope(), "resultType": "task"})
+        return m.Result.model_validate({**context.task.envelope(), "resultType": "task"})

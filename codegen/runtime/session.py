@@ -114,7 +114,7 @@ class LegacySession:
     async def close(self, grace: float | None = 30.0, *, client_gone: bool = True) -> None:
         """Refuse new requests (answered with an error), end listen streams, answer every
         accepted request (cancelling stragglers after ``grace`` seconds), then forget the
-        session. Unless the ``client_gone`` (EOF, not a signal), its answers to
+        session. With ``client_gone=False`` (a signal, not EOF) the client's answers to
         server→client requests still reach the handlers meanwhile."""
         if client_gone:
             self._hang_up()
