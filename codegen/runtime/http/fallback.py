@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import httpx
 from mcp_foundry.runtime.client import Client
 from mcp_foundry.runtime.errors import RpcError
 from mcp_foundry.runtime.http.client import TRANSPORT_ERROR, connect_http
@@ -24,20 +25,25 @@ async def connect(
     *,
     version: str | None = None,
     headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
     **client_options: Any,
 ) -> AsyncIterator[Client]:
     """A negotiated client on ``url``, whichever HTTP transport the server has."""
     async with AsyncExitStack() as stack:
         try:
             client = await stack.enter_async_context(
-                connect_http(url, version=version, headers=headers, **client_options)
+                connect_http(url, version=version, headers=headers, auth=auth, **client_options)
             )
         except Exception as exc:
             refusal = _refusal(exc)
             if refusal is None:
                 raise
             sse = connect_sse(
-                url, version=version or "2024-11-05", headers=headers, **client_options
+                url,
+                version=version or "2024-11-05",
+                headers=headers,
+                auth=auth,
+                **client_options,
             )
             try:
                 client = await stack.enter_async_context(sse)
