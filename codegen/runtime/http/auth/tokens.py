@@ -18,6 +18,7 @@ from mcp_foundry.runtime.http.auth.errors import AuthorizationError
 from mcp_foundry.runtime.http.auth.metadata import ServerMetadata
 
 EXPIRY_MARGIN = 30.0
+"""Renew this long before expiry (a tenth of the lifetime for short-lived tokens)."""
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,14 @@ class Tokens:
     token_type: str = "Bearer"
     refresh_token: str | None = None
     expires_at: float | None = None
+    """When to renew: a little before the server's expiry."""
     scope: str | None = None
     issuer: str | None = None
     """The authorization server that issued them."""
 
     @property
     def expired(self) -> bool:
-        return self.expires_at is not None and time.time() > self.expires_at - EXPIRY_MARGIN
+        return self.expires_at is not None and time.time() >= self.expires_at
 
     @property
     def scheme(self) -> str:
@@ -68,6 +70,12 @@ class DpopState:
         self.nonces: dict[str, str] = {}
 
 
+def _renew_at(expires_in: object) -> float | None:
+    if not isinstance(expires_in, int | float) or isinstance(expires_in, bool):
+        return None
+    return time.time() + expires_in - min(EXPIRY_MARGIN, expires_in / 10)
+
+
 def _parse(doc: Any, issuer: str, previous: Tokens | None) -> Tokens:
     if not isinstance(doc, dict) or not isinstance(doc.get("access_token"), str):
         raise AuthorizationError("the token endpoint answered without an access_token")
@@ -76,7 +84,7 @@ def _parse(doc: Any, issuer: str, previous: Tokens | None) -> Tokens:
         access_token=doc["access_token"],
         token_type=str(doc.get("token_type") or "Bearer"),
         refresh_token=refresh if isinstance(refresh, str) else None,
-        expires_at=time.time() + expires_in if isinstance(expires_in, int | float) else None,
+        expires_at=_renew_at(expires_in),
         scope=doc.get("scope") if isinstance(doc.get("scope"), str) else None,
         issuer=issuer,
     )
