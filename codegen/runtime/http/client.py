@@ -76,9 +76,7 @@ class HttpClientTransport:
         self.protocol_version: str | None = None
         """Sent as ``MCP-Protocol-Version``; learnt from the ``initialize`` result."""
         self._extra_headers = dict(headers or {})
-        self._http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, read=None), auth=auth
-        )
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), auth=auth)
         self._own_http = http is None
         self._tool_headers: dict[str, tuple[ParamHeader, ...]] = {}
         self._pending_methods: dict[Any, str] = {}

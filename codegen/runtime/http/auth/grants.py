@@ -19,7 +19,7 @@ from mcp_foundry.runtime.http.auth.client_auth import ClientInfo, pick_method
 from mcp_foundry.runtime.http.auth.discovery import Discovery
 from mcp_foundry.runtime.http.auth.errors import AuthorizationError
 from mcp_foundry.runtime.http.auth.pkce import Pkce
-from mcp_foundry.runtime.http.auth.redirect import RedirectHandler
+from mcp_foundry.runtime.http.auth.redirect import LoopbackRedirect, RedirectHandler
 from mcp_foundry.runtime.http.auth.registration import ClientMetadata, client_for
 from mcp_foundry.runtime.http.auth.storage import TokenStore
 from mcp_foundry.runtime.http.auth.tokens import DpopState, Tokens, request_tokens
@@ -67,16 +67,18 @@ def check_issuer(params: dict[str, str], issuer: str, advertised: bool) -> None:
 
 
 class AuthorizationCode:
-    """A user authorizes through ``redirect``; the client is pre-registered
-    (``client``), identified by its metadata URL, or registered dynamically."""
+    """A user authorizes through ``redirect`` (default: the system browser and a
+    loopback listener); the client is pre-registered (``client``), identified by its
+    metadata URL, or registered dynamically."""
 
     def __init__(
         self,
-        redirect: RedirectHandler,
+        redirect: RedirectHandler | None = None,
         metadata: ClientMetadata | None = None,
         *,
         client: ClientInfo | None = None,
     ) -> None:
+        redirect = redirect or LoopbackRedirect()
         self.redirect = redirect
         base = metadata or ClientMetadata()
         if not base.redirect_uris:

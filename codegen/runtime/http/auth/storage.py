@@ -44,7 +44,7 @@ class FileTokenStore:
     """One JSON file (mode 0600), rewritten atomically on every change."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
         self._lock = anyio.Lock()
 
     def _read(self) -> dict[str, Any]:
