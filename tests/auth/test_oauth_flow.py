@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,20 @@ def test_no_token_or_secret_reaches_the_logs(caplog: pytest.LogCaptureFixture) -
         secrets += [c["client_secret"] for c in server.journal.clients.values()]
     logged = caplog.text
     assert secrets and not [s for s in secrets if s in logged]
+
+
+def test_the_version_probe_waits_for_a_slow_sign_in() -> None:
+    """The first request (the ``server/discover`` probe) carries the whole sign-in; a user
+    slower than the probe's usual 5 s must not push the client onto the legacy wire."""
+
+    def slow_browser(url: str) -> None:
+        time.sleep(6)
+        browser(url)
+
+    async def negotiate(server: Protected) -> str | None:
+        grant = AuthorizationCode(LoopbackRedirect(open_browser=slow_browser))
+        async with connect_http(server.base + "/mcp", auth=OAuth(server.base + "/mcp", grant)) as c:
+            return c.revision
+
+    with protected_server() as server:
+        assert anyio.run(negotiate, server) == "2026-07-28"
