@@ -38,6 +38,9 @@ log = logging.getLogger("conformance_client")
 REDIRECT_URI = "http://localhost:3000/callback"
 CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+REQUEST_TIMEOUT = 100.0
+"""Seconds per request, a sign-in included: the harness starts every scenario's client at
+once, and on a small machine one authorization then takes tens of seconds."""
 Scenario = Callable[[str], Awaitable[None]]
 SCENARIOS: dict[str, Scenario] = {}
 
@@ -105,7 +108,7 @@ async def _session(
     auth: httpx.Auth | None = None,
     handlers: Mapping[str, Callable[[Any], Awaitable[Any]]] | None = None,
 ) -> None:
-    async with connect_http(url, auth=auth, connect=False, timeout=30) as client:
+    async with connect_http(url, auth=auth, connect=False, timeout=REQUEST_TIMEOUT) as client:
         for method, handler in (handlers or {}).items():
             client.on_request(method, handler)
         await client.connect(wire_version(), probe_timeout=None)

@@ -16,7 +16,7 @@ import anyio
 import httpx
 import pytest
 from mcp_foundry.runtime.errors import RpcError
-from mcp_foundry.runtime.http import connect_http
+from mcp_foundry.runtime.http import connect, connect_http
 from mcp_foundry.runtime.http.auth import (
     AuthorizationCode,
     ClientMetadata,
@@ -139,3 +139,17 @@ def test_the_version_probe_waits_for_a_slow_sign_in() -> None:
 
     with protected_server() as server:
         assert anyio.run(negotiate, server) == "2026-07-28"
+
+
+def test_an_unauthorized_server_is_not_taken_for_an_old_transport() -> None:
+    """``connect(url)`` falls back to HTTP+SSE on a 4xx, but not on a 401: that asks for
+    authorization (the deprecated transport would ask too, and sign-in would run twice)."""
+
+    async def plain(server: Protected) -> None:
+        async with connect(server.base + "/mcp", version="2025-11-25"):
+            pass
+
+    with protected_server() as server:
+        with pytest.raises(RpcError, match="HTTP 401") as refused:
+            anyio.run(plain, server)
+        assert not getattr(refused.value, "__notes__", None), "no HTTP+SSE attempt"

@@ -54,12 +54,13 @@ async def connect(
 
 
 def _refusal(exc: BaseException) -> RpcError | None:
-    """The 4xx answer behind a failed connect (anyio may wrap it in groups), else None."""
+    """The 4xx answer behind a failed connect (anyio may wrap it in groups), else None.
+    401 and 403 ask for authorization, which the old transport would ask for too."""
     if isinstance(exc, BaseExceptionGroup):
         found = [_refusal(inner) for inner in exc.exceptions]
         return next((error for error in found if error is not None), None)
     if isinstance(exc, RpcError) and exc.code == TRANSPORT_ERROR:
         status = exc.data.get("httpStatus") if isinstance(exc.data, dict) else None
-        if isinstance(status, int) and 400 <= status < 500:
+        if isinstance(status, int) and 400 <= status < 500 and status not in (401, 403):
             return exc
     return None
