@@ -4,7 +4,7 @@ conformance harness in client mode (``conformance client --command ...``).
 The harness names the scenario in ``MCP_CONFORMANCE_SCENARIO``, the wire in
 ``MCP_CONFORMANCE_PROTOCOL_VERSION`` and passes credentials and other scenario data as
 JSON in ``MCP_CONFORMANCE_CONTEXT``. Only the public client API is used:
-``connect_http`` and ``mcp_foundry.runtime.http.auth``. The harness's mock
+``connect_http`` and ``mcp_foundry.runtime.http.oauth``. The harness's mock
 authorization servers approve every request at once, so the browser step is done
 headlessly: GET the authorization URL and read the redirect's ``Location``.
 """
@@ -21,7 +21,7 @@ from typing import Any
 import anyio
 import httpx
 from mcp_foundry.runtime.http import connect_http
-from mcp_foundry.runtime.http.auth import (
+from mcp_foundry.runtime.http.oauth import (
     AuthorizationCode,
     ClientCredentials,
     ClientInfo,

@@ -111,7 +111,7 @@ def test_the_client_uses_only_the_public_api() -> None:
     imports = [line for line in imports if "mcp_foundry" in line]
     assert imports and all(
         line.startswith(
-            ("from mcp_foundry.runtime.http import", "from mcp_foundry.runtime.http.auth import")
+            ("from mcp_foundry.runtime.http import", "from mcp_foundry.runtime.http.oauth import")
         )
         for line in imports
     ), imports

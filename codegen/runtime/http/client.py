@@ -464,7 +464,7 @@ async def connect_http(
     **client_options: Any,
 ) -> AsyncIterator[Client]:
     """A client on a Streamable HTTP endpoint; leaving ends a legacy session (DELETE).
-    ``auth`` authorizes every request (e.g. ``mcp_foundry.runtime.http.auth.OAuth``); the
+    ``auth`` authorizes every request (e.g. ``mcp_foundry.runtime.http.oauth.OAuth``); the
     version probe then waits as long as any request, as it may include signing in."""
     probe_timeout = None if auth is not None else 5.0
     with single_errors_unwrapped():

@@ -10,14 +10,14 @@ from pathlib import Path
 import anyio
 import jwt
 import pytest
-from mcp_foundry.runtime.http.auth.challenge import merged, parse
-from mcp_foundry.runtime.http.auth.client_auth import ClientInfo, authenticate, pick_method
-from mcp_foundry.runtime.http.auth.dpop import DpopKey
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.grants import check_issuer
-from mcp_foundry.runtime.http.auth.pkce import Pkce
-from mcp_foundry.runtime.http.auth.storage import FileTokenStore
-from mcp_foundry.runtime.http.auth.urls import as_metadata_urls, prm_urls, resource_covers
+from mcp_foundry.runtime.http.oauth.challenge import merged, parse
+from mcp_foundry.runtime.http.oauth.client_auth import ClientInfo, authenticate, pick_method
+from mcp_foundry.runtime.http.oauth.dpop import DpopKey
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.grants import check_issuer
+from mcp_foundry.runtime.http.oauth.pkce import Pkce
+from mcp_foundry.runtime.http.oauth.storage import FileTokenStore
+from mcp_foundry.runtime.http.oauth.urls import as_metadata_urls, prm_urls, resource_covers
 
 
 def test_challenges_with_quoted_params_and_several_schemes() -> None:

@@ -15,14 +15,14 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 import httpx
-from mcp_foundry.runtime.http.auth.client_auth import ClientInfo, pick_method
-from mcp_foundry.runtime.http.auth.discovery import Discovery
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.pkce import Pkce
-from mcp_foundry.runtime.http.auth.redirect import LoopbackRedirect, RedirectHandler
-from mcp_foundry.runtime.http.auth.registration import ClientMetadata, client_for
-from mcp_foundry.runtime.http.auth.storage import TokenStore
-from mcp_foundry.runtime.http.auth.tokens import DpopState, Tokens, request_tokens
+from mcp_foundry.runtime.http.oauth.client_auth import ClientInfo, pick_method
+from mcp_foundry.runtime.http.oauth.discovery import Discovery
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.pkce import Pkce
+from mcp_foundry.runtime.http.oauth.redirect import LoopbackRedirect, RedirectHandler
+from mcp_foundry.runtime.http.oauth.registration import ClientMetadata, client_for
+from mcp_foundry.runtime.http.oauth.storage import TokenStore
+from mcp_foundry.runtime.http.oauth.tokens import DpopState, Tokens, request_tokens
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
-from mcp_foundry.runtime.http.auth.pkce import b64url
+from mcp_foundry.runtime.http.oauth.pkce import b64url
 
 ALGORITHM = "ES256"
 

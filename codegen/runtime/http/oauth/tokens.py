@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
-from mcp_foundry.runtime.http.auth.client_auth import ClientInfo, authenticate
-from mcp_foundry.runtime.http.auth.dpop import DpopKey
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.metadata import ServerMetadata
+from mcp_foundry.runtime.http.oauth.client_auth import ClientInfo, authenticate
+from mcp_foundry.runtime.http.oauth.dpop import DpopKey
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.metadata import ServerMetadata
 
 EXPIRY_MARGIN = 30.0
 """Renew this long before expiry (a tenth of the lifetime for short-lived tokens)."""

@@ -13,21 +13,21 @@ URLs, the resource check), ``metadata`` / ``discovery`` (RFC 9728, RFC 8414),
 ``provider`` (the ``httpx.Auth`` tying them together).
 """
 
-from mcp_foundry.runtime.http.auth.client_auth import ClientInfo
-from mcp_foundry.runtime.http.auth.discovery import Discovery
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.grants import (
+from mcp_foundry.runtime.http.oauth.client_auth import ClientInfo
+from mcp_foundry.runtime.http.oauth.discovery import Discovery
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.grants import (
     AuthorizationCode,
     ClientCredentials,
     Grant,
     GrantContext,
     JwtBearer,
 )
-from mcp_foundry.runtime.http.auth.provider import OAuth
-from mcp_foundry.runtime.http.auth.redirect import LoopbackRedirect, RedirectHandler, query_params
-from mcp_foundry.runtime.http.auth.registration import ClientMetadata
-from mcp_foundry.runtime.http.auth.storage import FileTokenStore, MemoryTokenStore, TokenStore
-from mcp_foundry.runtime.http.auth.tokens import Tokens
+from mcp_foundry.runtime.http.oauth.provider import OAuth
+from mcp_foundry.runtime.http.oauth.redirect import LoopbackRedirect, RedirectHandler, query_params
+from mcp_foundry.runtime.http.oauth.registration import ClientMetadata
+from mcp_foundry.runtime.http.oauth.storage import FileTokenStore, MemoryTokenStore, TokenStore
+from mcp_foundry.runtime.http.oauth.tokens import Tokens
 
 __all__ = [
     "AuthorizationCode",

@@ -16,13 +16,13 @@ from collections.abc import AsyncGenerator, Generator
 
 import anyio
 import httpx
-from mcp_foundry.runtime.http.auth import challenge as challenges
-from mcp_foundry.runtime.http.auth.discovery import Discovery, discover
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.grants import Grant, GrantContext
-from mcp_foundry.runtime.http.auth.storage import MemoryTokenStore, TokenStore
-from mcp_foundry.runtime.http.auth.tokens import DpopState, Tokens, request_tokens
-from mcp_foundry.runtime.http.auth.urls import canonical_resource
+from mcp_foundry.runtime.http.oauth import challenge as challenges
+from mcp_foundry.runtime.http.oauth.discovery import Discovery, discover
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.grants import Grant, GrantContext
+from mcp_foundry.runtime.http.oauth.storage import MemoryTokenStore, TokenStore
+from mcp_foundry.runtime.http.oauth.tokens import DpopState, Tokens, request_tokens
+from mcp_foundry.runtime.http.oauth.urls import canonical_resource
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from mcp_foundry.runtime.errors import RpcError
 from mcp_foundry.runtime.http import connect, connect_http
-from mcp_foundry.runtime.http.auth import (
+from mcp_foundry.runtime.http.oauth import (
     AuthorizationCode,
     ClientMetadata,
     FileTokenStore,

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.metadata import ResourceMetadata, ServerMetadata
-from mcp_foundry.runtime.http.auth.urls import (
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.metadata import ResourceMetadata, ServerMetadata
+from mcp_foundry.runtime.http.oauth.urls import (
     as_metadata_urls,
     canonical_resource,
     origin,

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
-from mcp_foundry.runtime.http.auth.client_auth import ClientInfo, pick_method
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
-from mcp_foundry.runtime.http.auth.metadata import ServerMetadata
-from mcp_foundry.runtime.http.auth.storage import TokenStore
+from mcp_foundry.runtime.http.oauth.client_auth import ClientInfo, pick_method
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.metadata import ServerMetadata
+from mcp_foundry.runtime.http.oauth.storage import TokenStore
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp_foundry.runtime.http.auth.urls import origin
+from mcp_foundry.runtime.http.oauth.urls import origin
 
 
 def _strings(value: Any) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jwt
-from mcp_foundry.runtime.http.auth.errors import AuthorizationError
+from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300
