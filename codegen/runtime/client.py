@@ -121,7 +121,9 @@ class Client:
 
     # ---- negotiation -------------------------------------------------------------------
 
-    async def connect(self, version: str | None = None, *, probe_timeout: float = 5.0) -> str:
+    async def connect(
+        self, version: str | None = None, *, probe_timeout: float | None = 5.0
+    ) -> str:
         """Pin ``version`` or negotiate; returns the revision in use."""
         if version is not None and revisions.is_modern(version):
             self.revision = version

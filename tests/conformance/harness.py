@@ -1,5 +1,6 @@
 """Run the everything server as a real process and the official conformance harness
-against it, and read back per-scenario results from the harness's checks.json files."""
+against it (server leg), or the harness's mock servers against our conformance client
+(client leg), and read back per-scenario results from the harness's checks.json files."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = REPO.parent / "shared" / "conformance" / "run-server-conformance.sh"
+CLIENT_RUNNER = RUNNER.with_name("run-client-conformance.sh")
 _STAMP = re.compile(r"-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$")
 _LINE = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
+_CLIENT_LINE = re.compile(r"^\s*([✓✗]) (\S+?):? ")
 
 
 def free_port() -> int:
@@ -119,11 +122,35 @@ def run_harness(url: str, selection: str, out_dir: Path, *extra: str, timeout: f
     return Run(selection, done.returncode, output, read_checks(out_dir), lines, scored)
 
 
+def run_client_harness(
+    command: str, selection: str, out_dir: Path, *extra: str, timeout: float = 600
+) -> Run:
+    """``run-client-conformance.sh COMMAND SELECTION`` with results in ``out_dir``;
+    ``scored`` is every scenario run minus those the harness lists as not scored."""
+    env = {**os.environ, "OUTPUT_DIR": str(out_dir)}
+    done = subprocess.run(
+        ["bash", str(CLIENT_RUNNER), command, selection, *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=REPO,
+    )
+    output = done.stdout + done.stderr
+    summary, _, unscored = output.partition("=== SUITE SUMMARY ===")[2].partition("Not scored")
+    lines = {m.group(2): m.group(1) for m in map(_CLIENT_LINE.match, summary.splitlines()) if m}
+    scenarios = read_checks(out_dir)
+    not_scored = {m.group(2) for m in map(_CLIENT_LINE.match, unscored.splitlines()) if m}
+    scored = sorted(set(scenarios) - not_scored) if selection != "all" else []
+    verdicts = {name: "PASS" if mark == "✓" else "FAIL" for name, mark in lines.items()}
+    return Run(selection, done.returncode, output, scenarios, verdicts, scored)
+
+
 def read_checks(out_dir: Path) -> dict[str, Scenario]:
-    """Every ``server-<scenario>-<stamp>/checks.json`` under ``out_dir``."""
+    """Every ``[server-|auth/]<scenario>-<stamp>/checks.json`` under ``out_dir``."""
     scenarios: dict[str, Scenario] = {}
     for checks_file in sorted(out_dir.rglob("checks.json")):
-        folder = checks_file.parent.name
+        folder = checks_file.parent.relative_to(out_dir).as_posix()
         if not _STAMP.search(folder):
             continue
         name = _STAMP.sub("", folder).removeprefix("server-")

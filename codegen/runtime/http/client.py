@@ -69,13 +69,14 @@ class HttpClientTransport:
         headers: Mapping[str, str] | None = None,
         timeout: float = 60.0,
         http: httpx.AsyncClient | None = None,
+        auth: httpx.Auth | None = None,
     ) -> None:
         self.url = url
         self.session_id: str | None = None
         self.protocol_version: str | None = None
         """Sent as ``MCP-Protocol-Version``; learnt from the ``initialize`` result."""
         self._extra_headers = dict(headers or {})
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None))
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), auth=auth)
         self._own_http = http is None
         self._tool_headers: dict[str, tuple[ParamHeader, ...]] = {}
         self._pending_methods: dict[Any, str] = {}
@@ -422,7 +423,11 @@ class Duplex(Protocol):
 
 @asynccontextmanager
 async def client_on(
-    transport: Duplex, version: str | None, connect: bool, options: Mapping[str, Any]
+    transport: Duplex,
+    version: str | None,
+    connect: bool,
+    options: Mapping[str, Any],
+    probe_timeout: float | None = 5.0,
 ) -> AsyncIterator[Client]:
     """A runtime client fed by ``transport``, negotiated unless ``connect`` is false."""
 
@@ -441,7 +446,7 @@ async def client_on(
             group.start_soon(pump)
             try:
                 if connect:
-                    await client.connect(version)
+                    await client.connect(version, probe_timeout=probe_timeout)
                 yield client
             finally:
                 with anyio.CancelScope(shield=True), anyio.move_on_after(5):
@@ -455,11 +460,17 @@ async def connect_http(
     *,
     version: str | None = None,
     headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
     connect: bool = True,
     **client_options: Any,
 ) -> AsyncIterator[Client]:
-    """A client on a Streamable HTTP endpoint; leaving ends a legacy session (DELETE)."""
+    """A client on a Streamable HTTP endpoint; leaving ends a legacy session (DELETE).
+    ``auth`` authorizes every request (e.g. ``mcp_foundry.runtime.http.oauth.OAuth``); the
+    version probe then waits as long as any request, as it may include signing in."""
+    probe_timeout = None if auth is not None else 5.0
     with single_errors_unwrapped():
-        async with HttpClientTransport(url, headers=headers) as transport:
-            async with client_on(transport, version, connect, client_options) as client:
+        async with HttpClientTransport(url, headers=headers, auth=auth) as transport:
+            async with client_on(
+                transport, version, connect, client_options, probe_timeout
+            ) as client:
                 yield client

@@ -35,11 +35,12 @@ class SseClientTransport:
         *,
         headers: Mapping[str, str] | None = None,
         timeout: float = 60.0,
+        auth: httpx.Auth | None = None,
     ) -> None:
         self.url = url
         self.endpoint: str | None = None
         self._headers = dict(headers or {})
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None))
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), auth=auth)
         self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](math.inf)
         self._tasks: TaskGroup | None = None
 
@@ -131,12 +132,13 @@ async def connect_sse(
     *,
     version: str | None = None,
     headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
     connect: bool = True,
     **client_options: Any,
 ) -> AsyncIterator[Client]:
     """A client on a deprecated HTTP+SSE server (``url`` is its SSE endpoint), speaking
     ``version`` or else the oldest revision, the one that defined this transport."""
-    async with SseClientTransport(url, headers=headers) as transport:
+    async with SseClientTransport(url, headers=headers, auth=auth) as transport:
         chosen = version or registry.wire_versions()[0]
         async with client_on(transport, chosen, connect, client_options) as client:
             yield client
