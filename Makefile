@@ -40,10 +40,11 @@ test: generate browser
 typecheck: generate
 	$(BIN)/python -m pytest -q tests/quality
 
-## Side-by-side benchmarks against the official SDK (run on a quiet machine).
+## Side-by-side benchmarks against the official SDKs (Python, TypeScript; run on a quiet machine).
 bench: generate
 	$(BIN)/python bench/bench_generate.py
 	$(BIN)/python bench/bench_stdio.py
+	$(BIN)/python bench/bench_cold.py
 	$(BIN)/python bench/bench_http.py
 
 clean:

@@ -8,7 +8,8 @@ For each wire (2025-11-25 after an ``initialize`` handshake, and 2026-07-28 with
 per-request ``_meta``) it measures, against both servers in the same run:
 
 * pipelined ``tools/call`` throughput: N requests written back to back while the
-  responses are read concurrently;
+  responses are read concurrently, and the server's CPU time per request meanwhile (from
+  ``/proc``, all threads: steadier than req/s when other work shares the machine);
 * sequential latency: one request at a time, p50 and p99;
 
 and, as a correctness footnote, how many of 200 pipelined calls each server answers when
@@ -33,6 +34,7 @@ from typing import Any
 
 import orjson
 import ts_peer
+from bench_http import cpu_seconds
 
 HERE = Path(__file__).resolve().parent
 SERVERS = {
@@ -181,25 +183,34 @@ def main() -> None:
     options = parser.parse_args()
     rows = []
     for wire in options.wires.split(","):
-        measured: dict[str, tuple[float, float, float]] = {}
+        measured: dict[str, tuple[float, float, float, float]] = {}
         for name in ("ours", *PEERS[wire]):
             pipe = open_server(name, wire)
             try:
+                cpu = cpu_seconds(pipe.process.pid)
                 rate = pipelined(pipe, wire, options.requests)
+                cpu = (cpu_seconds(pipe.process.pid) - cpu) / options.requests * 1e6
                 p50, p99 = sequential(pipe, wire, options.sequential)
             finally:
                 pipe.close()
-            measured[name] = (rate, p50, p99)
-            rows.append((wire, name, f"{rate:16.0f}", f"{p50:11.3f}", f"{p99:11.3f}"))
+            measured[name] = (rate, cpu, p50, p99)
+            cells = (f"{rate:16.0f}", f"{cpu:11.1f}", f"{p50:11.3f}", f"{p99:11.3f}")
+            rows.append((wire, name, *cells))
         ours = measured["ours"]
         for peer in PEERS[wire]:
             theirs = measured[peer]
-            ratios = (ours[0] / theirs[0], theirs[1] / ours[1], theirs[2] / ours[2])
+            slower = zip(theirs[1:], ours[1:], strict=True)
+            ratios = (ours[0] / theirs[0], *(t / o for t, o in slower))
             rows.append((wire, f"ours/{peer}", *(f"{r:15.2f}x" for r in ratios)))
-    print(f"{'wire':8} {'server':12} {'pipelined req/s':>16} {'seq p50 ms':>16} {'seq p99 ms':>16}")
+    print(
+        f"{'wire':8} {'server':12} {'pipelined req/s':>16} {'cpu µs/req':>16}"
+        f" {'seq p50 ms':>16} {'seq p99 ms':>16}"
+    )
     for wire, name, *cells in rows:
         print(f"{wire:8} {name:12} " + " ".join(f"{c:>16}" for c in cells))
-    print("(ratios: throughput ours/peer; latency peer/ours, so above 1 means we are faster)")
+    print(
+        "(ratios: throughput ours/peer; CPU and latency peer/ours, so above 1 means we are faster)"
+    )
     print(
         "drain (200 pipelined calls, then EOF): "
         + ", ".join(f"{n} answered {drained(n)}" for n in ("ours", *PEERS["legacy"]))

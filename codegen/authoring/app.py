@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from mcp_foundry.bindings import HandlerContext
 from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
 from mcp_foundry.generated.rev_2026_07_28 import models as m
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
-from mcp_foundry.runtime.http import HttpConfig, create_app, serve
-from mcp_foundry.runtime.http.auth import ResourceServerAuth
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
 from pydantic import BaseModel, ValidationError
@@ -40,6 +38,10 @@ from .specs import (
 from .tasks import EXTENSION as TASKS_EXTENSION
 from .tasks import TaskStore, TaskSupport
 from .tasks_methods import TaskMethods
+
+if TYPE_CHECKING:  # the HTTP stack is imported only when HTTP is served (stdio starts faster)
+    from mcp_foundry.runtime.http import HttpConfig
+    from mcp_foundry.runtime.http.auth import ResourceServerAuth
 
 REVISION = BINDINGS.revision
 """The revision whose handler interface ``App`` implements (the import above pins it)."""
@@ -251,6 +253,8 @@ class App(ServerHandlers):
     ) -> Any:
         """A Streamable HTTP ASGI app serving this server (mount it or run it); with
         ``auth`` a protected one, enforcing the ``scopes=`` of the decorators too."""
+        from mcp_foundry.runtime.http import create_app
+
         policy = auth.with_policy(self.scope_rules.needed) if auth is not None else None
         return create_app(self.runtime(), config, tool_schema=self.tool_input_schema, auth=policy)
 
@@ -273,6 +277,8 @@ class App(ServerHandlers):
         SIGTERM, requests already accepted get ``drain_s`` seconds to finish before they
         are answered with an error."""
         if transport == "http":
+            from mcp_foundry.runtime.http import serve
+
             serve(self.http_app(auth=auth), host=host, port=port, timeout_graceful_shutdown=drain_s)
         else:
             run_stdio(self.runtime(), grace=drain_s)

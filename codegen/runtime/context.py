@@ -66,7 +66,8 @@ class RequestContext:
     ) -> None:
         self.server = server
         self.revision = revision
-        self.era = "modern" if revisions.is_modern(revision) else "legacy"
+        # from the cached bindings of the revision being served: no manifest lookup per request
+        self.era = revisions.bindings(revision).era
         self.request_id = request_id
         self.method = method
         self.meta = meta

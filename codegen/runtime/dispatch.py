@@ -47,6 +47,7 @@ class Route:
         "same",
         "modern_handler",
         "upgrade",
+        "targets",
     )
 
     def __init__(
@@ -69,6 +70,11 @@ class Route:
         self.same = on_wire.revision == handler_bindings.revision
         self.modern_handler = revisions.is_modern(handler_bindings.revision)
         self.upgrade = revisions.is_older(on_wire.revision, handler_bindings.revision)
+        self.targets: dict[str, type[BaseModel]] = {}
+        """Wire result models by name (the first of a name wins), for ``result_out``."""
+        for model in (spec.result, *spec.alt_results):
+            if model is not None:
+                self.targets.setdefault(model.__name__, model)
 
     # ---- params: wire → handler ------------------------------------------------------
 
@@ -116,8 +122,7 @@ class Route:
         result = self._as_model(result)
         if self.same:
             return wire.dump(result)
-        candidates = [m for m in (self.spec.result, *self.spec.alt_results) if m is not None]
-        target = next((m for m in candidates if m.__name__ == type(result).__name__), None)
+        target = self.targets.get(type(result).__name__)
         if target is None:
             raise _unrepresentable(type(result).__name__, self.method, self.wire_revision)
         converted = project.convert(result, target, self.wire_revision, f"{self.method} result")

@@ -13,6 +13,7 @@ Then the output is flushed and ``serve_stdio`` returns.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -215,4 +216,7 @@ def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float 
         logging.basicConfig(
             stream=sys.stderr, level=log_level, format="%(levelname)s %(name)s: %(message)s"
         )
+    # what start-up built (modules, models, the app) lives as long as the process: keep it
+    # out of the collector's full passes, which otherwise rescan it every few thousand calls
+    gc.freeze()
     anyio.run(partial(serve_stdio, server, grace=grace))

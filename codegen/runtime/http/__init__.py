@@ -14,13 +14,29 @@ servers; ``HttpClientTransport(url)`` is the underlying message duplex.
 The 2026-07-28 routing-header rules (both directions) are in ``headers``.
 """
 
+from typing import TYPE_CHECKING
+
 from mcp_foundry.runtime.http.app import create_app
-from mcp_foundry.runtime.http.client import HttpClientTransport, connect_http
-from mcp_foundry.runtime.http.client_sse import connect_sse
 from mcp_foundry.runtime.http.config import HttpConfig
-from mcp_foundry.runtime.http.fallback import connect
 from mcp_foundry.runtime.http.security import HostPolicy
 from mcp_foundry.runtime.http.serve import serve
+from mcp_foundry.runtime.lazy import exports
+
+if TYPE_CHECKING:
+    from mcp_foundry.runtime.http.client import HttpClientTransport, connect_http
+    from mcp_foundry.runtime.http.client_sse import connect_sse
+    from mcp_foundry.runtime.http.fallback import connect
+
+# the client side (httpx) is imported when used: a server does not need it
+__getattr__ = exports(
+    __name__,
+    {
+        "HttpClientTransport": "client",
+        "connect_http": "client",
+        "connect_sse": "client_sse",
+        "connect": "fallback",
+    },
+)
 
 __all__ = [
     "HostPolicy",

@@ -21,6 +21,7 @@ Nothing accepted goes unanswered. A second Ctrl+C skips the waiting.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import socket
 import time
@@ -150,6 +151,7 @@ class McpServer(uvicorn.Server):
 
 def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
     """Serve ``app`` until interrupted. Bind beyond loopback only on purpose."""
+    gc.freeze()  # start-up objects live as long as the process (see ``run_stdio``)
     McpServer(server_config(app, host, port, **options)).run()
 
 

@@ -8,14 +8,33 @@ scopes to step up to. stdio is unauthenticated by definition (the spec: credenti
 come from the environment there).
 """
 
-from mcp_foundry.runtime.access import AccessToken
-from mcp_foundry.runtime.http.auth.introspection import IntrospectionVerifier
-from mcp_foundry.runtime.http.auth.jwt import JwtVerifier
-from mcp_foundry.runtime.http.auth.layer import AuthLayer
-from mcp_foundry.runtime.http.auth.metadata import ProtectedResource, canonical_resource
-from mcp_foundry.runtime.http.auth.settings import ResourceServerAuth, ScopePolicy
-from mcp_foundry.runtime.http.auth.verifier import InvalidToken, TokenVerifier
+from typing import TYPE_CHECKING
 
+from mcp_foundry.runtime.access import AccessToken
+from mcp_foundry.runtime.lazy import exports
+
+if TYPE_CHECKING:
+    from mcp_foundry.runtime.http.auth.introspection import IntrospectionVerifier
+    from mcp_foundry.runtime.http.auth.jwt import JwtVerifier
+    from mcp_foundry.runtime.http.auth.layer import AuthLayer
+    from mcp_foundry.runtime.http.auth.metadata import ProtectedResource, canonical_resource
+    from mcp_foundry.runtime.http.auth.settings import ResourceServerAuth, ScopePolicy
+    from mcp_foundry.runtime.http.auth.verifier import InvalidToken, TokenVerifier
+
+__getattr__ = exports(
+    __name__,
+    {
+        "IntrospectionVerifier": "introspection",
+        "JwtVerifier": "jwt",
+        "AuthLayer": "layer",
+        "ProtectedResource": "metadata",
+        "canonical_resource": "metadata",
+        "ResourceServerAuth": "settings",
+        "ScopePolicy": "settings",
+        "InvalidToken": "verifier",
+        "TokenVerifier": "verifier",
+    },
+)
 __all__ = [
     "AccessToken",
     "AuthLayer",

@@ -1,0 +1,60 @@
+"""A stdio server imports no HTTP stack and only the revisions it serves (issue #15: cold
+start). Checked in a real subprocess, from its own ``sys.modules`` at exit; no timing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.timeout(60)
+
+ROOT = Path(__file__).resolve().parents[2]
+HTTP_STACK = ("uvicorn", "starlette", "httptools", "httpx", "mcp_foundry.runtime.http")
+PROBE = """
+import atexit, json, runpy, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["everything", "--transport", "stdio"]
+runpy.run_module("examples.everything", run_name="__main__")
+"""
+
+
+def _modules_after_serving(tmp_path: Path, *messages: dict[str, object]) -> list[str]:
+    out = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(out)],
+        input=b"".join(json.dumps(m).encode() + b"\n" for m in messages),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=50,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b'"result"' in done.stdout, done.stdout
+    modules: list[str] = json.loads(out.read_text())
+    return modules
+
+
+def test_stdio_server_imports_no_http_stack_and_only_the_revisions_it_serves(
+    tmp_path: Path,
+) -> None:
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "probe", "version": "1"},
+        },
+    }
+    tools = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
+    modules = _modules_after_serving(tmp_path, initialize, tools)
+    http = [m for m in modules if any(m == p or m.startswith(p + ".") for p in HTTP_STACK)]
+    assert http == []
+    revisions = {m.split(".")[2] for m in modules if m.startswith("mcp_foundry.generated.rev_")}
+    # the handler revision App implements, and the one the client negotiated
+    assert revisions == {"rev_2026_07_28", "rev_2025_11_25"}
