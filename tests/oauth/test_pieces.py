@@ -8,10 +8,18 @@ import json
 from pathlib import Path
 
 import anyio
-import jwt
 import pytest
+from joserfc import jwt
+from joserfc.errors import UnsupportedAlgorithmError
+from joserfc.jwk import ECKey, OKPKey, RSAKey
+from joserfc.jws import extract_compact
 from mcp_foundry.runtime.http.oauth.challenge import merged, parse
-from mcp_foundry.runtime.http.oauth.client_auth import ClientInfo, authenticate, pick_method
+from mcp_foundry.runtime.http.oauth.client_auth import (
+    ASSERTION_TYPE,
+    ClientInfo,
+    authenticate,
+    pick_method,
+)
 from mcp_foundry.runtime.http.oauth.dpop import DpopKey
 from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
 from mcp_foundry.runtime.http.oauth.grants import check_issuer
@@ -100,13 +108,49 @@ def test_client_secret_basic_form_encodes_before_base64() -> None:
     assert pick_method(None, ["client_secret_basic"]) == "none"
 
 
+@pytest.mark.parametrize(
+    ("algorithm", "key"),
+    [
+        ("ES256", ECKey.generate_key("P-256")),
+        ("RS256", RSAKey.generate_key(2048)),
+        ("PS256", RSAKey.generate_key(2048)),
+        ("EdDSA", OKPKey.generate_key("Ed25519")),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
+def test_private_key_jwt_assertion_is_signed_with_the_pem_key(
+    algorithm: str, key: ECKey | RSAKey | OKPKey
+) -> None:
+    form: dict[str, str] = {}
+    pem = key.as_pem(private=True).decode()
+    client = ClientInfo("c1", None, "private_key_jwt", None, pem, algorithm)
+    authenticate(client, form, {}, "https://as")
+    assert form["client_assertion_type"] == ASSERTION_TYPE and "client_id" not in form
+    token = jwt.decode(form["client_assertion"], key, algorithms=[algorithm])
+    assert token.header == {"typ": "JWT", "alg": algorithm}
+    claims = token.claims
+    assert claims["iss"] == claims["sub"] == "c1" and claims["aud"] == "https://as"
+    assert claims["exp"] - claims["iat"] == 300 and claims["jti"]
+
+
+@pytest.mark.parametrize("algorithm", ["none", "HS256", "XX256"])
+def test_private_key_jwt_refuses_algorithms_without_a_private_key(algorithm: str) -> None:
+    pem = ECKey.generate_key("P-256").as_pem(private=True).decode()
+    client = ClientInfo("c1", None, "private_key_jwt", None, pem, algorithm)
+    with pytest.raises(UnsupportedAlgorithmError):
+        authenticate(client, {}, {}, "https://as")
+    with pytest.raises(AuthorizationError):
+        authenticate(ClientInfo("c1", auth_method="private_key_jwt"), {}, {}, "https://as")
+
+
 def test_dpop_proof_is_signed_by_its_public_jwk() -> None:
     key = DpopKey()
     proof = key.proof("post", "https://r.test/mcp?x=1#f", nonce="n1", access_token="tok")
-    header = jwt.get_unverified_header(proof)
+    header = extract_compact(proof.encode()).headers()
     assert header["typ"] == "dpop+jwt" and header["alg"] == "ES256" and "d" not in header["jwk"]
-    public = jwt.PyJWK(header["jwk"]).key
-    claims = jwt.decode(proof, public, algorithms=["ES256"])
+    assert sorted(header["jwk"]) == ["crv", "kty", "x", "y"]
+    public = ECKey.import_key(header["jwk"])
+    claims = jwt.decode(proof, public, algorithms=["ES256"]).claims
     assert claims["htm"] == "POST" and claims["htu"] == "https://r.test/mcp"
     assert claims["nonce"] == "n1"
     expected = base64.urlsafe_b64encode(hashlib.sha256(b"tok").digest()).rstrip(b"=").decode()

@@ -76,7 +76,7 @@ class HttpClientTransport:
         self.protocol_version: str | None = None
         """Sent as ``MCP-Protocol-Version``; learnt from the ``initialize`` result."""
         self._extra_headers = dict(headers or {})
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), auth=auth)
+        self._http = http or new_http_client(timeout, auth)
         self._own_http = http is None
         self._tool_headers: dict[str, tuple[ParamHeader, ...]] = {}
         self._pending_methods: dict[Any, str] = {}
@@ -390,6 +390,21 @@ class HttpClientTransport:
             return False
         self._tool_headers[str(tool.get("name"))] = found
         return True
+
+
+KEEPALIVE_EXPIRY_S = 4.0
+"""Idle pooled connections are dropped after this, before servers drop them (Node's and
+uvicorn's default keep-alive is 5 s): reusing one the server is closing at that moment
+fails the request with a bare transport error, which a slow sign-in made common."""
+
+
+def new_http_client(timeout: float, auth: httpx.Auth | None) -> httpx.AsyncClient:
+    """The pooled httpx client both HTTP client transports use."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, read=None),
+        auth=auth,
+        limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S),
+    )
 
 
 def _is_response(reply: object) -> TypeGuard[Message]:

@@ -19,7 +19,7 @@ import httpx
 import orjson
 from anyio.abc import TaskGroup
 from mcp_foundry.runtime.client import Client
-from mcp_foundry.runtime.http.client import Message, client_on, transport_error
+from mcp_foundry.runtime.http.client import Message, client_on, new_http_client, transport_error
 from mcp_foundry.runtime.http.sse import EventParser
 from mcp_foundry.sources import registry
 
@@ -40,7 +40,7 @@ class SseClientTransport:
         self.url = url
         self.endpoint: str | None = None
         self._headers = dict(headers or {})
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), auth=auth)
+        self._http = new_http_client(timeout, auth)
         self._inbox_send, self._inbox = anyio.create_memory_object_stream[Message](math.inf)
         self._tasks: TaskGroup | None = None
 

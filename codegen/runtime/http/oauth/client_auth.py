@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import jwt
+from joserfc import jwt
+from joserfc.errors import UnsupportedAlgorithmError
+from joserfc.jwk import JWKRegistry, Key
+from joserfc.jws import JWSRegistry
 from mcp_foundry.runtime.http.oauth.errors import AuthorizationError
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300
+PRIVATE_KEY_TYPES = ("RSA", "EC", "OKP")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,17 @@ def pick_method(secret: str | None, supported: list[str]) -> str:
     return "none" if "none" in supported else "client_secret_basic"
 
 
+def signing_key(pem: str, algorithm: str) -> Key:
+    """The client's PEM private key as a joserfc key of the type ``algorithm`` signs with.
+
+    Only asymmetric algorithms: ``none`` and the HMAC ones (a shared secret, not a private
+    key) are refused rather than signing with the PEM text as a secret."""
+    alg = JWSRegistry.algorithms.get(algorithm)
+    if alg is None or alg.key_type not in PRIVATE_KEY_TYPES:
+        raise UnsupportedAlgorithmError(f"private_key_jwt cannot sign with '{algorithm}'")
+    return JWKRegistry.import_key(pem, alg.key_type)
+
+
 def authenticate(
     client: ClientInfo, form: dict[str, str], headers: dict[str, str], audience: str
 ) -> None:
@@ -88,8 +103,12 @@ def authenticate(
             "jti": str(uuid.uuid4()),
         }
         form["client_assertion_type"] = ASSERTION_TYPE
+        algorithm = client.signing_algorithm
         form["client_assertion"] = jwt.encode(
-            claims, client.private_key, algorithm=client.signing_algorithm
+            {"alg": algorithm},
+            claims,
+            signing_key(client.private_key, algorithm),
+            algorithms=[algorithm],
         )
     else:
         form["client_id"] = client.client_id

@@ -1,6 +1,6 @@
 """DPoP proofs (RFC 9449): one key pair per client, a fresh signed proof per request.
 
-Signing is PyJWT's (ES256 over a ``cryptography`` P-256 key); this module only
+Signing is joserfc's (ES256 over a P-256 ``ECKey``); this module only
 chooses the claims: ``htm``/``htu`` bind the proof to the request, ``ath`` to the access
 token presented with it, ``nonce`` echoes a server-provided nonce (§8, §9).
 """
@@ -13,9 +13,8 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec
-from jwt.algorithms import ECAlgorithm
+from joserfc import jwt
+from joserfc.jwk import ECKey
 from mcp_foundry.runtime.http.oauth.pkce import b64url
 
 ALGORITHM = "ES256"
@@ -31,8 +30,8 @@ class DpopKey:
     """An ephemeral P-256 key that access tokens get bound to."""
 
     def __init__(self) -> None:
-        self._key = ec.generate_private_key(ec.SECP256R1())
-        public: Any = ECAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        self._key = ECKey.generate_key("P-256")
+        public: Any = self._key.as_dict(private=False)
         self.public_jwk: dict[str, Any] = {k: public[k] for k in ("kty", "crv", "x", "y")}
 
     def proof(
@@ -48,5 +47,5 @@ class DpopKey:
             claims["nonce"] = nonce
         if access_token is not None:
             claims["ath"] = b64url(hashlib.sha256(access_token.encode("ascii")).digest())
-        headers = {"typ": "dpop+jwt", "jwk": self.public_jwk}
-        return jwt.encode(claims, self._key, algorithm=ALGORITHM, headers=headers)
+        header = {"typ": "dpop+jwt", "alg": ALGORITHM, "jwk": self.public_jwk}
+        return jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
