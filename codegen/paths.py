@@ -38,6 +38,10 @@ SCHEMA_CACHE = (
 )
 """Fetched upstream schema files (``MCP_FOUNDRY_SCHEMA_CACHE`` overrides)."""
 
+TOKENS = platformdirs.user_cache_path(DISTRIBUTION) / "tokens"
+"""OAuth tokens the ``server`` commands keep, one file per server URL: per user, never in
+a checkout, so a token is not committed with it."""
+
 GENERATED = CHECKOUT / "generated" if CHECKOUT else Path("generated")
 """Default ``generate --out``: the checkout's ``generated/``, else ``./generated``."""
 

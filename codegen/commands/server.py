@@ -11,14 +11,18 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from mcp_foundry.commands.diff import report_options, write_report
 from mcp_foundry.commands.generate import drift, write_package
-from mcp_foundry.servergen import package, source
+from mcp_foundry.servergen import package, signin, source
 from mcp_foundry.servergen.compare import compare
 from mcp_foundry.servergen.errors import SurfaceError
 from mcp_foundry.servergen.surface import Surface
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def _spec(words: tuple[str, ...]) -> str:
@@ -48,11 +52,53 @@ header_option = click.option(
 )
 
 
-def _load(spec: str, headers: dict[str, str]) -> Surface:
+def oauth_options(command: Any) -> Any:
+    command = click.option(
+        "--client-secret",
+        envvar="MCP_FOUNDRY_CLIENT_SECRET",
+        help="With --client-id: its secret (or $MCP_FOUNDRY_CLIENT_SECRET).",
+    )(command)
+    command = click.option(
+        "--client-id", help="With --oauth: a client registered beforehand (default: register)."
+    )(command)
+    return click.option(
+        "--oauth",
+        is_flag=True,
+        help="Sign in to URL servers in the browser (OAuth 2.1); tokens are kept per user"
+        " and per server, so later runs sign in silently.",
+    )(command)
+
+
+def _auth(
+    specs: tuple[str, ...], oauth: bool, client_id: str | None, client_secret: str | None
+) -> list[httpx.Auth | None]:
+    """One sign-in per URL operand with ``--oauth``; the options checked against them."""
+    if not oauth:
+        if client_id or client_secret:
+            raise click.UsageError("--client-id and --client-secret go with --oauth")
+        return [None] * len(specs)
+    if client_secret and not client_id:
+        raise click.UsageError("--client-secret needs --client-id")
+    for spec in specs:
+        if not source.is_url(spec) and not source.is_snapshot(spec):
+            raise click.UsageError(f"--oauth is for URL servers, not command lines: {spec}")
+    if not any(source.is_url(spec) for spec in specs):
+        raise click.UsageError("--oauth is for URL servers, not snapshots")
+    return [
+        signin.oauth(spec, client_id, client_secret) if source.is_url(spec) else None
+        for spec in specs
+    ]
+
+
+def _load(spec: str, headers: dict[str, str], auth: httpx.Auth | None = None) -> Surface:
     try:
-        return source.load(spec, headers)
+        return source.load(spec, headers, auth)
     except SurfaceError as exc:
-        raise click.ClickException(str(exc)) from None
+        leaf = source.leaf_error(exc.__cause__) if exc.__cause__ else exc
+        data = getattr(leaf, "data", None)
+        unauthorized = isinstance(data, dict) and data.get("httpStatus") == 401
+        hint = "; sign in with --oauth" if unauthorized and auth is None else ""
+        raise click.ClickException(f"{exc}{hint}") from None
 
 
 @click.group()
@@ -63,7 +109,8 @@ def server() -> None:
     SERVER (and diff's A and B) is any of:
       a snapshot file          surface.json, tools.json, ...
       a bindings folder        its surface.json
-      a URL                    http://127.0.0.1:8000/mcp (Streamable HTTP, or HTTP+SSE)
+      a URL                    http://127.0.0.1:8000/mcp (Streamable HTTP, or HTTP+SSE;
+                               -H for headers, --oauth to sign in)
       a command line           quoted, or after --: -- python -m weather
     """
 
@@ -71,15 +118,25 @@ def server() -> None:
 @server.command()
 @click.argument("words", nargs=-1, required=True, metavar="SERVER")
 @header_option
+@oauth_options
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the snapshot here instead of stdout.",
 )
-def snapshot(words: tuple[str, ...], headers: dict[str, str], output: Path | None) -> None:
+def snapshot(
+    words: tuple[str, ...],
+    headers: dict[str, str],
+    oauth: bool,
+    client_id: str | None,
+    client_secret: str | None,
+    output: Path | None,
+) -> None:
     """Save SERVER's tools/list, prompts/list and resources/templates/list as one JSON file."""
-    found = _load(_spec(words), headers)
+    spec = _spec(words)
+    [auth] = _auth((spec,), oauth, client_id, client_secret)
+    found = _load(spec, headers, auth)
     text = found.to_json()
     if output is None:
         click.echo(text, nl=False)
@@ -96,6 +153,7 @@ def snapshot(words: tuple[str, ...], headers: dict[str, str], output: Path | Non
 @server.command()
 @click.argument("words", nargs=-1, required=True, metavar="SERVER")
 @header_option
+@oauth_options
 @click.option(
     "--out",
     required=True,
@@ -103,10 +161,20 @@ def snapshot(words: tuple[str, ...], headers: dict[str, str], output: Path | Non
     help="The package folder to write; its name is the package name.",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if output drifted.")
-def bindings(words: tuple[str, ...], headers: dict[str, str], out: Path, check: bool) -> None:
+def bindings(
+    words: tuple[str, ...],
+    headers: dict[str, str],
+    oauth: bool,
+    client_id: str | None,
+    client_secret: str | None,
+    out: Path,
+    check: bool,
+) -> None:
     """Write a typed Python package for SERVER: models and an async client class."""
+    spec = _spec(words)
+    [auth] = _auth((spec,), oauth, client_id, client_secret)
     try:
-        files = package.render(_load(_spec(words), headers), out.name)
+        files = package.render(_load(spec, headers, auth), out.name)
     except SurfaceError as exc:
         raise click.ClickException(str(exc)) from None
     if check:
@@ -125,11 +193,15 @@ def bindings(words: tuple[str, ...], headers: dict[str, str], out: Path, check: 
 @click.argument("before", metavar="A")
 @click.argument("after", metavar="B")
 @header_option
+@oauth_options
 @report_options
 def diff_command(
     before: str,
     after: str,
     headers: dict[str, str],
+    oauth: bool,
+    client_id: str | None,
+    client_secret: str | None,
     fmt: str,
     fail_on: str | None,
     output: Path | None,
@@ -139,5 +211,6 @@ def diff_command(
     Breaking means breaking callers built against A once B is released; the report's
     other column counts changes that break callers built against B reaching A.
     """
-    a, b = _load(before, headers), _load(after, headers)
+    auth_a, auth_b = _auth((before, after), oauth, client_id, client_secret)
+    a, b = _load(before, headers, auth_a), _load(after, headers, auth_b)
     write_report(compare(a, b, before, after), fmt, fail_on, output)
