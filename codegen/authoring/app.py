@@ -15,17 +15,20 @@ from typing import Any, Literal, TypeVar, overload
 
 from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
+from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.http import HttpConfig, create_app, serve
 from mcp_foundry.runtime.http.auth import ResourceServerAuth
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
 from pydantic import BaseModel, ValidationError
 
+from . import protocol_tasks
 from .content import Wire, prompt_messages, read_contents, wire
 from .context import Context
 from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
 from .paging import page
+from .protocol_tasks import ProtocolTaskMethods
 from .scopes import ScopeRules, caller_access
 from .specs import (
     PromptSpec,
@@ -94,6 +97,8 @@ class App(ServerHandlers):
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
         self.extension_methods = TaskMethods(self.task_store).methods()
+        self.session_methods = ProtocolTaskMethods(self.task_store, page_size).methods()
+        """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
 
@@ -294,6 +299,7 @@ class App(ServerHandlers):
             "completions": {},
             "logging": {},
             "extensions": {TASKS_EXTENSION: {}},
+            "tasks": protocol_tasks.CAPABILITIES,
         }
 
     # -- ServerHandlers ------------------------------------------------------------------
@@ -305,7 +311,19 @@ class App(ServerHandlers):
             for t in self.tools.values()
             if rules.visible(rules.tools.get(t.name), access)
         ]
+        if protocol_tasks.served(ctx):
+            return self._session_tool_listing(listed, params, ctx)
         return self._listing("ListToolsResult", "tools", "name", listed, params, ctx)
+
+    def _session_tool_listing(self, listed: list[Wire], params: Any, ctx: Any) -> Any:
+        """``tools/list`` with ``execution.taskSupport``, in the session revision's model
+        (the handler revision's ``Tool`` has no such field)."""
+        support = {name: spec.task_support for name, spec in self.tools.items()}
+        items, next_cursor = page(listed, "name", _params(params).get("cursor"), self.page_size)
+        body: Wire = {"tools": protocol_tasks.tool_listing(items, support)}
+        if next_cursor is not None:
+            body["nextCursor"] = next_cursor
+        return revisions.bindings(ctx.revision).models.ListToolsResult.model_validate(body)
 
     async def prompts_list(self, params: Any, ctx: Any) -> Any:
         rules, access = self.scope_rules, caller_access(ctx)
@@ -396,7 +414,10 @@ class App(ServerHandlers):
         tasks_declared = ctx.era == "modern" and TASKS_EXTENSION in (
             ctx.client_capabilities.get("extensions") or {}
         )
-        if spec.task_support == "required" and not tasks_declared:
+        on_session = protocol_tasks.served(ctx)
+        if on_session:
+            protocol_tasks.check_support(spec.task_support, ctx, spec.name)
+        elif spec.task_support == "required" and not tasks_declared:
             raise missing_capability({"extensions": {TASKS_EXTENSION: {}}})
         try:
             kwargs = spec.call.validate(params.arguments)
@@ -406,16 +427,18 @@ class App(ServerHandlers):
                 "CallToolResult",
                 error_result(f"Invalid arguments for tool {spec.name}: {problems}"),
             )
-        store = self.task_store if tasks_declared and spec.task_support != "none" else None
-        context = Context(ctx, models, store)
+        open_task = None
+        if on_session and protocol_tasks.requested(ctx) is not None:
+            open_task = protocol_tasks.opener(self.task_store, ctx)
+        elif tasks_declared and spec.task_support != "none":
+            open_task = self.task_store.open
+        context = Context(ctx, models, open_task)
         outcome = await run_tool(spec, kwargs, context)
         if isinstance(outcome, BaseException):
             raise outcome
         if outcome is None:
             assert context.task is not None
-            return self._task_created(context)
+            if on_session:
+                return protocol_tasks.created(context.task, ctx)
+            return models.Result.model_validate({**context.task.envelope(), "resultType": "task"})
         return self._complete("CallToolResult", outcome)
-
-    def _task_created(self, context: Context) -> Any:
-        assert context.task is not None
-        return models.Result.model_validate({**context.task.envelope(), "resultType": "task"})

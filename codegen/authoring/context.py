@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from mcp_foundry.runtime.access import AccessToken
@@ -20,17 +20,21 @@ from pydantic import BaseModel
 from .content import Wire, wire
 from .errors import missing_capability
 from .inputs import RESULT_MODEL, InputRequest, elicitation, missing_capabilities, roots, sampling
-from .tasks import Task, TaskStore
+from .protocol_tasks import ask_for_task
+from .tasks import Task
+
+OpenTask = Callable[["asyncio.Task[Any]"], Awaitable[Task]]
+"""Records a task for a call that detaches (the store's ``open`` with this wire's options)."""
 
 
 class Context:
     """Handed to any tool, prompt or resource function that declares a ``Context`` parameter."""
 
-    def __init__(self, request: Any, models: Any, tasks: TaskStore | None = None) -> None:
+    def __init__(self, request: Any, models: Any, open_task: OpenTask | None = None) -> None:
         self.request = request
         """The runtime's request context (revision, era, meta, client info …)."""
         self._models = models
-        self._tasks = tasks
+        self._open_task = open_task
         self._keys = itertools.count(1)
         self.task: Task | None = None
         """The task this call runs as, once detached."""
@@ -96,6 +100,8 @@ class Context:
         if self.task is None:
             answers = await self.request.ask({k: (r.method, r.params) for k, r in requests.items()})
             return dict(answers)
+        if not self.modern:
+            return await ask_for_task(self.task, self.request, requests)
         lacking = missing_capabilities(requests, dict(self.client_capabilities))
         if lacking:
             raise missing_capability(lacking)
@@ -136,7 +142,7 @@ class Context:
     @property
     def can_detach(self) -> bool:
         """True while this call may still become a task."""
-        return self._tasks is not None and self.task is None
+        return self._open_task is not None and self.task is None
 
     async def detach(self) -> None:
         """Continue as a task: the caller gets a ``CreateTaskResult`` now and polls.
@@ -144,11 +150,11 @@ class Context:
         A no-op when this call cannot become a task (the tool does not support tasks or
         the client did not declare the tasks extension); the work then runs inline.
         """
-        if self._tasks is None or self.task is not None:
+        if self._open_task is None or self.task is not None:
             return
         runner = asyncio.current_task()
         assert runner is not None, "detach() runs inside the tool's own task"
-        self.task = self._tasks.open(runner)
+        self.task = await self._open_task(runner)
         self.detached.set()
         await asyncio.sleep(0)
 

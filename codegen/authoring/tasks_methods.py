@@ -34,11 +34,11 @@ class TaskMethods:
 
     async def get(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        return {**self.store.get(params.get("taskId")).detailed(), **ACK}
+        return {**(await self.store.get(params.get("taskId"))).detailed(), **ACK}
 
     async def update(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        task = self.store.get(params.get("taskId"))
+        task = await self.store.get(params.get("taskId"))
         responses = params.get("inputResponses")
         if responses is not None and not isinstance(responses, dict):
             raise RpcError(
@@ -49,5 +49,5 @@ class TaskMethods:
 
     async def cancel(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        self.store.get(params.get("taskId")).cancel()
+        (await self.store.get(params.get("taskId"))).cancel()
         return dict(ACK)

@@ -23,6 +23,7 @@ from typing import Any
 import anyio
 from mcp_foundry.runtime import project, revisions, wire
 from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
+from mcp_foundry.runtime.client_tasks import ClientTasks
 from mcp_foundry.runtime.engine import Peer, RequestTimeout
 from mcp_foundry.runtime.errors import (
     INTERNAL_ERROR,
@@ -331,6 +332,11 @@ class Client:
             await self._on_notification_cb(method, params)
 
     # ---- conveniences ------------------------------------------------------------------
+
+    @property
+    def tasks(self) -> ClientTasks:
+        """Protocol tasks (2025-11-25): call as a task, poll, wait, cancel, list."""
+        return ClientTasks(self)
 
     async def list_tools(self) -> Any:
         return await self.call("tools/list", {})
