@@ -154,3 +154,25 @@ async def test_tasks_are_private_to_their_session() -> None:
                         await other.call(method, {"taskId": task.task_id})
                     assert error.value.code == -32602, method
             assert (await owner.tasks.wait(task.task_id)).content[0].text == "slept 0.0"
+
+
+@pytest.mark.parametrize("version", [v for v in registry.of_era("legacy") if v != TASKS_REVISION])
+async def test_older_revisions_see_no_task_fields_or_methods(transport: str, version: str) -> None:
+    async with connected(transport, version) as client:
+        assert "tasks" not in client.server_capabilities
+        listed = await client.peer.request("tools/list", {})
+        assert all("execution" not in tool for tool in listed["tools"])
+        for method in ("tasks/get", "tasks/result", "tasks/list", "tasks/cancel"):
+            with pytest.raises(RpcError) as error:
+                await client.peer.request(method, {"taskId": "x"})
+            assert error.value.code == -32601, method
+        augmented = {"name": "slow", "arguments": {"seconds": 0}, "task": {"ttl": 1000}}
+        result = await client.peer.request("tools/call", augmented)
+        assert result["content"] == [{"type": "text", "text": "slept 0.0"}]
+        assert not {"task", "_meta"} & set(result)
+
+
+async def test_modern_clients_see_the_extension_not_the_protocol_tasks() -> None:
+    async with connected("stdio", registry.latest("modern")) as client:
+        assert "tasks" not in client.server_capabilities
+        assert "io.modelcontextprotocol/tasks" in client.server_capabilities["extensions"]
