@@ -166,7 +166,9 @@ class ProtocolTaskMethods:
             raise RpcError(INTERNAL_ERROR, f"Task {task.task_id} was {task.status}")
         handler_models = ctx.server.router.handler_bindings.models
         result = handler_models.CallToolResult.model_validate(task.result)
-        body = ctx.server.router.route(ctx.revision, "tools/call").result_out(result)
+        body: dict[str, Any] = ctx.server.router.route(ctx.revision, "tools/call").result_out(
+            result
+        )
         meta = body.get("_meta")
         related = {RELATED: {"taskId": task.task_id}}
         body["_meta"] = {**meta, **related} if isinstance(meta, dict) else related

@@ -240,7 +240,8 @@ class LegacySession:
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         context = self._context(request_id, method, params, revision, facts)
-        return await self.server.session_methods[method](params or {}, context)
+        result: dict[str, Any] = await self.server.session_methods[method](params or {}, context)
+        return result
 
     async def _modern(
         self, request_id: RequestId, method: str, params: dict[str, Any], facts: TransportFacts
