@@ -17,6 +17,7 @@ from typing import Any
 from mcp_foundry.runtime.access import AccessToken
 from pydantic import BaseModel
 
+from . import protocol_tasks
 from .content import Wire, wire
 from .errors import missing_capability
 from .inputs import RESULT_MODEL, InputRequest, elicitation, missing_capabilities, roots, sampling
@@ -107,6 +108,15 @@ class Context:
             raise missing_capability(lacking)
         answers = await self.task.wait_for_input(requests)
         return {k: self._result_model(requests[k].method, v) for k, v in answers.items()}
+
+    async def ask_as_task(self, request: InputRequest, *, ttl_ms: int | None = None) -> Any:
+        """Ask the client to run one request (sampling, elicitation) as a task and wait for
+        its result: on 2025-11-25 sessions whose client declared it can; elsewhere this
+        is an ordinary :meth:`ask`."""
+        if self.task is None and protocol_tasks.client_runs(self.request, request.method):
+            return await protocol_tasks.ask_as_task(self.request, request, ttl_ms)
+        key = f"task_{next(self._keys)}"
+        return (await self.ask({key: request}))[key]
 
     def _result_model(self, method: str, answer: Any) -> Any:
         model: type[BaseModel] = getattr(self._models, RESULT_MODEL[method])

@@ -7,7 +7,8 @@ steer it; status changes go out as ``notifications/tasks/status``. A task that n
 input moves to ``input_required`` and sends its requests, marked with the related-task
 ``_meta``, on the stream of a waiting ``tasks/result``. Tasks are bound to the caller:
 its authenticated principal, else its session. Whether a revision has all this is asked
-of its generated bindings, never of a version string.
+of its generated bindings, never of a version string. The other way round, a tool can
+ask a client that declared it to run sampling or elicitation as a task (``ctx.ask_as_task``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from mcp_foundry.runtime import revisions
+from mcp_foundry.runtime.capabilities import has_path
 
 from .errors import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, RpcError, missing_capability
 from .inputs import InputRequest, missing_capabilities
@@ -192,3 +194,25 @@ class ProtocolTaskMethods:
             )
         task.cancel()
         return task.protocol_task()
+
+
+def client_runs(request: Any, method: str) -> bool:
+    """True when the client declared it runs ``method`` as a task, on a tasks wire."""
+    return served(request) and has_path(request.client_capabilities, _augmented(method))
+
+
+def _augmented(method: str) -> tuple[str, ...]:
+    """``sampling/createMessage`` → ``("tasks", "requests", "sampling", "createMessage")``."""
+    return ("tasks", "requests", *method.split("/"))
+
+
+async def ask_as_task(request: Any, asked: InputRequest, ttl_ms: int | None) -> Any:
+    """The server as requestor: send ``asked`` task-augmented, then wait on
+    ``tasks/result``; the answer as the handler revision's result model."""
+    metadata: dict[str, Any] = {} if ttl_ms is None else {"ttl": ttl_ms}
+    created = await request.request(asked.method, {**asked.params, "task": metadata})
+    task = created.get("task") if isinstance(created, dict) else None
+    if not isinstance(task, dict) or not isinstance(task.get("taskId"), str):
+        raise RpcError(INTERNAL_ERROR, f"{asked.method}: the client created no task")
+    raw = await request.request("tasks/result", {"taskId": task["taskId"]})
+    return request.server.incoming_result(request.revision, asked.method, raw)

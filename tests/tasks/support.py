@@ -46,12 +46,18 @@ def http_server() -> Iterator[str]:
 
 @asynccontextmanager
 async def connected(
-    transport: str, version: str, handlers: dict[str, Any] | None = None
+    transport: str,
+    version: str,
+    handlers: dict[str, Any] | None = None,
+    task_store: Any = None,
 ) -> AsyncIterator[Client]:
-    """A runtime client on ``transport``, answering ``handlers``, pinned to ``version``."""
+    """A runtime client on ``transport``, answering ``handlers`` (as tasks, in
+    ``task_store``, when given), pinned to ``version``."""
     async with _unconnected(transport) as client:
         for method, handler in (handlers or {}).items():
             client.on_request(method, handler)
+        if task_store is not None:
+            client.accept_tasks(task_store)
         await client.connect(version)
         yield client
 

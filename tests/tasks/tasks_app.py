@@ -6,7 +6,15 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from mcp_foundry.authoring import App, Context, RpcError, TaskStore, ToolError
+from mcp_foundry.authoring import (
+    App,
+    Context,
+    RpcError,
+    TaskStore,
+    ToolError,
+    sampling,
+    text_of,
+)
 
 
 def build(page_size: int | None = 2) -> App:
@@ -49,6 +57,12 @@ def build(page_size: int | None = 2) -> App:
         form = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
         answer = await ctx.elicit("Proceed?", form)
         return f"{answer.action}: {answer.content}"
+
+    @app.tool()
+    async def summarize(ctx: Context) -> str:
+        """Asks the client's model, as a task where the client runs those."""
+        answer = await ctx.ask_as_task(sampling("Summarize MCP"), ttl_ms=30_000)
+        return text_of(answer)
 
     return app
 

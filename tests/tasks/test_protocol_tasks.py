@@ -41,7 +41,7 @@ async def test_capabilities_and_tool_task_support(transport: str) -> None:
         tools = await client.list_all("tools/list")
         listed = {t.name: t.execution.task_support for t in tools}
         assert listed["slow"] == "optional" and listed["only_task"] == "required"
-        assert listed["plain"] == "forbidden" and len(listed) == 6
+        assert listed["plain"] == "forbidden" and len(listed) == 7
 
 
 async def test_task_lifecycle_result_and_status_notifications(transport: str) -> None:
