@@ -2,9 +2,10 @@
 
 One API for every wire. It wraps the runtime's request context, which already maps
 input requests to server→client requests (legacy) or ``InputRequiredResult`` rounds
-(2026-07-28). What it adds is the tasks extension: once a call has detached into a task
-there is no request left to answer, so progress and logs are dropped and an input
-request parks the task as ``input_required`` until ``tasks/update`` answers it.
+(2026-07-28). What it adds is tasks: once a call has detached into a task there is no
+request left to answer, so progress and logs are dropped and an input request parks the
+task as ``input_required`` until ``tasks/update`` answers it (the extension) or the
+client answers the request sent on a waiting ``tasks/result`` (2025-11-25 sessions).
 """
 
 from __future__ import annotations
