@@ -124,9 +124,10 @@ class App(ServerHandlers):
     def tool(self, name: Any = None, **options: Any) -> Any:
         """Declare a tool. The input schema comes from the signature (or ``input_schema``
         verbatim), the description from the docstring. ``task`` is the tool's support for
-        tasks (the 2026-07-28 extension and 2025-11-25 protocol tasks); with ``detach="explicit"`` the call runs inline until the
-        function awaits ``ctx.detach()`` (so it can gather input first). ``scopes``: what
-        a caller's token must hold to see and call it (HTTP with ``auth`` only)."""
+        tasks (the 2026-07-28 extension, 2025-11-25 protocol tasks); with
+        ``detach="explicit"`` the call runs inline until the function awaits
+        ``ctx.detach()`` (so it can gather input first). ``scopes``: what a caller's token
+        must hold to see and call it (HTTP with ``auth`` only)."""
         if callable(name):
             return self.tool()(name)
 
