@@ -39,7 +39,7 @@ from .specs import (
     validate_or_invalid_params,
 )
 from .tasks import EXTENSION as TASKS_EXTENSION
-from .tasks import TaskStore, TaskSupport
+from .tasks import TaskBackend, TaskStore, TaskSupport
 from .tasks_methods import TaskMethods
 
 REVISION = BINDINGS.revision
@@ -76,7 +76,7 @@ class App(ServerHandlers):
         instructions: str | None = None,
         ttl_ms: int = 0,
         cache_scope: CacheScope = "private",
-        tasks: TaskStore | None = None,
+        tasks: TaskBackend | None = None,
         page_size: int | None = None,
     ) -> None:
         self.name = name
@@ -91,7 +91,7 @@ class App(ServerHandlers):
         self.prompts: dict[str, PromptSpec] = {}
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
-        self.task_store = tasks or TaskStore()
+        self.task_store: TaskBackend = tasks or TaskStore()
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None

@@ -23,7 +23,7 @@ from mcp_foundry.runtime.capabilities import has_path
 from .errors import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, RpcError, missing_capability
 from .inputs import InputRequest, missing_capabilities
 from .paging import page
-from .tasks import Task, TaskStore
+from .tasks import Task, TaskBackend
 
 RELATED = "io.modelcontextprotocol/related-task"
 CAPABILITIES: dict[str, Any] = {"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}}
@@ -68,7 +68,7 @@ def check_support(task_support: str, ctx: Any, tool: str) -> None:
         raise RpcError(METHOD_NOT_FOUND, f"Task augmentation required for tool {tool}")
 
 
-def opener(store: TaskStore, ctx: Any) -> Callable[[asyncio.Task[Any]], Awaitable[Task]]:
+def opener(store: TaskBackend, ctx: Any) -> Callable[[asyncio.Task[Any]], Awaitable[Task]]:
     """How a call on this session detaches: a task with the requested ttl, owned by the
     caller, whose status changes are announced to the session."""
     metadata = requested(ctx) or {}
@@ -139,7 +139,7 @@ async def ask_for_task(
 class ProtocolTaskMethods:
     """``tasks/get``, ``tasks/result``, ``tasks/list`` and ``tasks/cancel`` over one store."""
 
-    def __init__(self, store: TaskStore, page_size: int | None = None) -> None:
+    def __init__(self, store: TaskBackend, page_size: int | None = None) -> None:
         self.store = store
         self.page_size = page_size or PAGE_SIZE
 

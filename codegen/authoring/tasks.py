@@ -7,8 +7,8 @@ the 2026-07-28 extension (``io.modelcontextprotocol/tasks``, SEP-2663: ``tasks/g
 ``tasks/result``, ``tasks/list``, ``tasks/cancel``; :mod:`.protocol_tasks`). The record
 is written before the ``CreateTaskResult`` goes out, so an immediate ``tasks/get`` resolves.
 
-The store's interface is what another backend implements: ``open``, ``get``, ``list``
-(all async) and ``close``; a task reports every change through ``on_change``.
+The store's interface is :class:`TaskBackend`, what another backend (a shared one such
+as Redis) implements; :class:`TaskStore` is the in-memory one, optionally journaled.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .errors import INVALID_PARAMS, RpcError
 from .inputs import InputRequest, valid_answer
@@ -208,6 +208,27 @@ class Task:
         self.pending.clear()
         if self.runner is not None:
             self.runner.cancel()
+
+
+class TaskBackend(Protocol):
+    """Where tasks live, for both task wires. Tasks report every change of their own
+    through ``on_change`` (a shared store writes them down there); the work itself, the
+    ``runner``, stays in the process that started it."""
+
+    async def open(
+        self,
+        runner: asyncio.Task[Any],
+        *,
+        ttl_ms: int | None = None,
+        owner: str | None = None,
+        tool_errors_fail: bool = False,
+    ) -> Task: ...
+
+    async def get(self, task_id: Any, owner: str | None = None) -> Task: ...
+
+    async def list(self, owner: str | None = None) -> list[Task]: ...
+
+    async def close(self) -> None: ...
 
 
 class TaskStore:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .errors import INVALID_PARAMS, RpcError, missing_capability
-from .tasks import EXTENSION, TaskStore
+from .tasks import EXTENSION, TaskBackend
 
 Method = Callable[[dict[str, Any], Any], Awaitable[dict[str, Any]]]
 ACK: dict[str, Any] = {"resultType": "complete"}
@@ -26,7 +26,7 @@ def _gate(ctx: Any) -> None:
 class TaskMethods:
     """The three task methods over one store."""
 
-    def __init__(self, store: TaskStore) -> None:
+    def __init__(self, store: TaskBackend) -> None:
         self.store = store
 
     def methods(self) -> dict[str, Method]:
