@@ -3,9 +3,10 @@
 One API for every wire. It wraps the runtime's request context, which already maps
 input requests to server→client requests (legacy) or ``InputRequiredResult`` rounds
 (2026-07-28). What it adds is tasks: once a call has detached into a task there is no
-request left to answer, so progress and logs are dropped and an input request parks the
-task as ``input_required`` until ``tasks/update`` answers it (the extension) or the
-client answers the request sent on a waiting ``tasks/result`` (2025-11-25 sessions).
+request left to answer, so logs are dropped, progress too on the extension (2025-11-25
+sessions still get it, marked with the task), and an input request parks the task as
+``input_required`` until ``tasks/update`` answers it (the extension) or the client
+answers the request sent on a waiting ``tasks/result`` (2025-11-25 sessions).
 """
 
 from __future__ import annotations
@@ -70,9 +71,12 @@ class Context:
     async def progress(
         self, progress: float, total: float | None = None, message: str | None = None
     ) -> None:
-        """Report progress, if the caller asked for it with a progressToken."""
+        """Report progress, if the caller asked for it with a progressToken (on 2025-11-25
+        sessions also once detached: the token lives as long as the task)."""
         if self.task is None:
             await self.request.progress(progress, total, message)
+        elif not self.modern:
+            await protocol_tasks.progress(self.task, self.request, progress, total, message)
 
     async def log(self, level: str, data: Any, logger: str | None = None) -> None:
         """Send a log message, if the client's chosen level lets it through."""

@@ -58,6 +58,13 @@ def build(page_size: int | None = 2) -> App:
         answer = await ctx.elicit("Proceed?", form)
         return f"{answer.action}: {answer.content}"
 
+    @app.tool(task="optional")
+    async def steps(count: int, ctx: Context) -> str:
+        """Reports progress while it runs."""
+        for step in range(1, count + 1):
+            await ctx.progress(step, count, f"step {step}")
+        return f"{count} steps"
+
     @app.tool()
     async def summarize(ctx: Context) -> str:
         """Asks the client's model, as a task where the client runs those."""

@@ -41,7 +41,7 @@ async def test_capabilities_and_tool_task_support(transport: str) -> None:
         tools = await client.list_all("tools/list")
         listed = {t.name: t.execution.task_support for t in tools}
         assert listed["slow"] == "optional" and listed["only_task"] == "required"
-        assert listed["plain"] == "forbidden" and len(listed) == 7
+        assert listed["plain"] == "forbidden" and len(listed) == 8
 
 
 async def test_task_lifecycle_result_and_status_notifications(transport: str) -> None:
@@ -65,6 +65,21 @@ async def test_task_lifecycle_result_and_status_notifications(transport: str) ->
                 break
             await anyio.sleep(0.02)
         assert statuses == ["completed"]
+
+
+async def test_progress_outlives_the_request_marked_with_the_task(transport: str) -> None:
+    async with connected(transport, TASKS_REVISION) as client:
+        params = {"name": "steps", "arguments": {"count": 3}, "task": {}}
+        created = await client.call("tools/call", {**params, "_meta": {"progressToken": "p"}})
+        task_id = created.task.task_id
+        assert (await client.tasks.wait(task_id)).content[0].text == "3 steps"
+        for _ in range(100):
+            seen = [p for m, p in client.notifications if m == "notifications/progress"]
+            if len(seen) == 3:
+                break
+            await anyio.sleep(0.02)
+        assert [(p["progressToken"], p["progress"]) for p in seen] == [("p", 1), ("p", 2), ("p", 3)]
+        assert all(p["_meta"][RELATED] == {"taskId": task_id} for p in seen)
 
 
 async def test_requested_ttl_is_capped_by_the_store(transport: str) -> None:
