@@ -25,7 +25,7 @@ from .inputs import InputRequest, missing_capabilities
 from .paging import page
 from .tasks import Task, TaskBackend
 
-RELATED = "io.modelcontextprotocol/related-task"
+RELATED = revisions.RELATED_TASK_KEY
 CAPABILITIES: dict[str, Any] = {"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}}
 """The server's ``tasks`` capability: list, cancel and task-augmented ``tools/call``."""
 PAGE_SIZE = 50

@@ -26,7 +26,7 @@ TOOLS_CALL = ("tasks", "requests", "tools", "call")
 AUGMENTABLE = frozenset({"sampling/createMessage", "elicitation/create"})
 """Server→client requests a client may run as tasks (tasks.mdx, client capabilities)."""
 TASK_METHODS = frozenset({"tasks/get", "tasks/result", "tasks/list", "tasks/cancel"})
-RELATED = "io.modelcontextprotocol/related-task"
+RELATED = revisions.RELATED_TASK_KEY
 
 
 class ClientTasks:
