@@ -44,7 +44,7 @@ from .context import Context
 from .errors import RpcError, ToolError
 from .inputs import InputRequest, elicitation, roots, sampling, text_of
 from .schema import header
-from .tasks import Task, TaskStore
+from .tasks import Task, TaskBackend, TaskStore
 
 __all__ = [
     "App",
@@ -52,6 +52,7 @@ __all__ = [
     "InputRequest",
     "RpcError",
     "Task",
+    "TaskBackend",
     "TaskStore",
     "ToolError",
     "audio",

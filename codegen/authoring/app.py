@@ -17,15 +17,18 @@ from mcp_foundry.bindings import HandlerContext
 from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
 from mcp_foundry.generated.rev_2026_07_28 import models as m
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
+from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
 from pydantic import BaseModel, ValidationError
 
+from . import protocol_tasks
 from .content import Wire, prompt_messages, read_contents, wire
 from .context import Context
 from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
 from .paging import page
+from .protocol_tasks import ProtocolTaskMethods
 from .scopes import ScopeRules, caller_access
 from .specs import (
     PromptSpec,
@@ -36,7 +39,7 @@ from .specs import (
     validate_or_invalid_params,
 )
 from .tasks import EXTENSION as TASKS_EXTENSION
-from .tasks import TaskStore, TaskSupport
+from .tasks import TaskBackend, TaskStore, TaskSupport
 from .tasks_methods import TaskMethods
 
 if TYPE_CHECKING:  # the HTTP stack is imported only when HTTP is served (stdio starts faster)
@@ -78,7 +81,7 @@ class App(ServerHandlers):
         instructions: str | None = None,
         ttl_ms: int = 0,
         cache_scope: CacheScope = "private",
-        tasks: TaskStore | None = None,
+        tasks: TaskBackend | None = None,
         page_size: int | None = None,
     ) -> None:
         self.name = name
@@ -93,12 +96,14 @@ class App(ServerHandlers):
         self.prompts: dict[str, PromptSpec] = {}
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
-        self.task_store = tasks or TaskStore()
+        self.task_store: TaskBackend = tasks or TaskStore()
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
         self.extension_methods = TaskMethods(self.task_store).methods()
+        self.session_methods = ProtocolTaskMethods(self.task_store, page_size).methods()
+        """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
 
@@ -124,9 +129,10 @@ class App(ServerHandlers):
     def tool(self, name: Any = None, **options: Any) -> Any:
         """Declare a tool. The input schema comes from the signature (or ``input_schema``
         verbatim), the description from the docstring. ``task`` is the tool's support for
-        the tasks extension; with ``detach="explicit"`` the call runs inline until the
-        function awaits ``ctx.detach()`` (so it can gather input first). ``scopes``: what
-        a caller's token must hold to see and call it (HTTP with ``auth`` only)."""
+        tasks (the 2026-07-28 extension, 2025-11-25 protocol tasks); with
+        ``detach="explicit"`` the call runs inline until the function awaits
+        ``ctx.detach()`` (so it can gather input first). ``scopes``: what a caller's token
+        must hold to see and call it (HTTP with ``auth`` only)."""
         if callable(name):
             return self.tool()(name)
 
@@ -310,6 +316,7 @@ class App(ServerHandlers):
             "completions": {},
             "logging": {},
             "extensions": {TASKS_EXTENSION: {}},
+            "tasks": protocol_tasks.CAPABILITIES,
         }
 
     # -- ServerHandlers ------------------------------------------------------------------
@@ -323,7 +330,21 @@ class App(ServerHandlers):
             for t in self.tools.values()
             if rules.visible(rules.tools.get(t.name), access)
         ]
+        if protocol_tasks.served(ctx):
+            return self._session_tool_listing(listed, params, ctx)
         return self._listing(m.ListToolsResult, "tools", "name", listed, params, ctx)
+
+    def _session_tool_listing(
+        self, listed: list[Wire], params: m.PaginatedRequestParams, ctx: HandlerContext
+    ) -> Any:
+        """``tools/list`` with ``execution.taskSupport``, in the session revision's model
+        (the handler revision's ``Tool`` has no such field)."""
+        support = {name: spec.task_support for name, spec in self.tools.items()}
+        items, next_cursor = page(listed, "name", _params(params).get("cursor"), self.page_size)
+        body: Wire = {"tools": protocol_tasks.tool_listing(items, support)}
+        if next_cursor is not None:
+            body["nextCursor"] = next_cursor
+        return revisions.bindings(ctx.revision).models.ListToolsResult.model_validate(body)
 
     async def prompts_list(
         self, params: m.PaginatedRequestParams, ctx: HandlerContext
@@ -434,7 +455,10 @@ class App(ServerHandlers):
         tasks_declared = ctx.era == "modern" and TASKS_EXTENSION in (
             ctx.client_capabilities.get("extensions") or {}
         )
-        if spec.task_support == "required" and not tasks_declared:
+        on_session = protocol_tasks.served(ctx)
+        if on_session:
+            protocol_tasks.check_support(spec.task_support, ctx, spec.name)
+        elif spec.task_support == "required" and not tasks_declared:
             raise missing_capability({"extensions": {TASKS_EXTENSION: {}}})
         try:
             kwargs = spec.call.validate(params.arguments)
@@ -444,13 +468,20 @@ class App(ServerHandlers):
                 m.CallToolResult,
                 error_result(f"Invalid arguments for tool {spec.name}: {problems}"),
             )
-        store = self.task_store if tasks_declared and spec.task_support != "none" else None
-        context = Context(ctx, models, store)
+        open_task = None
+        if on_session and protocol_tasks.requested(ctx) is not None:
+            open_task = protocol_tasks.opener(self.task_store, ctx)
+        elif tasks_declared and spec.task_support != "none":
+            open_task = self.task_store.open
+        context = Context(ctx, models, open_task)
         outcome = await run_tool(spec, kwargs, context)
         if isinstance(outcome, BaseException):
             raise outcome
         if outcome is None:
             assert context.task is not None
+            if on_session:
+                # the session revision's CreateTaskResult, outside this revision's union
+                return protocol_tasks.created(context.task, ctx)  # type: ignore[no-any-return]
             # the tasks extension's CreateTaskResult lies outside the core result union
             return self._task_created(context)  # type: ignore[return-value]
         return self._complete(m.CallToolResult, outcome)

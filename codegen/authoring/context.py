@@ -2,35 +2,42 @@
 
 One API for every wire. It wraps the runtime's request context, which already maps
 input requests to server→client requests (legacy) or ``InputRequiredResult`` rounds
-(2026-07-28). What it adds is the tasks extension: once a call has detached into a task
-there is no request left to answer, so progress and logs are dropped and an input
-request parks the task as ``input_required`` until ``tasks/update`` answers it.
+(2026-07-28). What it adds is tasks: once a call has detached into a task there is no
+request left to answer, so logs are dropped, progress too on the extension (2025-11-25
+sessions still get it, marked with the task), and an input request parks the task as
+``input_required`` until ``tasks/update`` answers it (the extension) or the client
+answers the request sent on a waiting ``tasks/result`` (2025-11-25 sessions).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from mcp_foundry.runtime.access import AccessToken
 from pydantic import BaseModel
 
+from . import protocol_tasks
 from .content import Wire, wire
 from .errors import missing_capability
 from .inputs import RESULT_MODEL, InputRequest, elicitation, missing_capabilities, roots, sampling
-from .tasks import Task, TaskStore
+from .protocol_tasks import ask_for_task
+from .tasks import Task
+
+OpenTask = Callable[["asyncio.Task[Any]"], Awaitable[Task]]
+"""Records a task for a call that detaches (the store's ``open`` with this wire's options)."""
 
 
 class Context:
     """Handed to any tool, prompt or resource function that declares a ``Context`` parameter."""
 
-    def __init__(self, request: Any, models: Any, tasks: TaskStore | None = None) -> None:
+    def __init__(self, request: Any, models: Any, open_task: OpenTask | None = None) -> None:
         self.request = request
         """The runtime's request context (revision, era, meta, client info …)."""
         self._models = models
-        self._tasks = tasks
+        self._open_task = open_task
         self._keys = itertools.count(1)
         self.task: Task | None = None
         """The task this call runs as, once detached."""
@@ -64,9 +71,12 @@ class Context:
     async def progress(
         self, progress: float, total: float | None = None, message: str | None = None
     ) -> None:
-        """Report progress, if the caller asked for it with a progressToken."""
+        """Report progress, if the caller asked for it with a progressToken (on 2025-11-25
+        sessions also once detached: the token lives as long as the task)."""
         if self.task is None:
             await self.request.progress(progress, total, message)
+        elif not self.modern:
+            await protocol_tasks.progress(self.task, self.request, progress, total, message)
 
     async def log(self, level: str, data: Any, logger: str | None = None) -> None:
         """Send a log message, if the client's chosen level lets it through."""
@@ -96,11 +106,22 @@ class Context:
         if self.task is None:
             answers = await self.request.ask({k: (r.method, r.params) for k, r in requests.items()})
             return dict(answers)
+        if not self.modern:
+            return await ask_for_task(self.task, self.request, requests)
         lacking = missing_capabilities(requests, dict(self.client_capabilities))
         if lacking:
             raise missing_capability(lacking)
         answers = await self.task.wait_for_input(requests)
         return {k: self._result_model(requests[k].method, v) for k, v in answers.items()}
+
+    async def ask_as_task(self, request: InputRequest, *, ttl_ms: int | None = None) -> Any:
+        """Ask the client to run one request (sampling, elicitation) as a task and wait for
+        its result: on 2025-11-25 sessions whose client declared it can; elsewhere this
+        is an ordinary :meth:`ask`."""
+        if self.task is None and protocol_tasks.client_runs(self.request, request.method):
+            return await protocol_tasks.ask_as_task(self.request, request, ttl_ms)
+        key = f"task_{next(self._keys)}"
+        return (await self.ask({key: request}))[key]
 
     def _result_model(self, method: str, answer: Any) -> Any:
         model: type[BaseModel] = getattr(self._models, RESULT_MODEL[method])
@@ -136,7 +157,7 @@ class Context:
     @property
     def can_detach(self) -> bool:
         """True while this call may still become a task."""
-        return self._tasks is not None and self.task is None
+        return self._open_task is not None and self.task is None
 
     async def detach(self) -> None:
         """Continue as a task: the caller gets a ``CreateTaskResult`` now and polls.
@@ -144,11 +165,11 @@ class Context:
         A no-op when this call cannot become a task (the tool does not support tasks or
         the client did not declare the tasks extension); the work then runs inline.
         """
-        if self._tasks is None or self.task is not None:
+        if self._open_task is None or self.task is not None:
             return
         runner = asyncio.current_task()
         assert runner is not None, "detach() runs inside the tool's own task"
-        self.task = self._tasks.open(runner)
+        self.task = await self._open_task(runner)
         self.detached.set()
         await asyncio.sleep(0)
 

@@ -34,6 +34,8 @@ class TaskJournal:
             "result": task.result,
             "error": task.error,
             "pending": {k: r.to_wire() for k, r in task.pending.items()},
+            "owner": task.owner,
+            "tool_errors_fail": task.tool_errors_fail,
         }
         self._db.execute(
             "INSERT OR REPLACE INTO tasks (task_id, record) VALUES (?, ?)",

@@ -1,9 +1,14 @@
-"""The tasks extension (``io.modelcontextprotocol/tasks``, SEP-2663): store and lifecycle.
+"""Task state and lifecycle, one store for both task wires.
 
-A task is a tool call that outlives its HTTP request: the work runs as a background
-asyncio task, its state lives here keyed by an opaque id, and later stateless requests
-(``tasks/get``, ``tasks/update``, ``tasks/cancel``) read and steer it. The record is
-written before the ``CreateTaskResult`` goes out, so an immediate ``tasks/get`` resolves.
+A task is a tool call that outlives its request: the work runs as a background asyncio
+task, its state lives here keyed by an opaque id, and later requests read and steer it:
+the 2026-07-28 extension (``io.modelcontextprotocol/tasks``, SEP-2663: ``tasks/get``,
+``tasks/update``, ``tasks/cancel``) and the 2025-11-25 protocol tasks (``tasks/get``,
+``tasks/result``, ``tasks/list``, ``tasks/cancel``; :mod:`.protocol_tasks`). The record
+is written before the ``CreateTaskResult`` goes out, so an immediate ``tasks/get`` resolves.
+
+The store's interface is :class:`TaskBackend`, what another backend (a shared one such
+as Redis) implements; :class:`TaskStore` is the in-memory one, optionally journaled.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .errors import INVALID_PARAMS, RpcError
 from .inputs import InputRequest, valid_answer
@@ -50,7 +56,16 @@ class Task:
     runner: asyncio.Task[Any] | None = None
     on_change: Callable[[Task], None] | None = None
     """Called after every state change (the store's journal writes it down)."""
+    on_status: Callable[[Task], None] | None = None
+    """Called after every status change (2025-11-25: ``notifications/tasks/status``)."""
+    owner: str | None = None
+    """Who may see the task (2025-11-25: the caller's principal or session), if known."""
+    tool_errors_fail: bool = False
+    """2025-11-25: a tool result with ``isError`` moves the task to ``failed``."""
     _answered: asyncio.Event = field(default_factory=asyncio.Event)
+    _done: asyncio.Event = field(default_factory=asyncio.Event)
+    _readers: list[Any] = field(default_factory=list)
+    _reading: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.updated = self.updated or self.created
@@ -66,6 +81,15 @@ class Task:
         self.status = status
         self.status_message = message
         self._touch()
+        if self.terminal:
+            self._done.set()
+        if self.on_status is not None:
+            self.on_status(self)
+
+    async def settled(self) -> None:
+        """Return once the task is in a terminal status."""
+        if not self.terminal:
+            await self._done.wait()
 
     def _touch(self) -> None:
         self.updated = time.time()
@@ -81,6 +105,20 @@ class Task:
             "lastUpdatedAt": _iso(self.updated),
             "ttlMs": self.ttl_ms,
             "pollIntervalMs": self.poll_interval_ms,
+        }
+        if self.status_message:
+            body["statusMessage"] = self.status_message
+        return body
+
+    def protocol_task(self) -> dict[str, Any]:
+        """The 2025-11-25 ``Task`` object (``tasks/get``, ``tasks/list``, notifications)."""
+        body: dict[str, Any] = {
+            "taskId": self.task_id,
+            "status": self.status,
+            "createdAt": _iso(self.created),
+            "lastUpdatedAt": _iso(self.updated),
+            "ttl": self.ttl_ms,
+            "pollInterval": self.poll_interval_ms,
         }
         if self.status_message:
             body["statusMessage"] = self.status_message
@@ -127,10 +165,41 @@ class Task:
             return
         if error is not None:
             self.error = error
-            self._set("failed")
+            self._set("failed", error.get("message"))
+        elif self.tool_errors_fail and result is not None and result.get("isError"):
+            self.result = result
+            self._set("failed", "The tool call returned an error result")
         else:
             self.result = result
             self._set("completed")
+
+    @contextmanager
+    def reading(self, request_id: Any) -> Iterator[None]:
+        """2025-11-25: a ``tasks/result`` request (``request_id``) waits on this task."""
+        self._readers.append(request_id)
+        self._reading.set()
+        try:
+            yield
+        finally:
+            self._readers.remove(request_id)
+            if not self._readers:
+                self._reading.clear()
+
+    async def reader(self) -> Any:
+        """The id of a waiting ``tasks/result`` request (waits for one): the task's
+        requests to the requestor travel on its stream (tasks.mdx, input_required)."""
+        while not self._readers:
+            await self._reading.wait()
+        return self._readers[-1]
+
+    def waiting_for_input(self) -> None:
+        """2025-11-25: the task asks the requestor something (answered as a request)."""
+        if not self.terminal:
+            self._set("input_required")
+
+    def resumed(self) -> None:
+        if self.status == "input_required":
+            self._set("working")
 
     def cancel(self) -> None:
         if self.terminal:
@@ -139,6 +208,27 @@ class Task:
         self.pending.clear()
         if self.runner is not None:
             self.runner.cancel()
+
+
+class TaskBackend(Protocol):
+    """Where tasks live, for both task wires. Tasks report every change of their own
+    through ``on_change`` (a shared store writes them down there); the work itself, the
+    ``runner``, stays in the process that started it."""
+
+    async def open(
+        self,
+        runner: asyncio.Task[Any],
+        *,
+        ttl_ms: int | None = None,
+        owner: str | None = None,
+        tool_errors_fail: bool = False,
+    ) -> Task: ...
+
+    async def get(self, task_id: Any, owner: str | None = None) -> Task: ...
+
+    async def list(self, owner: str | None = None) -> list[Task]: ...
+
+    async def close(self) -> None: ...
 
 
 class TaskStore:
@@ -172,22 +262,46 @@ class TaskStore:
                 self._journal.save(task)
                 self._tasks[task.task_id] = task
 
-    def open(self, runner: asyncio.Task[Any]) -> Task:
-        """Record a new task whose work is ``runner``, already running in the background."""
+    async def open(
+        self,
+        runner: asyncio.Task[Any],
+        *,
+        ttl_ms: int | None = None,
+        owner: str | None = None,
+        tool_errors_fail: bool = False,
+    ) -> Task:
+        """Record a new task whose work is ``runner``, already running in the background;
+        a requested ``ttl_ms`` is honoured up to the store's own."""
         self._expire()
-        task = Task(secrets.token_urlsafe(16), self.ttl_ms, self.poll_interval_ms, runner=runner)
+        ttl = self.ttl_ms
+        if ttl_ms is not None and (ttl is None or ttl_ms < ttl):
+            ttl = ttl_ms
+        task = Task(
+            secrets.token_urlsafe(16),
+            ttl,
+            self.poll_interval_ms,
+            runner=runner,
+            owner=owner,
+            tool_errors_fail=tool_errors_fail,
+        )
         if self._journal is not None:
             task.on_change = self._journal.save
             self._journal.save(task)
         self._tasks[task.task_id] = task
         return task
 
-    def get(self, task_id: Any) -> Task:
+    async def get(self, task_id: Any, owner: str | None = None) -> Task:
+        """The task, unless unknown, expired or (with ``owner``) someone else's: -32602."""
         self._expire()
         task = self._tasks.get(task_id) if isinstance(task_id, str) else None
-        if task is None:
+        if task is None or (owner is not None and task.owner not in (None, owner)):
             raise RpcError(INVALID_PARAMS, f"Unknown taskId: {task_id!r}", {"taskId": task_id})
         return task
+
+    async def list(self, owner: str | None = None) -> list[Task]:
+        """The tasks ``owner`` may see, oldest first."""
+        self._expire()
+        return [t for t in self._tasks.values() if owner is None or t.owner in (None, owner)]
 
     def _expire(self) -> None:
         now = time.time()

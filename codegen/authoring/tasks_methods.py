@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .errors import INVALID_PARAMS, RpcError, missing_capability
-from .tasks import EXTENSION, TaskStore
+from .tasks import EXTENSION, TaskBackend
 
 Method = Callable[[dict[str, Any], Any], Awaitable[dict[str, Any]]]
 ACK: dict[str, Any] = {"resultType": "complete"}
@@ -26,7 +26,7 @@ def _gate(ctx: Any) -> None:
 class TaskMethods:
     """The three task methods over one store."""
 
-    def __init__(self, store: TaskStore) -> None:
+    def __init__(self, store: TaskBackend) -> None:
         self.store = store
 
     def methods(self) -> dict[str, Method]:
@@ -34,11 +34,11 @@ class TaskMethods:
 
     async def get(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        return {**self.store.get(params.get("taskId")).detailed(), **ACK}
+        return {**(await self.store.get(params.get("taskId"))).detailed(), **ACK}
 
     async def update(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        task = self.store.get(params.get("taskId"))
+        task = await self.store.get(params.get("taskId"))
         responses = params.get("inputResponses")
         if responses is not None and not isinstance(responses, dict):
             raise RpcError(
@@ -49,5 +49,5 @@ class TaskMethods:
 
     async def cancel(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        self.store.get(params.get("taskId")).cancel()
+        (await self.store.get(params.get("taskId"))).cancel()
         return dict(ACK)

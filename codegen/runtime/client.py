@@ -23,6 +23,7 @@ from typing import Any
 import anyio
 from mcp_foundry.runtime import project, revisions, wire
 from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
+from mcp_foundry.runtime.client_tasks import TASK_METHODS, ClientTasks, TaskReceiver
 from mcp_foundry.runtime.engine import Peer, RequestTimeout
 from mcp_foundry.runtime.errors import (
     INTERNAL_ERROR,
@@ -87,6 +88,8 @@ class Client:
         self._input_handlers: dict[str, InputHandler] = {}
         self._on_notification_cb = on_notification
         self.notifications: list[tuple[str, dict[str, Any] | None]] = []
+        self.task_receiver: TaskReceiver | None = None
+        """Set by :meth:`accept_tasks`: runs the server's task-augmented requests."""
         self.peer = Peer(send, self._on_server_request, self._on_notification)
 
     async def __aenter__(self) -> Client:
@@ -105,6 +108,16 @@ class Client:
         """Answer ``sampling/createMessage``, ``elicitation/create`` or ``roots/list``;
         registering declares the matching client capability."""
         self._input_handlers[method] = handler
+
+    def accept_tasks(self, store: Any) -> None:
+        """Run a server's task-augmented sampling/elicitation as tasks kept in ``store``
+        (an authoring ``TaskStore``); declared where the revision has protocol tasks."""
+        self.task_receiver = TaskReceiver(self, store)
+
+    @property
+    def input_methods(self) -> frozenset[str]:
+        """The server→client requests this client answers."""
+        return frozenset(self._input_handlers)
 
     @property
     def capabilities(self) -> dict[str, Any]:
@@ -190,11 +203,10 @@ class Client:
         self.server_info = meta.get(revisions.SERVER_INFO_KEY)
 
     async def _initialize(self, version: str) -> str:
-        params = {
-            "protocolVersion": version,
-            "capabilities": self.capabilities,
-            "clientInfo": self.info,
-        }
+        capabilities = self.capabilities
+        if self.task_receiver is not None and "tasks/result" in revisions.bindings(version).methods:
+            capabilities["tasks"] = self.task_receiver.capability()
+        params = {"protocolVersion": version, "capabilities": capabilities, "clientInfo": self.info}
         result = await self.peer.request("initialize", params, timeout=self.timeout)
         chosen = result.get("protocolVersion")
         if chosen not in revisions.available() or revisions.is_modern(str(chosen)):
@@ -291,12 +303,12 @@ class Client:
 
     async def _answer(self, request: Any) -> dict[str, Any]:
         method = request.get("method") if isinstance(request, dict) else None
-        answer = await self._dispatch_input(
+        answer = await self.dispatch_input(
             str(method), request.get("params") if isinstance(request, dict) else None
         )
         return answer
 
-    async def _dispatch_input(self, method: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    async def dispatch_input(self, method: str, params: dict[str, Any] | None) -> dict[str, Any]:
         handler = self._input_handlers.get(method)
         if handler is None or self.revision is None:
             raise method_not_found(method, self.revision)
@@ -325,7 +337,12 @@ class Client:
     ) -> dict[str, Any]:
         if method == "ping":
             return {}
-        return await self._dispatch_input(method, params)
+        receiver = self.task_receiver
+        if receiver is not None and receiver.wants(method, params):
+            return await receiver.accept(method, params or {})
+        if receiver is not None and method in TASK_METHODS:
+            return await receiver.serve(method, params or {})
+        return await self.dispatch_input(method, params)
 
     async def _on_notification(self, method: str, params: dict[str, Any] | None) -> None:
         self.notifications.append((method, params))
@@ -333,6 +350,11 @@ class Client:
             await self._on_notification_cb(method, params)
 
     # ---- conveniences ------------------------------------------------------------------
+
+    @property
+    def tasks(self) -> ClientTasks:
+        """Protocol tasks (2025-11-25): call as a task, poll, wait, cancel, list."""
+        return ClientTasks(self)
 
     async def list_tools(self) -> Any:
         return await self.call("tools/list", {})

@@ -63,6 +63,7 @@ class RequestContext:
         facts: TransportFacts | None = None,
         answers: dict[str, Any] | None = None,
         state: dict[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         self.server = server
         self.revision = revision
@@ -75,6 +76,9 @@ class RequestContext:
         self.client_info = client_info
         self.session = session
         self.facts = facts
+        self.params: Mapping[str, Any] = params or {}
+        """The params as sent, in the wire revision (fields the handler revision lacks,
+        like 2025-11-25 ``params.task``, are read here)."""
         self._emit = emit
         self._answers = answers or {}
         self._used: dict[str, Any] = {}

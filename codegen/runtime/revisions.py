@@ -18,6 +18,8 @@ CLIENT_INFO_KEY = "io.modelcontextprotocol/clientInfo"
 LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel"
 SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo"
 SUBSCRIPTION_ID_KEY = "io.modelcontextprotocol/subscriptionId"
+RELATED_TASK_KEY = "io.modelcontextprotocol/related-task"
+"""``_meta`` key marking a message as part of a task (2025-11-25 tasks.mdx)."""
 
 
 @cache

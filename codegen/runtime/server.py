@@ -97,6 +97,9 @@ class Server:
         self.sessions: set[LegacySession] = set()
         self.subscriptions = Subscriptions()
         self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
+        self.session_methods: Mapping[str, Any] = getattr(handlers, "session_methods", None) or {}
+        """Legacy methods the handler object serves itself, where the session's revision
+        defines them (``fn(params, ctx) -> wire result``)."""
         self._by_revision: dict[tuple[str, str], dict[str, Any]] = {}
 
     # ---- capabilities ----------------------------------------------------------------

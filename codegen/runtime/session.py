@@ -182,6 +182,8 @@ class LegacySession:
                 return {}
             if method in _RUNTIME_DEFAULTS and method in revisions.bindings(revision).methods:
                 return await self._runtime_default(request_id, method, params, revision, facts)
+            if method in self.server.session_methods:
+                return await self._session_method(request_id, method, params, revision, facts)
             raise
         route = self.server.gated(route, method, revision)
         return await dispatch.call(
@@ -213,7 +215,33 @@ class LegacySession:
             emit=emit,
             session=self,
             facts=facts,
+            params=params,
         )
+
+    async def _session_method(
+        self,
+        request_id: RequestId,
+        method: str,
+        params: dict[str, Any] | None,
+        revision: str,
+        facts: TransportFacts,
+    ) -> dict[str, Any]:
+        """A method the handler object serves itself on sessions whose revision defines
+        it (the 2025-11-25 ``tasks/*``), with the revision's params check and gate."""
+        spec = revisions.bindings(revision).methods.get(method)
+        if spec is None or spec.kind != "request" or spec.direction == "server_to_client":
+            raise method_not_found(method, revision)
+        gate = spec.capability
+        if gate is not None and gate.holder == "server" and not self.server.advertises(gate.path):
+            raise method_not_found(method, revision)
+        if spec.params is not None:
+            try:
+                spec.params.model_validate(params if params is not None else {})
+            except ValidationError as exc:
+                raise invalid_params(exc) from None
+        context = self._context(request_id, method, params, revision, facts)
+        result: dict[str, Any] = await self.server.session_methods[method](params or {}, context)
+        return result
 
     async def _modern(
         self, request_id: RequestId, method: str, params: dict[str, Any], facts: TransportFacts

@@ -1,8 +1,10 @@
-"""Tasks extension fixtures (SEP-2663, contract §6.3).
+"""Task fixtures: the tasks extension (SEP-2663, contract §6.3) and, on 2025-11-25
+sessions, the protocol's own tasks.
 
 With the extension declared, task-supporting tools answer with a ``CreateTaskResult``
 and run on in the background; without it, optional ones run inline and required ones
-are refused with -32021.
+are refused with -32021. On 2025-11-25 the same tools are listed with
+``execution.taskSupport`` and run as tasks when the call carries ``params.task``.
 """
 
 from __future__ import annotations
