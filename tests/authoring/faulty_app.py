@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 
 from mcp_foundry.authoring import App, Context, ToolError
 
@@ -31,6 +32,20 @@ async def nap(seconds: float, ctx: Context) -> str:
     await ctx.progress(0, 1)
     await asyncio.sleep(seconds)
     return "rested"
+
+
+@app.tool()
+def doze(seconds: float, ctx: Context) -> str:
+    """A sync tool that blocks its thread (never the event loop) and reads its context."""
+    time.sleep(seconds)
+    return f"dozed ({'modern' if ctx.modern else 'legacy'})"
+
+
+@app.tool()
+async def hang() -> str:
+    """Never finishes on its own: only a request timeout answers it."""
+    await asyncio.Event().wait()
+    return "unreachable"
 
 
 if __name__ == "__main__":
