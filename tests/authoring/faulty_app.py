@@ -1,5 +1,5 @@
 """An App whose tools fail or take long, served on stdio as a real subprocess:
-``python faulty_app.py [DRAIN_S]``."""
+``python faulty_app.py [DRAIN_S [REQUEST_TIMEOUT_S]]``."""
 
 from __future__ import annotations
 
@@ -49,4 +49,6 @@ async def hang() -> str:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        app.request_timeout = float(sys.argv[2])
     app.run("stdio", drain_s=float(sys.argv[1]) if len(sys.argv) > 1 else 5.0)
