@@ -14,7 +14,6 @@ import time
 from collections import deque
 from typing import Any
 
-import orjson
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
@@ -92,7 +91,7 @@ class HttpSession:
 
     async def _sink(self, message: Any, related: RequestId | None) -> None:
         if self.single_stream:
-            self.standalone.publish(orjson.dumps(message))
+            self.standalone.publish(wire.encode(message))
             return
         if isinstance(message, list):
             self._publish_batch(message)
@@ -101,16 +100,16 @@ class HttpSession:
         if stream is None:
             if related is not None and related in self.cancelled:
                 return
-            self.standalone.publish(orjson.dumps(message))
+            self.standalone.publish(wire.encode(message))
             return
         final = "method" not in message and message.get("id") == related
         if final:
             del self.by_request[related]  # type: ignore[arg-type]
             error = message.get("error")
             code = error.get("code") if isinstance(error, dict) else None
-            stream.publish(orjson.dumps(message), final=True, error_code=code)
+            stream.publish(wire.encode(message), final=True, error_code=code)
         else:
-            stream.publish(orjson.dumps(message))
+            stream.publish(wire.encode(message))
 
     def cancel(self, request_id: Any) -> None:
         """The client sent ``notifications/cancelled``: end that request's stream with no
@@ -127,7 +126,7 @@ class HttpSession:
         stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
         for request_id in ids:
             self.by_request.pop(request_id, None)
-        (stream or self.standalone).publish(orjson.dumps(answers), final=stream is not None)
+        (stream or self.standalone).publish(wire.encode(answers), final=stream is not None)
 
     async def terminate(self) -> None:
         """End the session: the core drains in-flight requests, streams are dropped."""
