@@ -207,7 +207,9 @@ def test_unknown_last_event_id_is_404(live: Live, http: httpx.Client) -> None:
     assert http.get(live.url, headers=headers).status_code == 404
 
 
-@pytest.mark.parametrize("event_id", ["s1/\u00b2".encode("latin-1"), b"s1/" + b"9" * 5000, b"s1/-1"])
+@pytest.mark.parametrize(
+    "event_id", ["s1/\u00b2".encode("latin-1"), b"s1/" + b"9" * 5000, b"s1/-1"]
+)
 def test_a_malformed_last_event_id_is_404_not_500(
     live: Live, http: httpx.Client, event_id: bytes
 ) -> None:
