@@ -18,8 +18,15 @@ RequestId = Union[str, int]
 Message = dict[str, Any]
 
 
+MAX_DEPTH = 128
+"""How deeply objects and arrays may nest in a message, the message itself being level 1.
+Past about 250 levels pydantic (converting a legacy era's params) and orjson (writing a
+result) give up, so both eras refuse deeper messages alike, before any handler runs."""
+
+
 def decode(data: bytes | str) -> Any:
-    """Parse one JSON text; raise ``RpcError(-32700)`` on anything that is not JSON.
+    """Parse one JSON text; raise ``RpcError(-32700)`` on anything that is not JSON, and
+    :class:`TooDeep` (-32600) on a message nested deeper than :data:`MAX_DEPTH`.
 
     orjson reads integers beyond 64 bits as floats: a message whose id came out a float
     is read again by the standard library, so an id like 2**70 is answered as sent.
@@ -33,15 +40,10 @@ def decode(data: bytes | str) -> Any:
             message = json.loads(data)
         except RecursionError:
             pass  # deeper than the standard library reads: the float id is refused later
-    if _opening_brackets(data) > MAX_DEPTH and _nests_deeper(message, MAX_DEPTH):
+    deep = _opening_brackets(data) > MAX_DEPTH and isinstance(message, (dict, list))
+    if deep and _nests_deeper(message, MAX_DEPTH):
         raise TooDeep(message)
     return message
-
-
-MAX_DEPTH = 128
-"""How deeply objects and arrays may nest in a message, the message itself being level 1.
-Past about 250 levels pydantic (converting a legacy era's params) and orjson (writing a
-result) give up, so both eras refuse deeper messages alike, before any handler runs."""
 
 
 class TooDeep(RpcError):
