@@ -83,6 +83,7 @@ class App(ServerHandlers):
         cache_scope: CacheScope = "private",
         tasks: TaskBackend | None = None,
         page_size: int | None = None,
+        request_timeout: float | None = None,
     ) -> None:
         self.name = name
         self.version = version
@@ -92,6 +93,9 @@ class App(ServerHandlers):
         self.cache_scope = cache_scope
         self.page_size = page_size
         """Items per page of ``tools/list`` and the other lists; None sends all at once."""
+        self.request_timeout = request_timeout
+        """Seconds a request may run before it is cancelled and answered with an error
+        (every transport, both eras); None: no limit."""
         self.tools: dict[str, ToolSpec] = {}
         self.prompts: dict[str, PromptSpec] = {}
         self.resources: dict[str, ResourceSpec] = {}
@@ -251,6 +255,7 @@ class App(ServerHandlers):
                 title=self.title,
                 instructions=self.instructions,
                 capabilities=self.capabilities(),
+                request_timeout=self.request_timeout,
             )
         return self.server
 

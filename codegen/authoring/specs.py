@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
@@ -10,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .content import Wire, wire
@@ -54,7 +56,8 @@ class UserFunction:
     """The arguments model's field names (pydantic rebuilds ``model_fields`` per access)."""
 
     awaits: bool = field(init=False)
-    """An ``async def``; other results are awaited only if they can be (a future, say)."""
+    """An ``async def``; a plain function runs on a worker thread, and what it returns is
+    awaited if it can be (a coroutine, say)."""
 
     def __post_init__(self) -> None:
         self.names = tuple(self.arguments.model_fields)
@@ -74,8 +77,15 @@ class UserFunction:
         call = dict(kwargs)
         if self.context_param is not None:
             call[self.context_param] = ctx
-        value = self.func(**call)
-        if self.awaits or hasattr(type(value), "__await__"):
+        if self.awaits:
+            return await self.func(**call)
+        # a plain function may block (file or network I/O, time.sleep): it runs on a worker
+        # thread so the loop keeps answering; a cancelled request (timeout, shutdown) is
+        # answered at once while the thread finishes on its own
+        value = await anyio.to_thread.run_sync(
+            functools.partial(self.func, **call), abandon_on_cancel=True
+        )
+        if hasattr(type(value), "__await__"):
             value = await value
         return value
 

@@ -131,7 +131,7 @@ class Peer:
         try:
             message = wire.decode(data)
         except RpcError as exc:
-            await self.send(wire.error_response(None, exc), None)
+            await self.send(wire.error_response(wire.refused_id(exc), exc), None)
             return
         await self.feed(message)
 

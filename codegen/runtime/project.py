@@ -2,7 +2,8 @@
 
 Models of every revision are named after the same schema definitions, so the walk pairs
 classes by name (``TextContent`` ↔ ``TextContent``) and fields by attribute name. A field
-the target revision's class does not declare is dropped — that is how
+the target revision's class does not declare is dropped (unless it is a ``$`` keyword of
+a JSON Schema, such as ``$schema``, which an open target keeps) — that is how
 ``structuredContent``, ``title``, ``icons`` and friends never reach an older client — and
 a value whose class the target lacks entirely (``ResourceLink`` or ``AudioContent`` for a
 2024-11-05 client) is replaced by a text note and logged, because silently dropping it
@@ -168,7 +169,10 @@ class Projection:
         for name in value.model_fields_set - extra.keys():
             step = plan.get(name)
             if step is None:
-                if name not in _ENVELOPE:
+                alias = fields(source)[name].alias or name
+                if open_target and alias.startswith("$"):
+                    out[alias] = _dump(getattr(value, name))  # a JSON Schema keyword
+                elif name not in _ENVELOPE:
                     self.lost.append(f"{source.__name__}.{name}")
                 continue
             out[step[0]] = self.value(getattr(value, name), step[1])

@@ -6,6 +6,7 @@ pydantic validates only params and results, once per message, in the dispatcher.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Union
 
@@ -17,17 +18,76 @@ RequestId = Union[str, int]
 Message = dict[str, Any]
 
 
+MAX_DEPTH = 128
+"""How deeply objects and arrays may nest in a message, the message itself being level 1.
+Past about 250 levels pydantic (converting a legacy era's params) and orjson (writing a
+result) give up, so both eras refuse deeper messages alike, before any handler runs."""
+
+
 def decode(data: bytes | str) -> Any:
-    """Parse one JSON text; raise ``RpcError(-32700)`` on anything that is not JSON."""
+    """Parse one JSON text; raise ``RpcError(-32700)`` on anything that is not JSON, and
+    :class:`TooDeep` (-32600) on a message nested deeper than :data:`MAX_DEPTH`.
+
+    orjson reads integers beyond 64 bits as floats: a message whose id came out a float
+    is read again by the standard library, so an id like 2**70 is answered as sent.
+    """
     try:
-        return orjson.loads(data)
+        message = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise RpcError(PARSE_ERROR, f"Parse error: {exc.msg}") from None
+    if isinstance(message, dict) and type(message.get("id")) is float:
+        try:
+            message = json.loads(data)
+        except RecursionError:
+            pass  # deeper than the standard library reads: the float id is refused later
+    deep = _opening_brackets(data) > MAX_DEPTH and isinstance(message, (dict, list))
+    if deep and _nests_deeper(message, MAX_DEPTH):
+        raise TooDeep(message)
+    return message
+
+
+class TooDeep(RpcError):
+    """A message nested deeper than :data:`MAX_DEPTH`: -32600, under its id if it is a
+    request (a response is never answered)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(INVALID_REQUEST, f"Invalid Request: nested deeper than {MAX_DEPTH} levels")
+        request = isinstance(message, dict) and "method" in message
+        self.request_id = readable_id(message) if request else None
+
+
+def refused_id(exc: RpcError) -> RequestId | None:
+    """The id to answer a message :func:`decode` refused under (a parse error has none)."""
+    return exc.request_id if isinstance(exc, TooDeep) else None
+
+
+def _opening_brackets(data: bytes | str) -> int:
+    """An upper bound of the nesting depth, counted in C (most messages stop here)."""
+    if isinstance(data, str):
+        return data.count("[") + data.count("{")
+    return data.count(b"[") + data.count(b"{")
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether objects and arrays nest more than ``limit`` levels (a loop, not recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > limit:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1))
+    return False
 
 
 def encode(message: Any) -> bytes:
-    """One message (or batch) as compact JSON without a trailing newline."""
-    return orjson.dumps(message)
+    """One message (or batch) as compact JSON without a trailing newline; what orjson
+    cannot write (integers beyond 64 bits) the standard library does."""
+    try:
+        return orjson.dumps(message)
+    except TypeError:
+        return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def dump(value: BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""``python -m examples.everything --transport stdio|http [--port N]`` (HTTP binds 127.0.0.1)."""
+"""``python -m examples.everything --transport stdio|http [--port N] [--log-level L]``
+(HTTP binds 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--port", type=int, default=3001, help="HTTP port on 127.0.0.1 (default 3001)"
     )
+    parser.add_argument(
+        "--log-level", default="INFO", help="stderr log level, both transports (default INFO)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+        stream=sys.stderr,
+        level=args.log_level.upper(),
+        format="%(levelname)s %(name)s: %(message)s",
     )
     app.run(args.transport, port=args.port)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import orjson
-from http_support import Live, SseReader, call, initialize
+from http_support import Live, SseReader, call, initialize, legacy_headers, open_session
 
 
 def test_endpoint_event_then_messages_on_the_stream(live: Live) -> None:
@@ -72,3 +72,21 @@ def test_closing_the_sse_stream_ends_the_session(live: Live) -> None:
             if status == 404:
                 break
         assert status == 404
+
+
+def test_each_transport_knows_only_its_own_sessions(live: Live, http: httpx.Client) -> None:
+    """An HTTP+SSE session id is unknown on /mcp, a Streamable HTTP one on /messages."""
+    mcp_session = open_session(http, live.url)
+    body = orjson.dumps(call("echo", {"text": "x"}))
+    json_type = {"content-type": "application/json"}
+    foreign = http.post(
+        live.base + f"/messages?session_id={mcp_session}", content=body, headers=json_type
+    )
+    assert foreign.status_code == 404
+    with http.stream("GET", live.base + "/sse") as stream:
+        sse_session = SseReader(stream).next_event().data.rpartition("=")[2]
+        headers = legacy_headers(sse_session, "2024-11-05")
+        assert http.post(live.url, content=body, headers=headers).status_code == 404
+        get = http.get(live.url, headers={**headers, "accept": "text/event-stream"})
+        assert get.status_code == 404
+        assert http.delete(live.url, headers=headers).status_code == 404

@@ -207,6 +207,20 @@ def test_unknown_last_event_id_is_404(live: Live, http: httpx.Client) -> None:
     assert http.get(live.url, headers=headers).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "event_id", ["s1/\u00b2".encode("latin-1"), b"s1/" + b"9" * 5000, b"s1/-1"]
+)
+def test_a_malformed_last_event_id_is_404_not_500(
+    live: Live, http: httpx.Client, event_id: bytes
+) -> None:
+    """A superscript digit passes ``str.isdigit`` and 5000 digits pass it too; neither
+    may reach ``int()`` (500 and a traceback before)."""
+    session = open_session(http, live.url)
+    headers = {**legacy_headers(session), "accept": "text/event-stream"}
+    response = http.get(live.url, headers={**headers, "last-event-id": event_id})  # type: ignore[dict-item]
+    assert response.status_code == 404 and response.json()["error"]["code"] == -32600
+
+
 def test_sampling_request_travels_on_the_tool_call_stream(live: Live, http: httpx.Client) -> None:
     session = open_session(http, live.url, capabilities={"sampling": {}})
     with (

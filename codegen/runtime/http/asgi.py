@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from functools import lru_cache
 from typing import Any
 
-import orjson
+from mcp_foundry.runtime import wire
 
 Scope = MutableMapping[str, Any]
 ASGIMessage = MutableMapping[str, Any]
@@ -99,7 +99,7 @@ async def respond_error(
     error: dict[str, Any] = {"code": code, "message": message}
     if data is not None:
         error["data"] = data
-    body = orjson.dumps({"jsonrpc": "2.0", "id": request_id, "error": error})
+    body = wire.encode({"jsonrpc": "2.0", "id": request_id, "error": error})
     await respond(send, status, body, [*JSON_HEADERS, *(headers or ())])
 
 

@@ -51,7 +51,7 @@ async def read_message(receive: Receive, send: Send, headers: dict[str, str], li
     try:
         return wire.decode(body)
     except RpcError as exc:
-        await asgi.respond_error(send, 400, exc.code, exc.message)
+        await asgi.respond_error(send, 400, exc.code, exc.message, wire.refused_id(exc))
         return REFUSED
 
 

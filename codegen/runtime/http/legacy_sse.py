@@ -60,7 +60,7 @@ class LegacySseEndpoints:
             )
         finally:
             self.open_streams -= 1
-            self.sessions.discard(session.id)
+            self.sessions.discard(session.id, single_stream=True)
 
     async def messages(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``POST /messages?session_id=…``: one client message into its session."""
@@ -79,7 +79,7 @@ class LegacySseEndpoints:
                 send, 400, INVALID_REQUEST, "session_id query parameter is required"
             )
             return
-        session = self.sessions.get(session_id)
+        session = self.sessions.get(session_id, single_stream=True)
         if session is None or session.core is None:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
+from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.access import current_access
 from mcp_foundry.runtime.errors import shutting_down
 from mcp_foundry.runtime.http import asgi, writer
@@ -109,7 +109,7 @@ class ModernExchange:
             else:
                 await asgi.respond(self.send, 202)
             return
-        payload = orjson.dumps(response)
+        payload = wire.encode(response)
         error = response.get("error")
         code = error.get("code") if isinstance(error, dict) else None
         if not self.started and (code is not None or not self.config.always_sse):
@@ -126,12 +126,12 @@ class ModernExchange:
         if self.finished or self.disconnected:
             return
         if self._backlog is None:
-            await self._write(orjson.dumps(message))
+            await self._write(wire.encode(message))
         elif self._backlog.qsize() >= MAX_BACKLOG:
             log.warning("listen stream fell %d notifications behind; dropping it", MAX_BACKLOG)
             self.hang_up()
         else:
-            self._backlog.put_nowait(orjson.dumps(message))
+            self._backlog.put_nowait(wire.encode(message))
 
     async def _write(self, payload: bytes) -> None:
         async with self._lock:

@@ -36,37 +36,43 @@ log = logging.getLogger("mcp_foundry.runtime.http")
 ANSWER_S = 5.0
 """After the drain: how long the error answers of cancelled requests may take to write."""
 
-LOG_CONFIG: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "stream": "ext://sys.stderr",
-        }
-    },
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.access": {
-            "handlers": ["stderr"],
-            "level": "WARNING",
-            "propagate": False,
+
+def log_config(level: str | int | None = None) -> dict[str, Any]:
+    """Every log line on stderr, uvicorn's and ours at ``level``: by default the level the
+    application gave the root logger (``logging.basicConfig(level=...)``, which is what a
+    ``--log-level`` flag sets), else INFO."""
+    if level is None:
+        root = logging.getLogger()
+        level = root.level if root.handlers else logging.INFO
+    named = level.upper() if isinstance(level, str) else level
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
+            }
         },
-        "mcp_foundry": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-    },
-}
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": named, "propagate": False},
+            "uvicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+            "mcp_foundry": {"handlers": ["stderr"], "level": named, "propagate": False},
+        },
+    }
 
 
 def server_config(
     app: Any, host: str = "127.0.0.1", port: int = 8000, **options: Any
 ) -> uvicorn.Config:
-    """uvicorn settings for an MCP server; ``options`` override (e.g. ``log_level``)."""
+    """uvicorn settings for an MCP server; ``options`` override (``log_level`` sets ours
+    and uvicorn's loggers alike)."""
     settings: dict[str, Any] = {
         "host": host,
         "port": port,
-        "log_config": LOG_CONFIG,
+        "log_config": log_config(options.get("log_level")),
         "access_log": False,
         "lifespan": "on",
         "timeout_graceful_shutdown": 5,

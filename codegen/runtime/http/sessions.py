@@ -14,7 +14,6 @@ import time
 from collections import deque
 from typing import Any
 
-import orjson
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
@@ -92,7 +91,7 @@ class HttpSession:
 
     async def _sink(self, message: Any, related: RequestId | None) -> None:
         if self.single_stream:
-            self.standalone.publish(orjson.dumps(message))
+            self.standalone.publish(wire.encode(message))
             return
         if isinstance(message, list):
             self._publish_batch(message)
@@ -101,16 +100,16 @@ class HttpSession:
         if stream is None:
             if related is not None and related in self.cancelled:
                 return
-            self.standalone.publish(orjson.dumps(message))
+            self.standalone.publish(wire.encode(message))
             return
         final = "method" not in message and message.get("id") == related
         if final:
             del self.by_request[related]  # type: ignore[arg-type]
             error = message.get("error")
             code = error.get("code") if isinstance(error, dict) else None
-            stream.publish(orjson.dumps(message), final=True, error_code=code)
+            stream.publish(wire.encode(message), final=True, error_code=code)
         else:
-            stream.publish(orjson.dumps(message))
+            stream.publish(wire.encode(message))
 
     def cancel(self, request_id: Any) -> None:
         """The client sent ``notifications/cancelled``: end that request's stream with no
@@ -127,7 +126,7 @@ class HttpSession:
         stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
         for request_id in ids:
             self.by_request.pop(request_id, None)
-        (stream or self.standalone).publish(orjson.dumps(answers), final=stream is not None)
+        (stream or self.standalone).publish(wire.encode(answers), final=stream is not None)
 
     async def terminate(self) -> None:
         """End the session: the core drains in-flight requests, streams are dropped."""
@@ -146,10 +145,13 @@ class SessionRegistry:
         self._max = max_sessions
         self._closing: set[asyncio.Task[None]] = set()
 
-    def get(self, session_id: str) -> HttpSession | None:
+    def get(self, session_id: str, *, single_stream: bool = False) -> HttpSession | None:
+        """A live session of one transport (``single_stream``: HTTP+SSE): each transport
+        knows only its own, or a message would be answered on the other's stream."""
         session = self._sessions.get(session_id)
-        if session is not None:
-            session.last_used = time.monotonic()
+        if session is None or session.single_stream != single_stream:
+            return None
+        session.last_used = time.monotonic()
         return session
 
     async def create(
@@ -166,25 +168,31 @@ class SessionRegistry:
         self._sessions[session.id] = session
         return session
 
-    def discard(self, session_id: str) -> HttpSession | None:
-        """Forget a session at once (later requests get 404) and let it drain in the background."""
-        session = self._sessions.pop(session_id, None)
-        if session is not None:
-            task = asyncio.get_running_loop().create_task(session.terminate())
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+    def discard(self, session_id: str, *, single_stream: bool = False) -> HttpSession | None:
+        """Forget a session of one transport at once (later requests get 404) and let it
+        drain in the background."""
+        session = self._sessions.get(session_id)
+        if session is None or session.single_stream != single_stream:
+            return None
+        self._forget(session)
         return session
+
+    def _forget(self, session: HttpSession) -> None:
+        del self._sessions[session.id]
+        task = asyncio.get_running_loop().create_task(session.terminate())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _expire(self) -> None:
         deadline = time.monotonic() - self._idle_s
         idle = [
-            k
-            for k, s in self._sessions.items()
+            s
+            for s in self._sessions.values()
             if s.last_used < deadline and not s.standalone.attached
         ]
-        for session_id in idle:
-            log.info("session %s expired", session_id)
-            self.discard(session_id)
+        for session in idle:
+            log.info("session %s expired", session.id)
+            self._forget(session)
 
     def end_streams(self) -> None:
         """The server is stopping: standalone GET streams end now (the sessions live on
@@ -206,7 +214,7 @@ class SessionRegistry:
     async def close_all(self) -> None:
         """Stop: streams end, sessions are forgotten once their requests are answered."""
         self.end_streams()
-        for session_id in list(self._sessions):
-            self.discard(session_id)
+        for session in list(self._sessions.values()):
+            self._forget(session)
         if self._closing:
             await asyncio.wait(list(self._closing), timeout=10)

@@ -175,10 +175,11 @@ class StreamTable:
         return stream
 
     def find_event(self, event_id: str) -> tuple[OutboundStream, int] | None:
-        """Map a ``Last-Event-ID`` to its stream and sequence number."""
+        """Map a ``Last-Event-ID`` to its stream and sequence number; ``None`` for any id
+        we did not issue (``isdigit`` alone admits ``²`` and digits beyond ``int()``'s limit)."""
         key, sep, seq = event_id.strip().rpartition("/")
         stream = self._streams.get(key) if sep else None
-        if stream is None or not seq.isdigit():
+        if stream is None or not (seq.isascii() and seq.isdigit() and len(seq) <= 20):
             return None
         return stream, int(seq)
 
