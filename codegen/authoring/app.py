@@ -336,7 +336,8 @@ class App(ServerHandlers):
             if rules.visible(rules.tools.get(t.name), access)
         ]
         if protocol_tasks.served(ctx):
-            return self._session_tool_listing(listed, params, ctx)
+            # the session revision's ListToolsResult, whose Tool has execution.taskSupport
+            return self._session_tool_listing(listed, params, ctx)  # type: ignore[no-any-return]
         return self._listing(m.ListToolsResult, "tools", "name", listed, params, ctx)
 
     def _session_tool_listing(

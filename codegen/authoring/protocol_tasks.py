@@ -141,16 +141,7 @@ async def progress(
 ) -> None:
     """Progress of a detached call, marked with its task (the request's token stays valid
     for the task's lifetime; the notification travels on the session's own stream)."""
-    token = request.meta.get("progressToken")
-    if token is None:
-        return
-    params: dict[str, Any] = {"progressToken": token, "progress": progress}
-    if total is not None:
-        params["total"] = total
-    if message is not None:
-        params["message"] = message
-    params["_meta"] = {RELATED: {"taskId": task.task_id}}
-    await request.notify("notifications/progress", params)
+    await request.progress(progress, total, message, task_id=task.task_id)
 
 
 class ProtocolTaskMethods:

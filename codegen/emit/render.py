@@ -31,9 +31,11 @@ def docstring(text: str, indent: int) -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(folder: str = "bindings") -> jinja2.Environment:
+    """The environment of the templates that emit Python, under ``templates/<folder>``
+    (protocol bindings; a server's own bindings use ``servergen``)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / "bindings"),
+        loader=jinja2.FileSystemLoader(TEMPLATES / folder),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

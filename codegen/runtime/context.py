@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mcp_foundry.runtime import revisions, wire
 from mcp_foundry.runtime.capabilities import path_object
 from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError, missing_capability
-from mcp_foundry.runtime.revisions import LOG_LEVEL_KEY
+from mcp_foundry.runtime.revisions import LOG_LEVEL_KEY, RELATED_TASK_KEY
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel
 
@@ -114,9 +114,15 @@ class RequestContext:
         await self._emit(method, self.server.outgoing_params(self.revision, method, params))
 
     async def progress(
-        self, progress: float, total: float | None = None, message: str | None = None
+        self,
+        progress: float,
+        total: float | None = None,
+        message: str | None = None,
+        *,
+        task_id: str | None = None,
     ) -> None:
-        """Report progress when the request carried a ``progressToken``; else a no-op."""
+        """Report progress when the request carried a ``progressToken``; else a no-op.
+        ``task_id`` marks it as progress of that task (2025-11-25 ``related-task``)."""
         token = self.meta.get("progressToken")
         if token is None:
             return
@@ -125,6 +131,8 @@ class RequestContext:
             params["total"] = total
         if message is not None:
             params["message"] = message
+        if task_id is not None:
+            params["_meta"] = {RELATED_TASK_KEY: {"taskId": task_id}}
         await self.notify("notifications/progress", params)
 
     async def log(self, level: str, data: Any, logger: str | None = None) -> None:

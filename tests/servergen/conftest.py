@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,35 +7,9 @@ from pathlib import Path
 import pytest
 from conformance.harness import everything_server
 
-from .support import REPO, bind
+from .support import bind
 
 EVERYTHING = [sys.executable, "-m", "examples.everything", "--transport", "stdio"]
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The toolkit installed as a plain package, for mypy (see tests/quality/test_gates.py)."""
-    target = tmp_path_factory.mktemp("servergen-site") / "site"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-            str(REPO),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return target
 
 
 @pytest.fixture(scope="session")
