@@ -14,7 +14,7 @@ app = App("echo", "1.0.0")
 
 
 @app.tool()
-def echo(text: str) -> str:
+async def echo(text: str) -> str:
     """Echo the text back."""
     return text
 
