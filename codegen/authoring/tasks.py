@@ -98,27 +98,21 @@ class Task:
 
     def envelope(self) -> dict[str, Any]:
         """The fields shared by ``CreateTaskResult`` and ``tasks/get``."""
-        body: dict[str, Any] = {
-            "taskId": self.task_id,
-            "status": self.status,
-            "createdAt": _iso(self.created),
-            "lastUpdatedAt": _iso(self.updated),
-            "ttlMs": self.ttl_ms,
-            "pollIntervalMs": self.poll_interval_ms,
-        }
-        if self.status_message:
-            body["statusMessage"] = self.status_message
-        return body
+        return self._fields(ttl="ttlMs", poll="pollIntervalMs")
 
     def protocol_task(self) -> dict[str, Any]:
         """The 2025-11-25 ``Task`` object (``tasks/get``, ``tasks/list``, notifications)."""
+        return self._fields(ttl="ttl", poll="pollInterval")
+
+    def _fields(self, *, ttl: str, poll: str) -> dict[str, Any]:
+        """The task as either wire spells it (they differ only in two field names)."""
         body: dict[str, Any] = {
             "taskId": self.task_id,
             "status": self.status,
             "createdAt": _iso(self.created),
             "lastUpdatedAt": _iso(self.updated),
-            "ttl": self.ttl_ms,
-            "pollInterval": self.poll_interval_ms,
+            ttl: self.ttl_ms,
+            poll: self.poll_interval_ms,
         }
         if self.status_message:
             body["statusMessage"] = self.status_message

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from mcp_foundry.bindings import MethodSpec
 from mcp_foundry.runtime import dispatch, project, revisions, wire
 from mcp_foundry.runtime.capabilities import INPUT_CAPABILITY, has_path
 from mcp_foundry.runtime.context import LOG_LEVELS, InputRequired, RequestContext
@@ -332,10 +333,14 @@ class Server:
     def gated(self, route: dispatch.Route, method: str, revision: str) -> dispatch.Route:
         """``route``, unless it needs a server capability this server does not declare:
         then the method does not exist here (-32601). Both eras gate through this."""
-        gate = route.spec.capability
+        self.require_gate(route.spec, method, revision)
+        return route
+
+    def require_gate(self, spec: MethodSpec, method: str, revision: str) -> None:
+        """-32601 for a method gated on a server capability this server does not declare."""
+        gate = spec.capability
         if gate is not None and gate.holder == "server" and not self.advertises(gate.path):
             raise method_not_found(method, revision)
-        return route
 
     async def _extension(
         self, method: str, params: dict[str, Any], ctx: RequestContext

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
+from mcp_foundry.bindings import MethodSpec
 from mcp_foundry.runtime import dispatch, project, revisions, wire
 from mcp_foundry.runtime.context import LOG_LEVELS, RequestContext
 from mcp_foundry.runtime.engine import Peer
@@ -231,14 +232,9 @@ class LegacySession:
         spec = revisions.bindings(revision).methods.get(method)
         if spec is None or spec.kind != "request" or spec.direction == "server_to_client":
             raise method_not_found(method, revision)
-        gate = spec.capability
-        if gate is not None and gate.holder == "server" and not self.server.advertises(gate.path):
-            raise method_not_found(method, revision)
+        self.server.require_gate(spec, method, revision)
         if spec.params is not None:
-            try:
-                spec.params.model_validate(params if params is not None else {})
-            except ValidationError as exc:
-                raise invalid_params(exc) from None
+            _validated(spec, params)
         context = self._context(request_id, method, params, revision, facts)
         result: dict[str, Any] = await self.server.session_methods[method](params or {}, context)
         return result
@@ -265,12 +261,7 @@ class LegacySession:
                 {"supported": list(server.versions), "requested": requested},
             )
         spec = revisions.bindings(chosen).methods["initialize"]
-        assert spec.params is not None
-        try:
-            validated: Any = spec.params.model_validate(params if params is not None else {})
-        except ValidationError as exc:
-            raise invalid_params(exc) from None
-        wire_params = wire.dump(validated)
+        wire_params = wire.dump(_validated(spec, params))
         self.client_capabilities = wire_params.get("capabilities") or {}
         self.client_info = wire_params.get("clientInfo")
         self.revision = chosen
@@ -297,12 +288,7 @@ class LegacySession:
         """``logging/setLevel`` and resource (un)subscription, kept by the runtime so the
         fan-out (``Server.notify_resource_updated``) works for every handler revision."""
         spec = revisions.bindings(revision).methods[method]
-        assert spec.params is not None
-        try:
-            # the params model of whichever revision negotiated: its fields are read by name
-            validated: Any = spec.params.model_validate(params if params is not None else {})
-        except ValidationError as exc:
-            raise invalid_params(exc) from None
+        validated = _validated(spec, params)
         if method == "logging/setLevel":
             level = validated.level
             self.log_level = level if level in LOG_LEVELS else str(getattr(level, "value", level))
@@ -346,3 +332,13 @@ class LegacySession:
             return
         ctx = self._context(None, method, params, revision, self.facts)  # type: ignore[arg-type]
         await getattr(self.server.handlers, spec.handler)(validated, ctx)
+
+
+def _validated(spec: MethodSpec, params: dict[str, Any] | None) -> Any:
+    """``params`` as the negotiated revision's params model (its fields read by name), or
+    -32602."""
+    assert spec.params is not None
+    try:
+        return spec.params.model_validate(params if params is not None else {})
+    except ValidationError as exc:
+        raise invalid_params(exc) from None
