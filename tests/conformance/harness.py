@@ -160,3 +160,22 @@ def read_checks(out_dir: Path) -> dict[str, Scenario]:
             if check["status"] == "FAILURE":
                 scenario.failures.append(f"{check['id']}: {check.get('errorMessage', '')}")
     return scenarios
+
+
+def report(run: Run, names: set[str]) -> str:
+    """The failed checks of ``names``, one scenario a line."""
+    return "\n".join(
+        f"{n}: {run.scenarios[n].failures}" for n in sorted(names) if n in run.scenarios
+    )
+
+
+def assert_matches_baseline(run: Run, expected: set[str], minimum: int, baseline: str) -> None:
+    """The failing set is exactly ``expected`` (the ``baseline`` file's entries), at least
+    ``minimum`` scenarios ran, and the runner's own verdicts agree with its checks.json."""
+    assert len(run.scenarios) >= minimum, run.output[-3000:]
+    unexpected = run.failing - expected
+    fixed = expected - run.failing
+    assert not unexpected, f"new failures:\n{report(run, unexpected)}"
+    assert not fixed, f"now passing, remove from {baseline}: {sorted(fixed)}"
+    for name, scenario in run.scenarios.items():
+        assert run.lines.get(name) == ("PASS" if scenario.passed else "FAIL"), name

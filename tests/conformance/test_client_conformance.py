@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .harness import CLIENT_RUNNER, REPO, Run, run_client_harness
+from .harness import CLIENT_RUNNER, REPO, Run, assert_matches_baseline, report, run_client_harness
 
 BASELINE = yaml.safe_load(Path(__file__).with_name("client-expected-failures.yml").read_text())
 COMMAND = f"{shlex.quote(sys.executable)} -m examples.conformance_client"
@@ -83,24 +83,11 @@ def _failures_retried_alone(run: Run, out: Path) -> Run:
     return replace(run, scenarios=scenarios, lines=lines, returncode=returncode)
 
 
-def _report(run: Run, names: set[str]) -> str:
-    return "\n".join(
-        f"{n}: {run.scenarios[n].failures}" for n in sorted(names) if n in run.scenarios
-    )
-
-
 @pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28", "all"])
 def test_failures_match_the_baseline(harness: Callable[[str], Run], selection: str) -> None:
     run = harness(selection)
-    assert len(run.scenarios) >= MIN_RUN[selection], run.output[-3000:]
     expected = set(BASELINE[selection] or {})
-    unexpected = run.failing - expected
-    fixed = expected - run.failing
-    assert not unexpected, f"new failures:\n{_report(run, unexpected)}"
-    assert not fixed, f"now passing, remove from client-expected-failures.yml: {sorted(fixed)}"
-    # The harness's own summary agrees with what the checks.json files say.
-    for name, scenario in run.scenarios.items():
-        assert run.lines.get(name) == ("PASS" if scenario.passed else "FAIL"), name
+    assert_matches_baseline(run, expected, MIN_RUN[selection], "client-expected-failures.yml")
 
 
 @pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28"])
@@ -108,7 +95,7 @@ def test_every_scored_scenario_passes(harness: Callable[[str], Run], selection: 
     run = harness(selection)
     assert len(run.scored) == SCORED_SIZE[selection], run.scored
     failing = [s for s in run.scored if s in run.failing]
-    assert not failing, f"failing:\n{_report(run, set(failing))}"
+    assert not failing, f"failing:\n{report(run, set(failing))}"
     assert run.returncode == 0, run.output[-2000:]
     for name in run.scored:
         assert "SUCCESS" in run.scenarios[name].statuses, f"{name}: no successful check"

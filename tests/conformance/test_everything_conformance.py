@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .harness import RUNNER, Run, everything_server, run_harness
+from .harness import RUNNER, Run, assert_matches_baseline, everything_server, report, run_harness
 
 BASELINE = yaml.safe_load((Path(__file__).with_name("expected-failures.yml")).read_text())
 TASKS_SCENARIOS = (
@@ -67,24 +67,11 @@ def harness(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callab
     return get
 
 
-def _report(run: Run, names: set[str]) -> str:
-    return "\n".join(
-        f"{n}: {run.scenarios[n].failures}" for n in sorted(names) if n in run.scenarios
-    )
-
-
 @pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28", "all"])
 def test_failures_match_the_baseline(harness: Callable[[str], Run], selection: str) -> None:
     run = harness(selection)
-    assert len(run.scenarios) >= MIN_RUN[selection], run.output[-3000:]
     expected = set(BASELINE[selection] or {})
-    unexpected = run.failing - expected
-    fixed = expected - run.failing
-    assert not unexpected, f"new failures:\n{_report(run, unexpected)}"
-    assert not fixed, f"now passing, remove from expected-failures.yml: {sorted(fixed)}"
-    # The runner's own PASS/FAIL lines agree with what the checks.json files say.
-    for name, scenario in run.scenarios.items():
-        assert run.lines.get(name) == ("PASS" if scenario.passed else "FAIL"), name
+    assert_matches_baseline(run, expected, MIN_RUN[selection], "expected-failures.yml")
 
 
 @pytest.mark.parametrize("selection", ["2025-11-25", "2026-07-28"])
@@ -93,7 +80,7 @@ def test_every_scored_scenario_passes(harness: Callable[[str], Run], selection: 
     assert len(run.scored) == SCORED_SIZE[selection]
     missing = [s for s in run.scored if s not in run.scenarios]
     failing = [s for s in run.scored if s in run.failing]
-    assert not missing and not failing, f"missing {missing}, failing:\n{_report(run, set(failing))}"
+    assert not missing and not failing, f"missing {missing}, failing:\n{report(run, set(failing))}"
     assert run.returncode == 0, run.output[-2000:]
     for name in run.scored:
         assert "SUCCESS" in run.scenarios[name].statuses, (
