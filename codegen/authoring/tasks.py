@@ -23,13 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from mcp_foundry.runtime.client_tasks import TERMINAL
+
 from .errors import INVALID_PARAMS, RpcError
 from .inputs import InputRequest, valid_answer
 from .task_journal import TaskJournal
 
 EXTENSION = "io.modelcontextprotocol/tasks"
 Status = Literal["working", "input_required", "completed", "failed", "cancelled"]
-TERMINAL = frozenset({"completed", "failed", "cancelled"})
 TaskSupport = Literal["none", "optional", "required"]
 
 
