@@ -35,6 +35,7 @@ from mcp_foundry.runtime.revisions import (
     SERVER_INFO_KEY,
     SUBSCRIPTION_ID_KEY,
 )
+from mcp_foundry.runtime.store import MemoryStore, Store
 from mcp_foundry.runtime.subscriptions import Subscriptions
 from mcp_foundry.runtime.transport import STDIO, Sink, TransportFacts
 from mcp_foundry.runtime.wire import RequestId
@@ -76,6 +77,7 @@ class Server:
         versions: tuple[str, ...] | None = None,
         request_timeout: float | None = None,
         state_secret: bytes | None = None,
+        store: Store | None = None,
     ) -> None:
         self.handlers = handlers
         revision = revision or revisions.handler_revision(handlers)
@@ -95,6 +97,8 @@ class Server:
         """``advertises`` answers, by capability path (the capabilities are fixed once made)."""
         self.request_timeout = request_timeout
         self.sealer = StateSealer(state_secret)
+        self.store: Store = store if store is not None else MemoryStore()
+        """State shared with the server's other instances (``runtime.store``)."""
         self.sessions: set[LegacySession] = set()
         self.subscriptions = Subscriptions()
         self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
