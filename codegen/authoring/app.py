@@ -18,6 +18,7 @@ from mcp_foundry.generated.rev_2026_07_28 import BINDINGS
 from mcp_foundry.generated.rev_2026_07_28 import models as m
 from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime import revisions
+from mcp_foundry.runtime.paging import page
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
 from pydantic import BaseModel, ValidationError
@@ -27,7 +28,6 @@ from .content import Wire, prompt_messages, read_contents, wire
 from .context import Context
 from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
-from .paging import page
 from .protocol_tasks import ProtocolTaskMethods
 from .scopes import ScopeRules, caller_access
 from .specs import (

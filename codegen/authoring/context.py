@@ -3,10 +3,11 @@
 One API for every wire. It wraps the runtime's request context, which already maps
 input requests to server→client requests (legacy) or ``InputRequiredResult`` rounds
 (2026-07-28). What it adds is tasks: once a call has detached into a task there is no
-request left to answer, so logs are dropped, progress too on the extension (2025-11-25
-sessions still get it, marked with the task), and an input request parks the task as
-``input_required`` until ``tasks/update`` answers it (the extension) or the client
-answers the request sent on a waiting ``tasks/result`` (2025-11-25 sessions).
+request left to answer. On 2025-11-25 sessions progress and logs still reach the client,
+marked with the task (on HTTP on the session's GET stream, the call's own having ended);
+on the extension, which has no stream to carry them, they are dropped. An input request
+parks the task as ``input_required`` until ``tasks/update`` answers it (the extension) or
+the client answers the request sent on a waiting ``tasks/result`` (2025-11-25 sessions).
 """
 
 from __future__ import annotations
@@ -79,9 +80,12 @@ class Context:
             await protocol_tasks.progress(self.task, self.request, progress, total, message)
 
     async def log(self, level: str, data: Any, logger: str | None = None) -> None:
-        """Send a log message, if the client's chosen level lets it through."""
+        """Send a log message, if the client's chosen level lets it through (on 2025-11-25
+        sessions also once detached, marked with the task)."""
         if self.task is None:
             await self.request.log(level, data, logger)
+        elif not self.modern:
+            await self.request.log(level, data, logger, task_id=self.task.task_id)
 
     async def debug(self, data: Any) -> None:
         await self.log("debug", data)
@@ -116,10 +120,11 @@ class Context:
 
     async def ask_as_task(self, request: InputRequest, *, ttl_ms: int | None = None) -> Any:
         """Ask the client to run one request (sampling, elicitation) as a task and wait for
-        its result: on 2025-11-25 sessions whose client declared it can; elsewhere this
-        is an ordinary :meth:`ask`."""
-        if self.task is None and protocol_tasks.client_runs(self.request, request.method):
-            return await protocol_tasks.ask_as_task(self.request, request, ttl_ms)
+        its result: on 2025-11-25 sessions whose client declared it can (from a running
+        task too: that task is ``input_required`` meanwhile); elsewhere this is an
+        ordinary :meth:`ask`."""
+        if protocol_tasks.client_runs(self.request, request.method):
+            return await protocol_tasks.ask_as_task(self.request, request, ttl_ms, self.task)
         key = f"task_{next(self._keys)}"
         return (await self.ask({key: request}))[key]
 

@@ -19,22 +19,21 @@ from typing import Any
 
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.capabilities import has_path
+from mcp_foundry.runtime.task_serving import TaskMethods, announcer, related
 
-from .errors import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, RpcError, missing_capability
+from .errors import INTERNAL_ERROR, METHOD_NOT_FOUND, RpcError, missing_capability
 from .inputs import InputRequest, missing_capabilities
-from .paging import page
 from .tasks import Task, TaskBackend
 
 RELATED = revisions.RELATED_TASK_KEY
 CAPABILITIES: dict[str, Any] = {"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}}
 """The server's ``tasks`` capability: list, cancel and task-augmented ``tools/call``."""
-PAGE_SIZE = 50
 SUPPORT = {"none": "forbidden", "optional": "optional", "required": "required"}
 """A tool's ``task=`` as 2025-11-25 ``execution.taskSupport`` spells it."""
 
 Method = Callable[[dict[str, Any], Any], Awaitable[dict[str, Any]]]
-_notes: set[asyncio.Task[None]] = set()
-"""Status notifications on their way (kept so they are not garbage-collected)."""
+Send = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+"""Sends the requestor one request, answered as a wire dict."""
 
 
 def served(ctx: Any) -> bool:
@@ -88,18 +87,12 @@ def opener(store: TaskBackend, ctx: Any) -> Callable[[asyncio.Task[Any]], Awaita
 
 
 def _announcer(ctx: Any) -> Callable[[Task], None]:
+    """Status changes go to the session as unrelated notifications (on HTTP its
+    standalone GET stream: the call that created the task has been answered)."""
     session = ctx.session
-
-    def announce(task: Task) -> None:
-        if session is None or session.peer.closed:
-            return
-        note = asyncio.get_running_loop().create_task(
-            session.notify("notifications/tasks/status", task.protocol_task())
-        )
-        _notes.add(note)
-        note.add_done_callback(_notes.discard)
-
-    return announce
+    if session is None:
+        return lambda task: None
+    return announcer(session.notify, lambda: bool(session.peer.closed))
 
 
 def created(task: Task, ctx: Any) -> Any:
@@ -118,22 +111,41 @@ async def ask_for_task(
 ) -> dict[str, Any]:
     """Input for a detached call: ``input_required`` until answered, each request sent
     with the related-task ``_meta`` on the stream of a waiting ``tasks/result``."""
-    lacking = missing_capabilities(requests, dict(request.client_capabilities))
-    if lacking or request.session is None:
-        raise missing_capability(lacking)
-    server, revision = request.server, request.revision
+    send = _on_requestor_streams(task, request, requests)
     task.waiting_for_input()
     try:
         answers: dict[str, Any] = {}
         for key, asked in requests.items():
-            related = await task.reader()
-            params = {**asked.params, "_meta": {RELATED: {"taskId": task.task_id}}}
-            wire_params = server.outgoing_params(revision, asked.method, params)
-            raw = await request.session.peer.request(asked.method, wire_params, related=related)
-            answers[key] = server.incoming_result(revision, asked.method, raw)
+            raw = await send(asked.method, _marked(asked.params, task))
+            answers[key] = request.server.incoming_result(request.revision, asked.method, raw)
     finally:
         task.resumed()
     return answers
+
+
+def _on_requestor_streams(task: Task, request: Any, requests: dict[str, InputRequest]) -> Send:
+    """How a detached call sends its requestor requests: each on the stream of a waiting
+    ``tasks/result`` (tasks.mdx, input_required: the requestor calls it on seeing that
+    status), the only request of the requestor's still open once the call was answered.
+    Refused (-32021) for what the client did not declare."""
+    lacking = missing_capabilities(requests, dict(request.client_capabilities))
+    session = request.session
+    if lacking or session is None:
+        raise missing_capability(lacking)
+    server, revision = request.server, request.revision
+
+    async def send(method: str, params: dict[str, Any]) -> dict[str, Any]:
+        reader = await task.reader()
+        wire_params = server.outgoing_params(revision, method, params)
+        answer: dict[str, Any] = await session.peer.request(method, wire_params, related=reader)
+        return answer
+
+    return send
+
+
+def _marked(params: dict[str, Any], task: Task) -> dict[str, Any]:
+    """A request that ``task`` depends on carries its related-task ``_meta``."""
+    return related(params, task.task_id)
 
 
 async def progress(
@@ -145,11 +157,12 @@ async def progress(
 
 
 class ProtocolTaskMethods:
-    """``tasks/get``, ``tasks/result``, ``tasks/list`` and ``tasks/cancel`` over one store."""
+    """``tasks/get``, ``tasks/result``, ``tasks/list`` and ``tasks/cancel`` over one store,
+    each for the caller (:func:`owner`); the rules are the runtime's, shared with a
+    client that receives tasks."""
 
     def __init__(self, store: TaskBackend, page_size: int | None = None) -> None:
-        self.store = store
-        self.page_size = page_size or PAGE_SIZE
+        self.rules = TaskMethods(store, page_size)
 
     def methods(self) -> dict[str, Method]:
         return {
@@ -159,49 +172,27 @@ class ProtocolTaskMethods:
             "tasks/cancel": self.cancel,
         }
 
-    async def _task(self, params: dict[str, Any], ctx: Any) -> Task:
-        return await self.store.get(params.get("taskId"), owner(ctx))
-
     async def get(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
-        return (await self._task(params, ctx)).protocol_task()
+        return await self.rules.get(params, owner(ctx))
+
+    async def list(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        return await self.rules.list(params, owner(ctx))
+
+    async def cancel(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        return await self.rules.cancel(params, owner(ctx))
 
     async def result(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
-        """Blocks until the task is terminal, then answers what the call would have."""
-        task = await self._task(params, ctx)
+        """Blocks until the task is terminal, then answers what the call would have (in
+        the session's revision); meanwhile the task's requests travel on this stream."""
+        task = await self.rules.task(params, owner(ctx))
         with task.reading(ctx.request_id):
-            await task.settled()
-        if task.error is not None:
-            raise RpcError.from_wire(task.error)
-        if task.result is None:
-            raise RpcError(INTERNAL_ERROR, f"Task {task.task_id} was {task.status}")
+            outcome = await self.rules.outcome(task)
         handler_models = ctx.server.router.handler_bindings.models
-        result = handler_models.CallToolResult.model_validate(task.result)
+        result = handler_models.CallToolResult.model_validate(outcome)
         body: dict[str, Any] = ctx.server.router.route(ctx.revision, "tools/call").result_out(
             result
         )
-        meta = body.get("_meta")
-        related = {RELATED: {"taskId": task.task_id}}
-        body["_meta"] = {**meta, **related} if isinstance(meta, dict) else related
-        return body
-
-    async def list(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
-        listed = [t.protocol_task() for t in await self.store.list(owner(ctx))]
-        items, cursor = page(listed, "taskId", params.get("cursor"), self.page_size)
-        body: dict[str, Any] = {"tasks": items}
-        if cursor is not None:
-            body["nextCursor"] = cursor
-        return body
-
-    async def cancel(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
-        task = await self._task(params, ctx)
-        if task.terminal:
-            raise RpcError(
-                INVALID_PARAMS,
-                f"Cannot cancel task: already in terminal status {task.status!r}",
-                {"taskId": task.task_id},
-            )
-        task.cancel()
-        return task.protocol_task()
+        return related(body, task.task_id)
 
 
 def client_runs(request: Any, method: str) -> bool:
@@ -214,13 +205,34 @@ def _augmented(method: str) -> tuple[str, ...]:
     return ("tasks", "requests", *method.split("/"))
 
 
-async def ask_as_task(request: Any, asked: InputRequest, ttl_ms: int | None) -> Any:
-    """The server as requestor: send ``asked`` task-augmented, then wait on
-    ``tasks/result``; the answer as the handler revision's result model."""
-    metadata: dict[str, Any] = {} if ttl_ms is None else {"ttl": ttl_ms}
-    created = await request.request(asked.method, {**asked.params, "task": metadata})
-    task = created.get("task") if isinstance(created, dict) else None
-    if not isinstance(task, dict) or not isinstance(task.get("taskId"), str):
-        raise RpcError(INTERNAL_ERROR, f"{asked.method}: the client created no task")
-    raw = await request.request("tasks/result", {"taskId": task["taskId"]})
-    return request.server.incoming_result(request.revision, asked.method, raw)
+async def ask_as_task(
+    request: Any, asked: InputRequest, ttl_ms: int | None, task: Task | None = None
+) -> Any:
+    """The server as requestor: send ``asked`` task-augmented, then wait on the client's
+    ``tasks/result``; the answer as the handler revision's result model.
+
+    From a call that has not detached, both requests go on the call's own stream. From a
+    running task (``task``) there is no such stream: the task needs its requestor's help
+    to go on, so it is ``input_required`` (tasks.mdx, input_required status) until the
+    client's task has ended, and both requests travel like any input the task asks for,
+    on the stream of a waiting ``tasks/result``; the augmented request carries the
+    task's related-task ``_meta`` (it is a request the task depends on), ``tasks/result``
+    does not (its ``taskId`` names the client's task)."""
+    params = {**asked.params, "task": {} if ttl_ms is None else {"ttl": ttl_ms}}
+    if task is None:
+        return await _delegate(request.request, request, asked.method, params)
+    send = _on_requestor_streams(task, request, {"asked": asked})
+    task.waiting_for_input()
+    try:
+        return await _delegate(send, request, asked.method, _marked(params, task))
+    finally:
+        task.resumed()
+
+
+async def _delegate(send: Send, request: Any, method: str, params: dict[str, Any]) -> Any:
+    created = await send(method, params)
+    made = created.get("task") if isinstance(created, dict) else None
+    if not isinstance(made, dict) or not isinstance(made.get("taskId"), str):
+        raise RpcError(INTERNAL_ERROR, f"{method}: the client created no task")
+    raw = await send("tasks/result", {"taskId": made["taskId"]})
+    return request.server.incoming_result(request.revision, method, raw)

@@ -299,11 +299,17 @@ class TaskStore:
         return [t for t in self._tasks.values() if owner is None or t.owner in (None, owner)]
 
     def _expire(self) -> None:
+        """Delete every task past its ttl, counted from creation, whatever its status
+        (tasks.mdx, TTL: receivers may delete "regardless of the task status"); one still
+        running is cancelled first, so its work ends with it. Keeping it until it ends
+        would let any slow or stuck call outlive the ttl cap the store enforces, which is
+        what the cap exists to prevent (tasks.mdx, resource management)."""
         now = time.time()
-        for task_id in [t.task_id for t in self._tasks.values() if t.terminal and t.expired(now)]:
-            del self._tasks[task_id]
+        for task in [t for t in self._tasks.values() if t.expired(now)]:
+            task.cancel()
+            del self._tasks[task.task_id]
             if self._journal is not None:
-                self._journal.delete(task_id)
+                self._journal.delete(task.task_id)
 
     async def close(self) -> None:
         """Cancel every running task (server shutdown)."""

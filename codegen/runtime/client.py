@@ -109,10 +109,12 @@ class Client:
         registering declares the matching client capability."""
         self._input_handlers[method] = handler
 
-    def accept_tasks(self, store: Any) -> None:
+    def accept_tasks(self, store: Any, *, page_size: int | None = None) -> None:
         """Run a server's task-augmented sampling/elicitation as tasks kept in ``store``
-        (an authoring ``TaskStore``); declared where the revision has protocol tasks."""
-        self.task_receiver = TaskReceiver(self, store)
+        (an authoring ``TaskStore``, which other clients may share: each server sees only
+        its own tasks), ``tasks/list`` in pages of ``page_size``; declared where the
+        revision has protocol tasks."""
+        self.task_receiver = TaskReceiver(self, store, page_size)
 
     @property
     def input_methods(self) -> frozenset[str]:

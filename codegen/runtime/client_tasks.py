@@ -2,7 +2,7 @@
 requestor, call a tool as a task, poll or wait for it, cancel it, list tasks (``client.tasks``);
 as the receiver, run a server's task-augmented sampling or elicitation (``client.accept_tasks``).
 
-As the requestor, Every method refuses locally (:class:`NotAdvertised`, nothing
+As the requestor, every method refuses locally (:class:`NotAdvertised`, nothing
 sent) what the server did not declare; whether the negotiated revision has tasks at all
 is asked of its generated bindings.
 """
@@ -10,23 +10,25 @@ is asked of its generated bindings.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.capabilities import has_path
-from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_PARAMS, RpcError
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError
+from mcp_foundry.runtime.task_serving import TaskMethods, announcer, related
 
 if TYPE_CHECKING:
     from mcp_foundry.runtime.client import Client
 
 TERMINAL = frozenset({"completed", "failed", "cancelled"})
+"""The statuses a task ends in (tasks.mdx): the one home of this rule, for both layers."""
 TOOLS_CALL = ("tasks", "requests", "tools", "call")
 AUGMENTABLE = frozenset({"sampling/createMessage", "elicitation/create"})
 """Server→client requests a client may run as tasks (tasks.mdx, client capabilities)."""
 TASK_METHODS = frozenset({"tasks/get", "tasks/result", "tasks/list", "tasks/cancel"})
-RELATED = revisions.RELATED_TASK_KEY
 
 
 class ClientTasks:
@@ -98,12 +100,20 @@ class TaskReceiver:
     ``sampling/createMessage`` and ``elicitation/create`` (``client.accept_tasks``).
 
     ``store`` is the authoring layer's :class:`~mcp_foundry.authoring.TaskStore` (or
-    another store with its interface): the same task records as a server's.
+    another store with its interface): the same task records as a server's, served by the
+    same rules (:mod:`~mcp_foundry.runtime.task_serving`: ``tasks/list`` pages, a task
+    that ended cannot be cancelled). The tasks belong to this connection's server: the
+    store may be shared by several clients, and each server sees only the tasks it
+    created. Status changes are announced to it with ``notifications/tasks/status``.
     """
 
-    def __init__(self, client: Client, store: Any) -> None:
+    def __init__(self, client: Client, store: Any, page_size: int | None = None) -> None:
         self.client = client
         self.store = store
+        self.methods = TaskMethods(store, page_size)
+        self.owner = f"connection:{secrets.token_urlsafe(16)}"
+        """The requestor: the server on this client's connection, whoever else shares
+        the store."""
 
     def capability(self) -> dict[str, Any]:
         """The client's ``tasks`` capability: list, cancel and its augmentable requests."""
@@ -137,29 +147,22 @@ class TaskReceiver:
                 task.finish(error=exc.to_wire())
 
         runner = asyncio.get_running_loop().create_task(work())
-        task = await self.store.open(runner, ttl_ms=ttl if isinstance(ttl, int) else None)
+        task = await self.store.open(
+            runner, ttl_ms=ttl if isinstance(ttl, int) and ttl >= 0 else None, owner=self.owner
+        )
+        peer = self.client.peer
+        task.on_status = announcer(peer.notify, lambda: bool(peer.closed))
         opened.set_result(task)
         return {"task": task.protocol_task()}
 
     async def serve(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """``tasks/get``, ``tasks/result``, ``tasks/list`` or ``tasks/cancel`` from the server."""
+        asked = dict(params)
         if method == "tasks/list":
-            return {"tasks": [t.protocol_task() for t in await self.store.list()]}
-        task = await self.store.get(params.get("taskId"))
+            return await self.methods.list(asked, self.owner)
         if method == "tasks/get":
-            return dict(task.protocol_task())
+            return await self.methods.get(asked, self.owner)
         if method == "tasks/cancel":
-            if task.terminal:
-                raise RpcError(
-                    INVALID_PARAMS,
-                    f"Cannot cancel task: already in terminal status {task.status!r}",
-                )
-            task.cancel()
-            return dict(task.protocol_task())
-        await task.settled()
-        if task.error is not None:
-            raise RpcError.from_wire(task.error)
-        if task.result is None:
-            raise RpcError(INTERNAL_ERROR, f"Task {task.task_id} was {task.status}")
-        meta = {**task.result.get("_meta", {}), RELATED: {"taskId": task.task_id}}
-        return {**task.result, "_meta": meta}
+            return await self.methods.cancel(asked, self.owner)
+        task = await self.methods.task(asked, self.owner)
+        return related(await self.methods.outcome(task), task.task_id)

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from mcp_foundry.runtime import revisions, wire
 from mcp_foundry.runtime.capabilities import path_object
 from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError, missing_capability
-from mcp_foundry.runtime.revisions import LOG_LEVEL_KEY, RELATED_TASK_KEY
+from mcp_foundry.runtime.revisions import LOG_LEVEL_KEY
+from mcp_foundry.runtime.task_serving import related
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel
 
@@ -132,12 +133,15 @@ class RequestContext:
         if message is not None:
             params["message"] = message
         if task_id is not None:
-            params["_meta"] = {RELATED_TASK_KEY: {"taskId": task_id}}
+            params = related(params, task_id)
         await self.notify("notifications/progress", params)
 
-    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
+    async def log(
+        self, level: str, data: Any, logger: str | None = None, *, task_id: str | None = None
+    ) -> None:
         """``notifications/message`` if the client asked for this level (modern: only when
-        the request carried ``logLevel``; legacy: per ``logging/setLevel``, all by default)."""
+        the request carried ``logLevel``; legacy: per ``logging/setLevel``, all by default).
+        ``task_id`` marks it as a message of that task (2025-11-25 ``related-task``)."""
         if level not in _SEVERITY:
             raise ValueError(f"unknown log level {level!r}")
         if not self.server.advertises(("logging",)):
@@ -150,6 +154,8 @@ class RequestContext:
         params: dict[str, Any] = {"level": level, "data": data}
         if logger is not None:
             params["logger"] = logger
+        if task_id is not None:
+            params = related(params, task_id)
         await self.notify("notifications/message", params)
 
     async def close_sse_stream(self) -> None:

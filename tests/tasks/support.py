@@ -6,15 +6,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from mcp_foundry.runtime.client import Client, connect_stdio
 from mcp_foundry.runtime.http.client import connect_http
 
-APP = [sys.executable, str(Path(__file__).resolve().parent / "tasks_app.py")]
+HERE = Path(__file__).resolve().parent
+APP = [sys.executable, str(HERE / "tasks_app.py")]
+REQUESTOR = [sys.executable, str(HERE / "requestor_server.py")]
+"""A server that asks its client to run tasks and reports what it saw."""
 
 
 def free_port() -> int:
@@ -24,10 +27,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def http_server() -> Iterator[str]:
-    """The app served over HTTP in its own process; yields the endpoint URL."""
+def http_server(app: Sequence[str] = APP) -> Iterator[str]:
+    """``app`` served over HTTP in its own process; yields the endpoint URL."""
     port = free_port()
-    process = subprocess.Popen([*APP, "http", str(port)], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([*app, "http", str(port)], stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -50,24 +53,38 @@ async def connected(
     version: str,
     handlers: dict[str, Any] | None = None,
     task_store: Any = None,
+    app: Sequence[str] = APP,
 ) -> AsyncIterator[Client]:
-    """A runtime client on ``transport``, answering ``handlers`` (as tasks, in
+    """A runtime client of ``app`` on ``transport``, answering ``handlers`` (as tasks, in
     ``task_store``, when given), pinned to ``version``."""
-    async with _unconnected(transport) as client:
-        for method, handler in (handlers or {}).items():
-            client.on_request(method, handler)
-        if task_store is not None:
-            client.accept_tasks(task_store)
-        await client.connect(version)
+    async with clients(transport, version, 1, handlers, task_store, app) as (client,):
         yield client
 
 
 @asynccontextmanager
-async def _unconnected(transport: str) -> AsyncIterator[Client]:
-    if transport == "stdio":
-        async with connect_stdio(APP, connect=False) as client:
-            yield client
-    else:
-        with http_server() as url:
-            async with connect_http(url, connect=False) as client:
-                yield client
+async def clients(
+    transport: str,
+    version: str,
+    count: int,
+    handlers: dict[str, Any] | None = None,
+    task_store: Any = None,
+    app: Sequence[str] = APP,
+    page_size: int | None = None,
+) -> AsyncIterator[list[Client]]:
+    """``count`` connected clients sharing ``task_store``: sessions of one server process
+    over HTTP, one server process each over stdio."""
+    async with AsyncExitStack() as stack:
+        url = stack.enter_context(http_server(app)) if transport == "http" else None
+        made = []
+        for _ in range(count):
+            if url is None:
+                client = await stack.enter_async_context(connect_stdio(app, connect=False))
+            else:
+                client = await stack.enter_async_context(connect_http(url, connect=False))
+            for method, handler in (handlers or {}).items():
+                client.on_request(method, handler)
+            if task_store is not None:
+                client.accept_tasks(task_store, page_size=page_size)
+            await client.connect(version)
+            made.append(client)
+        yield made

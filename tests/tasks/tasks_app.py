@@ -71,6 +71,29 @@ def build(page_size: int | None = 2) -> App:
         answer = await ctx.ask_as_task(sampling("Summarize MCP"), ttl_ms=30_000)
         return text_of(answer)
 
+    @app.tool(task="optional")
+    async def chatty(ctx: Context) -> str:
+        """Logs while it runs as a task."""
+        await ctx.info("chatty: working")
+        await ctx.log("debug", {"step": 2}, logger="chatty")
+        return "chatted"
+
+    @app.tool(task="optional")
+    async def patient(seconds: float, ctx: Context) -> str:
+        """Sleeps; says so in a log if it is stopped first."""
+        try:
+            await asyncio.sleep(seconds)
+        except asyncio.CancelledError:
+            await ctx.warning("patient: stopped")
+            raise
+        return "waited"
+
+    @app.tool(task="optional")
+    async def summarize_later(ctx: Context) -> str:
+        """As summarize, from inside a task when called as one."""
+        answer = await ctx.ask_as_task(sampling("Summarize tasks"), ttl_ms=30_000)
+        return text_of(answer)
+
     return app
 
 

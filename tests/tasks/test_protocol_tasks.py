@@ -41,7 +41,7 @@ async def test_capabilities_and_tool_task_support(transport: str) -> None:
         tools = await client.list_all("tools/list")
         listed = {t.name: t.execution.task_support for t in tools}
         assert listed["slow"] == "optional" and listed["only_task"] == "required"
-        assert listed["plain"] == "forbidden" and len(listed) == 8
+        assert listed["plain"] == "forbidden" and len(listed) == 11
 
 
 async def test_task_lifecycle_result_and_status_notifications(transport: str) -> None:
@@ -191,3 +191,41 @@ async def test_modern_clients_see_the_extension_not_the_protocol_tasks() -> None
     async with connected("stdio", registry.latest("modern")) as client:
         assert "tasks" not in client.server_capabilities
         assert "io.modelcontextprotocol/tasks" in client.server_capabilities["extensions"]
+
+
+async def notes_of(client: Any, method: str, count: int) -> list[dict[str, Any]]:
+    """The first ``count`` notifications ``method`` the client got (waits for them)."""
+    for _ in range(250):
+        seen = [p or {} for m, p in client.notifications if m == method]
+        if len(seen) >= count:
+            return seen
+        await anyio.sleep(0.02)
+    raise AssertionError(f"{count} × {method} never arrived: {client.notifications}")
+
+
+async def test_logs_of_a_detached_task_reach_the_client_marked_with_it(transport: str) -> None:
+    async with connected(transport, TASKS_REVISION) as client:
+        task = await client.tasks.call_tool("chatty")
+        assert (await client.tasks.wait(task.task_id)).content[0].text == "chatted"
+        logs = await notes_of(client, "notifications/message", 2)
+        assert [(p["level"], p["data"], p.get("logger")) for p in logs] == [
+            ("info", "chatty: working", None),
+            ("debug", {"step": 2}, "chatty"),
+        ]
+        assert all(p["_meta"][RELATED] == {"taskId": task.task_id} for p in logs)
+
+
+async def test_a_task_past_its_ttl_is_cancelled_and_deleted(transport: str) -> None:
+    async with connected(transport, TASKS_REVISION) as client:
+        task = await client.tasks.call_tool("patient", {"seconds": 60}, ttl=300)
+        assert (await client.tasks.get(task.task_id)).status == "working"
+        await anyio.sleep(0.5)
+        with pytest.raises(RpcError) as error:
+            await client.tasks.get(task.task_id)
+        assert error.value.code == -32602
+        assert await client.tasks.list() == []
+        (status,) = await notes_of(client, "notifications/tasks/status", 1)
+        assert (status["taskId"], status["status"]) == (task.task_id, "cancelled")
+        (stopped,) = await notes_of(client, "notifications/message", 1)
+        assert stopped["data"] == "patient: stopped"  # the work itself was stopped
+        assert stopped["_meta"][RELATED] == {"taskId": task.task_id}

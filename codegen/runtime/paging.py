@@ -3,7 +3,8 @@
 A cursor names the last item its page held and where that item stood, so tools or
 resources registered while a client pages neither repeat nor go missing from the pages
 still to come; if that very item was removed meanwhile, paging resumes where it stood.
-Clients must treat cursors as opaque; this one is base64 of a small JSON object.
+Clients must treat cursors as opaque; this one is base64 of a small JSON object. Every
+paged list uses it: a server's lists and ``tasks/list``, whichever party receives tasks.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import binascii
 from typing import Any
 
 import orjson
+from mcp_foundry.runtime.errors import INVALID_PARAMS, RpcError
 
-from .content import Wire
-from .errors import INVALID_PARAMS, RpcError
+Wire = dict[str, Any]
 
 
 def page(
