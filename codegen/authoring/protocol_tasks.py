@@ -14,6 +14,7 @@ ask a client that declared it to run sampling or elicitation as a task (``ctx.as
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -34,6 +35,9 @@ SUPPORT = {"none": "forbidden", "optional": "optional", "required": "required"}
 Method = Callable[[dict[str, Any], Any], Awaitable[dict[str, Any]]]
 Send = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 """Sends the requestor one request, answered as a wire dict."""
+_abandoned: set[asyncio.Task[None]] = set()
+"""``tasks/cancel`` requests on their way to clients (kept so they are not collected)."""
+log = logging.getLogger("mcp_foundry.authoring")
 
 
 def served(ctx: Any) -> bool:
@@ -217,7 +221,8 @@ async def ask_as_task(
     client's task has ended, and both requests travel like any input the task asks for,
     on the stream of a waiting ``tasks/result``; the augmented request carries the
     task's related-task ``_meta`` (it is a request the task depends on), ``tasks/result``
-    does not (its ``taskId`` names the client's task)."""
+    does not (its ``taskId`` names the client's task). A wait that is cancelled (the call
+    or the task was) cancels the client's task too, best effort."""
     params = {**asked.params, "task": {} if ttl_ms is None else {"ttl": ttl_ms}}
     if task is None:
         return await _delegate(request.request, request, asked.method, params)
@@ -234,5 +239,31 @@ async def _delegate(send: Send, request: Any, method: str, params: dict[str, Any
     made = created.get("task") if isinstance(created, dict) else None
     if not isinstance(made, dict) or not isinstance(made.get("taskId"), str):
         raise RpcError(INTERNAL_ERROR, f"{method}: the client created no task")
-    raw = await send("tasks/result", {"taskId": made["taskId"]})
+    try:
+        raw = await send("tasks/result", {"taskId": made["taskId"]})
+    except RpcError:
+        raise  # the client answered: its task has ended
+    except BaseException:
+        _abandon(request, made["taskId"])
+        raise
     return request.server.incoming_result(request.revision, method, raw)
+
+
+def _abandon(request: Any, task_id: str) -> None:
+    """Nobody waits for the client's task any more (what waited was cancelled or timed
+    out): cancel it, best effort, where the client declared ``tasks/cancel``; sent
+    unrelated (on HTTP the session's GET stream), the streams that waited having ended."""
+    session = request.session
+    cancels = has_path(request.client_capabilities, ("tasks", "cancel"))
+    if session is None or session.peer.closed or not cancels:
+        return
+
+    async def cancel() -> None:
+        try:
+            await session.peer.request("tasks/cancel", {"taskId": task_id}, timeout=10)
+        except Exception as exc:  # it ended meanwhile (-32602), or the client went away
+            log.debug("client task %s not cancelled: %r", task_id, exc)
+
+    job = asyncio.get_running_loop().create_task(cancel())
+    _abandoned.add(job)
+    job.add_done_callback(_abandoned.discard)

@@ -10,6 +10,7 @@ from typing import Any
 import anyio
 import pytest
 from mcp_foundry.authoring import TaskStore
+from mcp_foundry.runtime.errors import RpcError
 from mcp_foundry.sources import registry
 
 from .support import REQUESTOR, clients, connected
@@ -140,3 +141,34 @@ async def test_the_receivers_tasks_belong_to_their_requestor(transport: str) -> 
         assert seen["tasks/result"]["content"]["text"] == "a summary"
         assert seen["tasks/cancel"] == -32602  # it has ended: too late to cancel
         assert (await requestor_says(mine, "pages"))["ids"] == [task_id]
+
+
+async def test_cancelling_the_task_cancels_the_clients_task_it_waits_for(transport: str) -> None:
+    stopped = anyio.Event()
+
+    async def never_done(params: Any) -> dict[str, Any]:
+        try:
+            await anyio.sleep(60)
+        finally:
+            stopped.set()
+        raise AssertionError("the sampling task was not cancelled")
+
+    store = TaskStore(ttl_ms=60_000, poll_interval_ms=50)
+    handlers = {"sampling/createMessage": never_done}
+    async with connected(transport, TASKS_REVISION, handlers, store) as client:
+        task = await client.tasks.call_tool("summarize_later")
+        async with anyio.create_task_group() as group:
+
+            async def read() -> None:
+                with pytest.raises(RpcError):
+                    await client.tasks.result(task.task_id)  # it gets the sampling request
+
+            group.start_soon(read)
+            with anyio.fail_after(10):
+                while not await store.list():
+                    await anyio.sleep(0.02)
+            await client.tasks.cancel(task.task_id)
+        with anyio.fail_after(10):
+            await stopped.wait()
+        (sampling,) = await store.list()
+        assert sampling.status == "cancelled"

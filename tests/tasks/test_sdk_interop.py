@@ -122,3 +122,28 @@ async def test_our_client_and_the_sdk_server_without_tasks() -> None:
         result = await client.peer.request("tools/call", augmented)
         assert result["content"][0]["text"] == "plain" and "task" not in result
         await anyio.sleep(0)
+
+
+async def test_sdk_client_gets_the_logs_of_a_detached_task(transport: str) -> None:
+    logs: list[Any] = []
+
+    async def on_log(params: Any) -> None:
+        logs.append(params)
+
+    async with sdk_client(transport, logging_callback=on_log) as client:
+        session = client.session
+        created = await call_as_task(session, "chatty", {}, 5_000)
+        task_id = created.task.task_id
+        result = sdk.GetTaskPayloadRequest(
+            method="tasks/result", params=sdk.GetTaskPayloadRequestParams(task_id=task_id)
+        )
+        payload = await session.send_request(result, sdk.CallToolResult)
+        assert payload.content[0].text == "chatted"
+        with anyio.fail_after(10):
+            while len(logs) < 2:
+                await anyio.sleep(0.02)
+        assert [(p.level, p.data) for p in logs] == [
+            ("info", "chatty: working"),
+            ("debug", {"step": 2}),
+        ]
+        assert all(p.meta[RELATED] == {"taskId": task_id} for p in logs)
