@@ -20,7 +20,7 @@ from typing import Any
 
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.capabilities import has_path
-from mcp_foundry.runtime.task_serving import TaskMethods, announcer, related
+from mcp_foundry.runtime.task_serving import TaskRules, announcer, related
 
 from .errors import INTERNAL_ERROR, METHOD_NOT_FOUND, RpcError, missing_capability
 from .inputs import InputRequest, missing_capabilities
@@ -120,7 +120,7 @@ async def ask_for_task(
     try:
         answers: dict[str, Any] = {}
         for key, asked in requests.items():
-            raw = await send(asked.method, _marked(asked.params, task))
+            raw = await send(asked.method, related(asked.params, task.task_id))
             answers[key] = request.server.incoming_result(request.revision, asked.method, raw)
     finally:
         task.resumed()
@@ -147,11 +147,6 @@ def _on_requestor_streams(task: Task, request: Any, requests: dict[str, InputReq
     return send
 
 
-def _marked(params: dict[str, Any], task: Task) -> dict[str, Any]:
-    """A request that ``task`` depends on carries its related-task ``_meta``."""
-    return related(params, task.task_id)
-
-
 async def progress(
     task: Task, request: Any, progress: float, total: float | None, message: str | None
 ) -> None:
@@ -166,7 +161,7 @@ class ProtocolTaskMethods:
     client that receives tasks."""
 
     def __init__(self, store: TaskBackend, page_size: int | None = None) -> None:
-        self.rules = TaskMethods(store, page_size)
+        self.rules = TaskRules(store, page_size)
 
     def methods(self) -> dict[str, Method]:
         return {
@@ -229,7 +224,7 @@ async def ask_as_task(
     send = _on_requestor_streams(task, request, {"asked": asked})
     task.waiting_for_input()
     try:
-        return await _delegate(send, request, asked.method, _marked(params, task))
+        return await _delegate(send, request, asked.method, related(params, task.task_id))
     finally:
         task.resumed()
 

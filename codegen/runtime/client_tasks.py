@@ -18,7 +18,7 @@ import anyio
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.capabilities import has_path
 from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError
-from mcp_foundry.runtime.task_serving import TaskMethods, announcer, related
+from mcp_foundry.runtime.task_serving import TaskRules, announcer, related
 
 if TYPE_CHECKING:
     from mcp_foundry.runtime.client import Client
@@ -110,7 +110,7 @@ class TaskReceiver:
     def __init__(self, client: Client, store: Any, page_size: int | None = None) -> None:
         self.client = client
         self.store = store
-        self.methods = TaskMethods(store, page_size)
+        self.rules = TaskRules(store, page_size)
         self.owner = f"connection:{secrets.token_urlsafe(16)}"
         """The requestor: the server on this client's connection, whoever else shares
         the store."""
@@ -159,10 +159,10 @@ class TaskReceiver:
         """``tasks/get``, ``tasks/result``, ``tasks/list`` or ``tasks/cancel`` from the server."""
         asked = dict(params)
         if method == "tasks/list":
-            return await self.methods.list(asked, self.owner)
+            return await self.rules.list(asked, self.owner)
         if method == "tasks/get":
-            return await self.methods.get(asked, self.owner)
+            return await self.rules.get(asked, self.owner)
         if method == "tasks/cancel":
-            return await self.methods.cancel(asked, self.owner)
-        task = await self.methods.task(asked, self.owner)
-        return related(await self.methods.outcome(task), task.task_id)
+            return await self.rules.cancel(asked, self.owner)
+        task = await self.rules.task(asked, self.owner)
+        return related(await self.rules.outcome(task), task.task_id)

@@ -3,7 +3,7 @@ party receives: a server running task-augmented ``tools/call`` (the authoring la
 ``ProtocolTaskMethods``) and a client running a server's task-augmented sampling or
 elicitation (:class:`~mcp_foundry.runtime.client_tasks.TaskReceiver`) both serve
 ``tasks/get``, ``tasks/list``, ``tasks/cancel`` and ``tasks/result`` through
-:class:`TaskMethods`, and announce status changes with :func:`announcer`.
+:class:`TaskRules`, and announce status changes with :func:`announcer`.
 
 Every lookup is made for one requestor (``owner``): a task is visible only to whoever
 created it (tasks.mdx, task isolation). The store is the authoring layer's
@@ -32,7 +32,7 @@ _notes: set[asyncio.Task[None]] = set()
 """Status notifications on their way (kept so they are not garbage-collected)."""
 
 
-class TaskMethods:
+class TaskRules:
     """``tasks/*`` over one store, for one requestor at a time."""
 
     def __init__(self, store: Any, page_size: int | None = None) -> None:
