@@ -3,12 +3,15 @@
 The same tools and the same :class:`TaskStore` as the 2026-07-28 extension, on another
 wire: a ``tools/call`` carrying ``params.task`` answers ``CreateTaskResult``; ``tasks/get``,
 ``tasks/result`` (blocks until terminal), ``tasks/list`` and ``tasks/cancel`` read and
-steer it; status changes go out as ``notifications/tasks/status``. A task that needs
-input moves to ``input_required`` and sends its requests, marked with the related-task
-``_meta``, on the stream of a waiting ``tasks/result``. Tasks are bound to the caller:
-its authenticated principal, else its session. Whether a revision has all this is asked
-of its generated bindings, never of a version string. The other way round, a tool can
-ask a client that declared it to run sampling or elicitation as a task (``ctx.ask_as_task``).
+steer it (by the runtime's receiver rules, :mod:`mcp_foundry.runtime.task_serving`,
+which a client receiving tasks shares); status changes go out as
+``notifications/tasks/status``. A task that needs input moves to ``input_required`` and
+sends its requests, marked with the related-task ``_meta``, on the stream of a waiting
+``tasks/result``; its progress and logs carry that ``_meta`` too. Tasks are bound to the
+caller: its authenticated principal, else its session. Whether a revision has all this is
+asked of its generated bindings, never of a version string. The other way round, a tool,
+or a task, can ask a client that declared it to run sampling or elicitation as a task
+(``ctx.ask_as_task``).
 """
 
 from __future__ import annotations
