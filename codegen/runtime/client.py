@@ -130,7 +130,7 @@ class Client:
 
     @property
     def modern(self) -> bool:
-        return self.revision is not None and revisions.is_modern(self.revision)
+        return revisions.is_modern(self.revision)
 
     # ---- negotiation -------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ class Client:
         self, version: str | None = None, *, probe_timeout: float | None = 5.0
     ) -> str:
         """Pin ``version`` or negotiate; returns the revision in use."""
-        if version is not None and revisions.is_modern(version):
+        if revisions.is_modern(version):
             self.revision = version
             await self._discover(version)
             return version
@@ -209,7 +209,7 @@ class Client:
         params = {"protocolVersion": version, "capabilities": capabilities, "clientInfo": self.info}
         result = await self.peer.request("initialize", params, timeout=self.timeout)
         chosen = result.get("protocolVersion")
-        if chosen not in revisions.available() or revisions.is_modern(str(chosen)):
+        if chosen not in revisions.available() or revisions.is_modern(chosen):
             raise RpcError(
                 INTERNAL_ERROR, f"server answered initialize with unsupported version {chosen!r}"
             )
