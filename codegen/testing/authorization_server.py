@@ -14,8 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import socket
-import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,10 +22,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-import uvicorn
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
+from mcp_foundry.testing.loopback import serving
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -311,25 +309,14 @@ class AuthorizationServer:
 def running(scopes_supported: Iterable[str] = (), **options: Any) -> Iterator[AuthorizationServer]:
     """An :class:`AuthorizationServer` listening on 127.0.0.1 (a free port) meanwhile;
     ``options`` set its other fields (``token_lifetime_s``, ``withheld_scopes`` …)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = AuthorizationServer(f"http://127.0.0.1:{port}", tuple(scopes_supported), **options)
-    config = uvicorn.Config(server.app(), log_level="warning", lifespan="off")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the authorization server did not start")
-        time.sleep(0.01)
-    try:
+    server = AuthorizationServer(scopes_supported=tuple(scopes_supported), **options)
+
+    def app(base: str) -> Starlette:
+        server.issuer = base
+        return server.app()
+
+    with serving(app):
         yield server
-    finally:
-        uv.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def _new_key() -> RSAKey:

@@ -8,10 +8,6 @@ what the client did. ``Settings`` bends either side for the negative tests.
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,8 +16,8 @@ from typing import Any
 import orjson
 from mcp_foundry.authoring import App
 from mcp_foundry.runtime.http.auth import JwtVerifier, ResourceServerAuth
-from mcp_foundry.runtime.http.serve import McpServer, server_config
 from mcp_foundry.testing.authorization_server import AuthorizationServer, running
+from mcp_foundry.testing.loopback import serving
 
 READ, ADMIN = "mcp:read", "mcp:admin"
 
@@ -78,8 +74,8 @@ def _with_metadata(inner: Any, path: str, document: dict[str, Any]) -> Any:
 
 @contextmanager
 def protected_server(settings: Settings | None = None) -> Iterator[Protected]:
-    """The protected app served by uvicorn on a free 127.0.0.1 port, in a thread, next to
-    a running authorization server."""
+    """The protected app on a free 127.0.0.1 port, in a thread, next to a running
+    authorization server."""
     settings = settings or Settings()
     with running(
         [READ, ADMIN, "offline_access"],
@@ -87,36 +83,24 @@ def protected_server(settings: Settings | None = None) -> Iterator[Protected]:
         response_iss=settings.iss,
         withheld_scopes=frozenset() if settings.grant_admin else frozenset([ADMIN]),
     ) as issuer:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        host, port = sock.getsockname()[:2]
-        protected = Protected(f"http://{host}:{port}", issuer)
-        verifier = JwtVerifier(
-            issuer=issuer.issuer, audience=protected.url, jwks_uri=f"{issuer.issuer}/jwks"
-        )
-        auth = ResourceServerAuth.of(
-            resource=protected.url,
-            authorization_servers=[issuer.issuer],
-            verifier=verifier,
-            required_scopes=[READ],
-            scopes_supported=[READ, ADMIN],
-        )
-        asgi = app.http_app(auth=auth)
-        if settings.resource is not None:
+
+        def make(base: str) -> Any:
+            url = f"{base}/mcp"
+            verifier = JwtVerifier(
+                issuer=issuer.issuer, audience=url, jwks_uri=f"{issuer.issuer}/jwks"
+            )
+            auth = ResourceServerAuth.of(
+                resource=url,
+                authorization_servers=[issuer.issuer],
+                verifier=verifier,
+                required_scopes=[READ],
+                scopes_supported=[READ, ADMIN],
+            )
+            asgi = app.http_app(auth=auth)
+            if settings.resource is None:
+                return asgi
             document = {**auth.metadata.document(), "resource": settings.resource}
-            asgi = _with_metadata(asgi, "/.well-known/oauth-protected-resource/mcp", document)
-        server = McpServer(server_config(asgi, host, port, log_level="warning"))
-        thread = threading.Thread(
-            target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-        try:
-            yield protected
-        finally:
-            server.should_exit = True
-            thread.join(10)
-            sock.close()
+            return _with_metadata(asgi, "/.well-known/oauth-protected-resource/mcp", document)
+
+        with serving(make) as base:
+            yield Protected(base, issuer)
