@@ -138,7 +138,7 @@ class Client:
         self, version: str | None = None, *, probe_timeout: float | None = 5.0
     ) -> str:
         """Pin ``version`` or negotiate; returns the revision in use."""
-        if revisions.is_modern(version):
+        if version is not None and revisions.is_modern(version):
             self.revision = version
             await self._discover(version)
             return version

@@ -235,17 +235,19 @@ class AuthorizationServer:
         if not access.resource:
             return _error("invalid_target", 400)
         token = self.mint(audience=access.resource, scope=access.scope, client_id=access.client_id)
-        body = {
+        body: dict[str, Any] = {
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": self.token_lifetime_s,
             "scope": access.scope,
         }
+        self.issued.append(token)
         if grant_type != "client_credentials" and "refresh_token" in client["grant_types"]:
-            body["refresh_token"] = secrets.token_urlsafe(24)
-            self.refresh_tokens[body["refresh_token"]] = access
+            refresh = secrets.token_urlsafe(24)
+            self.refresh_tokens[refresh] = access
+            self.issued.append(refresh)
+            body["refresh_token"] = refresh
         self.grants.append(grant_type)
-        self.issued.extend(v for k, v in body.items() if k.endswith("_token"))
         return JSONResponse(body, headers={"cache-control": "no-store"})
 
     def _grant(
