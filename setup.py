@@ -1,15 +1,16 @@
 """Build hooks: a wheel carries the generated bindings of every manifest revision.
 
 The bindings are build output, never committed. Building from a checkout runs our own
-generator (``schema fetch`` then ``generate``) unless ``generated/`` already holds every
-revision; the sdist then carries them, so a wheel built from the sdist needs neither the
-upstream schema files nor the network. Packages are every folder under the import
-names mapped in ``[tool.setuptools.package-dir]`` of pyproject.toml.
+generator (``schema fetch`` then ``generate``) for every revision whose package in
+``generated/`` is missing or stale: its stamp (``mcp_foundry.emit.stamp``: manifest entry,
+generator sources, templates) differs from the current one. The sdist then carries current
+bindings, so a wheel built from the sdist needs neither the upstream schema files nor the
+network. Packages are every folder under the import names mapped in
+``[tool.setuptools.package-dir]`` of pyproject.toml.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -25,7 +26,8 @@ PACKAGE_DIRS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text
     "setuptools"
 ]["package-dir"]
 
-# Runs the CLI from the source folders under the import name, before anything is installed.
+# Runs code (argv[1]) against the source folders under the import name, before anything is
+# installed.
 _BOOTSTRAP = """
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location(
@@ -33,8 +35,7 @@ spec = importlib.util.spec_from_file_location(
 module = importlib.util.module_from_spec(spec)
 sys.modules["mcp_foundry"] = module
 spec.loader.exec_module(module)
-from mcp_foundry.cli import main
-main(sys.argv[1:])
+exec(sys.argv[1])
 """
 
 
@@ -48,14 +49,26 @@ def _packages() -> list[str]:
     return sorted(set(found))
 
 
-def _ensure_bindings() -> None:
-    manifest = json.loads((ROOT / "schema" / "manifest.json").read_text())
-    wanted = [r.replace("-", "_") for r in manifest["revisions"]]
-    if all((ROOT / "generated" / f"rev_{r}" / "__init__.py").is_file() for r in wanted):
-        return
+def _bootstrap(code: str, *argv: str) -> str:
     env = {**os.environ, "PYTHONPATH": ""}
-    for argv in (["schema", "fetch"], ["generate"]):
-        subprocess.run([sys.executable, "-c", _BOOTSTRAP, *argv], cwd=ROOT, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _BOOTSTRAP, code, *argv],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return done.stdout
+
+
+def _ensure_bindings() -> None:
+    stale = _bootstrap("from mcp_foundry.emit.stamp import stale; print(*stale())").split()
+    if not stale:
+        return
+    cli = "from mcp_foundry.cli import main; main(sys.argv[2:])"
+    for argv in (["schema", "fetch", *stale], ["generate", *stale]):
+        sys.stdout.write(_bootstrap(cli, *argv))
 
 
 class BuildWithBindings(build_py):

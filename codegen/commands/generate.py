@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 from attrs import frozen
 from mcp_foundry.emit import emit_revision, package_name
+from mcp_foundry.emit.stamp import STAMP, fingerprint
 from mcp_foundry.ir import load_revision
 from mcp_foundry.ir.errors import GeneratorError
 from mcp_foundry.ir.loader import disagreements
@@ -29,8 +30,9 @@ class Unexplained(GeneratorError):
 
 
 def render_revision(revision: str) -> dict[str, str]:
-    """File name → content of ``revision``'s package (nothing written); refuses a revision
-    whose sources disagree where no override explains it (the bindings would be wrong)."""
+    """File name → content of ``revision``'s package, stamp included (nothing written);
+    refuses a revision whose sources disagree where no override explains it (the bindings
+    would be wrong)."""
     found = disagreements(revision)
     if found:
         lines = "".join(f"\n  {revision} {d}" for d in found)
@@ -38,7 +40,7 @@ def render_revision(revision: str) -> dict[str, str]:
             f"{revision}: {len(found)} disagreement(s) between schema.ts and schema.json that "
             f"no override explains (see codegen/ir/overrides.py); nothing written:{lines}"
         )
-    return emit_revision(load_revision(revision))
+    return {**emit_revision(load_revision(revision)), STAMP: fingerprint(revision)}
 
 
 @frozen

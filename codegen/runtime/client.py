@@ -132,7 +132,7 @@ class Client:
 
     @property
     def modern(self) -> bool:
-        return self.revision is not None and revisions.is_modern(self.revision)
+        return revisions.is_modern(self.revision)
 
     # ---- negotiation -------------------------------------------------------------------
 
@@ -211,7 +211,7 @@ class Client:
         params = {"protocolVersion": version, "capabilities": capabilities, "clientInfo": self.info}
         result = await self.peer.request("initialize", params, timeout=self.timeout)
         chosen = result.get("protocolVersion")
-        if chosen not in revisions.available() or revisions.is_modern(str(chosen)):
+        if chosen not in revisions.available() or revisions.is_modern(chosen):
             raise RpcError(
                 INTERNAL_ERROR, f"server answered initialize with unsupported version {chosen!r}"
             )

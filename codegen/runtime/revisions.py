@@ -27,16 +27,25 @@ def bindings(revision: str) -> RevisionBindings:
     return generated.load(revision)
 
 
+@cache
+def _generated() -> dict[str, registry.Revision]:
+    """Revisions with generated bindings, in registry order. Read once per process, as the
+    bindings themselves are imported once: each carries the era the registry gave it when
+    it was generated, so the answer cannot change under a running process (a revision
+    added or generated later is seen by the next one)."""
+    present = set(generated.available())
+    return {r.name: r for r in registry.registry() if r.name in present}
+
+
 def available() -> tuple[str, ...]:
     """Wire versions whose bindings are generated, oldest first."""
-    present = set(generated.available())
-    return tuple(v for v in registry.wire_versions() if v in present)
+    return tuple(name for name, known in _generated().items() if known.wire)
 
 
-def is_modern(revision: str) -> bool:
-    """Whether ``revision`` is stateless; ``False`` for a name the registry does not know
-    (a peer may send anything as its version)."""
-    known = registry.find(revision) if isinstance(revision, str) else None
+def is_modern(revision: object) -> bool:
+    """Whether ``revision``'s bindings are stateless; ``False`` for ``None`` or any name
+    without bindings (a peer may send anything as its version)."""
+    known = _generated().get(revision) if isinstance(revision, str) else None
     return known is not None and known.era == "modern"
 
 

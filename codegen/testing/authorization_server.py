@@ -2,9 +2,10 @@
 
 Enough of one for a real flow against a protected MCP server: RFC 8414 metadata,
 dynamic client registration (RFC 7591), ``/authorize`` that approves at once, a token
-endpoint (authorization code with S256 PKCE, client credentials), RFC 7662
-introspection and a JWKS. Access tokens are RFC 9068 JWTs signed by joserfc, bound to
-the ``resource`` asked for (RFC 8707). It keeps everything in memory and trusts any
+endpoint (authorization code with S256 PKCE, refresh tokens for clients registered for
+them, client credentials), RFC 7662 introspection and a JWKS. Access tokens are RFC 9068
+JWTs signed by joserfc, bound to the ``resource`` asked for (RFC 8707). It keeps
+everything in memory, including what clients did (for tests to assert on), and trusts any
 loopback redirect; never run it anywhere else.
 """
 
@@ -13,35 +14,42 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import socket
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-import uvicorn
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
+from mcp_foundry.testing.loopback import serving
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
+_ASSIGNED = ("client_id", "client_secret")
+"""Registration fields the server assigns; a client's own values for them are ignored."""
 
 
-@dataclass
-class _Grant:
+@dataclass(frozen=True)
+class _Access:
+    """What a token grants: to which client, which scopes, for which resource."""
+
     client_id: str
-    redirect_uri: str
-    challenge: str
     scope: str
     resource: str | None
+
+
+@dataclass(frozen=True)
+class _Code:
+    access: _Access
+    redirect_uri: str
+    challenge: str
 
 
 @dataclass
@@ -53,7 +61,18 @@ class AuthorizationServer:
     token_lifetime_s: int = 300
     keys: KeySet = field(default_factory=lambda: KeySet([_new_key()]))
     clients: dict[str, dict[str, Any]] = field(default_factory=dict)
-    codes: dict[str, _Grant] = field(default_factory=dict)
+    codes: dict[str, _Code] = field(default_factory=dict)
+    refresh_tokens: dict[str, _Access] = field(default_factory=dict)
+    withheld_scopes: frozenset[str] = frozenset()
+    """Scopes never granted, as if the user declined them (tests of a step-up that fails)."""
+    response_iss: str | None = None
+    """The ``iss`` of authorization responses when not ``issuer`` (tests of RFC 9207)."""
+    authorizations: list[dict[str, str]] = field(default_factory=list)
+    """The query of every ``/authorize`` visit, in order."""
+    grants: list[str] = field(default_factory=list)
+    """The grant type of every token the token endpoint issued, in order."""
+    issued: list[str] = field(default_factory=list)
+    """Every access and refresh token handed out over HTTP."""
 
     # -- tokens ----------------------------------------------------------------------------
 
@@ -94,16 +113,23 @@ class AuthorizationServer:
         return key
 
     def register(
-        self, redirect_uris: Iterable[str] = (), *, confidential: bool = False
+        self,
+        redirect_uris: Iterable[str] = (),
+        *,
+        confidential: bool = False,
+        metadata: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Register a client directly (what ``/register`` does over HTTP)."""
+        """Register a client directly (what ``/register`` does over HTTP with the body's
+        ``metadata``, which may name the grant types and auth method, RFC 7591 §2)."""
+        default_method = "client_secret_post" if confidential else "none"
         client: dict[str, Any] = {
+            "grant_types": ["authorization_code", "client_credentials"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": default_method,
+            **{k: v for k, v in (metadata or {}).items() if not k.startswith(_ASSIGNED)},
             "client_id": secrets.token_urlsafe(12),
             "client_id_issued_at": int(time.time()),
             "redirect_uris": list(redirect_uris),
-            "grant_types": ["authorization_code", "client_credentials"],
-            "response_types": ["code"],
-            "token_endpoint_auth_method": "client_secret_post" if confidential else "none",
         }
         if confidential:
             client["client_secret"] = secrets.token_urlsafe(24)
@@ -154,7 +180,11 @@ class AuthorizationServer:
                 "jwks_uri": f"{self.issuer}/jwks",
                 "scopes_supported": list(self.scopes_supported),
                 "response_types_supported": ["code"],
-                "grant_types_supported": ["authorization_code", "client_credentials"],
+                "grant_types_supported": [
+                    "authorization_code",
+                    "refresh_token",
+                    "client_credentials",
+                ],
                 "code_challenge_methods_supported": ["S256"],
                 "token_endpoint_auth_methods_supported": ["none", "client_secret_post"],
                 "authorization_response_iss_parameter_supported": True,
@@ -170,16 +200,13 @@ class AuthorizationServer:
         if not isinstance(uris, list) or not all(_loopback(u) for u in uris):
             return _error("invalid_redirect_uri", 400)
         method = body.get("token_endpoint_auth_method", "none")
-        client = self.register(uris, confidential=method != "none")
-        client["token_endpoint_auth_method"] = method
-        for name in ("client_name", "scope", "grant_types", "response_types"):
-            if name in body:
-                client[name] = body[name]
+        client = self.register(uris, confidential=method != "none", metadata=body)
         return JSONResponse(client, status_code=201)
 
     async def _authorize(self, request: Request) -> Response:
         """Approve at once (there is no user here) and redirect back with a code."""
         q = request.query_params
+        self.authorizations.append(dict(q))
         client = self.clients.get(q.get("client_id", ""))
         redirect_uri = q.get("redirect_uri", "")
         if client is None or redirect_uri not in client["redirect_uris"]:
@@ -187,14 +214,9 @@ class AuthorizationServer:
         if q.get("response_type") != "code" or q.get("code_challenge_method") != "S256":
             return _error("invalid_request", 400)
         code = secrets.token_urlsafe(24)
-        self.codes[code] = _Grant(
-            client["client_id"],
-            redirect_uri,
-            q.get("code_challenge", ""),
-            q.get("scope", ""),
-            q.get("resource"),
-        )
-        answer = {"code": code, "iss": self.issuer}
+        access = _Access(client["client_id"], self._granted(q.get("scope", "")), q.get("resource"))
+        self.codes[code] = _Code(access, redirect_uri, q.get("code_challenge", ""))
+        answer = {"code": code, "iss": self.response_iss or self.issuer}
         if "state" in q:
             answer["state"] = q["state"]
         separator = "&" if "?" in redirect_uri else "?"
@@ -206,31 +228,54 @@ class AuthorizationServer:
         client = self._client(fields, request)
         if client is None:
             return _error("invalid_client", 401)
-        grant_type = fields.get("grant_type")
-        if grant_type == "authorization_code":
-            grant = self.codes.pop(fields.get("code", ""), None)
-            if (
-                grant is None
-                or grant.client_id != client["client_id"]
-                or grant.redirect_uri != fields.get("redirect_uri")
-                or _s256(fields.get("code_verifier", "")) != grant.challenge
-            ):
-                return _error("invalid_grant", 400)
-            scope, resource = grant.scope, fields.get("resource") or grant.resource
-        elif grant_type == "client_credentials" and "client_secret" in client:
-            scope, resource = fields.get("scope", ""), fields.get("resource")
-        else:
-            return _error("unsupported_grant_type", 400)
-        if not resource:
+        grant_type = fields.get("grant_type", "")
+        access = self._grant(grant_type, fields, client)
+        if isinstance(access, Response):
+            return access
+        if not access.resource:
             return _error("invalid_target", 400)
-        token = self.mint(audience=resource, scope=scope, client_id=client["client_id"])
-        body = {
+        token = self.mint(audience=access.resource, scope=access.scope, client_id=access.client_id)
+        body: dict[str, Any] = {
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": self.token_lifetime_s,
-            "scope": scope,
+            "scope": access.scope,
         }
+        self.issued.append(token)
+        if grant_type != "client_credentials" and "refresh_token" in client["grant_types"]:
+            refresh = secrets.token_urlsafe(24)
+            self.refresh_tokens[refresh] = access
+            self.issued.append(refresh)
+            body["refresh_token"] = refresh
+        self.grants.append(grant_type)
         return JSONResponse(body, headers={"cache-control": "no-store"})
+
+    def _grant(
+        self, grant_type: str, fields: dict[str, str], client: dict[str, Any]
+    ) -> _Access | Response:
+        """What the grant in ``fields`` entitles ``client`` to, or the error answer."""
+        if grant_type == "authorization_code":
+            code = self.codes.pop(fields.get("code", ""), None)
+            if (
+                code is None
+                or code.access.client_id != client["client_id"]
+                or code.redirect_uri != fields.get("redirect_uri")
+                or _s256(fields.get("code_verifier", "")) != code.challenge
+            ):
+                return _error("invalid_grant", 400)
+            return replace(code.access, resource=fields.get("resource") or code.access.resource)
+        if grant_type == "refresh_token" and "refresh_token" in client["grant_types"]:
+            access = self.refresh_tokens.pop(fields.get("refresh_token", ""), None)
+            if access is None or access.client_id != client["client_id"]:
+                return _error("invalid_grant", 400)
+            return access
+        if grant_type == "client_credentials" and "client_secret" in client:
+            scope = self._granted(fields.get("scope", ""))
+            return _Access(client["client_id"], scope, fields.get("resource"))
+        return _error("unsupported_grant_type", 400)
+
+    def _granted(self, scope: str) -> str:
+        return " ".join(s for s in scope.split() if s not in self.withheld_scopes)
 
     async def _introspect(self, request: Request) -> Response:
         """RFC 7662, for callers holding confidential client credentials (Basic auth)."""
@@ -263,27 +308,17 @@ class AuthorizationServer:
 
 
 @contextmanager
-def running(scopes_supported: Iterable[str] = ()) -> Iterator[AuthorizationServer]:
-    """An :class:`AuthorizationServer` listening on 127.0.0.1 (a free port) meanwhile."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = AuthorizationServer(f"http://127.0.0.1:{port}", tuple(scopes_supported))
-    config = uvicorn.Config(server.app(), log_level="warning", lifespan="off")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the authorization server did not start")
-        time.sleep(0.01)
-    try:
+def running(scopes_supported: Iterable[str] = (), **options: Any) -> Iterator[AuthorizationServer]:
+    """An :class:`AuthorizationServer` listening on 127.0.0.1 (a free port) meanwhile;
+    ``options`` set its other fields (``token_lifetime_s``, ``withheld_scopes`` …)."""
+    server = AuthorizationServer(scopes_supported=tuple(scopes_supported), **options)
+
+    def app(base: str) -> Starlette:
+        server.issuer = base
+        return server.app()
+
+    with serving(app):
         yield server
-    finally:
-        uv.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def _new_key() -> RSAKey:

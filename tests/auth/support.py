@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from mcp_foundry.runtime.http import HttpConfig
 from mcp_foundry.runtime.http.auth import JwtVerifier, ResourceServerAuth, TokenVerifier
-from mcp_foundry.runtime.http.serve import McpServer, server_config
 from mcp_foundry.testing.authorization_server import AuthorizationServer
+from mcp_foundry.testing.loopback import serving
 
 from .notes_app import app
 
@@ -46,32 +43,20 @@ def protected_notes(
 ) -> Iterator[Protected]:
     """The notes app served with auth on a free port, in a thread, meanwhile;
     ``verifier(url)`` makes the verifier (JWT against the issuer's JWKS by default)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    host, port = sock.getsockname()[:2]
-    base = f"http://{host}:{port}"
-    url = f"{base}/mcp"
-    auth = ResourceServerAuth.of(
-        resource=url,
-        authorization_servers=[issuer.issuer],
-        verifier=verifier(url) if verifier is not None else jwt_verifier(issuer, url),
-        required_scopes=[READ],
-        resource_name="Notes",
-    )
-    asgi = app.http_app(HttpConfig(keepalive_s=0.5), auth=auth)
-    server = McpServer(server_config(asgi, host, port, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield Protected(url, base, issuer)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+
+    def make(base: str) -> Any:
+        url = f"{base}/mcp"
+        auth = ResourceServerAuth.of(
+            resource=url,
+            authorization_servers=[issuer.issuer],
+            verifier=verifier(url) if verifier is not None else jwt_verifier(issuer, url),
+            required_scopes=[READ],
+            resource_name="Notes",
+        )
+        return app.http_app(HttpConfig(keepalive_s=0.5), auth=auth)
+
+    with serving(make) as base:
+        yield Protected(f"{base}/mcp", base, issuer)
 
 
 def modern_call(method: str, params: dict[str, object] | None = None) -> dict[str, object]:

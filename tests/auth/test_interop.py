@@ -5,7 +5,7 @@ support is a sibling issue)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,9 +19,9 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 from mcp_foundry.runtime.http import connect_http
 from mcp_foundry.runtime.http.auth import IntrospectionVerifier
-from mcp_foundry.testing.authorization_server import AuthorizationServer, running
+from mcp_foundry.testing.authorization_server import AuthorizationServer
 
-from .support import ADMIN, MODERN, READ, WRITE, Protected, protected_notes
+from .support import MODERN, READ, WRITE, Protected, protected_notes
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
@@ -29,18 +29,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[AuthorizationServer]:
-    with running([READ, WRITE, ADMIN]) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def notes(issuer: AuthorizationServer) -> Iterator[Protected]:
-    with protected_notes(issuer) as live:
-        yield live
 
 
 class Memory:

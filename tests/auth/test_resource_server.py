@@ -4,12 +4,10 @@ on both eras' Streamable HTTP and the deprecated HTTP+SSE transport."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import httpx
 import orjson
 import pytest
-from mcp_foundry.testing.authorization_server import AuthorizationServer, running
 
 from .support import (
     ACCEPT,
@@ -21,22 +19,9 @@ from .support import (
     challenge_params,
     modern_call,
     modern_headers,
-    protected_notes,
 )
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[AuthorizationServer]:
-    with running([READ, WRITE, ADMIN]) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def notes(issuer: AuthorizationServer) -> Iterator[Protected]:
-    with protected_notes(issuer) as live:
-        yield live
 
 
 def _post(live: Protected, token: str | None, message: dict[str, object]) -> httpx.Response:

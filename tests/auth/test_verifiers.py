@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 from joserfc import jwt
@@ -16,18 +15,12 @@ from mcp_foundry.runtime.http.auth import (
     JwtVerifier,
     TokenVerifier,
 )
-from mcp_foundry.testing.authorization_server import AuthorizationServer, running
+from mcp_foundry.testing.authorization_server import AuthorizationServer
 
 from .support import READ, WRITE, jwt_verifier
 
 pytestmark = pytest.mark.timeout(60)
 RESOURCE = "http://127.0.0.1:9/mcp"
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[AuthorizationServer]:
-    with running([READ, WRITE]) as server:
-        yield server
 
 
 def _jwt(issuer: AuthorizationServer, **options: object) -> JwtVerifier:

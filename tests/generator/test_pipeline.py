@@ -59,6 +59,7 @@ def test_generate_writes_every_revision_and_reports(fresh: Path) -> None:
             "methods.py",
             "models.py",
             "py.typed",
+            "stamp.txt",
         }
 
 

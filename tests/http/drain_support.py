@@ -8,11 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
-from http_support import LEGACY, MODERN, meta
+from http_support import LEGACY, MODERN, initialize, meta
 
 SERVER = Path(__file__).with_name("drain_server.py")
 
@@ -53,6 +55,18 @@ class DrainServer:
                 self.process.wait()
         assert self.process.stderr is not None
         return self.process.returncode, self.process.stderr.read().decode(errors="replace")
+
+
+@contextmanager
+def draining(drain_s: float) -> Iterator[DrainServer]:
+    """A drain server for the test to :meth:`~DrainServer.stop`; afterwards it must have
+    exited by SIGTERM, which uvicorn re-raises once the drain is over."""
+    server = DrainServer(drain_s)
+    try:
+        yield server
+    finally:
+        status, log = server.finish()
+    assert status == -signal.SIGTERM, log
 
 
 class Response:
@@ -151,23 +165,25 @@ def legacy_call(request_id: int, seconds: float) -> dict[str, Any]:
 
 def open_session(conn: Connection) -> str:
     """``initialize`` + ``notifications/initialized`` on ``conn``; the session id."""
-    init = {
-        "jsonrpc": "2.0",
-        "id": 0,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
-    conn.post(init, {"accept": BOTH, "content-type": "application/json"})
+    conn.post(initialize(), {"accept": BOTH, "content-type": "application/json"})
     answer = conn.response()
     assert answer.status == 200
     session = answer.headers["mcp-session-id"]
     conn.post({"jsonrpc": "2.0", "method": "notifications/initialized"}, session_headers(session))
     assert conn.response().status == 202
     return session
+
+
+def call_both(
+    server: DrainServer, session: str, request_id: int, seconds: float
+) -> tuple[Connection, Connection]:
+    """The ``nap`` tool called once on each wire, each on a connection of its own: the
+    modern one, then the legacy one in ``session``."""
+    modern = server.connect()
+    modern.post(*modern_call(request_id, seconds))
+    legacy = server.connect()
+    legacy.post(legacy_call(request_id, seconds), session_headers(session))
+    return modern, legacy
 
 
 def session_headers(session: str) -> dict[str, str]:

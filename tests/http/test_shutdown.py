@@ -4,17 +4,18 @@ both eras finish or are answered with an error, and the server exits."""
 
 from __future__ import annotations
 
-import signal
-
 import pytest
 from drain_support import (
+    BOTH,
     Connection,
-    DrainServer,
+    call_both,
+    draining,
     legacy_call,
     modern_call,
     open_session,
     session_headers,
 )
+from http_support import initialize
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -30,40 +31,29 @@ def _result(conn: Connection, request_id: int) -> dict[str, object]:
 
 
 def test_accepted_calls_of_both_eras_finish_during_the_drain() -> None:
-    server = DrainServer(drain_s=60)
-    try:
+    with draining(60) as server:
         session = open_session(server.connect())
-        modern, legacy = [], []
-        for request_id in range(1, 11):
-            conn = server.connect()
-            conn.post(*modern_call(request_id, 2))
-            modern.append(conn)
-            conn = server.connect()
-            conn.post(legacy_call(request_id, 2), session_headers(session))
-            legacy.append(conn)
-        for conn in modern + legacy:
+        calls = [
+            (request_id, conn)
+            for request_id in range(1, 11)
+            for conn in call_both(server, session, request_id, 2)
+        ]
+        for _, conn in calls:
             _started(conn)
         server.stop()
-        for request_id, conn in enumerate(modern + legacy):
-            answer = _result(conn, request_id % 10 + 1)
+        for request_id, conn in calls:
+            answer = _result(conn, request_id)
             assert answer["result"]["content"][0]["text"] == "slept 2.0"  # type: ignore[index]
-    finally:
-        status, log = server.finish()
-    assert status == -signal.SIGTERM, log  # uvicorn re-raises the signal it handled
 
 
 def test_calls_still_running_after_the_drain_time_get_an_error() -> None:
-    server = DrainServer(drain_s=1)
-    try:
+    with draining(1) as server:
         session = open_session(server.connect())
-        calls = []
-        for request_id in range(1, 26):
-            conn = server.connect()
-            conn.post(*modern_call(request_id, 60))
-            calls.append((request_id, _started(conn)))
-            conn = server.connect()
-            conn.post(legacy_call(request_id, 60), session_headers(session))
-            calls.append((request_id, _started(conn)))
+        calls = [
+            (request_id, _started(conn))
+            for request_id in range(1, 26)
+            for conn in call_both(server, session, request_id, 60)
+        ]
         server.stop()
         for request_id, conn in calls:
             error = _result(conn, request_id)["error"]
@@ -71,14 +61,10 @@ def test_calls_still_running_after_the_drain_time_get_an_error() -> None:
                 "code": -32603,
                 "message": "Server shutting down; the request was cancelled",
             }
-    finally:
-        status, log = server.finish()
-    assert status == -signal.SIGTERM, log  # uvicorn re-raises the signal it handled
 
 
 def test_draining_refuses_new_work_with_503() -> None:
-    server = DrainServer(drain_s=60)
-    try:
+    with draining(60) as server:
         kept = server.connect()
         session = open_session(kept)
         other = server.connect()
@@ -93,57 +79,34 @@ def test_draining_refuses_new_work_with_503() -> None:
         assert refused.status == 503 and refused.headers["retry-after"] == "5"
         assert refused.headers["connection"] == "close"
         assert refused.messages()[0]["error"]["code"] == -32603
-        other.post(*modern_call(51, 0)[:1], {"accept": "application/json, text/event-stream"})
+        other.post(*modern_call(51, 0)[:1], {"accept": BOTH})
         assert other.response().status == 503
         assert _result(busy, 1)["result"]  # the accepted call still finishes
-    finally:
-        status, log = server.finish()
-    assert status == -signal.SIGTERM, log  # uvicorn re-raises the signal it handled
 
 
 def test_a_new_initialize_while_draining_gets_no_session() -> None:
-    server = DrainServer(drain_s=60)
-    try:
+    with draining(60) as server:
         idle = server.connect()
         open_session(idle)
         busy = server.connect()
         busy.post(*modern_call(1, 2))
         _started(busy)
         server.stop()
-        init = {
-            "jsonrpc": "2.0",
-            "id": 0,
-            "method": "initialize",
-            "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {}},
-        }
-        idle.post(init, {"accept": "application/json, text/event-stream"})
+        idle.post(initialize(), {"accept": BOTH})
         refused = idle.response()
         assert refused.status == 503 and "mcp-session-id" not in refused.headers
         assert _result(busy, 1)["result"]
-    finally:
-        status, log = server.finish()
-    assert status == -signal.SIGTERM, log  # uvicorn re-raises the signal it handled
 
 
 def test_the_deprecated_sse_transport_drains_too() -> None:
-    server = DrainServer(drain_s=1)
-    try:
+    with draining(1) as server:
         stream = server.connect()
         stream.send("GET", "/sse", {"accept": "text/event-stream"})
         seen = stream.wait_for(b"session_id=")
         endpoint = seen.split(b"data: ", 1)[1].split(b"\n", 1)[0].decode()
-        init = {
-            "jsonrpc": "2.0",
-            "id": 0,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2024-11-05",
-                "capabilities": {},
-                "clientInfo": {"name": "t", "version": "1"},
-            },
-        }
         messages = server.connect()
-        for message in (init, {"jsonrpc": "2.0", "method": "notifications/initialized"}):
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        for message in (initialize("2024-11-05"), initialized):
             messages.post(message, {"content-type": "application/json"}, endpoint)
             assert messages.response().status == 202
         messages.post(legacy_call(7, 60), {"content-type": "application/json"}, endpoint)
@@ -154,6 +117,3 @@ def test_the_deprecated_sse_transport_drains_too() -> None:
         assert messages.response().status == 503
         stream.wait_for(b'"id":7,"error"')
         assert b"Server shutting down; the request was cancelled" in stream.buffer
-    finally:
-        status, log = server.finish()
-    assert status == -signal.SIGTERM, log

@@ -116,6 +116,11 @@ def test_the_installed_runtime_imports_its_bundled_bindings(installed: Installed
     )
     out = installed.run(str(installed.venv / "bin" / "python"), "-c", probe)
     assert out.startswith("None ") and str(installed.venv) in out
+    current = (
+        "import pathlib, mcp_foundry.generated as g; from mcp_foundry.emit.stamp import stale;"
+        "print(stale(pathlib.Path(g.__file__).parent))"
+    )
+    assert installed.run(str(installed.venv / "bin" / "python"), "-c", current).strip() == "[]"
 
 
 def test_fetch_lands_in_the_user_cache_and_generate_writes_where_asked(

@@ -52,12 +52,12 @@ def test_oauth_signs_in_once_then_reuses_the_stored_token(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     with protected_server() as server:
-        url = server.base + "/mcp"
+        url = server.url
         first = run_cli("server", "snapshot", url, "--oauth", env=env)
         assert first.returncode == 0, first.stderr[-3000:]
         names = [tool["name"] for tool in json.loads(first.stdout)["tools"]]
-        assert sorted(names) == ["admin", "whoami"]
-        assert len(server.journal.authorizations) == 1
+        assert names == ["whoami"], "lists hide what the token's scopes do not reach"
+        assert len(server.issuer.authorizations) == 1
         [stored] = (tmp_path / "cache" / "mcp-foundry" / "tokens").iterdir()
         assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
 
@@ -69,18 +69,18 @@ def test_oauth_signs_in_once_then_reuses_the_stored_token(
         before.write_text(first.stdout)
         third = run_cli("server", "diff", str(before), url, "--oauth", env=env)
         assert third.returncode == 0, third.stderr[-3000:]
-        assert len(server.journal.authorizations) == 1, "later runs reused the token"
-        assert server.journal.registrations == 1
+        assert len(server.issuer.authorizations) == 1, "later runs reused the token"
+        assert len(server.issuer.clients) == 1
         assert len((tmp_path / "opened").read_text().splitlines()) == 1, "one browser visit"
 
 
 def test_without_oauth_a_protected_url_fails_in_one_line(env: dict[str, str]) -> None:
     with protected_server() as server:
-        done = run_cli("server", "snapshot", server.base + "/mcp", env=env)
+        done = run_cli("server", "snapshot", server.url, env=env)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert "HTTP 401" in done.stderr and "sign in with --oauth" in done.stderr
-    assert server.journal.authorizations == []
+    assert server.issuer.authorizations == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 import sysconfig
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,16 +68,35 @@ class ProjectEnv:
         env.pip("install", "--quiet", "--no-index", "--no-build-isolation", str(paths.CHECKOUT))
         return env
 
-    def run(self, *args: str, cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-        """``python ARGS`` with this venv's interpreter, in ``cwd``."""
+    def run(
+        self,
+        *args: str,
+        cwd: Path,
+        timeout: float = 240,
+        env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """``python ARGS`` with this venv's interpreter, in ``cwd`` (``env`` adds variables)."""
         return subprocess.run(
             [str(self.python), *args],
             cwd=cwd,
-            env=self.environ(),
+            env={**self.environ(), **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
         )
+
+    def run_tests(self, project: Path, env: Mapping[str, str] | None = None) -> int:
+        """Run ``project``'s own test suite here; it must pass with nothing skipped.
+        How many tests it ran."""
+        report = project / "report.xml"
+        args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}")
+        done = self.run(*args, cwd=project, env=env)
+        assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+        suite = ElementTree.parse(report).getroot().find("testsuite")
+        assert suite is not None
+        counts = {k: int(suite.get(k, "0")) for k in ("tests", "failures", "errors", "skipped")}
+        assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
+        return counts["tests"]
 
     def environ(self) -> dict[str, str]:
         """A clean environment for processes run inside this venv."""

@@ -7,11 +7,8 @@ its pyproject fails the install.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import anyio
 import pytest
 from mcp import Client
 
+from .http_process import free_port, serving
 from .project_env import ProjectEnv
 from .stdio_peer import MODERN_META, StdioPeer
 
@@ -48,24 +46,10 @@ def project(project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory) -
     return root
 
 
-def run_own_tests(env: ProjectEnv, project: Path) -> ElementTree.Element:
-    report = project / "report.xml"
-    done = env.run(
-        "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", cwd=project
-    )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
-    suite = ElementTree.parse(report).getroot().find("testsuite")
-    assert suite is not None
-    return suite
-
-
 def test_its_own_tests_pass(project_env: ProjectEnv, project: Path) -> None:
-    suite = run_own_tests(project_env, project)
-    counts = {k: int(suite.get(k, "0")) for k in ("tests", "failures", "errors", "skipped")}
-    assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
     # 11 feature tests x (2 transports x 2 eras) + metadata + http + stdio
     # + pinned revision per transport
-    assert counts["tests"] == 11 * 4 + 2 + 3 + 1 + 2, counts
+    assert project_env.run_tests(project) == 11 * 4 + 2 + 3 + 1 + 2
 
 
 def test_it_is_mypy_strict_clean(project_env: ProjectEnv, project: Path) -> None:
@@ -130,34 +114,12 @@ def test_it_serves_both_eras_over_stdio(project_env: ProjectEnv, project: Path) 
         peer.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def http_server(project_env: ProjectEnv, project: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**project_env.environ(), f"{NAME.replace('-', '_').upper()}_PORT": str(port)}
-    process = subprocess.Popen(
-        [str(project_env.script(NAME)), "--transport", "http"], env=env, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "HTTP server did not start"
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with serving([str(project_env.script(NAME)), "--transport", "http"], env, port) as url:
+        yield url
 
 
 def test_it_serves_both_eras_over_http_on_the_port_from_its_environment(http_server: str) -> None:
@@ -190,9 +152,7 @@ def test_other_shapes_install_and_pass_their_tests(
 ) -> None:
     root = generate(name, tmp_path / name, *args)
     project_env.install_project(root)
-    suite = run_own_tests(project_env, root)
-    assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
-    assert int(suite.get("tests", "0")) == expected
+    assert project_env.run_tests(root) == expected
 
 
 def test_a_protected_project_passes_its_tests_and_mypy(
@@ -203,10 +163,8 @@ def test_a_protected_project_passes_its_tests_and_mypy(
     name = "e2e-vault"
     root = generate(name, tmp_path / name, "--transport", "both", "--with", "tools,auth")
     project_env.install_project(root)
-    suite = run_own_tests(project_env, root)
-    assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
     # 6 feature tests x (2 transports x 2 eras) + metadata 2 + http 3 + stdio 1
     # + pinned revision per transport 2 + auth 5
-    assert int(suite.get("tests", "0")) == 6 * 4 + 2 + 3 + 1 + 2 + 5
+    assert project_env.run_tests(root) == 6 * 4 + 2 + 3 + 1 + 2 + 5
     done = project_env.run("-m", "mypy", "src", "tests", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -14,11 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,6 +28,7 @@ from mcp_foundry.generated import package_name
 from mcp_foundry.sources import manifest as manifest_module
 from mcp_foundry.sources import registry
 
+from .http_process import free_port, serving
 from .project_env import ProjectEnv
 from .release import ADDED, FIXED, NEW_METHOD, REMOVED, derive_revision
 from .stdio_peer import StdioPeer
@@ -235,28 +233,10 @@ def test_the_runtime_serves_it_on_stdio(release: Release) -> None:
 
 @pytest.fixture
 def http_url(release: Release) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, str(release.root / "server.py"), "http", str(port)],
-        env=release.env,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "HTTP server did not start"
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    port = free_port()
+    argv = [sys.executable, str(release.root / "server.py"), "http", str(port)]
+    with serving(argv, release.env, port) as url:
+        yield url
 
 
 def test_the_runtime_serves_it_on_streamable_http(release: Release, http_url: str) -> None:
@@ -298,31 +278,8 @@ def test_new_builds_a_project_that_speaks_it(release: Release, project_env: Proj
     assert made.returncode == 0, made.stderr
     assert f'WIRE_VERSION = "{NEW}"' in (project / "tests" / "conftest.py").read_text()
     project_env.install_project(project)
-    report = project / "report.xml"
-    env = {
-        **project_env.environ(),
-        **{k: v for k, v in release.env.items() if k.startswith("MCP_FOUNDRY_")},
-    }
-    done = subprocess.run(
-        [
-            str(project_env.python),
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={report}",
-        ],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
-    suite = ElementTree.parse(report).getroot().find("testsuite")
-    assert suite is not None and int(suite.get("tests", "0")) > 0
-    assert suite.get("failures") == suite.get("errors") == suite.get("skipped") == "0"
+    toolkit = {k: v for k, v in release.env.items() if k.startswith("MCP_FOUNDRY_")}
+    assert project_env.run_tests(project, toolkit) > 0
 
 
 def test_new_refuses_a_revision_without_bindings(release: Release) -> None:

@@ -55,10 +55,6 @@ class SessionExpired(Exception):
         self.session_id = session_id
 
 
-def _is_modern(version: str | None) -> bool:
-    return version is not None and revisions.is_modern(version)
-
-
 class HttpClientTransport:
     """A Streamable HTTP connection to one MCP endpoint, used as a message duplex."""
 
@@ -125,7 +121,7 @@ class HttpClientTransport:
     def start_listening(self) -> None:
         """Open the legacy standalone GET stream (once) for server-initiated messages."""
         assert self._tasks is not None
-        if not self._listening and not _is_modern(self.protocol_version):
+        if not self._listening and not revisions.is_modern(self.protocol_version):
             self._listening = True
             self._tasks.start_soon(self._listen)
 
@@ -275,7 +271,7 @@ class HttpClientTransport:
             headers["mcp-protocol-version"] = version
         if message.get("method") == "initialize":
             headers.pop("mcp-protocol-version", None)
-        if _is_modern(headers.get("mcp-protocol-version")) and "method" in message:
+        if revisions.is_modern(headers.get("mcp-protocol-version")) and "method" in message:
             tool = params.get("name") if isinstance(params, dict) else None
             tool_headers = (
                 self._tool_headers.get(str(tool), ()) if message["method"] == "tools/call" else ()
