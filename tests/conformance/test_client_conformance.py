@@ -68,7 +68,9 @@ def _failures_retried_alone(run: Run, out: Path) -> Run:
     """Each scenario that failed in the parallel run, run again on its own. The harness
     starts every scenario's client at once; on a small loaded machine a sign-in or an
     elicitation round then outlives its timeout. A scenario that fails alone stays failed."""
-    wire = () if run.selection == "all" else ("--spec-version", run.selection)
+    # --force: a scenario of the run is retried even where the harness would filter it out
+    # at that wire on its own (the extension scenarios)
+    wire = () if run.selection == "all" else ("--spec-version", run.selection, "--force")
     scenarios, lines = dict(run.scenarios), dict(run.lines)
     for name in sorted(run.failing):
         folder = out / name.replace("/", "-")
