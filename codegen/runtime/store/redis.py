@@ -6,6 +6,14 @@ clock (so instances' clocks need not agree), channels are Redis pub/sub over ONE
 connection per store that every local subscriber shares. Every call is bounded in time:
 a Redis that cannot be reached turns into :class:`~.base.StoreUnavailable` within
 :data:`OP_TIMEOUT_S` (plus the wait a blocking read asked for), never a hang.
+
+Costs to know when using it: each call is one round trip (about 80 µs of client CPU on
+the 2-core test VM, most of it the loopback send), so a request should make few; a
+blocking ``read`` holds one pooled connection while it waits, so many idle streams
+should rather wait on a channel and then ``read`` without ``wait_s``. A command whose
+reply is lost with its connection is retried once connected again, so a retried
+``append`` may add its event twice (redis-py cannot tell a lost reply from a lost
+request).
 """
 
 from __future__ import annotations
