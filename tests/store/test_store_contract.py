@@ -72,10 +72,10 @@ def test_records(engine: tuple[Opener, Opener]) -> None:
 def test_record_ttl_and_touch(engine: tuple[Opener, Opener]) -> None:
     async def body(store: Store, peer: Store) -> None:
         await store.put("short", b"x", ttl_s=0.2)
-        await store.put("kept", b"y", ttl_s=0.3)
+        await store.put("kept", b"y", ttl_s=1.0)
         await asyncio.sleep(0.1)
-        assert await peer.touch("kept", ttl_s=2) is True
-        await asyncio.sleep(0.35)
+        assert await peer.touch("kept", ttl_s=5) is True
+        await asyncio.sleep(1.0)  # past both first lives
         assert await peer.get("short") is None
         assert await store.touch("short", ttl_s=5) is False
         assert await store.get("kept") == b"y"
@@ -120,10 +120,10 @@ def test_log_keeps_at_least_max_len(engine: tuple[Opener, Opener]) -> None:
 def test_log_ttl_delete_and_touch(engine: tuple[Opener, Opener]) -> None:
     async def body(store: Store, peer: Store) -> None:
         await store.append("brief", b"a", max_len=10, ttl_s=0.2)
-        await store.append("kept", b"b", max_len=10, ttl_s=0.3)
+        await store.append("kept", b"b", max_len=10, ttl_s=1.0)
         await asyncio.sleep(0.1)
-        assert await peer.touch("kept", ttl_s=2) is True
-        await asyncio.sleep(0.35)
+        assert await peer.touch("kept", ttl_s=5) is True
+        await asyncio.sleep(1.0)  # past both first lives
         assert await peer.read("brief") == []
         assert [p for _, p in await peer.read("kept")] == [b"b"]
         await store.delete("kept")
