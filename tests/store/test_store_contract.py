@@ -336,3 +336,16 @@ def test_redis_frozen_never_hangs(redis_server: RedisServer) -> None:
         assert await store.get("k") == b"v"
 
     run(body, lambda: open_store(redis_server.url))
+
+
+def test_close_ends_subscriptions(engine: tuple[Opener, Opener]) -> None:
+    async def body(store: Store, _peer: Store) -> None:
+        async with store.subscribe("ch") as messages:
+            waiting = asyncio.create_task(anext(messages))
+            await asyncio.sleep(0.05)
+            await store.close()
+            with pytest.raises(StopAsyncIteration):
+                await asyncio.wait_for(waiting, 5)
+        await store.close()  # closing twice is harmless
+
+    run(body, *engine)
