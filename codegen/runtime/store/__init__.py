@@ -2,25 +2,86 @@
 
 ``open_store(url)`` picks the engine: ``memory://`` (the default: this process only) or
 ``redis://HOST:PORT/DB`` (Redis, through the ``redis`` package's asyncio client).
+``deployment(url, secret)`` adds the rule that goes with sharing: every instance seals
+``requestState`` with the same key, so a shared store without one is refused.
 """
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from mcp_foundry.runtime.store.base import Store, StoreUnavailable, position_key
 from mcp_foundry.runtime.store.memory import MemoryStore
 
-__all__ = ["MemoryStore", "Store", "StoreUnavailable", "open_store", "position_key"]
+__all__ = [
+    "STATE_SECRET_ENV",
+    "MemoryStore",
+    "Store",
+    "StoreUnavailable",
+    "check_deployment",
+    "deployment",
+    "open_store",
+    "position_key",
+    "state_secret",
+]
+
+STATE_SECRET_ENV = "MCP_FOUNDRY_STATE_SECRET"
+"""Where the ``requestState`` sealing key comes from when not passed in (a string)."""
+MIN_SECRET_BYTES = 16
+
+
+_SHARED = ("redis", "rediss", "unix")
+
+
+def _scheme(url: str | None) -> str:
+    """``url``'s engine; :class:`ValueError` (one line, for a CLI) for an unknown one."""
+    scheme = urlsplit(url).scheme if url else "memory"
+    if scheme != "memory" and scheme not in _SHARED:
+        raise ValueError(
+            f"unknown store URL scheme {scheme!r}: use memory:// or redis://HOST:PORT/DB"
+        )
+    return scheme
 
 
 def open_store(url: str | None) -> Store:
-    """The store a URL names; :class:`ValueError` (one line, for a CLI) for anything else."""
-    scheme = urlsplit(url).scheme if url else "memory"
-    if scheme == "memory":
+    """The store a URL names (no connection is made yet)."""
+    if _scheme(url) == "memory":
         return MemoryStore()
-    if scheme in ("redis", "rediss", "unix"):
-        from mcp_foundry.runtime.store.redis import RedisStore
+    from mcp_foundry.runtime.store.redis import RedisStore
 
-        return RedisStore(url or "")
-    raise ValueError(f"unknown store URL scheme {scheme!r}: use memory:// or redis://HOST:PORT/DB")
+    return RedisStore(url or "")
+
+
+def state_secret(secret: bytes | str | None = None) -> bytes | None:
+    """The ``requestState`` sealing key: ``secret``, else ``$MCP_FOUNDRY_STATE_SECRET``,
+    else ``None`` (each process then makes a random one). :class:`ValueError` when too
+    short to be a key."""
+    if secret is None:
+        secret = os.environ.get(STATE_SECRET_ENV) or None
+    if secret is None:
+        return None
+    key = secret.encode() if isinstance(secret, str) else secret
+    if len(key) < MIN_SECRET_BYTES:
+        raise ValueError(f"the requestState secret must be at least {MIN_SECRET_BYTES} bytes")
+    return key
+
+
+def check_deployment(url: str | None, secret: bytes | str | None = None) -> bytes | None:
+    """The ``requestState`` key for a deployment on store ``url``. A store shared between
+    instances needs a key shared between them too (a random one per process would make
+    every ``requestState`` fail on the other instances): without one, :class:`ValueError`."""
+    shared = _scheme(url) != "memory"
+    key = state_secret(secret)
+    if key is None and shared:
+        raise ValueError(
+            "a shared store needs a requestState secret shared by every instance:"
+            f" pass state_secret (--state-secret-file) or set {STATE_SECRET_ENV}"
+        )
+    return key
+
+
+def deployment(url: str | None, secret: bytes | str | None = None) -> tuple[Store, bytes | None]:
+    """The store ``url`` names and the sealing key (:func:`check_deployment`)."""
+    key = check_deployment(url, secret)
+    return open_store(url), key

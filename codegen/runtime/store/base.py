@@ -8,19 +8,29 @@ knows which. Everything stored expires by its own TTL: no instance sweeps for ot
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
+from mcp_foundry.runtime.errors import STORE_UNAVAILABLE, RpcError
 
-class StoreUnavailable(Exception):
+
+class StoreUnavailable(RpcError):
     """The shared store cannot be reached (now): the request in hand is refused with
-    HTTP 503 / a JSON-RPC error and may be retried; nothing is half-written."""
+    HTTP 503 / a JSON-RPC error and may be retried; nothing is half-written. An
+    :class:`RpcError`, so wherever it is raised the peer gets that error (never
+    ``Internal error``); its message names no host, URL or secret."""
+
+    def __init__(self, detail: str = "the shared state store cannot be reached") -> None:
+        super().__init__(STORE_UNAVAILABLE, f"Service unavailable: {detail}; retry later")
 
 
 class Store(Protocol):
     """A shared, expiring key space. Keys are plain strings chosen by the caller;
-    implementations may prefix them (one Redis database can serve several servers)."""
+    implementations may prefix them (one Redis database can serve several servers).
+    Every call completes or raises :class:`StoreUnavailable` within a few seconds (plus
+    the ``wait_s`` a blocking read asked for): a store out of reach never hangs a request."""
 
     # ---- records: one value per key ---------------------------------------------------
 
@@ -37,10 +47,13 @@ class Store(Protocol):
         ...
 
     async def touch(self, key: str, *, ttl_s: float) -> bool:
-        """Extend ``key``'s life to ``ttl_s`` from now; ``False`` when it is gone."""
+        """Extend the life of record or event log ``key`` to ``ttl_s`` from now;
+        ``False`` when it is gone."""
         ...
 
-    async def delete(self, key: str) -> None: ...
+    async def delete(self, key: str) -> None:
+        """Remove the record, event log or index ``key`` (absent: nothing happens)."""
+        ...
 
     # ---- event logs: ordered, capped, expiring ----------------------------------------
 
@@ -54,7 +67,8 @@ class Store(Protocol):
         self, log: str, after: str | None = None, *, wait_s: float | None = None
     ) -> list[tuple[str, bytes]]:
         """Events after position ``after`` (all kept events when ``None``), oldest first.
-        With ``wait_s``, when there are none yet, wait up to that long for the next."""
+        With ``wait_s``, when there are none yet, wait up to that long for the next (the
+        log need not exist yet). :class:`ValueError` when ``after`` is no position."""
         ...
 
     # ---- indexes: expiring sets of members --------------------------------------------
@@ -80,10 +94,42 @@ class Store(Protocol):
         """``async with store.subscribe(ch) as messages: async for m in messages``.
         Subscribed once the ``async with`` is entered. When the connection to the
         engine is lost and regained, the iterator goes on (messages published in
-        between are lost: channels carry only what logs can replay)."""
+        between are lost: channels carry only what logs can replay). A cancelled wait
+        for the next message (a timeout) leaves the iterator usable; it ends when the
+        store closes."""
         ...
 
     async def close(self) -> None: ...
+
+
+class Messages:
+    """A subscriber's messages, fed by its engine through :meth:`put`. A class, not an
+    async generator: cancelling one ``__anext__`` (``wait_for`` timing out) must not
+    end the iteration."""
+
+    __slots__ = ("_queue",)
+
+    _END = object()
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+
+    def put(self, message: bytes) -> None:
+        self._queue.put_nowait(message)
+
+    def end(self) -> None:
+        self._queue.put_nowait(self._END)
+
+    def __aiter__(self) -> Messages:
+        return self
+
+    async def __anext__(self) -> bytes:
+        item = await self._queue.get()
+        if item is self._END:
+            self._queue.put_nowait(item)  # ended for good
+            raise StopAsyncIteration
+        assert isinstance(item, bytes)
+        return item
 
 
 def position_key(position: str) -> tuple[int, ...]:
