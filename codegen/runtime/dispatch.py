@@ -91,14 +91,14 @@ class Route:
             if model is None:
                 return None
             try:
-                return model.model_validate(raw if raw is not None else {})
+                return wire.validate(model, raw if raw is not None else {})
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         wire_model = self.spec.params
         if wire_model is None or model is None:
             return model.model_validate({}) if model is not None and raw is None else None
         try:
-            on_wire = wire_model.model_validate(raw if raw is not None else {})
+            on_wire = wire.validate(wire_model, raw if raw is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if self.upgrade:
@@ -117,7 +117,7 @@ class Route:
             else:
                 converted["_meta"] = self._meta(own, ctx)
         try:
-            return model.model_validate(converted)
+            return wire.validate(model, converted)
         except ValidationError as exc:
             raise invalid_params(exc) from None
 
@@ -159,7 +159,7 @@ class Route:
         if "result_type" in project.fields(target):
             converted.setdefault("resultType", "complete")
         try:
-            target.model_validate(converted)  # the projection must be a valid result there
+            wire.validate(target, converted)  # the projection must be a valid result there
             return converted
         except ValidationError as exc:
             raise _unrepresentable(
@@ -182,7 +182,7 @@ class Route:
                 result = {"resultType": "complete", **result}
             for model in models:
                 try:
-                    return model.model_validate(result)
+                    return wire.validate(model, result)
                 except ValidationError:
                     continue
             try:

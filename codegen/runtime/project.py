@@ -22,6 +22,7 @@ import typing
 from typing import Any, Union
 
 import orjson
+from mcp_foundry.runtime import wire
 from pydantic import BaseModel, RootModel
 
 log = logging.getLogger("mcp_foundry.runtime")
@@ -402,7 +403,7 @@ def convert(value: BaseModel, target: type[BaseModel], revision: str, what: str)
     match = _match(source, target)
     envelope = faithful(source, match) if match is not None else None
     if envelope is not None:
-        out: dict[str, Any] = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        out = wire.dump(value)
         for key in envelope:
             out.pop(key, None)
         return out
