@@ -1,16 +1,22 @@
-"""Streamable HTTP benchmark: our echo server vs the official SDK's low-level server.
+"""Streamable HTTP benchmark: our echo server vs the official SDKs' servers.
 
-Both servers run as their own processes under uvicorn on 127.0.0.1; the load comes
+Peers: the Python SDK's low-level server (both wires), the TypeScript SDK v1
+(``@modelcontextprotocol/sdk``, sessionful, the legacy wire) and v2
+(``@modelcontextprotocol/server``'s ``createMcpHandler``, the 2026-07-28 wire) on Node 22,
+installed on first use by ``bench/ts_peer.py``.
+
+Every server runs as its own process on 127.0.0.1 (ours and the Python SDK's under
+uvicorn); the load comes
 from this process over raw HTTP/1.1 keep-alive connections (asyncio protocols, one
 pre-encoded request per call, minimal response parsing), so the client is not what
 sets the pace: its own CPU use is printed next to every number.
 
 For each wire (2025-11-25 inside an ``initialize``d session, 2026-07-28 stateless with
 per-request ``_meta`` and routing headers) and each concurrency level it runs
-``tools/call echo`` against both servers in alternating rounds and prints the median
-req/s of each, the median of the per-round ratios ours / SDK (with their range), and
-each server's CPU time per request (from ``/proc``), which stays meaningful when other
-work shares the machine. CPU placement is explained in :func:`place`. Every response
+``tools/call echo`` against every server of that wire in alternating rounds and prints
+the median req/s of each, the median of the per-round ratios ours / peer (with their
+range), and each server's CPU time per request (from ``/proc``), which stays meaningful
+when other work shares the machine. CPU placement is explained in :func:`place`. Every response
 is checked for the echoed text.
 
     python bench/bench_http.py [--seconds 1] [--rounds 5] [--concurrency 1 8 32] [--split]
@@ -31,14 +37,20 @@ from statistics import median
 from typing import Any
 
 import orjson
+import ts_peer
 import uvloop
 
 HERE = Path(__file__).resolve().parent
 SERVERS = {
-    "ours": [sys.executable, str(HERE / "echo_server.py"), "http", "--port"],
-    "sdk": [sys.executable, str(HERE / "sdk_echo_server.py"), "http", "--port"],
+    "ours": lambda: [sys.executable, str(HERE / "echo_server.py"), "http", "--port"],
+    "sdk": lambda: [sys.executable, str(HERE / "sdk_echo_server.py"), "http", "--port"],
+    "ts-v1": lambda: [*ts_peer.server("echo_v1"), "http", "--port"],
+    "ts-v2": lambda: [*ts_peer.server("echo_v2"), "http", "--port"],
 }
 LEGACY, MODERN = "2025-11-25", "2026-07-28"
+PEERS = {LEGACY: ("sdk", "ts-v1"), MODERN: ("sdk", "ts-v2")}
+"""Who speaks which wire here (v1 has no 2026-07-28; v2 serves 2025 traffic statelessly
+only, without the session this benchmark's legacy wire opens)."""
 MODERN_META = {
     "io.modelcontextprotocol/protocolVersion": MODERN,
     "io.modelcontextprotocol/clientCapabilities": {},
@@ -274,7 +286,7 @@ def place(
 def start(name: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     proc = subprocess.Popen(
-        [*SERVERS[name], str(port)],
+        [*SERVERS[name](), str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -295,20 +307,22 @@ def measure(
     concurrency: int,
     rounds: int,
     seconds: float,
-) -> tuple[dict[str, list[Cell]], list[float]]:
-    """``rounds`` alternating runs of each server (ours first, then the SDK first, ...):
-    slow drifts of a shared machine hit both sides alike. Returns every run and the
-    per-round ratios ours / SDK."""
+) -> tuple[dict[str, list[Cell]], dict[str, list[float]]]:
+    """``rounds`` runs of every server, whose order rotates from round to round: slow
+    drifts of a shared machine hit all alike. Returns every run and the per-round ratios
+    ours / each peer."""
     runs: dict[str, list[Cell]] = {name: [] for name in servers}
-    ratios = []
+    ratios: dict[str, list[float]] = {name: [] for name in servers if name != "ours"}
+    names = list(servers)
     for index in range(rounds):
-        order = list(servers) if index % 2 == 0 else list(reversed(servers))
+        shift = index % len(names)
         cells = {}
-        for name in order:
+        for name in names[shift:] + names[:shift]:
             proc, port = servers[name]
             cells[name] = uvloop.run(load(proc.pid, port, modern, concurrency, seconds))
             runs[name].append(cells[name])
-        ratios.append(cells["ours"].rate / max(cells["sdk"].rate, 1e-9))
+        for name in ratios:
+            ratios[name].append(cells["ours"].rate / max(cells[name].rate, 1e-9))
     return runs, ratios
 
 
@@ -325,29 +339,35 @@ def main() -> None:
     servers = {name: start(name) for name in SERVERS}
     try:
         print(
-            f"{'wire':<11}{'clients':>8}{'ours req/s':>12}{'sdk req/s':>11}{'ratio':>8}"
-            f"{'(min-max)':>12}{'ours cpu/req':>14}{'sdk cpu/req':>13}{'ratio':>8}"
-            f"{'errors':>8}{'client cpu':>12}"
+            f"{'wire':<11}{'clients':>8} {'server':<7}{'req/s':>9}{'ours/peer':>11}"
+            f"{'(min-max)':>12}{'cpu/req':>10}{'peer/ours':>11}{'errors':>8}{'client cpu':>12}"
         )
         for wire, modern in ((LEGACY, False), (MODERN, True)):
+            serving = {name: servers[name] for name in ("ours", *PEERS[wire])}
             for concurrency in options.concurrency:
-                place(servers, cpus, concurrency == 1 and not options.split)
+                place(serving, cpus, concurrency == 1 and not options.split)
                 runs, ratios = measure(
-                    servers, modern, concurrency, options.rounds, options.seconds
+                    serving, modern, concurrency, options.rounds, options.seconds
                 )
-                ours, sdk = combine(runs["ours"]), combine(runs["sdk"])
-                cpu = max(ours.client_cpu, sdk.client_cpu)
-                spread = f"{min(ratios):.1f}-{max(ratios):.1f}"
-                print(
-                    f"{wire:<11}{concurrency:>8}"
-                    f"{median(c.rate for c in runs['ours']):>12.0f}"
-                    f"{median(c.rate for c in runs['sdk']):>11.0f}"
-                    f"{median(ratios):>7.1f}x{spread:>12}"
-                    f"{ours.cpu_us:>12.0f}us{sdk.cpu_us:>11.0f}us"
-                    f"{sdk.cpu_us / max(ours.cpu_us, 1e-9):>7.1f}x"
-                    f"{ours.errors + sdk.errors:>8}{cpu:>11.0%}",
-                    flush=True,
-                )
+                ours = combine(runs["ours"])
+                for name, cells in runs.items():
+                    total = combine(cells)
+                    rate = f"{median(c.rate for c in cells):>9.0f}"
+                    if name == "ours":
+                        versus = f"{'':>23}{total.cpu_us:>8.0f}us{'':>11}"
+                    else:
+                        spread = f"{min(ratios[name]):.2f}-{max(ratios[name]):.2f}"
+                        versus = (
+                            f"{median(ratios[name]):>10.2f}x{spread:>12}{total.cpu_us:>8.0f}us"
+                            f"{total.cpu_us / max(ours.cpu_us, 1e-9):>10.2f}x"
+                        )
+                    print(
+                        f"{wire:<11}{concurrency:>8} {name:<7}{rate}{versus}"
+                        f"{total.errors:>8}{total.client_cpu:>11.0%}",
+                        flush=True,
+                    )
+        print("(ours/peer: throughput, above 1 we are faster; peer/ours: CPU per request, above 1")
+        print(" we cost less)")
     finally:
         for proc, _ in servers.values():
             proc.terminate()

@@ -10,20 +10,39 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { z } from "zod";
 
-const server = new McpServer({ name: "ts-echo", version: "1.0.0" });
-server.registerTool(
-  "echo",
-  { description: "Echo the text back.", inputSchema: { text: z.string() } },
-  async ({ text }) => ({ content: [{ type: "text", text }] }),
-);
+function echoServer() {
+  const server = new McpServer({ name: "ts-echo", version: "1.0.0" });
+  server.registerTool(
+    "echo",
+    { description: "Echo the text back.", inputSchema: { text: z.string() } },
+    async ({ text }) => ({ content: [{ type: "text", text }] }),
+  );
+  return server;
+}
+
 if (process.argv[2] === "http") {
+  // the SDK's sessionful pattern: a transport and a server per initialize, found again
+  // by the Mcp-Session-Id header
   const port = Number(process.argv[process.argv.indexOf("--port") + 1]);
-  const transport = new StreamableHTTPServerTransport({
-    sessionIdGenerator: () => randomUUID(),
-    enableJsonResponse: true,
-  });
-  await server.connect(transport);
-  createServer((req, res) => transport.handleRequest(req, res)).listen(port, "127.0.0.1");
+  const sessions = new Map();
+  createServer(async (req, res) => {
+    const id = req.headers["mcp-session-id"];
+    let transport = id === undefined ? undefined : sessions.get(id);
+    if (transport === undefined) {
+      if (id !== undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: true,
+        onsessioninitialized: (sid) => sessions.set(sid, transport),
+      });
+      transport.onclose = () => sessions.delete(transport.sessionId);
+      await echoServer().connect(transport);
+    }
+    await transport.handleRequest(req, res);
+  }).listen(port, "127.0.0.1");
 } else {
-  await server.connect(new StdioServerTransport());
+  await echoServer().connect(new StdioServerTransport());
 }

@@ -22,6 +22,7 @@ from mcp_foundry.runtime.paging import page
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
 from mcp_foundry.runtime.store import Store, deployment
+from mcp_foundry.runtime.wire import validate as validate_model
 from pydantic import BaseModel, ValidationError
 
 from . import protocol_tasks
@@ -334,7 +335,7 @@ class App(ServerHandlers):
             body.setdefault("ttlMs", self.ttl_ms)
             private = caller_access(ctx) is not None
             body.setdefault("cacheScope", "private" if private else self.cache_scope)
-        return model.model_validate(body)
+        return validate_model(model, body)
 
     def capabilities(self) -> Wire:
         return {

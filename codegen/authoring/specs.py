@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+from mcp_foundry.runtime.wire import validate as validate_model
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .content import Wire, wire
@@ -69,7 +70,7 @@ class UserFunction:
 
     def validate(self, raw: Any) -> dict[str, Any]:
         """Arguments as the function's parameters; raises pydantic's ValidationError."""
-        model = self.arguments.model_validate(raw if raw is not None else {})
+        model = validate_model(self.arguments, raw if raw is not None else {})
         values = {name: getattr(model, name) for name in self.names}
         return {**(model.model_extra or {}), **values}
 

@@ -8,6 +8,7 @@ ways with :mod:`mcp_foundry.runtime.project` and validates on each side.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -48,6 +49,7 @@ class Route:
         "modern_handler",
         "upgrade",
         "targets",
+        "session_meta",
     )
 
     def __init__(
@@ -72,6 +74,10 @@ class Route:
         self.upgrade = revisions.is_older(on_wire.revision, handler_bindings.revision)
         self.targets: dict[str, type[BaseModel]] = {}
         """Wire result models by name (the first of a name wins), for ``result_out``."""
+        self.session_meta: weakref.WeakKeyDictionary[object, BaseModel] = (
+            weakref.WeakKeyDictionary()
+        )
+        """The handler's ``_meta`` per legacy session (see :meth:`_session_meta`)."""
         for model in (spec.result, *spec.alt_results):
             if model is not None:
                 self.targets.setdefault(model.__name__, model)
@@ -85,14 +91,14 @@ class Route:
             if model is None:
                 return None
             try:
-                return model.model_validate(raw if raw is not None else {})
+                return wire.validate(model, raw if raw is not None else {})
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         wire_model = self.spec.params
         if wire_model is None or model is None:
             return model.model_validate({}) if model is not None and raw is None else None
         try:
-            on_wire = wire_model.model_validate(raw if raw is not None else {})
+            on_wire = wire.validate(wire_model, raw if raw is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if self.upgrade:
@@ -104,16 +110,40 @@ class Route:
                 on_wire, model, self.handler_revision, f"{self.method} params"
             )
         if self.modern_handler and "meta" in project.fields(model):
-            meta = dict(converted.get("_meta") or {})
-            meta.setdefault(PROTOCOL_VERSION_KEY, self.wire_revision)
-            meta.setdefault(CLIENT_CAPABILITIES_KEY, ctx.handler_capabilities())
-            if ctx.client_info is not None:
-                meta.setdefault(CLIENT_INFO_KEY, ctx.client_info)
-            converted["_meta"] = meta
+            own = converted.get("_meta")
+            session = ctx.session
+            if own is None and session is not None:
+                converted["_meta"] = self._session_meta(model, session, ctx)
+            else:
+                converted["_meta"] = self._meta(own, ctx)
         try:
-            return model.model_validate(converted)
+            return wire.validate(model, converted)
         except ValidationError as exc:
             raise invalid_params(exc) from None
+
+    def _meta(self, own: dict[str, Any] | None, ctx: Any) -> dict[str, Any]:
+        """The ``_meta`` a modern handler expects, made from what the session knows."""
+        meta = dict(own or {})
+        meta.setdefault(PROTOCOL_VERSION_KEY, self.wire_revision)
+        meta.setdefault(CLIENT_CAPABILITIES_KEY, ctx.handler_capabilities())
+        if ctx.client_info is not None:
+            meta.setdefault(CLIENT_INFO_KEY, ctx.client_info)
+        return meta
+
+    def _session_meta(self, model: type[BaseModel], session: object, ctx: Any) -> Any:
+        """:meth:`_meta` for a request that sent none, validated once per session (it
+        depends only on what ``initialize`` settled) and shared by its requests."""
+        found = self.session_meta.get(session)
+        if found is None:
+            meta = self._meta(None, ctx)
+            classes = project.model_classes(project.fields(model)["meta"].annotation)
+            if len(classes) != 1:
+                return meta  # validated with the params, as a request's own _meta is
+            try:
+                found = self.session_meta[session] = classes[0].model_validate(meta)
+            except ValidationError as exc:
+                raise invalid_params(exc) from None
+        return found
 
     # ---- result: handler → wire ------------------------------------------------------
 
@@ -129,7 +159,7 @@ class Route:
         if "result_type" in project.fields(target):
             converted.setdefault("resultType", "complete")
         try:
-            target.model_validate(converted)  # the projection must be a valid result there
+            wire.validate(target, converted)  # the projection must be a valid result there
             return converted
         except ValidationError as exc:
             raise _unrepresentable(
@@ -152,7 +182,7 @@ class Route:
                 result = {"resultType": "complete", **result}
             for model in models:
                 try:
-                    return model.model_validate(result)
+                    return wire.validate(model, result)
                 except ValidationError:
                     continue
             try:

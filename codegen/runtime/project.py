@@ -22,6 +22,7 @@ import typing
 from typing import Any, Union
 
 import orjson
+from mcp_foundry.runtime import wire
 from pydantic import BaseModel, RootModel
 
 log = logging.getLogger("mcp_foundry.runtime")
@@ -47,6 +48,8 @@ _CLASSES: dict[Any, list[type[BaseModel]]] = {}
 _ITEMS: dict[tuple[int, tuple[type, ...]], tuple[Any, tuple[bool, Any]]] = {}
 _PLANS: dict[tuple[type, type], tuple[dict[str, tuple[str, Any]], bool]] = {}
 _SCALARS = (str, int, float, bool)
+_SEQUENCES = (list, tuple, typing.Sequence)
+_MAPPINGS = (dict, typing.Mapping)
 
 
 def model_classes(annotation: Any) -> list[type[BaseModel]]:
@@ -137,7 +140,7 @@ class Projection:
         if isinstance(value, BaseModel):
             return self.model(value, target)
         if isinstance(value, (list, tuple)):
-            ok, item = _container_item(target, (list, tuple, typing.Sequence))
+            ok, item = _container_item(target, _SEQUENCES)
             item = item if ok else Any
             out = []
             for element in value:
@@ -146,7 +149,7 @@ class Projection:
                     out.append(projected)
             return out
         if isinstance(value, dict):
-            ok, item = _container_item(target, (dict, typing.Mapping))
+            ok, item = _container_item(target, _MAPPINGS)
             if ok:
                 return {k: self.value(v, item) for k, v in value.items()}
             classes = model_classes(target)
@@ -295,8 +298,115 @@ def _keep_structured_meaning(
         content.append({"type": "text", "text": orjson.dumps(_dump(structured)).decode()})
 
 
+_FAITHFUL: dict[tuple[type, type], frozenset[str] | None] = {}
+_RAW = (Any, object, dict, list)
+"""Annotations that admit any JSON object or array as it is."""
+
+
+def faithful(source: type[BaseModel], target: type[BaseModel]) -> frozenset[str] | None:
+    """When every value of ``source`` projects onto ``target`` as its own wire dump, less
+    the top-level modern envelope keys the target lacks: those keys (often none), else
+    None. Decided once per pair from the classes alone; the walk then has nothing to do,
+    so :func:`convert` skips it (the typical same-shape answer to an older client)."""
+    key = (source, target)
+    if key in _FAITHFUL:
+        return _FAITHFUL[key]
+    found = None
+    if _faithful_model(source, target, top=True, visiting=set()):
+        declared = fields(target)
+        found = frozenset(
+            field.alias or name
+            for name, field in fields(source).items()
+            if name in _ENVELOPE and name not in declared
+        )
+    _FAITHFUL[key] = found
+    return found
+
+
+def _faithful_model(
+    source: type[BaseModel], target: type[BaseModel], *, top: bool, visiting: set[Any]
+) -> bool:
+    """The walk keeps every field of ``source`` under the same wire name, and extras alike."""
+    if source is target or (source, target) in visiting:
+        return True  # identical, or already being checked further up (recursive models)
+    visiting.add((source, target))
+    if issubclass(source, RootModel) or issubclass(target, RootModel):
+        return False
+    theirs = fields(target)
+    ours = fields(source)
+    if source.model_config.get("extra") == "allow":
+        if target.model_config.get("extra") != "allow":
+            return False  # extras would be dropped
+        for name, field in theirs.items():
+            # an extra under the name of a field only the target has is read as that field
+            renamed = (field.alias or name) != name
+            if name not in ours and (renamed or not _opaque(field.annotation)):
+                return False
+    for name, field in ours.items():
+        if top and name in _ENVELOPE and name not in theirs:
+            continue
+        other = theirs.get(name)
+        if other is None or (other.alias or name) != (field.alias or name):
+            return False
+        if not _faithful_annotation(field.annotation, other.annotation, visiting):
+            return False
+    return True
+
+
+def _faithful_annotation(ours: Any, theirs: Any, visiting: set[Any]) -> bool:
+    """Every value ``ours`` admits goes through :meth:`Projection.value` unchanged."""
+    origin = typing.get_origin(ours)
+    if origin is typing.Annotated:
+        return _faithful_annotation(typing.get_args(ours)[0], theirs, visiting)
+    if origin in _UNION_TYPES:
+        return all(_faithful_annotation(arg, theirs, visiting) for arg in typing.get_args(ours))
+    if ours in _RAW:
+        return _opaque(theirs)  # any JSON value may come: nothing on their side may filter it
+    if isinstance(ours, type) and issubclass(ours, BaseModel):
+        if issubclass(ours, RootModel):
+            return False
+        match = _match(ours, theirs)
+        if match is None:
+            return not model_classes(theirs)  # else downgraded to a note, or dropped
+        return _faithful_model(ours, match, top=False, visiting=visiting)
+    ok, item = _container_item(ours, _SEQUENCES)
+    if ok:
+        found, other = _container_item(theirs, _SEQUENCES)
+        return _faithful_annotation(item, other if found else Any, visiting)
+    ok, item = _container_item(ours, _MAPPINGS)
+    if ok:
+        found, other = _container_item(theirs, _MAPPINGS)
+        if found:
+            return _faithful_annotation(item, other, visiting)
+        return len(model_classes(theirs)) != 1  # else that one model filters the dict
+    return True  # a scalar, passed as it is
+
+
+def _opaque(annotation: Any) -> bool:
+    """No model anywhere in ``annotation``: any JSON value goes through unchanged."""
+    if annotation in (Any, object):
+        return True
+    if model_classes(annotation):
+        return False
+    return all(
+        _opaque(item) if ok else True
+        for ok, item in (
+            _container_item(annotation, _SEQUENCES),
+            _container_item(annotation, _MAPPINGS),
+        )
+    )
+
+
 def convert(value: BaseModel, target: type[BaseModel], revision: str, what: str) -> dict[str, Any]:
     """``value`` re-expressed as wire JSON for ``target`` (a model of ``revision``)."""
+    source = type(value)
+    match = _match(source, target)
+    envelope = faithful(source, match) if match is not None else None
+    if envelope is not None:
+        out = wire.dump(value)
+        for key in envelope:
+            out.pop(key, None)
+        return out
     projection = Projection(revision)
     out = projection.value(value, target)
     projection.report(what)

@@ -219,7 +219,7 @@ def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float 
     # what start-up built (modules, models, the app) lives as long as the process: keep it
     # out of the collector's full passes, which otherwise rescan it every few thousand calls
     gc.freeze()
-    anyio.run(partial(_serve_then_close, server, grace=grace))
+    anyio.run(partial(_serve_then_close, server, grace=grace), backend_options=_loop_options())
 
 
 async def _serve_then_close(server: Server, *, grace: float) -> None:
@@ -228,3 +228,13 @@ async def _serve_then_close(server: Server, *, grace: float) -> None:
         await serve_stdio(server, grace=grace)
     finally:
         await server.store.close()
+
+
+def _loop_options() -> dict[str, Any]:
+    """uvloop where it is installed (a dependency off Windows): its event loop does in C
+    what asyncio's does in Python for every request (a task, its scheduling, the pipes)."""
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return {}
+    return {"use_uvloop": True}

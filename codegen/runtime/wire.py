@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 import orjson
 from mcp_foundry.runtime.errors import INVALID_REQUEST, PARSE_ERROR, RpcError
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 RequestId = Union[str, int]
 Message = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
 
 
 MAX_DEPTH = 128
@@ -95,9 +96,19 @@ def dump(value: BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:
     if value is None:
         return {}
     if isinstance(value, BaseModel):
-        out: dict[str, Any] = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        out: dict[str, Any] = value.__pydantic_serializer__.to_python(
+            value, mode="json", by_alias=True, exclude_unset=True
+        )
         return out
     return dict(value)
+
+
+def validate(model: type[M], data: Any) -> M:
+    """``model.model_validate(data)`` without pydantic's Python wrapper around the validator,
+    which costs a third as much again as validating a small object (the request path
+    validates several; :func:`dump` skips ``model_dump``'s the same way)."""
+    found: M = model.__pydantic_validator__.validate_python(data)
+    return found
 
 
 def is_request_id(value: Any) -> bool:

@@ -144,3 +144,15 @@ def test_garbage_on_the_socket_does_not_hurt_the_server(live: Live, http: httpx.
         post(http, live.url, modern_request("tools/list"), modern_headers("tools/list")).status_code
         == 200
     )
+
+
+def test_other_paths_are_404_and_a_trailing_slash_is_redirected(
+    live: Live, http: httpx.Client
+) -> None:
+    """The app's own routing: 404 off the known paths, 307 to the MCP path from its
+    trailing-slash spelling (query kept), which then serves as usual."""
+    missing = http.post(live.base + "/nope", content=b"{}")
+    assert (missing.status_code, missing.text) == (404, "Not Found")
+    slash = http.post(live.url + "/?x=1", content=b"{}")
+    assert slash.status_code == 307
+    assert slash.headers["location"] == "/mcp?x=1"
