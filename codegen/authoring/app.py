@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from mcp_foundry.bindings import HandlerContext
@@ -30,6 +31,7 @@ from .execution import error_result, run_tool
 from .paging import page
 from .protocol_tasks import ProtocolTaskMethods
 from .scopes import ScopeRules, caller_access
+from .shared_tasks import SharedTaskStore
 from .specs import (
     PromptSpec,
     ResourceSpec,
@@ -100,13 +102,18 @@ class App(ServerHandlers):
         self.prompts: dict[str, PromptSpec] = {}
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
-        self.task_store: TaskBackend = tasks or TaskStore()
+        self._use_tasks(tasks or TaskStore())
+        self._tasks_given = tasks is not None
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
-        self.extension_methods = TaskMethods(self.task_store).methods()
-        self.session_methods = ProtocolTaskMethods(self.task_store, page_size).methods()
+
+    def _use_tasks(self, backend: TaskBackend) -> None:
+        """Keep tasks in ``backend``; the task methods of both wires serve from it."""
+        self.task_store: TaskBackend = backend
+        self.extension_methods = TaskMethods(backend).methods()
+        self.session_methods = ProtocolTaskMethods(backend, self.page_size).methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
@@ -257,7 +264,24 @@ class App(ServerHandlers):
                 capabilities=self.capabilities(),
                 request_timeout=self.request_timeout,
             )
+            self._share_tasks(self.server)
         return self.server
+
+    def _share_tasks(self, server: Server) -> None:
+        """With a store shared by several instances, tasks live there too (unless the
+        app was given a task backend of its own), so any instance serves any task."""
+        if server.store_shared and not self._tasks_given:
+            self._use_tasks(SharedTaskStore(server.store))
+
+    @asynccontextmanager
+    async def lifetime(self, server: Server) -> AsyncIterator[None]:
+        """What runs as long as ``server`` serves (``Server.running``): at its end the
+        tasks running here in a shared store fail now instead of when their lease lapses."""
+        try:
+            yield
+        finally:
+            if isinstance(self.task_store, SharedTaskStore):
+                await self.task_store.close()
 
     def http_app(
         self, config: HttpConfig | None = None, *, auth: ResourceServerAuth | None = None

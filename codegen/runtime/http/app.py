@@ -73,8 +73,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        await drain.close()
+        async with server.running():
+            yield
+            await drain.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.mcp_drain = drain

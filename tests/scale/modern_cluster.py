@@ -1,0 +1,262 @@
+"""Several instances of one app in this process, sharing ONE store, each its own runtime
+``Server`` behind its own uvicorn on a loopback port; and a raw modern-wire HTTP client.
+
+All instances run on one event loop in a background thread (the in-memory store is a
+single-loop object); the tests talk to them over real sockets only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from mcp_foundry.authoring import App, Context, SharedTaskStore, elicitation
+from mcp_foundry.runtime.http.serve import McpServer, server_config
+from mcp_foundry.runtime.http.sse import EventParser
+from mcp_foundry.runtime.server import Server
+from mcp_foundry.runtime.store import MemoryStore, Store
+
+MODERN = "2026-07-28"
+LEGACY = "2025-11-25"
+TASKS = {"extensions": {"io.modelcontextprotocol/tasks": {}}}
+ELICIT = {"elicitation": {"form": {}}}
+SECRET = b"scale-modern-shared-request-state-key"
+T = TypeVar("T")
+
+
+def build_app(store: Store | None = None, *, lease_s: float | None = None) -> App:
+    """The app every instance serves. With ``lease_s`` its tasks go to a
+    :class:`SharedTaskStore` over ``store`` made here; without, the app picks one itself
+    (its server has a shared store)."""
+    tasks = None
+    if lease_s is not None:
+        assert store is not None
+        tasks = SharedTaskStore(store, ttl_ms=60_000, poll_interval_ms=50, lease_s=lease_s)
+    app = App("scale-app", "1.0.0", tasks=tasks)
+
+    @app.tool(task="optional")
+    async def slow(seconds: float) -> str:
+        """Sleep, then say so."""
+        await asyncio.sleep(seconds)
+        return f"slept {seconds}"
+
+    @app.tool(task="optional")
+    async def confirm(ctx: Context) -> str:
+        """Asks first (as a task: input_required until answered)."""
+        form = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+        answer = await ctx.elicit("Proceed?", form, key="go")
+        return f"{answer.action}: {answer.content}"
+
+    @app.tool()
+    async def two_rounds(ctx: Context) -> str:
+        """Two input rounds in a row (requestState carries the first answer)."""
+        form = {"type": "object", "properties": {"v": {"type": "string"}}}
+        first = await ctx.ask({"first": elicitation("First?", form)})
+        second = await ctx.ask({"second": elicitation("Second?", form)})
+        return f"{first['first'].content['v']}+{second['second'].content['v']}"
+
+    @app.tool()
+    async def change_tools() -> str:
+        """Raises tools list_changed on whichever instance runs it."""
+        await app.list_changed("tools")
+        return "changed"
+
+    @app.tool()
+    async def update_note(uri: str) -> str:
+        """Raises resources/updated for ``uri``."""
+        await app.resource_updated(uri)
+        return "updated"
+
+    @app.resource("note://{name}")
+    def note(name: str) -> str:
+        """A note."""
+        return f"note {name}"
+
+    return app
+
+
+def attach(app: App, store: Store, secret: bytes) -> Server:
+    """The app's runtime server over ``store`` (as a deployment's configuration makes it)."""
+    app.server = Server(
+        app,
+        name=app.name,
+        version=app.version,
+        capabilities=app.capabilities(),
+        store=store,
+        state_secret=secret,
+    )
+    app._share_tasks(app.server)
+    return app.server
+
+
+@dataclass
+class LocalCluster:
+    loop: asyncio.AbstractEventLoop
+    store: Store
+    apps: list[App]
+    urls: list[str]
+    servers: list[McpServer] = field(default_factory=list)
+
+    def run(self, work: Awaitable[T], timeout: float = 20) -> T:
+        """Run ``work`` on the instances' loop (where the store lives)."""
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout)  # type: ignore[arg-type]
+
+
+@contextmanager
+def local_cluster(
+    count: int = 3,
+    *,
+    lease_s: float | None = 1.0,
+    build: Callable[..., App] = build_app,
+    secret: bytes = SECRET,
+) -> Iterator[LocalCluster]:
+    """``count`` instances over one :class:`MemoryStore`; stops them all at the end."""
+    store = MemoryStore()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    apps = [build(store, lease_s=lease_s) for _ in range(count)]
+    cluster = LocalCluster(loop, store, apps, [])
+    served: list[asyncio.Future[None]] = []
+    try:
+        for app in apps:
+            attach(app, store, secret)
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            host, port = sock.getsockname()[:2]
+            config = server_config(
+                app.http_app(), host, port, log_level="warning", timeout_graceful_shutdown=1
+            )
+            server = McpServer(config)
+            cluster.servers.append(server)
+            served.append(asyncio.run_coroutine_threadsafe(server.serve(sockets=[sock]), loop))
+            cluster.urls.append(f"http://{host}:{port}/mcp")
+        deadline = time.monotonic() + 10
+        while not all(s.started for s in cluster.servers):
+            assert time.monotonic() < deadline, "an instance did not start"
+            time.sleep(0.01)
+        yield cluster
+    finally:
+        for server in cluster.servers:
+            server.should_exit = True
+        for future in served:
+            future.result(15)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+# ---- the modern wire over raw HTTP -------------------------------------------------------
+
+_ids = itertools.count(1)
+
+
+def request(
+    method: str, params: dict[str, Any] | None = None, caps: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": MODERN,
+        "io.modelcontextprotocol/clientCapabilities": caps or {},
+    }
+    return {
+        "jsonrpc": "2.0",
+        "id": next(_ids),
+        "method": method,
+        "params": {**(params or {}), "_meta": meta},
+    }
+
+
+def headers(message: dict[str, Any]) -> dict[str, str]:
+    out = {
+        "accept": "application/json, text/event-stream",
+        "content-type": "application/json",
+        "mcp-protocol-version": MODERN,
+        "mcp-method": message["method"],
+    }
+    params = message["params"]
+    name = params.get("name") or params.get("uri")
+    if isinstance(name, str) and message["method"] in ("tools/call", "resources/read"):
+        out["mcp-name"] = name
+    return out
+
+
+def messages_of(response: httpx.Response) -> list[dict[str, Any]]:
+    if response.headers["content-type"].startswith("text/event-stream"):
+        return [orjson.loads(e.data) for e in EventParser().feed(response.content) if e.data]
+    return [response.json()]
+
+
+async def send(http: httpx.AsyncClient, url: str, message: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-RPC response to ``message`` (result or error)."""
+    response = await http.post(url, content=orjson.dumps(message), headers=headers(message))
+    found = [m for m in messages_of(response) if m.get("id") == message["id"]]
+    assert found, (response.status_code, response.text)
+    return found[-1]
+
+
+async def result(
+    http: httpx.AsyncClient,
+    url: str,
+    method: str,
+    params: dict[str, Any] | None = None,
+    caps: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    answer = await send(http, url, request(method, params, caps))
+    assert "result" in answer, answer
+    found: dict[str, Any] = answer["result"]
+    return found
+
+
+class Listener:
+    """An open ``subscriptions/listen`` stream: its messages arrive in ``received``."""
+
+    def __init__(self) -> None:
+        self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        return await asyncio.wait_for(self.received.get(), timeout)
+
+    async def quiet_for(self, seconds: float) -> list[dict[str, Any]]:
+        """What else arrives within ``seconds`` (expected: nothing)."""
+        await asyncio.sleep(seconds)
+        extra = []
+        while not self.received.empty():
+            extra.append(self.received.get_nowait())
+        return extra
+
+
+async def open_listener(
+    http: httpx.AsyncClient, url: str, notifications: dict[str, Any]
+) -> Listener:
+    """Open a listen stream and wait for its acknowledgement."""
+    listener = Listener()
+    message = request("subscriptions/listen", {"notifications": notifications})
+    ready = asyncio.Event()
+
+    async def pump() -> None:
+        async with http.stream(
+            "POST", url, content=orjson.dumps(message), headers=headers(message)
+        ) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            parser = EventParser()
+            async for chunk in response.aiter_raw():
+                for event in parser.feed(chunk):
+                    if event.data:
+                        listener.received.put_nowait(orjson.loads(event.data))
+                        ready.set()
+
+    listener.task = asyncio.create_task(pump())
+    await asyncio.wait_for(ready.wait(), 5)
+    ack = await listener.next()
+    assert ack["method"] == "notifications/subscriptions/acknowledged", ack
+    return listener
