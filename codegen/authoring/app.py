@@ -102,18 +102,16 @@ class App(ServerHandlers):
         self.prompts: dict[str, PromptSpec] = {}
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
-        self._use_tasks(tasks or TaskStore())
+        self.task_store: TaskBackend = tasks or TaskStore()
         self._tasks_given = tasks is not None
+        self._task_methods = TaskMethods(self.task_store)
+        self._protocol_task_methods = ProtocolTaskMethods(self.task_store, page_size)
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
-
-    def _use_tasks(self, backend: TaskBackend) -> None:
-        """Keep tasks in ``backend``; the task methods of both wires serve from it."""
-        self.task_store: TaskBackend = backend
-        self.extension_methods = TaskMethods(backend).methods()
-        self.session_methods = ProtocolTaskMethods(backend, self.page_size).methods()
+        self.extension_methods = self._task_methods.methods()
+        self.session_methods = self._protocol_task_methods.methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
@@ -271,7 +269,9 @@ class App(ServerHandlers):
         """With a store shared by several instances, tasks live there too (unless the
         app was given a task backend of its own), so any instance serves any task."""
         if server.store_shared and not self._tasks_given:
-            self._use_tasks(SharedTaskStore(server.store))
+            shared = SharedTaskStore(server.store)
+            self.task_store = self._task_methods.store = shared
+            self._protocol_task_methods.store = shared
 
     @asynccontextmanager
     async def lifetime(self, server: Server) -> AsyncIterator[None]:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 from mcp_foundry.authoring import App, Context, SharedTaskStore, elicitation
+from mcp_foundry.runtime.http.headers import NAME_SOURCES
 from mcp_foundry.runtime.http.serve import McpServer, server_config
 from mcp_foundry.runtime.http.sse import EventParser
 from mcp_foundry.runtime.server import Server
@@ -31,6 +32,8 @@ TASKS = {"extensions": {"io.modelcontextprotocol/tasks": {}}}
 ELICIT = {"elicitation": {"form": {}}}
 SECRET = b"scale-modern-shared-request-state-key"
 T = TypeVar("T")
+HAPPENED: dict[int, list[str]] = {}
+"""What the ``hold`` tool saw, by ``id(app)`` (read on the instances' loop)."""
 
 
 def build_app(store: Store | None = None, *, lease_s: float | None = None) -> App:
@@ -48,6 +51,19 @@ def build_app(store: Store | None = None, *, lease_s: float | None = None) -> Ap
         """Sleep, then say so."""
         await asyncio.sleep(seconds)
         return f"slept {seconds}"
+
+    happened = HAPPENED.setdefault(id(app), [])
+
+    @app.tool(task="optional")
+    async def hold(key: str) -> str:
+        """Runs until cancelled; notes that it started and how it ended."""
+        happened.append(f"{key}:started")
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            happened.append(f"{key}:cancelled")
+            raise
+        return "held"
 
     @app.tool(task="optional")
     async def confirm(ctx: Context) -> str:
@@ -182,9 +198,9 @@ def headers(message: dict[str, Any]) -> dict[str, str]:
         "mcp-protocol-version": MODERN,
         "mcp-method": message["method"],
     }
-    params = message["params"]
-    name = params.get("name") or params.get("uri")
-    if isinstance(name, str) and message["method"] in ("tools/call", "resources/read"):
+    source = NAME_SOURCES.get(message["method"])
+    name = message["params"].get(source) if source else None
+    if isinstance(name, str):
         out["mcp-name"] = name
     return out
 
@@ -214,6 +230,55 @@ async def result(
     assert "result" in answer, answer
     found: dict[str, Any] = answer["result"]
     return found
+
+
+async def session(http: httpx.AsyncClient, url: str) -> str:
+    """A fresh 2025-11-25 session on the instance at ``url``; its id."""
+    init = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": LEGACY,
+            "capabilities": {},
+            "clientInfo": {"name": "scale-test", "version": "1"},
+        },
+    }
+    response = await http.post(url, content=orjson.dumps(init), headers=_legacy_headers(None))
+    assert response.status_code == 200, response.text
+    session_id = response.headers["mcp-session-id"]
+    done = await http.post(
+        url,
+        content=orjson.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        headers=_legacy_headers(session_id),
+    )
+    assert done.status_code == 202
+    return session_id
+
+
+def _legacy_headers(session_id: str | None) -> dict[str, str]:
+    out = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+    if session_id is not None:
+        out["mcp-session-id"] = session_id
+        out["mcp-protocol-version"] = LEGACY
+    return out
+
+
+async def legacy(
+    http: httpx.AsyncClient,
+    url: str,
+    session_id: str,
+    method: str,
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The response (result or error) to one request on a legacy session."""
+    message = {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": params or {}}
+    response = await http.post(
+        url, content=orjson.dumps(message), headers=_legacy_headers(session_id)
+    )
+    found = [m for m in messages_of(response) if m.get("id") == message["id"]]
+    assert found, (response.status_code, response.text)
+    return found[-1]
 
 
 class Listener:
