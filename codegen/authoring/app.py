@@ -21,6 +21,7 @@ from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
+from mcp_foundry.runtime.store import Store, deployment
 from pydantic import BaseModel, ValidationError
 
 from . import protocol_tasks
@@ -103,13 +104,14 @@ class App(ServerHandlers):
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
         self.task_store: TaskBackend = tasks or TaskStore()
-        self._tasks_given = tasks is not None
         self._task_methods = TaskMethods(self.task_store)
         self._protocol_task_methods = ProtocolTaskMethods(self.task_store, page_size)
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
+        self._deployment: tuple[Store, bytes | None] | None = None
+        """The state store and ``requestState`` key the server gets (:meth:`use_store`)."""
         self.extension_methods = self._task_methods.methods()
         self.session_methods = self._protocol_task_methods.methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
@@ -250,9 +252,22 @@ class App(ServerHandlers):
 
     # -- serving -------------------------------------------------------------------------
 
+    def use_store(self, store: str | None, state_secret: bytes | str | None = None) -> None:
+        """Share state with the app's other instances through the store URL ``store``
+        (``redis://HOST:PORT/DB``; ``None``/``memory://``: this process only). The
+        ``requestState`` key is ``state_secret`` or ``$MCP_FOUNDRY_STATE_SECRET``, and a
+        shared store without one is a :class:`ValueError`: every instance must seal alike.
+        Call it before the server is made (:meth:`run` does)."""
+        if self.server is not None:
+            raise RuntimeError("use_store() comes before the server is made (runtime())")
+        self._deployment = deployment(store, state_secret)
+
     def runtime(self) -> Server:
         """The runtime server for this app (made once): every revision, both eras."""
         if self.server is None:
+            if self._deployment is None:
+                self._deployment = deployment(None)
+            store, key = self._deployment
             self.server = Server(
                 self,
                 name=self.name,
@@ -261,15 +276,19 @@ class App(ServerHandlers):
                 instructions=self.instructions,
                 capabilities=self.capabilities(),
                 request_timeout=self.request_timeout,
+                store=store,
+                state_secret=key,
             )
             self._share_tasks(self.server)
         return self.server
 
     def _share_tasks(self, server: Server) -> None:
-        """With a store shared by several instances, tasks live there too (unless the
-        app was given a task backend of its own), so any instance serves any task."""
-        if server.store_shared and not self._tasks_given:
-            shared = SharedTaskStore(server.store)
+        """With a store shared by several instances, tasks live there too, so any
+        instance serves any task: an in-memory :class:`TaskStore` (which no other
+        instance could read) gives way to a :class:`SharedTaskStore` with its settings;
+        a backend of another kind is the app's own choice and stays."""
+        if server.store_shared and isinstance(self.task_store, TaskStore):
+            shared = SharedTaskStore.replacing(self.task_store, server.store)
             self.task_store = self._task_methods.store = shared
             self._protocol_task_methods.store = shared
 
@@ -306,11 +325,16 @@ class App(ServerHandlers):
         port: int = 8000,
         drain_s: float = 5.0,
         auth: ResourceServerAuth | None = None,
+        store: str | None = None,
+        state_secret: bytes | str | None = None,
     ) -> None:
         """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default),
         protected by ``auth`` if given (stdio is unauthenticated by definition). On
         SIGTERM, requests already accepted get ``drain_s`` seconds to finish before they
-        are answered with an error."""
+        are answered with an error. ``store``/``state_secret``: see :meth:`use_store`
+        (several instances behind one load balancer share them)."""
+        if store is not None or state_secret is not None:
+            self.use_store(store, state_secret)
         if transport == "http":
             from mcp_foundry.runtime.http import serve
 

@@ -32,7 +32,7 @@ from mcp_foundry.runtime.store import Store, StoreUnavailable
 
 from .errors import INTERNAL_ERROR, INVALID_PARAMS, RpcError
 from .inputs import valid_answer
-from .tasks import Task
+from .tasks import Task, TaskStore
 
 log = logging.getLogger("mcp_foundry.authoring")
 
@@ -41,6 +41,9 @@ _ALL = "mcp:tasks:all"
 _UNOWNED = "mcp:tasks:unowned"
 _MIN_TTL_S = 1.0
 """The shortest life a record is given (a task past its ttl is dropped instead)."""
+UNLIMITED_TTL_MS = 86_400_000
+"""How long a shared task lives where the in-memory store set no limit (everything in the
+store expires)."""
 _INBOX_LEN = 64
 _RETRY_S = 1.0
 LAPSED = {
@@ -120,6 +123,15 @@ class SharedTaskStore:
         self._background: list[asyncio.Task[None]] = []
         self._heard = asyncio.Event()
         """Set once the channel is subscribed."""
+
+    @classmethod
+    def replacing(cls, local: TaskStore, store: Store) -> SharedTaskStore:
+        """The shared backend for an app configured with the in-memory ``local``: its
+        ttl (a day at most, where it had no limit) and poll interval."""
+        if local.journaled:
+            log.warning("tasks are kept in the shared store; the task journal is not used")
+        ttl_ms = local.ttl_ms if local.ttl_ms is not None else UNLIMITED_TTL_MS
+        return cls(store, ttl_ms=ttl_ms, poll_interval_ms=local.poll_interval_ms)
 
     # ---- the TaskBackend interface -----------------------------------------------------
 
@@ -371,7 +383,9 @@ class SharedTaskStore:
     async def _start(self) -> None:
         """Start listening and renewing leases on first use; wait (briefly, if the store
         is down) until the channel is subscribed."""
-        if not self._background:
+        if not self._background or any(job.done() for job in self._background):
+            for job in self._background:
+                job.cancel()
             loop = asyncio.get_running_loop()
             self._background = [
                 loop.create_task(self._listen(), name="tasks channel"),
@@ -394,7 +408,8 @@ class SharedTaskStore:
                 log.warning("tasks channel: the store is unavailable; retrying")
             except Exception:
                 log.exception("tasks channel failed; subscribing again")
-            self._heard.clear()
+            finally:
+                self._heard.clear()
             await asyncio.sleep(_RETRY_S)
 
     async def _hear(self, raw: bytes) -> None:

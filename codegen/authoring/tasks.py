@@ -306,6 +306,10 @@ class TaskStore:
                 self._journal.save(task)
                 self._tasks[task.task_id] = task
 
+    @property
+    def journaled(self) -> bool:
+        return self._journal is not None
+
     async def open(
         self,
         runner: asyncio.Task[Any],

@@ -108,6 +108,7 @@ def attach(app: App, store: Store, secret: bytes) -> Server:
         version=app.version,
         capabilities=app.capabilities(),
         store=store,
+        store_shared=True,
         state_secret=secret,
     )
     app._share_tasks(app.server)

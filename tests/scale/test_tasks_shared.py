@@ -219,6 +219,7 @@ async def test_task_records_expire_with_their_ttl(cluster: LocalCluster) -> None
         task_id = created["result"]["task"]["taskId"]
         assert created["result"]["task"]["ttl"] == 1500
         done = await legacy(http, a, on_a, "tasks/result", {"taskId": task_id})
+        assert "result" in done, done
         assert done["result"]["content"][0]["text"] == "slept 0.0"
         await asyncio.sleep(1.7)
         gone = await legacy(http, a, on_a, "tasks/get", {"taskId": task_id})

@@ -73,9 +73,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        async with server.running():
-            yield
-            await drain.close()
+        try:
+            async with server.running():
+                yield
+                await drain.close()
+        finally:
+            await server.store.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.mcp_drain = drain

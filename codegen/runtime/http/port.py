@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+from mcp_foundry.runtime.store import Store
 from mcp_foundry.runtime.transport import TransportFacts
 
 Message = dict[str, Any]
@@ -43,6 +44,9 @@ class ServerCore(Protocol):
 
     request_timeout: float | None
     """Seconds a handler may run before it is cancelled and answered with an error."""
+
+    store: Store
+    """State shared with the server's other instances; closed when the app stops."""
 
     def is_modern(self, message: Any) -> bool: ...
 
