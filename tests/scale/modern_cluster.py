@@ -15,16 +15,18 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import orjson
+from local_services import RedisServer
 from mcp_foundry.authoring import App, Context, SharedTaskStore, elicitation
 from mcp_foundry.runtime.http.headers import NAME_SOURCES
 from mcp_foundry.runtime.http.serve import McpServer, server_config
 from mcp_foundry.runtime.http.sse import EventParser
 from mcp_foundry.runtime.server import Server
-from mcp_foundry.runtime.store import MemoryStore, Store
+from mcp_foundry.runtime.store import MemoryStore, Store, open_store
 
 MODERN = "2026-07-28"
 LEGACY = "2025-11-25"
@@ -115,6 +117,17 @@ def attach(app: App, store: Store, secret: bytes) -> Server:
     return app.server
 
 
+@contextmanager
+def store_urls(folder: Path) -> Iterator[dict[str, str | None]]:
+    """The stores a local cluster can run on: one in-process store, a real Redis."""
+    redis = RedisServer(folder)
+    redis.start()
+    try:
+        yield {"memory": None, "redis": redis.url}
+    finally:
+        redis.stop()
+
+
 @dataclass
 class LocalCluster:
     loop: asyncio.AbstractEventLoop
@@ -135,17 +148,20 @@ def local_cluster(
     lease_s: float | None = 1.0,
     build: Callable[..., App] = build_app,
     secret: bytes = SECRET,
+    store_url: str | None = None,
 ) -> Iterator[LocalCluster]:
-    """``count`` instances over one :class:`MemoryStore`; stops them all at the end."""
-    store = MemoryStore()
+    """``count`` instances over one :class:`MemoryStore`, or each with its own client of
+    the Redis at ``store_url``; stops them all at the end."""
+    shared = MemoryStore()
+    stores = [open_store(store_url) if store_url else shared for _ in range(count)]
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    apps = [build(store, lease_s=lease_s) for _ in range(count)]
-    cluster = LocalCluster(loop, store, apps, [])
+    apps = [build(store, lease_s=lease_s) for store in stores]
+    cluster = LocalCluster(loop, stores[0], apps, [])
     served: list[asyncio.Future[None]] = []
     try:
-        for app in apps:
+        for app, store in zip(apps, stores, strict=True):
             attach(app, store, secret)
             sock = socket.socket()
             sock.bind(("127.0.0.1", 0))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from modern_cluster import LocalCluster, local_cluster, open_listener, result
+from modern_cluster import LocalCluster, local_cluster, open_listener, result, store_urls
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
@@ -18,8 +18,16 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with local_cluster(3) as running:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    with store_urls(tmp_path_factory.mktemp("redis")) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module", params=["memory", "redis"])
+def cluster(
+    request: pytest.FixtureRequest, stores: dict[str, str | None]
+) -> Iterator[LocalCluster]:
+    with local_cluster(3, store_url=stores[request.param]) as running:
         yield running
 
 

@@ -23,6 +23,7 @@ from modern_cluster import (
     result,
     send,
     session,
+    store_urls,
 )
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
@@ -35,8 +36,16 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with local_cluster(3, lease_s=1.0) as running:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    with store_urls(tmp_path_factory.mktemp("redis")) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module", params=["memory", "redis"])
+def cluster(
+    request: pytest.FixtureRequest, stores: dict[str, str | None]
+) -> Iterator[LocalCluster]:
+    with local_cluster(3, lease_s=1.0, store_url=stores[request.param]) as running:
         yield running
 
 
