@@ -21,12 +21,13 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 from local_services import RedisServer
-from mcp_foundry.authoring import App, Context, SharedTaskStore, elicitation
+from mcp_foundry.authoring import App
 from mcp_foundry.runtime.http.headers import NAME_SOURCES
 from mcp_foundry.runtime.http.serve import McpServer, server_config
 from mcp_foundry.runtime.http.sse import EventParser
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.store import MemoryStore, Store, open_store
+from modern_app import build_app
 
 MODERN = "2026-07-28"
 LEGACY = "2025-11-25"
@@ -34,72 +35,6 @@ TASKS = {"extensions": {"io.modelcontextprotocol/tasks": {}}}
 ELICIT = {"elicitation": {"form": {}}}
 SECRET = b"scale-modern-shared-request-state-key"
 T = TypeVar("T")
-HAPPENED: dict[int, list[str]] = {}
-"""What the ``hold`` tool saw, by ``id(app)`` (read on the instances' loop)."""
-
-
-def build_app(store: Store | None = None, *, lease_s: float | None = None) -> App:
-    """The app every instance serves. With ``lease_s`` its tasks go to a
-    :class:`SharedTaskStore` over ``store`` made here; without, the app picks one itself
-    (its server has a shared store)."""
-    tasks = None
-    if lease_s is not None:
-        assert store is not None
-        tasks = SharedTaskStore(store, ttl_ms=60_000, poll_interval_ms=50, lease_s=lease_s)
-    app = App("scale-app", "1.0.0", tasks=tasks)
-
-    @app.tool(task="optional")
-    async def slow(seconds: float) -> str:
-        """Sleep, then say so."""
-        await asyncio.sleep(seconds)
-        return f"slept {seconds}"
-
-    happened = HAPPENED.setdefault(id(app), [])
-
-    @app.tool(task="optional")
-    async def hold(key: str) -> str:
-        """Runs until cancelled; notes that it started and how it ended."""
-        happened.append(f"{key}:started")
-        try:
-            await asyncio.sleep(3600)
-        except asyncio.CancelledError:
-            happened.append(f"{key}:cancelled")
-            raise
-        return "held"
-
-    @app.tool(task="optional")
-    async def confirm(ctx: Context) -> str:
-        """Asks first (as a task: input_required until answered)."""
-        form = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
-        answer = await ctx.elicit("Proceed?", form, key="go")
-        return f"{answer.action}: {answer.content}"
-
-    @app.tool()
-    async def two_rounds(ctx: Context) -> str:
-        """Two input rounds in a row (requestState carries the first answer)."""
-        form = {"type": "object", "properties": {"v": {"type": "string"}}}
-        first = await ctx.ask({"first": elicitation("First?", form)})
-        second = await ctx.ask({"second": elicitation("Second?", form)})
-        return f"{first['first'].content['v']}+{second['second'].content['v']}"
-
-    @app.tool()
-    async def change_tools() -> str:
-        """Raises tools list_changed on whichever instance runs it."""
-        await app.list_changed("tools")
-        return "changed"
-
-    @app.tool()
-    async def update_note(uri: str) -> str:
-        """Raises resources/updated for ``uri``."""
-        await app.resource_updated(uri)
-        return "updated"
-
-    @app.resource("note://{name}")
-    def note(name: str) -> str:
-        """A note."""
-        return f"note {name}"
-
-    return app
 
 
 def attach(app: App, store: Store, secret: bytes) -> Server:
@@ -230,10 +165,17 @@ def messages_of(response: httpx.Response) -> list[dict[str, Any]]:
 
 async def send(http: httpx.AsyncClient, url: str, message: dict[str, Any]) -> dict[str, Any]:
     """The JSON-RPC response to ``message`` (result or error)."""
+    return (await exchange(http, url, message))[0]
+
+
+async def exchange(
+    http: httpx.AsyncClient, url: str, message: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
+    """The response to ``message`` and the instance that answered (behind the balancer)."""
     response = await http.post(url, content=orjson.dumps(message), headers=headers(message))
     found = [m for m in messages_of(response) if m.get("id") == message["id"]]
     assert found, (response.status_code, response.text)
-    return found[-1]
+    return found[-1], response.headers.get("x-served-by")
 
 
 async def result(
@@ -304,6 +246,8 @@ class Listener:
     def __init__(self) -> None:
         self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
+        self.served_by: str | None = None
+        """The instance that holds the stream (behind the balancer)."""
 
     async def next(self, timeout: float = 5.0) -> dict[str, Any]:
         return await asyncio.wait_for(self.received.get(), timeout)
@@ -330,6 +274,7 @@ async def open_listener(
             "POST", url, content=orjson.dumps(message), headers=headers(message)
         ) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
+            listener.served_by = response.headers.get("x-served-by")
             parser = EventParser()
             async for chunk in response.aiter_raw():
                 for event in parser.feed(chunk):

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from mcp_foundry.authoring import SharedTaskStore
+from modern_app import HAPPENED
 from modern_cluster import (
     ELICIT,
-    HAPPENED,
     TASKS,
     LocalCluster,
     legacy,
