@@ -381,8 +381,8 @@ class SharedTaskStore:
     # ---- background: the channel and the lease round -----------------------------------
 
     async def _start(self) -> None:
-        """Start listening and renewing leases on first use; wait (briefly, if the store
-        is down) until the channel is subscribed."""
+        """Start listening and renewing leases on first use (again, should either have
+        stopped); wait (briefly, if the store is down) until the channel is subscribed."""
         if not self._background or any(job.done() for job in self._background):
             for job in self._background:
                 job.cancel()

@@ -151,3 +151,18 @@ async def test_a_task_of_a_killed_instance_ends_failed(modern: Cluster) -> None:
         assert failed["status"] == "failed", failed
         assert failed["error"]["code"] == -32603
         assert time.monotonic() - began < 5
+
+
+async def test_a_task_of_a_stopped_instance_fails_at_once(make_cluster: Any) -> None:
+    """SIGTERM: the instance fails its running tasks as it stops (no lease to wait for)."""
+    slow_lease = make_cluster(2, app=[*APP[:2], "--lease", "30"])
+    url = slow_lease.url
+    async with httpx.AsyncClient(timeout=20) as http:
+        created, owner = await call(
+            http, url, "tools/call", {"name": "hold", "arguments": {"key": "k"}}, TASKS
+        )
+        assert owner is not None
+        slow_lease.instances[int(owner.removeprefix("i"))].stop()
+        failed, _ = await poll(http, url, created["taskId"])
+        assert failed["status"] == "failed", failed
+        assert "stopped" in failed["error"]["message"]
