@@ -13,12 +13,13 @@ dual-era server:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine, Mapping
 from functools import partial
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, STORE_UNAVAILABLE
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -38,13 +39,18 @@ from mcp_foundry.runtime.http.modern import (
 from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
 from mcp_foundry.runtime.http.streams import Item, OutboundStream
+from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.transport import TransportFacts
+
+log = logging.getLogger("mcp_foundry.runtime.http")
 
 SESSION_HEADER = "mcp-session-id"
 
 
-def _legacy_status(_code: int | None) -> int:
-    return 200
+def _legacy_status(code: int | None) -> int:
+    """Legacy answers travel with 200, except "the shared store is out of reach": 503
+    (with ``Retry-After``), so a balancer or client knows to retry."""
+    return 503 if code == STORE_UNAVAILABLE else 200
 
 
 ToolSchemaLookup = Callable[[str], "Mapping[str, Any] | None"]
@@ -78,14 +84,28 @@ class StreamableHttpEndpoint:
         if headers is None:
             return
         method = scope["method"]
-        if method == "POST":
-            await self._post(receive, send, headers)
-        elif method == "GET":
-            await self._get(receive, send, headers)
-        elif method == "DELETE":
-            await self._delete(send, headers)
-        else:
-            await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
+        started = False
+
+        async def tracked(message: asgi.ASGIMessage) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            if method == "POST":
+                await self._post(receive, tracked, headers)
+            elif method == "GET":
+                await self._get(receive, tracked, headers)
+            elif method == "DELETE":
+                await self._delete(tracked, headers)
+            else:
+                await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
+        except StoreUnavailable as exc:
+            # state this request needs is on the shared store, out of reach for now
+            if started:
+                log.warning("%s cut short: the shared state store cannot be reached", method)
+                return
+            await asgi.respond_error(send, 503, exc.code, exc.message, headers=asgi.RETRY_AFTER)
 
     # --- POST ----------------------------------------------------------------------
 
