@@ -287,7 +287,7 @@ class App(ServerHandlers):
         instance serves any task: an in-memory :class:`TaskStore` (which no other
         instance could read) gives way to a :class:`SharedTaskStore` with its settings;
         a backend of another kind is the app's own choice and stays."""
-        if server.store_shared and isinstance(self.task_store, TaskStore):
+        if server.store.shared and isinstance(self.task_store, TaskStore):
             shared = SharedTaskStore.replacing(self.task_store, server.store)
             self.task_store = self._task_methods.store = shared
             self._protocol_task_methods.store = shared

@@ -79,7 +79,6 @@ class Server:
         request_timeout: float | None = None,
         state_secret: bytes | None = None,
         store: Store | None = None,
-        store_shared: bool | None = None,
     ) -> None:
         self.handlers = handlers
         revision = revision or revisions.handler_revision(handlers)
@@ -101,13 +100,8 @@ class Server:
         self.sealer = StateSealer(state_secret)
         self.store: Store = store if store is not None else MemoryStore()
         """State shared with the server's other instances (``runtime.store``)."""
-        self.store_shared = (
-            store_shared if store_shared is not None else not isinstance(self.store, MemoryStore)
-        )
-        """Whether other instances share ``store`` (by default any store but the
-        in-process one): changes and tasks then go through it."""
         self.sessions: set[LegacySession] = set()
-        self.subscriptions = Subscriptions(self.store if self.store_shared else None)
+        self.subscriptions = Subscriptions(self.store if self.store.shared else None)
         self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
         self.session_methods: Mapping[str, Any] = getattr(handlers, "session_methods", None) or {}
         """Legacy methods the handler object serves itself, where the session's revision

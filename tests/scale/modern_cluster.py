@@ -45,7 +45,6 @@ def attach(app: App, store: Store, secret: bytes) -> Server:
         version=app.version,
         capabilities=app.capabilities(),
         store=store,
-        store_shared=True,
         state_secret=secret,
     )
     app._share_tasks(app.server)
@@ -87,7 +86,7 @@ def local_cluster(
 ) -> Iterator[LocalCluster]:
     """``count`` instances over one :class:`MemoryStore`, or each with its own client of
     the Redis at ``store_url``; stops them all at the end."""
-    shared = MemoryStore()
+    shared = MemoryStore(shared=True)
     stores = [open_store(store_url) if store_url else shared for _ in range(count)]
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)

@@ -81,6 +81,8 @@ def split_prefix(url: str) -> tuple[str, str]:
 class RedisStore:
     """:class:`~.base.Store` on one Redis database (``redis://[:password@]HOST:PORT/DB``)."""
 
+    shared = True
+
     def __init__(self, url: str, *, prefix: str | None = None) -> None:
         url, url_prefix = split_prefix(url)
         self._prefix = url_prefix if prefix is None else prefix
