@@ -104,16 +104,19 @@ class App(ServerHandlers):
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
         self.task_store: TaskBackend = tasks or TaskStore()
-        self._task_methods = TaskMethods(self.task_store)
-        self._protocol_task_methods = ProtocolTaskMethods(self.task_store, page_size)
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
         self._deployment: tuple[Store, bytes | None] | None = None
         """The state store and ``requestState`` key the server gets (:meth:`use_store`)."""
-        self.extension_methods = self._task_methods.methods()
-        self.session_methods = self._protocol_task_methods.methods()
+        self._serve_tasks_from(self.task_store)
+
+    def _serve_tasks_from(self, backend: TaskBackend) -> None:
+        """Keep tasks in ``backend``: both wires' task methods serve from it."""
+        self.task_store = backend
+        self.extension_methods = TaskMethods(backend).methods()
+        self.session_methods = ProtocolTaskMethods(backend, self.page_size).methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
@@ -268,6 +271,7 @@ class App(ServerHandlers):
             if self._deployment is None:
                 self._deployment = deployment(None)
             store, key = self._deployment
+            self._share_tasks(store)
             self.server = Server(
                 self,
                 name=self.name,
@@ -279,18 +283,15 @@ class App(ServerHandlers):
                 store=store,
                 state_secret=key,
             )
-            self._share_tasks(self.server)
         return self.server
 
-    def _share_tasks(self, server: Server) -> None:
+    def _share_tasks(self, store: Store) -> None:
         """With a store shared by several instances, tasks live there too, so any
         instance serves any task: an in-memory :class:`TaskStore` (which no other
         instance could read) gives way to a :class:`SharedTaskStore` with its settings;
         a backend of another kind is the app's own choice and stays."""
-        if server.store.shared and isinstance(self.task_store, TaskStore):
-            shared = SharedTaskStore.replacing(self.task_store, server.store)
-            self.task_store = self._task_methods.store = shared
-            self._protocol_task_methods.store = shared
+        if store.shared and isinstance(self.task_store, TaskStore):
+            self._serve_tasks_from(SharedTaskStore.replacing(self.task_store, store))
 
     @asynccontextmanager
     async def lifetime(self, server: Server) -> AsyncIterator[None]:

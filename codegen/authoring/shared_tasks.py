@@ -25,6 +25,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 import orjson
@@ -32,7 +33,7 @@ from mcp_foundry.runtime.store import Store, StoreUnavailable
 
 from .errors import INTERNAL_ERROR, INVALID_PARAMS, RpcError
 from .inputs import valid_answer
-from .tasks import Task, TaskStore
+from .tasks import CANCELLED, Task, TaskStore
 
 log = logging.getLogger("mcp_foundry.authoring")
 
@@ -89,7 +90,13 @@ class RemoteTask(Task):
             setattr(self, name, getattr(other, name))
 
     def cancel(self) -> None:
-        raise TypeError("a remote task is cancelled through its backend")
+        """For callers that cannot wait: the cancellation is claimed in the background
+        (:meth:`SharedTaskStore.cancel` waits until it is written)."""
+        backend = self.backend
+        assert backend is not None
+        if not self.terminal:
+            self.status, self.status_message = "cancelled", CANCELLED
+            backend.in_background(backend.cancel_remote(self))
 
     def take_answers(self, responses: dict[str, Any]) -> None:
         raise TypeError("a remote task is answered through its backend")
@@ -121,6 +128,7 @@ class SharedTaskStore:
         self._writers: dict[str, asyncio.Task[None]] = {}
         self._watchers: dict[str, set[asyncio.Event]] = {}
         self._background: list[asyncio.Task[None]] = []
+        self._chores: set[asyncio.Task[None]] = set()
         self._heard = asyncio.Event()
         """Set once the channel is subscribed."""
 
@@ -190,16 +198,29 @@ class SharedTaskStore:
     async def cancel(self, task: Task) -> None:
         """Here: cancel the runner. Elsewhere: claim the end as cancelled and tell the
         owner (which cancels its runner). Written before this returns."""
-        if not isinstance(task, RemoteTask):
+        if isinstance(task, RemoteTask):
+            await self.cancel_remote(task)
+        else:
             task.cancel()
             await self._flush(task)
-            return
-        end = {"status": "cancelled", "status_message": "Cancelled by request"}
-        if await self._claim_end(task, end):
+
+    async def cancel_remote(self, task: RemoteTask) -> None:
+        if await self._claim_end(task, {"status": "cancelled", "status_message": CANCELLED}):
             await self._tell("cancel", task.task_id)
         fresh = await self.view(task.task_id)
         if fresh is not None:
             task.adopt(fresh)
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` on its own (kept until done; a failure is logged)."""
+        job = asyncio.get_running_loop().create_task(work)
+        self._chores.add(job)
+        job.add_done_callback(self._chore_done)
+
+    def _chore_done(self, job: asyncio.Task[None]) -> None:
+        self._chores.discard(job)
+        if not job.cancelled() and job.exception() is not None:
+            log.warning("tasks: background store work failed", exc_info=job.exception())
 
     async def answer(self, task: Task, responses: dict[str, Any]) -> None:
         """Answers for pending requests (unknown or malformed ones are ignored); those

@@ -33,6 +33,8 @@ from .task_journal import TaskJournal
 EXTENSION = "io.modelcontextprotocol/tasks"
 Status = Literal["working", "input_required", "completed", "failed", "cancelled"]
 TaskSupport = Literal["none", "optional", "required"]
+CANCELLED = "Cancelled by request"
+"""The status message of a task cancelled by ``tasks/cancel``."""
 
 
 def _iso(stamp: float) -> str:
@@ -226,7 +228,7 @@ class Task:
     def cancel(self) -> None:
         if self.terminal:
             return
-        self._set("cancelled", "Cancelled by request")
+        self._set("cancelled", CANCELLED)
         self.pending.clear()
         if self.runner is not None:
             self.runner.cancel()

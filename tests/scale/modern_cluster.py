@@ -38,17 +38,10 @@ T = TypeVar("T")
 
 
 def attach(app: App, store: Store, secret: bytes) -> Server:
-    """The app's runtime server over ``store`` (as a deployment's configuration makes it)."""
-    app.server = Server(
-        app,
-        name=app.name,
-        version=app.version,
-        capabilities=app.capabilities(),
-        store=store,
-        state_secret=secret,
-    )
-    app._share_tasks(app.server)
-    return app.server
+    """The app's runtime server over the store object ``store`` (what ``use_store`` sets
+    from a URL; one in-process store shared by several apps has none)."""
+    app._deployment = (store, secret)
+    return app.runtime()
 
 
 @contextmanager

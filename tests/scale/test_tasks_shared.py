@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from mcp_foundry.authoring import SharedTaskStore
+from mcp_foundry.authoring.shared_tasks import RemoteTask
 from modern_app import HAPPENED
 from modern_cluster import (
     ELICIT,
@@ -249,3 +250,27 @@ def test_an_app_on_a_shared_store_keeps_its_tasks_there() -> None:
                 assert done["status"] == "completed"
 
         asyncio.run(across())
+
+
+async def test_a_remote_task_cancelled_without_waiting_is_cancelled_everywhere(
+    cluster: LocalCluster,
+) -> None:
+    """``task.cancel()`` (sync, as code that cannot await calls it) on another instance's
+    task: claimed in the background, the runner on A stops."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        task_id = await start(http, a, "hold", key="sync-cancel")
+        backend = cluster.apps[1].task_store
+
+        async def cancel_on_b() -> str:
+            task = await backend.get(task_id)
+            assert isinstance(task, RemoteTask)
+            task.cancel()
+            return task.status
+
+        assert cluster.run(cancel_on_b()) == "cancelled"
+        assert (await poll(http, c, task_id))["status"] == "cancelled"
+        deadline = time.monotonic() + 5
+        while "sync-cancel:cancelled" not in happened(cluster, 0):
+            assert time.monotonic() < deadline, "the runner on A was not cancelled"
+            await asyncio.sleep(0.02)
