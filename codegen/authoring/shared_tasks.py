@@ -63,8 +63,9 @@ def _unknown(task_id: Any) -> RpcError:
 
 
 class RemoteTask(Task):
-    """A task whose work runs on another instance, as the store last showed it.
-    It changes only through the backend (:meth:`SharedTaskStore.cancel`, ``answer``)."""
+    """A task whose work runs on another instance, as the store last showed it. It is
+    steered through the backend (:meth:`SharedTaskStore.cancel`, ``answer``), which
+    writes to the store and tells the owner; a plain ``cancel()`` does so unawaited."""
 
     backend: SharedTaskStore | None = None
 
