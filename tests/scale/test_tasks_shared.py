@@ -274,3 +274,32 @@ async def test_a_remote_task_cancelled_without_waiting_is_cancelled_everywhere(
         while "sync-cancel:cancelled" not in happened(cluster, 0):
             assert time.monotonic() < deadline, "the runner on A was not cancelled"
             await asyncio.sleep(0.02)
+
+
+async def test_the_owner_catches_up_without_the_channel(cluster: LocalCluster) -> None:
+    """A's channel subscription is gone (messages lost): a cancellation and an answer
+    from other instances still reach A's tasks within its lease round."""
+    a, b, c = cluster.urls
+    backend = cluster.apps[0].task_store
+    assert isinstance(backend, SharedTaskStore)
+    async with httpx.AsyncClient(timeout=10) as http:
+        held = await start(http, a, "hold", key="deaf-cancel")
+        created = await result(
+            http, a, "tools/call", {"name": "confirm", "arguments": {}}, {**TASKS, **ELICIT}
+        )
+        asking = created["taskId"]
+        await poll(http, b, asking, ("input_required",))
+
+        async def deafen() -> None:
+            backend._background[0].cancel()  # the channel listener only
+
+        cluster.run(deafen())
+        await result(http, b, "tasks/cancel", {"taskId": held}, TASKS)
+        answer = {"go": {"action": "accept", "content": {"ok": False}}}
+        await result(http, c, "tasks/update", {"taskId": asking, "inputResponses": answer}, TASKS)
+        done = await poll(http, b, asking)
+        assert done["result"]["content"][0]["text"] == "accept: {'ok': False}"
+        deadline = time.monotonic() + 5
+        while "deaf-cancel:cancelled" not in happened(cluster, 0):
+            assert time.monotonic() < deadline, "the runner on A was not cancelled"
+            await asyncio.sleep(0.02)
