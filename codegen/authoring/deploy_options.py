@@ -40,10 +40,10 @@ def deploy_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             secret = args.state_secret_file.read_bytes().strip()
         except OSError as exc:
             parser.error(f"--state-secret-file: cannot read it ({exc.strerror})")
-    from mcp_foundry.runtime.store import deployment
+    from mcp_foundry.runtime.store import check_deployment
 
     try:
-        deployment(args.store, secret)  # checked now, so a bad setting is a usage error
+        check_deployment(args.store, secret)  # now, so a bad setting is a usage error
     except ValueError as exc:
         parser.error(str(exc))
     return {"store": args.store, "state_secret": secret}

@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
@@ -71,10 +72,10 @@ def test_records(engine: tuple[Opener, Opener]) -> None:
 def test_record_ttl_and_touch(engine: tuple[Opener, Opener]) -> None:
     async def body(store: Store, peer: Store) -> None:
         await store.put("short", b"x", ttl_s=0.2)
-        await store.put("kept", b"y", ttl_s=0.3)
+        await store.put("kept", b"y", ttl_s=1.0)
         await asyncio.sleep(0.1)
-        assert await peer.touch("kept", ttl_s=2) is True
-        await asyncio.sleep(0.35)
+        assert await peer.touch("kept", ttl_s=5) is True
+        await asyncio.sleep(1.0)  # past both first lives
         assert await peer.get("short") is None
         assert await store.touch("short", ttl_s=5) is False
         assert await store.get("kept") == b"y"
@@ -119,10 +120,10 @@ def test_log_keeps_at_least_max_len(engine: tuple[Opener, Opener]) -> None:
 def test_log_ttl_delete_and_touch(engine: tuple[Opener, Opener]) -> None:
     async def body(store: Store, peer: Store) -> None:
         await store.append("brief", b"a", max_len=10, ttl_s=0.2)
-        await store.append("kept", b"b", max_len=10, ttl_s=0.3)
+        await store.append("kept", b"b", max_len=10, ttl_s=1.0)
         await asyncio.sleep(0.1)
-        assert await peer.touch("kept", ttl_s=2) is True
-        await asyncio.sleep(0.35)
+        assert await peer.touch("kept", ttl_s=5) is True
+        await asyncio.sleep(1.0)  # past both first lives
         assert await peer.read("brief") == []
         assert [p for _, p in await peer.read("kept")] == [b"b"]
         await store.delete("kept")
@@ -201,6 +202,13 @@ async def next_message(messages: Any, timeout: float = 5) -> bytes:
 def test_channels(engine: tuple[Opener, Opener]) -> None:
     async def body(store: Store, peer: Store) -> None:
         await peer.publish("ch", b"nobody listens")  # not an error
+        # subscribers entering at the same moment are all subscribed once entered
+        async with AsyncExitStack() as stack:
+            entered = await asyncio.gather(
+                *(stack.enter_async_context(store.subscribe("together")) for _ in range(3))
+            )
+            await peer.publish("together", b"all")
+            assert [await next_message(m) for m in entered] == [b"all"] * 3
         async with store.subscribe("ch") as first, peer.subscribe("ch") as second:
             async with store.subscribe("other") as other:
                 await peer.publish("ch", b"one")
@@ -328,3 +336,16 @@ def test_redis_frozen_never_hangs(redis_server: RedisServer) -> None:
         assert await store.get("k") == b"v"
 
     run(body, lambda: open_store(redis_server.url))
+
+
+def test_close_ends_subscriptions(engine: tuple[Opener, Opener]) -> None:
+    async def body(store: Store, _peer: Store) -> None:
+        async with store.subscribe("ch") as messages:
+            waiting = asyncio.create_task(anext(messages))
+            await asyncio.sleep(0.05)
+            await store.close()
+            with pytest.raises(StopAsyncIteration):
+                await asyncio.wait_for(waiting, 5)
+        await store.close()  # closing twice is harmless
+
+    run(body, *engine)

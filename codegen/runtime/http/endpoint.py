@@ -47,6 +47,22 @@ log = logging.getLogger("mcp_foundry.runtime.http")
 SESSION_HEADER = "mcp-session-id"
 
 
+class _Tracked:
+    """The ASGI ``send`` of one request, remembering whether the response has started
+    and which request it answers (what a late 503 needs)."""
+
+    __slots__ = ("send", "started", "request_id")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+        self.request_id: Any = None
+
+    async def __call__(self, message: asgi.ASGIMessage) -> None:
+        self.started = True
+        await self.send(message)
+
+
 def _legacy_status(code: int | None) -> int:
     """Legacy answers travel with 200, except "the shared store is out of reach": 503
     (with ``Retry-After``), so a balancer or client knows to retry."""
@@ -84,13 +100,7 @@ class StreamableHttpEndpoint:
         if headers is None:
             return
         method = scope["method"]
-        started = False
-
-        async def tracked(message: asgi.ASGIMessage) -> None:
-            nonlocal started
-            started = True
-            await send(message)
-
+        tracked = _Tracked(send)
         try:
             if method == "POST":
                 await self._post(receive, tracked, headers)
@@ -102,10 +112,12 @@ class StreamableHttpEndpoint:
                 await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
         except StoreUnavailable as exc:
             # state this request needs is on the shared store, out of reach for now
-            if started:
+            if tracked.started:
                 log.warning("%s cut short: the shared state store cannot be reached", method)
                 return
-            await asgi.respond_error(send, 503, exc.code, exc.message, headers=asgi.RETRY_AFTER)
+            await asgi.respond_error(
+                send, 503, exc.code, exc.message, tracked.request_id, headers=asgi.RETRY_AFTER
+            )
 
     # --- POST ----------------------------------------------------------------------
 
@@ -124,6 +136,8 @@ class StreamableHttpEndpoint:
         message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
+        if isinstance(send, _Tracked):
+            send.request_id = wire.readable_id(message)
         if not isinstance(message, list) and self.server.is_modern(message):
             await self._post_modern(receive, send, headers, message)
             return

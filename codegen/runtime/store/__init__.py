@@ -19,6 +19,7 @@ __all__ = [
     "MemoryStore",
     "Store",
     "StoreUnavailable",
+    "check_deployment",
     "deployment",
     "open_store",
     "position_key",
@@ -30,16 +31,26 @@ STATE_SECRET_ENV = "MCP_FOUNDRY_STATE_SECRET"
 MIN_SECRET_BYTES = 16
 
 
-def open_store(url: str | None) -> Store:
-    """The store a URL names; :class:`ValueError` (one line, for a CLI) for anything else."""
-    scheme = urlsplit(url).scheme if url else "memory"
-    if scheme == "memory":
-        return MemoryStore()
-    if scheme in ("redis", "rediss", "unix"):
-        from mcp_foundry.runtime.store.redis import RedisStore
+_SHARED = ("redis", "rediss", "unix")
 
-        return RedisStore(url or "")
-    raise ValueError(f"unknown store URL scheme {scheme!r}: use memory:// or redis://HOST:PORT/DB")
+
+def _scheme(url: str | None) -> str:
+    """``url``'s engine; :class:`ValueError` (one line, for a CLI) for an unknown one."""
+    scheme = urlsplit(url).scheme if url else "memory"
+    if scheme != "memory" and scheme not in _SHARED:
+        raise ValueError(
+            f"unknown store URL scheme {scheme!r}: use memory:// or redis://HOST:PORT/DB"
+        )
+    return scheme
+
+
+def open_store(url: str | None) -> Store:
+    """The store a URL names (no connection is made yet)."""
+    if _scheme(url) == "memory":
+        return MemoryStore()
+    from mcp_foundry.runtime.store.redis import RedisStore
+
+    return RedisStore(url or "")
 
 
 def state_secret(secret: bytes | str | None = None) -> bytes | None:
@@ -56,15 +67,21 @@ def state_secret(secret: bytes | str | None = None) -> bytes | None:
     return key
 
 
-def deployment(url: str | None, secret: bytes | str | None = None) -> tuple[Store, bytes | None]:
-    """The store ``url`` names and the sealing key. A store shared between instances
-    needs a key shared between them too (a random one per process would make every
-    ``requestState`` fail on the other instances), so that is a :class:`ValueError`."""
+def check_deployment(url: str | None, secret: bytes | str | None = None) -> bytes | None:
+    """The ``requestState`` key for a deployment on store ``url``. A store shared between
+    instances needs a key shared between them too (a random one per process would make
+    every ``requestState`` fail on the other instances): without one, :class:`ValueError`."""
+    shared = _scheme(url) != "memory"
     key = state_secret(secret)
-    store = open_store(url)
-    if key is None and not isinstance(store, MemoryStore):
+    if key is None and shared:
         raise ValueError(
             "a shared store needs a requestState secret shared by every instance:"
-            f" pass state_secret or set {STATE_SECRET_ENV}"
+            f" pass state_secret (--state-secret-file) or set {STATE_SECRET_ENV}"
         )
-    return store, key
+    return key
+
+
+def deployment(url: str | None, secret: bytes | str | None = None) -> tuple[Store, bytes | None]:
+    """The store ``url`` names and the sealing key (:func:`check_deployment`)."""
+    key = check_deployment(url, secret)
+    return open_store(url), key

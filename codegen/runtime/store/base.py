@@ -28,7 +28,9 @@ class StoreUnavailable(RpcError):
 
 class Store(Protocol):
     """A shared, expiring key space. Keys are plain strings chosen by the caller;
-    implementations may prefix them (one Redis database can serve several servers)."""
+    implementations may prefix them (one Redis database can serve several servers).
+    Every call completes or raises :class:`StoreUnavailable` within a few seconds (plus
+    the ``wait_s`` a blocking read asked for): a store out of reach never hangs a request."""
 
     shared: bool
     """Whether other instances see what is written here. When ``False`` (one process's
@@ -50,10 +52,13 @@ class Store(Protocol):
         ...
 
     async def touch(self, key: str, *, ttl_s: float) -> bool:
-        """Extend ``key``'s life to ``ttl_s`` from now; ``False`` when it is gone."""
+        """Extend the life of record or event log ``key`` to ``ttl_s`` from now;
+        ``False`` when it is gone."""
         ...
 
-    async def delete(self, key: str) -> None: ...
+    async def delete(self, key: str) -> None:
+        """Remove the record, event log or index ``key`` (absent: nothing happens)."""
+        ...
 
     # ---- event logs: ordered, capped, expiring ----------------------------------------
 
@@ -67,7 +72,8 @@ class Store(Protocol):
         self, log: str, after: str | None = None, *, wait_s: float | None = None
     ) -> list[tuple[str, bytes]]:
         """Events after position ``after`` (all kept events when ``None``), oldest first.
-        With ``wait_s``, when there are none yet, wait up to that long for the next."""
+        With ``wait_s``, when there are none yet, wait up to that long for the next (the
+        log need not exist yet). :class:`ValueError` when ``after`` is no position."""
         ...
 
     # ---- indexes: expiring sets of members --------------------------------------------
