@@ -91,12 +91,9 @@ async def test_a_store_outage_leaves_changes_on_their_own_instance(redis_server:
                 listener.task.cancel()
 
 
-@pytest.mark.xfail(
-    reason="RedisStore's pub/sub reader keeps failing with 'Connection closed by server'"
-    " after redis-server restarts (scale-store's component; reported)",
-    strict=False,
-)
 async def test_after_a_store_outage_changes_cross_instances_again(redis_server: Any) -> None:
+    """Redis restarted: the relays hear the channel again (RedisStore reconnects its
+    pub/sub connection and subscribes again)."""
     with local_cluster(2, store_url=redis_server.url) as pair:
         a, b = pair.urls
         async with httpx.AsyncClient(timeout=20) as http:
