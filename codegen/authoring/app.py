@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from mcp_foundry.bindings import HandlerContext
@@ -32,6 +33,7 @@ from .errors import INVALID_PARAMS, RpcError, missing_capability
 from .execution import error_result, run_tool
 from .protocol_tasks import ProtocolTaskMethods
 from .scopes import ScopeRules, caller_access
+from .shared_tasks import SharedTaskStore
 from .specs import (
     PromptSpec,
     ResourceSpec,
@@ -109,8 +111,13 @@ class App(ServerHandlers):
         """The runtime server serving this app (made by :meth:`runtime`)."""
         self._deployment: tuple[Store, bytes | None] | None = None
         """The state store and ``requestState`` key the server gets (:meth:`use_store`)."""
-        self.extension_methods = TaskMethods(self.task_store).methods()
-        self.session_methods = ProtocolTaskMethods(self.task_store, page_size).methods()
+        self._serve_tasks_from(self.task_store)
+
+    def _serve_tasks_from(self, backend: TaskBackend) -> None:
+        """Keep tasks in ``backend``: both wires' task methods serve from it."""
+        self.task_store = backend
+        self.extension_methods = TaskMethods(backend).methods()
+        self.session_methods = ProtocolTaskMethods(backend, self.page_size).methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
@@ -265,6 +272,7 @@ class App(ServerHandlers):
             if self._deployment is None:
                 self._deployment = deployment(None)
             store, key = self._deployment
+            self._share_tasks(store)
             self.server = Server(
                 self,
                 name=self.name,
@@ -277,6 +285,24 @@ class App(ServerHandlers):
                 state_secret=key,
             )
         return self.server
+
+    def _share_tasks(self, store: Store) -> None:
+        """With a store shared by several instances, tasks live there too, so any
+        instance serves any task: an in-memory :class:`TaskStore` (which no other
+        instance could read) gives way to a :class:`SharedTaskStore` with its settings;
+        a backend of another kind is the app's own choice and stays."""
+        if store.shared and isinstance(self.task_store, TaskStore):
+            self._serve_tasks_from(SharedTaskStore.replacing(self.task_store, store))
+
+    @asynccontextmanager
+    async def lifetime(self, server: Server) -> AsyncIterator[None]:
+        """What runs as long as ``server`` serves (``Server.running``): at its end the
+        tasks running here in a shared store fail now instead of when their lease lapses."""
+        try:
+            yield
+        finally:
+            if isinstance(self.task_store, SharedTaskStore):
+                await self.task_store.close()
 
     def http_app(
         self, config: HttpConfig | None = None, *, auth: ResourceServerAuth | None = None

@@ -66,7 +66,7 @@ class TaskRules:
                 f"Cannot cancel task: already in terminal status {task.status!r}",
                 {"taskId": task.task_id},
             )
-        task.cancel()
+        await self.store.cancel(task)
         body: dict[str, Any] = task.protocol_task()
         return body
 

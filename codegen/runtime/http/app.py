@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from types import SimpleNamespace
 
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send, respond
@@ -75,19 +76,28 @@ class McpHttpApp:
         await respond(send, 404, b"Not Found", NOT_FOUND_HEADERS)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                try:
-                    await self.drain.close()
-                except Exception:
-                    log.exception("closing the sessions at shutdown failed")
-                    await send({"type": "lifespan.shutdown.failed", "message": "see the log"})
-                    return
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+        """The server runs its background work (``Server.running``) from start-up to
+        shutdown; at shutdown the sessions are forgotten first, the shared store last."""
+        server = self.endpoint.server
+        phase = "startup"
+        try:
+            async with AsyncExitStack() as running:
+                while True:
+                    message = await receive()
+                    if message["type"] == "lifespan.startup":
+                        await running.enter_async_context(server.running())
+                        await send({"type": "lifespan.startup.complete"})
+                    elif message["type"] == "lifespan.shutdown":
+                        phase = "shutdown"
+                        await self.drain.close()
+                        break
+        except Exception:
+            log.exception("the server's lifespan failed")
+            await send({"type": f"lifespan.{phase}.failed", "message": "see the log"})
+            return
+        finally:
+            await server.store.close()
+        await send({"type": "lifespan.shutdown.complete"})
 
 
 def create_app(
@@ -147,10 +157,6 @@ class Drain:
         self.sessions.stop_requests()
 
     async def close(self) -> None:
-        """Forget every session (their requests are answered by now), then let go of the
-        shared store."""
-        try:
-            self.endpoint.hang_up_listeners()
-            await self.sessions.close_all()
-        finally:
-            await self.endpoint.server.store.close()
+        """Forget every session (their requests are answered by now)."""
+        self.endpoint.hang_up_listeners()
+        await self.sessions.close_all()

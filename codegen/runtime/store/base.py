@@ -32,6 +32,11 @@ class Store(Protocol):
     Every call completes or raises :class:`StoreUnavailable` within a few seconds (plus
     the ``wait_s`` a blocking read asked for): a store out of reach never hangs a request."""
 
+    shared: bool
+    """Whether other instances see what is written here. When ``False`` (one process's
+    :class:`~.memory.MemoryStore`, the default) the transports keep per-session state in
+    their own memory and never pay a store round trip for it."""
+
     # ---- records: one value per key ---------------------------------------------------
 
     async def get(self, key: str) -> bytes | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -86,6 +86,8 @@ def split_prefix(url: str) -> tuple[str, str]:
 
 class RedisStore:
     """:class:`~.base.Store` on one Redis database (``redis://[:password@]HOST:PORT/DB``)."""
+
+    shared = True
 
     def __init__(self, url: str, *, prefix: str | None = None) -> None:
         url, url_prefix = split_prefix(url)
@@ -290,6 +292,12 @@ class _Channels:
                 failures += 1
                 if failures == 1:
                     log.warning("state store: pub/sub connection lost (%s)", type(exc).__name__)
+                # a connection the server closed can still count as connected, and
+                # redis-py then never reconnects it: drop it, so the next read does
+                # (and re-subscribes every channel)
+                if pubsub.connection is not None:
+                    with suppress(Exception):
+                        await pubsub.connection.disconnect()
                 await asyncio.sleep(min(2.0, 0.05 * 2 ** min(failures, 6)))
                 continue
             if failures:
