@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INTERNAL_ERROR, INVALID_REQUEST
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -37,7 +37,9 @@ from mcp_foundry.runtime.http.modern import (
 )
 from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
+from mcp_foundry.runtime.http.shared import PostTail, StandaloneTail, tail_to_client
 from mcp_foundry.runtime.http.streams import Item, OutboundStream
+from mcp_foundry.runtime.store import StoreUnavailable, position_key
 from mcp_foundry.runtime.transport import TransportFacts
 
 SESSION_HEADER = "mcp-session-id"
@@ -109,21 +111,32 @@ class StreamableHttpEndpoint:
             return
         session_id = headers.get(SESSION_HEADER)
         if session_id is not None:
-            session = self.sessions.get(session_id.strip())
-            if session is None:
-                await asgi.respond_error(
-                    send,
-                    404,
-                    INVALID_REQUEST,
-                    "Session not found",
-                    wire.readable_id(message),
-                )
-                return
-            await self._post_legacy(send, headers, message, session)
+            session = await self._session(send, headers, session_id, wire.readable_id(message))
+            if session is not None:
+                await self._post_legacy(send, headers, message, session)
         elif _opens_session(message):
             await self._post_legacy(send, headers, message, None)
         else:
             await self._post_modern(receive, send, headers, message)
+
+    async def _session(
+        self, send: Send, headers: dict[str, str], session_id: str, request_id: Any = None
+    ) -> HttpSession | None:
+        """The session a request names, here or (shared store) rebuilt from its record;
+        ``None`` once answered 404 (or 503: the store cannot be reached)."""
+        session_id = session_id.strip()
+        session = self.sessions.get(session_id)
+        if session is None and self.sessions.shared is not None:
+            try:
+                session = await self.sessions.load(session_id, transport_facts(headers))
+            except StoreUnavailable:
+                await asgi.respond_error(
+                    send, 503, INTERNAL_ERROR, "Session store unavailable; retry", request_id
+                )
+                return None
+        if session is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", request_id)
+        return session
 
     async def _post_legacy(
         self,
@@ -184,7 +197,11 @@ class StreamableHttpEndpoint:
             return
         session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
         if not request_ids:
-            await session.core.feed(message, transport_facts(headers))
+            if session.shared is not None:
+                mine = await session.shared.forward(session, items)
+                message = mine if isinstance(message, list) else (mine[0] if mine else None)
+            if message:
+                await session.core.feed(message, transport_facts(headers))
             for item in items:
                 if isinstance(item, dict) and item.get("method") == "notifications/cancelled":
                     params = item.get("params")
@@ -201,7 +218,7 @@ class StreamableHttpEndpoint:
             status_for=_legacy_status,
             headers=session_header,
             always_sse=self.config.always_sse,
-            priming=lambda: stream.priming_id if session.can_resume else None,
+            priming=lambda: session.expose(stream, request_ids),
             retry_ms=self.config.retry_ms,
         )
         try:
@@ -307,19 +324,24 @@ class StreamableHttpEndpoint:
                 "Not Acceptable: Accept must list text/event-stream",
             )
             return
-        session = self.sessions.get(session_id.strip())
+        session = await self._session(send, headers, session_id)
         if session is None:
-            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         last_event_id = headers.get("last-event-id")
         stream: OutboundStream = session.standalone
         after: int | None = None
         if last_event_id is not None:
             found = session.streams.find_event(last_event_id)
+            if found is None and session.shared is not None:
+                await self._resume_shared(receive, send, session, last_event_id)
+                return
             if found is None:
                 await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
                 return
             stream, after = found
+        elif session.shared is not None:
+            await self._tail(receive, send, session, None)
+            return
         live = stream.attach(after)
         await writer.stream_to_client(
             send,
@@ -330,6 +352,58 @@ class StreamableHttpEndpoint:
             [(b"mcp-session-id", session.id.encode("ascii"))],
         )
 
+    async def _resume_shared(
+        self, receive: Receive, send: Send, session: HttpSession, last_event_id: str
+    ) -> None:
+        """``Last-Event-ID`` of a stream this instance does not hold: its store log."""
+        assert session.shared is not None
+        key, _, rest = last_event_id.strip().rpartition("/")
+        if key and key == session.stream_key:
+            try:
+                position_key(rest)
+            except ValueError:
+                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+                return
+            await self._tail(receive, send, session, rest)
+            return
+        source = None
+        if key and rest.isascii() and rest.isdigit() and len(rest) <= 20:
+            source = session.shared.post_stream(session, key, int(rest))
+        if source is None or not await source.open():
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+            return
+        await self._stream_shared(receive, send, session, source)
+
+    async def _tail(
+        self, receive: Receive, send: Send, session: HttpSession, after: str | None
+    ) -> None:
+        """The standalone GET stream of a shared session, fed from its store log."""
+        assert session.shared is not None
+        if after is None:
+            after = await session.shared.cursor(session)
+        await self._stream_shared(receive, send, session, session.shared.standalone(session, after))
+
+    async def _stream_shared(
+        self,
+        receive: Receive,
+        send: Send,
+        session: HttpSession,
+        source: StandaloneTail | PostTail,
+    ) -> None:
+        stop = asyncio.Event()
+        session.tails.add(stop)
+        try:
+            await tail_to_client(
+                send,
+                receive,
+                source,
+                keepalive_s=self.config.keepalive_s,
+                headers=[(b"mcp-session-id", session.id.encode("ascii"))],
+                stop=stop,
+            )
+        finally:
+            session.tails.discard(stop)
+
     # --- DELETE --------------------------------------------------------------------
 
     async def _delete(self, send: Send, headers: dict[str, str]) -> None:
@@ -337,7 +411,12 @@ class StreamableHttpEndpoint:
         if session_id is None:
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
             return
-        if self.sessions.discard(session_id.strip()) is None:
+        try:
+            found = await self.sessions.remove(session_id.strip())
+        except StoreUnavailable:
+            await asgi.respond_error(send, 503, INTERNAL_ERROR, "Session store unavailable; retry")
+            return
+        if not found:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)

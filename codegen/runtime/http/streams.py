@@ -10,6 +10,7 @@ through an :class:`Inbox`.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ class OutboundStream:
         "_events",
         "_live",
         "on_item",
+        "mirror",
     )
 
     def __init__(self, key: str, *, resumable: bool, max_events: int = 1024) -> None:
@@ -93,6 +95,9 @@ class OutboundStream:
         self._live: Inbox | None = None
         self.on_item: Callable[[Item], None] | None = None
         """Told of every item handed to the attached connection (see ``endpoint``)."""
+        self.mirror: Callable[[int, Item], None] | None = None
+        """Told of every event with its sequence number, once the stream is copied to the
+        shared store for resumption on another instance (``shared.SharedSessions.expose``)."""
         self.priming_id = self._reserve_id() if resumable else None
         """The id of the empty priming event that lets a client resume from the start."""
 
@@ -115,6 +120,8 @@ class OutboundStream:
             self._seq += 1
             item = Item(payload, f"{self.key}/{self._seq}", final, error_code)
             self._events.append((self._seq, item))
+            if self.mirror is not None:
+                self.mirror(self._seq, item)
         else:
             item = Item(payload, None, final, error_code)
         self.finished = final
@@ -129,8 +136,14 @@ class OutboundStream:
         if self.resumable:
             self._seq += 1
             self._events.append((self._seq, ENDED))
+            if self.mirror is not None:
+                self.mirror(self._seq, ENDED)
         if self._live is not None:
             self._live.put_nowait(ENDED)
+
+    def buffered(self) -> list[tuple[int, Item]]:
+        """The events still kept for resumption, oldest first."""
+        return list(self._events)
 
     def attach(self, after: int | None = None) -> Inbox:
         """Attach a new connection, replaying events after ``after`` (default: undelivered)."""
@@ -162,14 +175,17 @@ class OutboundStream:
 class StreamTable:
     """A session's streams by key, keeping only recent finished ones for resumption."""
 
-    def __init__(self, keep_finished: int = 64) -> None:
+    def __init__(self, keep_finished: int = 64, *, random_keys: bool = False) -> None:
         self._streams: OrderedDict[str, OutboundStream] = OrderedDict()
         self._keep_finished = keep_finished
         self._counter = 0
+        self._random_keys = random_keys
+        """Unguessable stream keys: a shared store keys its logs by them."""
 
     def open(self, *, resumable: bool) -> OutboundStream:
         self._counter += 1
-        stream = OutboundStream(f"s{self._counter}", resumable=resumable)
+        key = secrets.token_urlsafe(9) if self._random_keys else f"s{self._counter}"
+        stream = OutboundStream(key, resumable=resumable)
         self._streams[stream.key] = stream
         self._prune()
         return stream

@@ -22,6 +22,11 @@ class Store(Protocol):
     """A shared, expiring key space. Keys are plain strings chosen by the caller;
     implementations may prefix them (one Redis database can serve several servers)."""
 
+    shared: bool
+    """Whether other instances see what is written here. When ``False`` (one process's
+    :class:`~.memory.MemoryStore`, the default) the transports keep per-session state in
+    their own memory and never pay a store round trip for it."""
+
     # ---- records: one value per key ---------------------------------------------------
 
     async def get(self, key: str) -> bytes | None:

@@ -12,9 +12,13 @@ from mcp_foundry.runtime.store.base import position_key
 
 
 class MemoryStore:
-    """:class:`~.base.Store` over process memory; expiry is checked on access."""
+    """:class:`~.base.Store` over process memory; expiry is checked on access.
 
-    def __init__(self) -> None:
+    ``shared=True`` makes several app instances in one process (tests) treat it as the
+    store they share, as they would Redis."""
+
+    def __init__(self, *, shared: bool = False) -> None:
+        self.shared = shared
         self._records: dict[str, tuple[bytes, float]] = {}
         self._logs: dict[str, _Log] = {}
         self._indexes: dict[str, dict[str, float]] = {}
@@ -90,6 +94,7 @@ class MemoryStore:
             return found
         if entry is None:
             entry = self._logs[log] = _Log()
+            entry.expires = time.monotonic() + wait_s  # an append finds (and wakes) it
         try:
             await asyncio.wait_for(entry.changed.wait(), wait_s)
         except TimeoutError:

@@ -1,0 +1,257 @@
+"""2025-11-25 sessions (``initialize`` + ``Mcp-Session-Id``) served by three instances that
+share one store, behind a round-robin balancer without stickiness."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from legacy_support import (
+    Cluster,
+    SseReader,
+    call,
+    headers,
+    in_process_cluster,
+    messages,
+    open_session,
+    post,
+    request,
+)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    with in_process_cluster(3) as running:
+        yield running
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
+def result_text(response: httpx.Response) -> str:
+    final = messages(response)[-1]
+    assert "result" in final, final
+    text: str = final["result"]["content"][0]["text"]
+    return text
+
+
+def test_every_request_may_land_anywhere(cluster: Cluster, http: httpx.Client) -> None:
+    session = open_session(http, cluster.url)
+    for n in range(6):
+        response = post(http, cluster.url, call("echo", {"text": f"hi {n}"}, n + 1), session)
+        assert response.status_code == 200, response.text
+        assert result_text(response) == f"hi {n}"
+        assert response.headers["mcp-session-id"] == session
+    for url in cluster.instances:
+        listed = post(http, url, request("tools/list", {}, 99), session)
+        assert any(t["name"] == "echo" for t in messages(listed)[0]["result"]["tools"])
+
+
+def test_unknown_session_is_404_everywhere(cluster: Cluster, http: httpx.Client) -> None:
+    for url in cluster.instances:
+        response = post(http, url, call("echo", {"text": "x"}), "no-such-session")
+        assert response.status_code == 404
+    assert post(http, cluster.url, call("echo", {"text": "x"}), "../../etc").status_code == 404
+
+
+def test_log_level_is_written_through(cluster: Cluster, http: httpx.Client) -> None:
+    a, b, c = cluster.instances
+    session = open_session(http, a)
+    post(http, c, call("chatty", {}, 1), session)  # a replica on c, at the default level
+    assert (
+        post(http, a, request("logging/setLevel", {"level": "error"}, 2), session).status_code
+        == 200
+    )
+    for url in (b, c):
+        logged = [
+            m for m in messages(post(http, url, call("chatty", {}, 3), session)) if "method" in m
+        ]
+        assert [m["params"]["level"] for m in logged] == ["error"], url
+    post(http, b, request("logging/setLevel", {"level": "debug"}, 4), session)
+    logged = [m for m in messages(post(http, c, call("chatty", {}, 5), session)) if "method" in m]
+    assert [m["params"]["level"] for m in logged] == ["debug", "error"]
+
+
+def test_elicitation_answer_lands_on_another_instance(cluster: Cluster, http: httpx.Client) -> None:
+    a, b, _ = cluster.instances
+    session = open_session(http, a, {"elicitation": {}})
+    with http.stream("POST", a, json=call("ask", {}, 7), headers=headers(session)) as stream:
+        reader = SseReader(stream)
+        asked, _ = reader.next_message()
+        assert asked["method"] == "elicitation/create"
+        answer = {
+            "jsonrpc": "2.0",
+            "id": asked["id"],
+            "result": {"action": "accept", "content": {"name": "Ada"}},
+        }
+        assert post(http, b, answer, session).status_code == 202
+        final, _ = reader.next_message()
+    assert final["id"] == 7
+    assert final["result"]["content"][0]["text"] == "hello Ada"
+
+
+def test_cancel_lands_on_another_instance(cluster: Cluster, http: httpx.Client) -> None:
+    a, b, _ = cluster.instances
+    session = open_session(http, cluster.url)
+    outcome: list[Any] = []
+
+    def run() -> None:
+        with httpx.Client(timeout=10) as own:
+            outcome.append(post(own, a, call("slow", {"label": "far-cancel"}, 11), session))
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    cluster.wait_flag("far-cancel:started")
+    cancel = {
+        "jsonrpc": "2.0",
+        "method": "notifications/cancelled",
+        "params": {"requestId": 11, "reason": "changed my mind"},
+    }
+    assert post(http, b, cancel, session).status_code == 202
+    cluster.wait_flag("far-cancel:cancelled")
+    runner.join(10)
+    assert not runner.is_alive()
+
+
+def test_post_stream_resumes_on_another_instance(cluster: Cluster, http: httpx.Client) -> None:
+    a, b, _ = cluster.instances
+    session = open_session(http, cluster.url)
+    seen: list[dict[str, Any]] = []
+    last: str | None = None
+    with http.stream("POST", a, json=call("reconnect", {}, 21), headers=headers(session)) as stream:
+        reader = SseReader(stream)
+        while True:
+            try:
+                event = reader.next_event()
+            except StopIteration:
+                break
+            last = event.id or last
+            if event.data:
+                seen.append(orjson.loads(event.data))
+    assert [m["params"]["data"] for m in seen] == ["before the drop"]
+    assert last is not None
+    with http.stream("GET", b, headers={**headers(session), "last-event-id": last}) as resumed:
+        assert resumed.status_code == 200
+        reader = SseReader(resumed)
+        after, _ = reader.next_message()
+        final, _ = reader.next_message()
+    assert after["params"]["data"] == "after the drop"
+    assert final["id"] == 21 and final["result"]["content"][0]["text"] == "resumed answer"
+
+
+def test_list_changed_reaches_a_get_stream_on_another_instance(
+    cluster: Cluster, http: httpx.Client
+) -> None:
+    a, b, c = cluster.instances
+    listener = open_session(http, a)
+    other = open_session(http, c)
+    with http.stream("GET", b, headers=headers(listener)) as stream:
+        assert stream.status_code == 200
+        reader = SseReader(stream)
+        post(http, c, call("touch_tools", {}, 1), other)
+        first, first_id = reader.next_message()
+        post(http, a, call("update", {"uri": "test://watched"}, 2), other)  # nobody subscribed
+        post(http, a, call("touch_tools", {}, 3), other)
+        second, second_id = reader.next_message()
+    assert first["method"] == second["method"] == "notifications/tools/list_changed"
+    assert first_id != second_id  # exactly once each, in order
+
+
+def test_subscribers_get_resource_updates(cluster: Cluster, http: httpx.Client) -> None:
+    a, b, c = cluster.instances
+    session = open_session(http, a)
+    watched = {"uri": "test://watched"}
+    assert (
+        "result" in messages(post(http, b, request("resources/subscribe", watched, 1), session))[0]
+    )
+    with http.stream("GET", c, headers=headers(session)) as stream:
+        reader = SseReader(stream)
+        post(http, a, call("update", watched, 2), session)
+        updated, _ = reader.next_message()
+        assert updated == {
+            "jsonrpc": "2.0",
+            "method": "notifications/resources/updated",
+            "params": watched,
+        }
+        post(http, c, request("resources/unsubscribe", watched, 3), session)
+        post(http, b, call("update", watched, 4), session)
+        post(http, b, call("touch_tools", {}, 5), session)
+        after, _ = reader.next_message()
+    assert after["method"] == "notifications/tools/list_changed"
+
+
+def test_get_resumes_on_another_instance_with_what_was_missed(
+    cluster: Cluster, http: httpx.Client
+) -> None:
+    a, b, c = cluster.instances
+    session = open_session(http, cluster.url)
+    with http.stream("GET", a, headers=headers(session)) as stream:
+        reader = SseReader(stream)
+        post(http, c, call("touch_tools", {}, 1), session)
+        _, last = reader.next_message()
+    assert last is not None
+    post(http, c, call("update", {"uri": "test://none"}, 2), session)
+    post(http, a, call("touch_tools", {}, 3), session)
+    post(http, b, call("touch_tools", {}, 4), session)
+    with http.stream("GET", b, headers={**headers(session), "last-event-id": last}) as stream:
+        reader = SseReader(stream)
+        one, one_id = reader.next_message()
+        two, two_id = reader.next_message()
+        post(http, c, call("touch_tools", {}, 5), session)
+        three, three_id = reader.next_message()
+    assert len({one_id, two_id, three_id, last}) == 4
+    assert one["method"] == two["method"] == three["method"] == "notifications/tools/list_changed"
+
+
+def test_event_ids_are_scoped_to_their_session(cluster: Cluster, http: httpx.Client) -> None:
+    a, b, _ = cluster.instances
+    mine = open_session(http, a)
+    theirs = open_session(http, a)
+    with http.stream("GET", a, headers=headers(theirs)) as stream:
+        reader = SseReader(stream)
+        post(http, b, call("touch_tools", {}, 1), theirs)
+        _, their_id = reader.next_message()
+    assert their_id is not None
+    for url in cluster.instances:
+        response = http.get(url, headers={**headers(mine), "last-event-id": their_id})
+        assert response.status_code == 404
+
+
+def test_delete_ends_the_session_everywhere(cluster: Cluster, http: httpx.Client) -> None:
+    session = open_session(http, cluster.url)
+    for n, url in enumerate(cluster.instances):  # a live replica on every instance
+        assert post(http, url, call("echo", {"text": "x"}, n + 1), session).status_code == 200
+    assert http.delete(cluster.instances[1], headers=headers(session)).status_code == 200
+    for url in cluster.instances:
+        assert post(http, url, call("echo", {"text": "x"}, 9), session).status_code == 404
+        assert http.get(url, headers=headers(session)).status_code == 404
+    assert http.delete(cluster.instances[0], headers=headers(session)).status_code == 404
+
+
+def test_official_sdk_client_through_the_balancer(cluster: Cluster) -> None:
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async def use() -> list[str]:
+        texts = []
+        for n in range(3):
+            async with streamable_http_client(cluster.url) as streams:
+                async with ClientSession(streams[0], streams[1]) as session:
+                    init = await session.initialize()
+                    assert init.protocol_version == "2025-11-25"
+                    tools = await session.list_tools()
+                    assert "echo" in [t.name for t in tools.tools]
+                    for m in range(3):
+                        result = await session.call_tool("echo", {"text": f"{n}.{m}"})
+                        texts.append(result.content[0].text)  # type: ignore[union-attr]
+        return texts
+
+    assert asyncio.run(use()) == [f"{n}.{m}" for n in range(3) for m in range(3)]
