@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser generate check test typecheck bench conformance clean
+.PHONY: install browser scale-deps generate check test typecheck bench conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,19 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: generate browser
+## The scale-out tests run real redis-server and haproxy processes (Debian's), installed
+## the same way.
+scale-deps:
+	@command -v redis-server >/dev/null && command -v haproxy >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "make scale-deps: redis-server/haproxy are missing and installing them needs" \
+	    "root; run: sudo apt-get install redis-server haproxy" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    redis-server haproxy >/dev/null; }
+
+test: generate browser scale-deps
 	$(BIN)/python -m pytest
 
 ## ruff and mypy --strict over the package as it installs (also part of `make test`)

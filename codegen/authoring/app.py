@@ -20,6 +20,7 @@ from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.server import Server
 from mcp_foundry.runtime.stdio import run_stdio
+from mcp_foundry.runtime.store import Store, deployment
 from pydantic import BaseModel, ValidationError
 
 from . import protocol_tasks
@@ -105,6 +106,8 @@ class App(ServerHandlers):
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
+        self._deployment: tuple[Store, bytes | None] | None = None
+        """The state store and ``requestState`` key the server gets (:meth:`use_store`)."""
         self.extension_methods = TaskMethods(self.task_store).methods()
         self.session_methods = ProtocolTaskMethods(self.task_store, page_size).methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
@@ -245,9 +248,22 @@ class App(ServerHandlers):
 
     # -- serving -------------------------------------------------------------------------
 
+    def use_store(self, store: str | None, state_secret: bytes | str | None = None) -> None:
+        """Share state with the app's other instances through the store URL ``store``
+        (``redis://HOST:PORT/DB``; ``None``/``memory://``: this process only). The
+        ``requestState`` key is ``state_secret`` or ``$MCP_FOUNDRY_STATE_SECRET``, and a
+        shared store without one is a :class:`ValueError`: every instance must seal alike.
+        Call it before the server is made (:meth:`run` does)."""
+        if self.server is not None:
+            raise RuntimeError("use_store() comes before the server is made (runtime())")
+        self._deployment = deployment(store, state_secret)
+
     def runtime(self) -> Server:
         """The runtime server for this app (made once): every revision, both eras."""
         if self.server is None:
+            if self._deployment is None:
+                self._deployment = deployment(None)
+            store, key = self._deployment
             self.server = Server(
                 self,
                 name=self.name,
@@ -256,6 +272,8 @@ class App(ServerHandlers):
                 instructions=self.instructions,
                 capabilities=self.capabilities(),
                 request_timeout=self.request_timeout,
+                store=store,
+                state_secret=key,
             )
         return self.server
 
@@ -282,11 +300,16 @@ class App(ServerHandlers):
         port: int = 8000,
         drain_s: float = 5.0,
         auth: ResourceServerAuth | None = None,
+        store: str | None = None,
+        state_secret: bytes | str | None = None,
     ) -> None:
         """Serve until interrupted: stdio, or HTTP on ``host:port`` (loopback by default),
         protected by ``auth`` if given (stdio is unauthenticated by definition). On
         SIGTERM, requests already accepted get ``drain_s`` seconds to finish before they
-        are answered with an error."""
+        are answered with an error. ``store``/``state_secret``: see :meth:`use_store`
+        (several instances behind one load balancer share them)."""
+        if store is not None or state_secret is not None:
+            self.use_store(store, state_secret)
         if transport == "http":
             from mcp_foundry.runtime.http import serve
 

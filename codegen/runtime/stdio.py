@@ -219,4 +219,12 @@ def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float 
     # what start-up built (modules, models, the app) lives as long as the process: keep it
     # out of the collector's full passes, which otherwise rescan it every few thousand calls
     gc.freeze()
-    anyio.run(partial(serve_stdio, server, grace=grace))
+    anyio.run(partial(_serve_then_close, server, grace=grace))
+
+
+async def _serve_then_close(server: Server, *, grace: float) -> None:
+    """The process's one server: its store closes with it."""
+    try:
+        await serve_stdio(server, grace=grace)
+    finally:
+        await server.store.close()

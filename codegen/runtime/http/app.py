@@ -73,8 +73,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        await drain.close()
+        try:
+            yield
+            await drain.close()
+        finally:
+            await server.store.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.mcp_drain = drain

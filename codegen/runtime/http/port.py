@@ -59,7 +59,7 @@ class ServerCore(Protocol):
     request_timeout: float | None
     """Seconds a handler may run before it is cancelled and answered with an error."""
     store: Store
-    """State shared with the server's other instances."""
+    """State shared with the server's other instances; closed when the app stops."""
     legacy_fanout: SessionFanout | None
 
     def is_modern(self, message: Any) -> bool: ...

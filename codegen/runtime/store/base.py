@@ -8,6 +8,7 @@ knows which. Everything stored expires by its own TTL: no instance sweeps for ot
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
@@ -85,10 +86,42 @@ class Store(Protocol):
         """``async with store.subscribe(ch) as messages: async for m in messages``.
         Subscribed once the ``async with`` is entered. When the connection to the
         engine is lost and regained, the iterator goes on (messages published in
-        between are lost: channels carry only what logs can replay)."""
+        between are lost: channels carry only what logs can replay). A cancelled wait
+        for the next message (a timeout) leaves the iterator usable; it ends when the
+        store closes."""
         ...
 
     async def close(self) -> None: ...
+
+
+class Messages:
+    """A subscriber's messages, fed by its engine through :meth:`put`. A class, not an
+    async generator: cancelling one ``__anext__`` (``wait_for`` timing out) must not
+    end the iteration."""
+
+    __slots__ = ("_queue",)
+
+    _END = object()
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+
+    def put(self, message: bytes) -> None:
+        self._queue.put_nowait(message)
+
+    def end(self) -> None:
+        self._queue.put_nowait(self._END)
+
+    def __aiter__(self) -> Messages:
+        return self
+
+    async def __anext__(self) -> bytes:
+        item = await self._queue.get()
+        if item is self._END:
+            self._queue.put_nowait(item)  # ended for good
+            raise StopAsyncIteration
+        assert isinstance(item, bytes)
+        return item
 
 
 def position_key(position: str) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from mcp_foundry.runtime.store.base import position_key
+from mcp_foundry.runtime.store.base import Messages, position_key
 
 
 class MemoryStore:
@@ -21,8 +21,11 @@ class MemoryStore:
         self.shared = shared
         self._records: dict[str, tuple[bytes, float]] = {}
         self._logs: dict[str, _Log] = {}
+        self._appended: dict[str, asyncio.Event] = {}
+        """Set (and dropped) on a log's next append: what blocking reads wait for. Kept
+        apart from the log so a read may wait for a log that does not exist yet."""
         self._indexes: dict[str, dict[str, float]] = {}
-        self._channels: dict[str, set[asyncio.Queue[bytes]]] = {}
+        self._channels: dict[str, set[Messages]] = {}
         self._counter = 0
 
     # ---- records ------------------------------------------------------------------------
@@ -80,8 +83,9 @@ class MemoryStore:
         while len(entry.events) > max_len:
             entry.events.popleft()
         entry.expires = time.monotonic() + ttl_s
-        entry.changed.set()
-        entry.changed = asyncio.Event()
+        appended = self._appended.pop(log, None)
+        if appended is not None:
+            appended.set()
         return position
 
     async def read(
@@ -92,11 +96,9 @@ class MemoryStore:
         found = [e for e in entry.events if position_key(e[0]) > start] if entry else []
         if found or not wait_s:
             return found
-        if entry is None:
-            entry = self._logs[log] = _Log()
-            entry.expires = time.monotonic() + wait_s  # an append finds (and wakes) it
+        appended = self._appended.setdefault(log, asyncio.Event())
         try:
-            await asyncio.wait_for(entry.changed.wait(), wait_s)
+            await asyncio.wait_for(appended.wait(), wait_s)
         except TimeoutError:
             return []
         return await self.read(log, after)
@@ -119,31 +121,28 @@ class MemoryStore:
     # ---- channels -----------------------------------------------------------------------
 
     async def publish(self, channel: str, payload: bytes) -> None:
-        for queue in list(self._channels.get(channel, ())):
-            queue.put_nowait(payload)
+        for messages in list(self._channels.get(channel, ())):
+            messages.put(payload)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[bytes]]:
-        queue: asyncio.Queue[bytes] = asyncio.Queue()
-        self._channels.setdefault(channel, set()).add(queue)
+        messages = Messages()
+        self._channels.setdefault(channel, set()).add(messages)
         try:
-            yield _drain(queue)
+            yield messages
         finally:
-            self._channels[channel].discard(queue)
+            self._channels.get(channel, set()).discard(messages)
 
     async def close(self) -> None:
+        for subscribers in self._channels.values():
+            for messages in subscribers:
+                messages.end()
         self._channels.clear()
 
 
 class _Log:
-    __slots__ = ("events", "expires", "changed")
+    __slots__ = ("events", "expires")
 
     def __init__(self) -> None:
         self.events: deque[tuple[str, bytes]] = deque()
         self.expires = 0.0
-        self.changed = asyncio.Event()
-
-
-async def _drain(queue: asyncio.Queue[bytes]) -> AsyncIterator[bytes]:
-    while True:
-        yield await queue.get()
