@@ -1,9 +1,12 @@
-"""Several instances of one app in this process, sharing one store, behind a round-robin
-HTTP balancer without stickiness: every request (not connection) goes to the next
-instance, as haproxy does with ``balance roundrobin`` and no cookie.
+"""The legacy scale-out test app, and two ways to deploy it as several instances
+behind a round-robin balancer without stickiness (every request, not connection, goes
+to the next instance):
 
-All of it runs on one event loop in a thread (a :class:`MemoryStore` is one loop's), the
-instances and the balancer each a real uvicorn on a loopback port.
+* :func:`in_process_cluster`: instances in this process sharing one
+  ``MemoryStore(shared=True)``, all on one event loop in a thread (a MemoryStore is one
+  loop's), the instances and a small HTTP balancer each a real uvicorn on loopback;
+* run as a script (``python legacy_support.py --transport http --port P --store URL
+  --state-secret-file F``): one instance for ``local_services.Cluster`` (Redis + haproxy).
 """
 
 from __future__ import annotations
@@ -72,6 +75,14 @@ async def slow(label: str, seconds: float = 30.0) -> str:
         flag(f"{label}:cancelled").set()
         raise
     return "slept"
+
+
+@app.tool()
+async def working(ctx: Context, seconds: float = 30.0) -> str:
+    """Says it started (so its answer is an SSE stream), then takes its time."""
+    await ctx.info("working")
+    await asyncio.sleep(seconds)
+    return "worked"
 
 
 @app.tool()
@@ -311,3 +322,25 @@ class SseReader:
             event = self.next_event()
             if event.data:
                 return orjson.loads(event.data), event.id
+
+
+def main() -> None:
+    import argparse
+    import logging
+    import sys
+
+    from mcp_foundry.authoring.deploy_options import add_deploy_options, deploy_settings
+
+    parser = argparse.ArgumentParser(prog="legacy_support.py")
+    parser.add_argument("--transport", choices=("http",), default="http")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--log-level", default="WARNING")
+    add_deploy_options(parser)
+    args = parser.parse_args()
+    deploy = deploy_settings(parser, args)
+    logging.basicConfig(stream=sys.stderr, level=args.log_level.upper())
+    app.run("http", port=args.port, drain_s=1.0, **deploy)
+
+
+if __name__ == "__main__":
+    main()

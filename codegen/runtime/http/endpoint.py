@@ -218,8 +218,9 @@ class StreamableHttpEndpoint:
             status_for=_legacy_status,
             headers=session_header,
             always_sse=self.config.always_sse,
-            priming=lambda: session.expose(stream, request_ids),
+            priming=partial(session.expose, stream, request_ids),
             retry_ms=self.config.retry_ms,
+            hold=stream.persisted if session.shared is not None else None,
         )
         try:
             if isinstance(message, list):

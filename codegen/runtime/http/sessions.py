@@ -176,11 +176,11 @@ class HttpSession:
         else:
             stream.publish(wire.encode(answers), final=True)
 
-    def expose(self, stream: OutboundStream, request_ids: list[RequestId]) -> str | None:
+    async def expose(self, stream: OutboundStream, request_ids: list[RequestId]) -> str | None:
         """A POST's answer became an SSE stream: its priming event id (if the client can
         resume), and, when shared, the stream is copied to the store from now on."""
         if self.shared is not None:
-            self.shared.expose(self, stream, request_ids)
+            await self.shared.expose(self, stream, request_ids)
         return stream.priming_id if self.can_resume else None
 
     def stop_tails(self) -> None:

@@ -318,19 +318,22 @@ class SharedSessions:
 
     # ---- POST response streams ---------------------------------------------------------
 
-    def expose(
+    async def expose(
         self, session: HttpSession, stream: OutboundStream, request_ids: list[RequestId]
     ) -> None:
-        """The stream became SSE (its event ids reach the client): copy it to the store
-        from now on, what it buffered first, under a head naming us and its requests."""
+        """The stream became SSE (its event ids are about to reach the client): copy it to
+        the store from now on, what it buffered first, under a head naming us and its
+        requests; returns once that much is stored."""
         if stream.mirror is not None or session.core is None:
             return
         mirror = _Mirror(self, _log(session.core.id, stream.key))
         head = orjson.dumps({"owner": self.instance, "ids": request_ids})
-        mirror.push(b"0 %d " % _HEAD + head)
-        for seq, item in stream.buffered():
+        mirror.push(0, b"0 %d " % _HEAD + head)
+        buffered = stream.buffered()
+        for seq, item in buffered:
             mirror.add(seq, item)
-        stream.mirror = mirror.add
+        stream.mirror = mirror
+        await mirror.reached(buffered[-1][0] if buffered else 0)
 
     def post_stream(self, session: HttpSession, stream_key: str, after: int) -> PostTail:
         assert session.core is not None
@@ -338,33 +341,45 @@ class SharedSessions:
 
 
 class _Mirror:
-    """Appends one stream's events to its log in order, without blocking the producer."""
+    """Appends one stream's events to its log in order, without blocking the producer;
+    the writer waits (``reached``) before it sends an event id the store lacks."""
 
     def __init__(self, shared: SharedSessions, name: str) -> None:
         self.shared = shared
         self.name = name
-        self.queue: deque[bytes] = deque()
+        self.queue: deque[tuple[int, bytes]] = deque()
         self.task: asyncio.Task[None] | None = None
+        self.done = -1
+        """The highest sequence number stored (or given up on)."""
+        self.progress = asyncio.Event()
 
     def add(self, seq: int, item: Item) -> None:
         if item is ENDED:
-            self.push(b"%d %d " % (seq, _ENDED))
+            self.push(seq, b"%d %d " % (seq, _ENDED))
         elif item.payload is not None:
-            self.push(b"%d %d " % (seq, _FINAL if item.final else _EVENT) + item.payload)
+            self.push(seq, b"%d %d " % (seq, _FINAL if item.final else _EVENT) + item.payload)
 
-    def push(self, entry: bytes) -> None:
-        self.queue.append(entry)
+    def push(self, seq: int, entry: bytes) -> None:
+        self.queue.append((seq, entry))
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def reached(self, seq: int) -> None:
+        while self.done < seq and self.task is not None and not self.task.done():
+            await self.progress.wait()
 
     async def _drain(self) -> None:
         store = self.shared.store
         while self.queue:
-            entry = self.queue.popleft()
+            seq, entry = self.queue.popleft()
             try:
                 await store.append(self.name, entry, max_len=MAX_EVENTS, ttl_s=self.shared.idle_s)
             except StoreUnavailable:
                 log.warning("shared store unreachable: an event cannot be resumed elsewhere")
+            finally:
+                self.done = max(self.done, seq)
+                self.progress.set()
+                self.progress = asyncio.Event()
 
 
 class StandaloneTail:

@@ -14,6 +14,7 @@ import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,15 @@ ENDED = Item(payload=None, final=True)
 """The stream ends without a response (the client cancelled its request)."""
 
 
+class Mirror(Protocol):
+    """Where a stream's events are copied to (a shared store's log), in order."""
+
+    def add(self, seq: int, item: Item) -> None: ...
+
+    async def reached(self, seq: int) -> None:
+        """Return once every event up to ``seq`` is stored."""
+
+
 class OutboundStream:
     """One logical stream: a request's response stream or the standalone GET stream."""
 
@@ -95,9 +105,9 @@ class OutboundStream:
         self._live: Inbox | None = None
         self.on_item: Callable[[Item], None] | None = None
         """Told of every item handed to the attached connection (see ``endpoint``)."""
-        self.mirror: Callable[[int, Item], None] | None = None
-        """Told of every event with its sequence number, once the stream is copied to the
-        shared store for resumption on another instance (``shared.SharedSessions.expose``)."""
+        self.mirror: Mirror | None = None
+        """Told of every event once the stream is copied to the shared store, for
+        resumption on another instance (``shared.SharedSessions.expose``)."""
         self.priming_id = self._reserve_id() if resumable else None
         """The id of the empty priming event that lets a client resume from the start."""
 
@@ -121,7 +131,7 @@ class OutboundStream:
             item = Item(payload, f"{self.key}/{self._seq}", final, error_code)
             self._events.append((self._seq, item))
             if self.mirror is not None:
-                self.mirror(self._seq, item)
+                self.mirror.add(self._seq, item)
         else:
             item = Item(payload, None, final, error_code)
         self.finished = final
@@ -137,9 +147,14 @@ class OutboundStream:
             self._seq += 1
             self._events.append((self._seq, ENDED))
             if self.mirror is not None:
-                self.mirror(self._seq, ENDED)
+                self.mirror.add(self._seq, ENDED)
         if self._live is not None:
             self._live.put_nowait(ENDED)
+
+    async def persisted(self, item: Item) -> None:
+        """Return once ``item`` is in the shared store (at once when not copied there)."""
+        if self.mirror is not None and item.event_id is not None:
+            await self.mirror.reached(int(item.event_id.rpartition("/")[2]))
 
     def buffered(self) -> list[tuple[int, Item]]:
         """The events still kept for resumption, oldest first."""
