@@ -37,7 +37,12 @@ from mcp_foundry.runtime.http.modern import (
 )
 from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
-from mcp_foundry.runtime.http.shared import PostTail, StandaloneTail, tail_to_client
+from mcp_foundry.runtime.http.shared import (
+    PostTail,
+    StandaloneTail,
+    plausible_id,
+    tail_to_client,
+)
 from mcp_foundry.runtime.http.streams import Item, OutboundStream
 from mcp_foundry.runtime.store import StoreUnavailable, position_key
 from mcp_foundry.runtime.transport import TransportFacts
@@ -230,7 +235,7 @@ class StreamableHttpEndpoint:
                 await _answer_here(session.core, stream, message, transport_facts(headers), reply)
         finally:
             stream.detach(live)
-        if _opens_session(message) and session.revision is None:
+        if _opens_session(message) and not session.ready:
             self.sessions.discard(session.id)
 
     async def _post_modern(
@@ -334,14 +339,14 @@ class StreamableHttpEndpoint:
         if last_event_id is not None:
             found = session.streams.find_event(last_event_id)
             if found is None and session.shared is not None:
-                await self._resume_shared(receive, send, session, last_event_id)
+                await self._shared_get(receive, send, session, last_event_id)
                 return
             if found is None:
                 await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
                 return
             stream, after = found
         elif session.shared is not None:
-            await self._tail(receive, send, session, None)
+            await self._shared_get(receive, send, session, None)
             return
         live = stream.attach(after)
         await writer.stream_to_client(
@@ -352,6 +357,18 @@ class StreamableHttpEndpoint:
             self.config.keepalive_s,
             [(b"mcp-session-id", session.id.encode("ascii"))],
         )
+
+    async def _shared_get(
+        self, receive: Receive, send: Send, session: HttpSession, last_event_id: str | None
+    ) -> None:
+        """A GET on a shared session: its standalone stream or a resumption, from the store."""
+        try:
+            if last_event_id is None:
+                await self._tail(receive, send, session, None)
+            else:
+                await self._resume_shared(receive, send, session, last_event_id)
+        except StoreUnavailable:  # raised only before the stream starts
+            await asgi.respond_error(send, 503, INTERNAL_ERROR, "Session store unavailable; retry")
 
     async def _resume_shared(
         self, receive: Receive, send: Send, session: HttpSession, last_event_id: str
@@ -368,7 +385,7 @@ class StreamableHttpEndpoint:
             await self._tail(receive, send, session, rest)
             return
         source = None
-        if key and rest.isascii() and rest.isdigit() and len(rest) <= 20:
+        if plausible_id(key) and rest.isascii() and rest.isdigit() and len(rest) <= 20:
             source = session.shared.post_stream(session, key, int(rest))
         if source is None or not await source.open():
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")

@@ -16,9 +16,11 @@ from collections import deque
 from typing import Any
 
 from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.shared import SharedSessions
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
+from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.transport import TransportFacts
 from mcp_foundry.sources import registry
 
@@ -119,6 +121,24 @@ class HttpSession:
             self.by_request[request_id] = stream
         return stream
 
+    async def _record(self, answer: Any) -> Any:
+        """Write the new session's record; if the store cannot be reached, the client
+        gets an error instead of a session no other instance knows."""
+        assert self.shared is not None
+        try:
+            await self.shared.save(self)
+        except StoreUnavailable:
+            log.warning("session store unreachable: initialize refused")
+            refusal = RpcError(INTERNAL_ERROR, "Internal error: session store unavailable; retry")
+            return wire.error_response(answer.get("id"), refusal)
+        self.recorded = True
+        return answer
+
+    @property
+    def ready(self) -> bool:
+        """Initialized (and, when shared, known to every instance)."""
+        return self.revision is not None and (self.shared is None or self.recorded)
+
     async def _changed(self) -> None:
         if self.shared is not None and self.recorded:
             await self.shared.save(self, changed=True)
@@ -147,8 +167,7 @@ class HttpSession:
         if final:
             if self.shared is not None and not self.recorded and self.revision is not None:
                 # initialize answered: every instance must know the session before the client does
-                self.recorded = True
-                await self.shared.save(self)
+                message = await self._record(message)
             del self.by_request[related]  # type: ignore[arg-type]
             error = message.get("error")
             code = error.get("code") if isinstance(error, dict) else None
@@ -227,7 +246,12 @@ class SessionRegistry:
 
     async def _touch(self, session: HttpSession) -> None:
         assert session.shared is not None
-        if not await session.shared.touch(session) and self._sessions.get(session.id) is session:
+        try:
+            alive = await session.shared.touch(session)
+        except StoreUnavailable:
+            session.touched = 0.0  # try again on the next request
+            return
+        if not alive and self._sessions.get(session.id) is session:
             log.info("session %s ended elsewhere", session.id[:8])
             self._forget(session)
 

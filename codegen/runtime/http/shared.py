@@ -49,6 +49,8 @@ MAX_EVENTS = 1024
 CHANNEL = "mcp:legacy"
 HEARTBEAT_S = 1.0
 """How often an instance says it is alive; it counts as dead after three missed beats."""
+ACK_S = 2.0
+"""The longest a deletion or a settings change waits for the other instances to apply it."""
 POLL_S = 1.0
 """The longest a tailing stream waits in one store read (it checks for a hang-up between)."""
 
@@ -72,6 +74,8 @@ def _alive(instance: str) -> str:
     return f"mcp:inst:{instance}"
 
 
+INSTANCES = "mcp:instances"
+"""Index of the instances alive (each refreshes its membership every heartbeat)."""
 LIVE = "mcp:ls-live"
 """Index of initialized sessions: ``"<id> <standalone key> <revision>"`` members."""
 
@@ -112,7 +116,6 @@ class SharedSessions:
         if self._listening is None:
             self._listening = asyncio.get_running_loop().create_future()
             self._spawn(self._listen())
-            self._spawn(self._beat())
         await asyncio.shield(self._listening)
 
     async def close(self) -> None:
@@ -135,6 +138,7 @@ class SharedSessions:
         while True:
             try:
                 await self.store.put(_alive(self.instance), b"1", ttl_s=3 * HEARTBEAT_S)
+                await self.store.index_add(INSTANCES, self.instance, ttl_s=3 * HEARTBEAT_S)
             except StoreUnavailable:
                 log.warning("shared store unreachable (heartbeat)")
             await asyncio.sleep(HEARTBEAT_S)
@@ -166,7 +170,7 @@ class SharedSessions:
             await self.store.index_remove(_subscribers(uri), member)
         session.indexed = set(core.subscribed)
         if changed:
-            await self._tell("reload", core.id)
+            await self._tell_all("reload", core.id)
 
     async def touch(self, session: HttpSession) -> bool:
         """Keep the record and index entries alive; ``False`` once the record is gone."""
@@ -190,7 +194,7 @@ class SharedSessions:
         for uri in state.get("subscribed") or ():
             await self.store.index_remove(_subscribers(uri), member)
         await self.store.delete(_log(session_id, state["stream"]))
-        await self._tell("drop", session_id)
+        await self._tell_all("drop", session_id)
         return True
 
     @staticmethod
@@ -203,6 +207,22 @@ class SharedSessions:
     async def _tell(self, op: str, session_id: str, **fields: Any) -> None:
         body = {"op": op, "sid": session_id, "from": self.instance, **fields}
         await self.store.publish(CHANNEL, orjson.dumps(body))
+
+    async def _tell_all(self, op: str, session_id: str) -> None:
+        """Tell every instance and return once each live one has acted on it (or after
+        :data:`ACK_S`): the client's next request sees the change wherever it lands."""
+        others = set(await self.store.index_members(INSTANCES)) - {self.instance}
+        acks = f"mcp:ack:{secrets.token_urlsafe(12)}"
+        await self._tell(op, session_id, ack=acks)
+        deadline = time.monotonic() + ACK_S
+        after: str | None = None
+        while others and (left := deadline - time.monotonic()) > 0:
+            events = await self.store.read(acks, after, wait_s=left)
+            for position, instance in events:
+                after = position
+                others.discard(instance.decode("ascii", "replace"))
+        if others:
+            log.warning("shared %s: %d instance(s) did not acknowledge in time", op, len(others))
 
     async def forward(self, session: HttpSession, items: list[Any]) -> list[Any]:
         """Send what belongs to other instances there; returns what is for this one.
@@ -237,6 +257,7 @@ class SharedSessions:
                 async with self.store.subscribe(CHANNEL) as messages:
                     if not self._listening.done():
                         self._listening.set_result(None)
+                        self._spawn(self._beat())  # listed as live once listening
                     async for raw in messages:
                         await self._heard(raw)
             except StoreUnavailable:
@@ -252,27 +273,39 @@ class SharedSessions:
             return
         if sender == self.instance or (op == "answer" and body.get("to") != self.instance):
             return
+        try:
+            await self._act(op, session_id, body)
+        except Exception:
+            log.exception("shared %s for session %s failed", op, session_id[:8])
+        finally:
+            await self._acknowledge(body)
+
+    async def _act(self, op: str, session_id: str, body: dict[str, Any]) -> None:
         if op == "drop":
             self._drop(session_id)
             return
         session = self._local(session_id)
         if session is None or session.core is None:
             return
-        try:
-            if op == "answer":
-                await session.core.feed(body["message"])
-            elif op == "cancel":
-                await session.core.feed(body["message"])
-                params = body["message"].get("params")
-                if isinstance(params, dict):
-                    session.cancel(params.get("requestId"))
-            elif op == "reload":
-                state = await self.load(session_id)
-                if state is not None:
-                    session.core.update(state)
-                    session.indexed = set(session.core.subscribed)
-        except Exception:
-            log.exception("shared %s for session %s failed", op, session_id[:8])
+        if op == "answer":
+            await session.core.feed(body["message"])
+        elif op == "cancel":
+            await session.core.feed(body["message"])
+            params = body["message"].get("params")
+            if isinstance(params, dict):
+                session.cancel(params.get("requestId"))
+        elif op == "reload":
+            state = await self.load(session_id)
+            if state is not None:
+                session.core.update(state)
+                session.indexed = set(session.core.subscribed)
+
+    async def _acknowledge(self, body: dict[str, Any]) -> None:
+        acks = body.get("ack")
+        if isinstance(acks, str) and acks.startswith("mcp:ack:"):
+            await self.store.append(
+                acks, self.instance.encode("ascii"), max_len=256, ttl_s=2 * ACK_S
+            )
 
     # ---- standalone streams and fan-out -----------------------------------------------
 
@@ -499,7 +532,11 @@ async def tail_to_client(
         await send_event(send, b"")
         quiet_since = time.monotonic()
         while not gone.is_set() and not stop.is_set():
-            items = await source.next(min(POLL_S, keepalive_s))
+            try:
+                items = await source.next(min(POLL_S, keepalive_s))
+            except StoreUnavailable:
+                log.warning("session store unreachable: a stream ends (the client may resume)")
+                break
             if not items:
                 if time.monotonic() - quiet_since >= keepalive_s:
                     await send_event(send, KEEPALIVE)
@@ -508,7 +545,10 @@ async def tail_to_client(
             quiet_since = time.monotonic()
             if await _write(send, items):
                 break
-            await source.delivered()
+            try:
+                await source.delivered()
+            except StoreUnavailable:
+                pass  # only a fresh GET's starting point suffers
         await send({"type": "http.response.body", "body": b""})
     finally:
         watcher.cancel()
