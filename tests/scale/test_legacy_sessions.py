@@ -40,7 +40,7 @@ class Deployment:
 
 
 @pytest.fixture(scope="module", params=["memory", "redis"])
-def cluster(
+def deployment(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
     if request.param == "memory":
@@ -73,27 +73,27 @@ def result_text(response: httpx.Response) -> str:
     return text
 
 
-def test_every_request_may_land_anywhere(cluster: Deployment, http: httpx.Client) -> None:
-    session = open_session(http, cluster.url)
+def test_every_request_may_land_anywhere(deployment: Deployment, http: httpx.Client) -> None:
+    session = open_session(http, deployment.url)
     for n in range(6):
-        response = post(http, cluster.url, call("echo", {"text": f"hi {n}"}, n + 1), session)
+        response = post(http, deployment.url, call("echo", {"text": f"hi {n}"}, n + 1), session)
         assert response.status_code == 200, response.text
         assert result_text(response) == f"hi {n}"
         assert response.headers["mcp-session-id"] == session
-    for url in cluster.instances:
+    for url in deployment.instances:
         listed = post(http, url, request("tools/list", {}, 99), session)
         assert any(t["name"] == "echo" for t in messages(listed)[0]["result"]["tools"])
 
 
-def test_unknown_session_is_404_everywhere(cluster: Deployment, http: httpx.Client) -> None:
-    for url in cluster.instances:
+def test_unknown_session_is_404_everywhere(deployment: Deployment, http: httpx.Client) -> None:
+    for url in deployment.instances:
         response = post(http, url, call("echo", {"text": "x"}), "no-such-session")
         assert response.status_code == 404
-    assert post(http, cluster.url, call("echo", {"text": "x"}), "../../etc").status_code == 404
+    assert post(http, deployment.url, call("echo", {"text": "x"}), "../../etc").status_code == 404
 
 
-def test_log_level_is_written_through(cluster: Deployment, http: httpx.Client) -> None:
-    a, b, c = cluster.instances
+def test_log_level_is_written_through(deployment: Deployment, http: httpx.Client) -> None:
+    a, b, c = deployment.instances
     session = open_session(http, a)
     post(http, c, call("chatty", {}, 1), session)  # a replica on c, at the default level
     assert (
@@ -111,9 +111,9 @@ def test_log_level_is_written_through(cluster: Deployment, http: httpx.Client) -
 
 
 def test_elicitation_answer_lands_on_another_instance(
-    cluster: Deployment, http: httpx.Client
+    deployment: Deployment, http: httpx.Client
 ) -> None:
-    a, b, _ = cluster.instances
+    a, b, _ = deployment.instances
     session = open_session(http, a, {"elicitation": {}})
     with http.stream("POST", a, json=call("ask", {}, 7), headers=headers(session)) as stream:
         reader = SseReader(stream)
@@ -130,9 +130,9 @@ def test_elicitation_answer_lands_on_another_instance(
     assert final["result"]["content"][0]["text"] == "hello Ada"
 
 
-def test_cancel_lands_on_another_instance(cluster: Deployment, http: httpx.Client) -> None:
-    a, b, _ = cluster.instances
-    session = open_session(http, cluster.url)
+def test_cancel_lands_on_another_instance(deployment: Deployment, http: httpx.Client) -> None:
+    a, b, _ = deployment.instances
+    session = open_session(http, deployment.url)
     outcome: list[httpx.Response] = []
 
     def run() -> None:
@@ -155,9 +155,11 @@ def test_cancel_lands_on_another_instance(cluster: Deployment, http: httpx.Clien
     assert [m for m in messages(outcome[0]) if m.get("id") == 11] == []
 
 
-def test_post_stream_resumes_on_another_instance(cluster: Deployment, http: httpx.Client) -> None:
-    a, b, _ = cluster.instances
-    session = open_session(http, cluster.url)
+def test_post_stream_resumes_on_another_instance(
+    deployment: Deployment, http: httpx.Client
+) -> None:
+    a, b, _ = deployment.instances
+    session = open_session(http, deployment.url)
     seen: list[dict[str, Any]] = []
     last: str | None = None
     with http.stream("POST", a, json=call("reconnect", {}, 21), headers=headers(session)) as stream:
@@ -182,9 +184,9 @@ def test_post_stream_resumes_on_another_instance(cluster: Deployment, http: http
 
 
 def test_list_changed_reaches_a_get_stream_on_another_instance(
-    cluster: Deployment, http: httpx.Client
+    deployment: Deployment, http: httpx.Client
 ) -> None:
-    a, b, c = cluster.instances
+    a, b, c = deployment.instances
     listener = open_session(http, a)
     other = open_session(http, c)
     with http.stream("GET", b, headers=headers(listener)) as stream:
@@ -199,8 +201,8 @@ def test_list_changed_reaches_a_get_stream_on_another_instance(
     assert first_id != second_id  # exactly once each, in order
 
 
-def test_subscribers_get_resource_updates(cluster: Deployment, http: httpx.Client) -> None:
-    a, b, c = cluster.instances
+def test_subscribers_get_resource_updates(deployment: Deployment, http: httpx.Client) -> None:
+    a, b, c = deployment.instances
     session = open_session(http, a)
     watched = {"uri": "test://watched"}
     assert (
@@ -223,10 +225,10 @@ def test_subscribers_get_resource_updates(cluster: Deployment, http: httpx.Clien
 
 
 def test_get_resumes_on_another_instance_with_what_was_missed(
-    cluster: Deployment, http: httpx.Client
+    deployment: Deployment, http: httpx.Client
 ) -> None:
-    a, b, c = cluster.instances
-    session = open_session(http, cluster.url)
+    a, b, c = deployment.instances
+    session = open_session(http, deployment.url)
     with http.stream("GET", a, headers=headers(session)) as stream:
         reader = SseReader(stream)
         post(http, c, call("touch_tools", {}, 1), session)
@@ -245,8 +247,8 @@ def test_get_resumes_on_another_instance_with_what_was_missed(
     assert one["method"] == two["method"] == three["method"] == "notifications/tools/list_changed"
 
 
-def test_event_ids_are_scoped_to_their_session(cluster: Deployment, http: httpx.Client) -> None:
-    a, b, _ = cluster.instances
+def test_event_ids_are_scoped_to_their_session(deployment: Deployment, http: httpx.Client) -> None:
+    a, b, _ = deployment.instances
     mine = open_session(http, a)
     theirs = open_session(http, a)
     with http.stream("GET", a, headers=headers(theirs)) as stream:
@@ -254,30 +256,30 @@ def test_event_ids_are_scoped_to_their_session(cluster: Deployment, http: httpx.
         post(http, b, call("touch_tools", {}, 1), theirs)
         _, their_id = reader.next_message()
     assert their_id is not None
-    for url in cluster.instances:
+    for url in deployment.instances:
         response = http.get(url, headers={**headers(mine), "last-event-id": their_id})
         assert response.status_code == 404
 
 
-def test_delete_ends_the_session_everywhere(cluster: Deployment, http: httpx.Client) -> None:
-    session = open_session(http, cluster.url)
-    for n, url in enumerate(cluster.instances):  # a live replica on every instance
+def test_delete_ends_the_session_everywhere(deployment: Deployment, http: httpx.Client) -> None:
+    session = open_session(http, deployment.url)
+    for n, url in enumerate(deployment.instances):  # a live replica on every instance
         assert post(http, url, call("echo", {"text": "x"}, n + 1), session).status_code == 200
-    assert http.delete(cluster.instances[1], headers=headers(session)).status_code == 200
-    for url in cluster.instances:
+    assert http.delete(deployment.instances[1], headers=headers(session)).status_code == 200
+    for url in deployment.instances:
         assert post(http, url, call("echo", {"text": "x"}, 9), session).status_code == 404
         assert http.get(url, headers=headers(session)).status_code == 404
-    assert http.delete(cluster.instances[0], headers=headers(session)).status_code == 404
+    assert http.delete(deployment.instances[0], headers=headers(session)).status_code == 404
 
 
-def test_official_sdk_client_through_the_balancer(cluster: Deployment) -> None:
+def test_official_sdk_client_through_the_balancer(deployment: Deployment) -> None:
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
     async def use() -> list[str]:
         texts = []
         for n in range(3):
-            async with streamable_http_client(cluster.url) as streams:
+            async with streamable_http_client(deployment.url) as streams:
                 async with ClientSession(streams[0], streams[1]) as session:
                     init = await session.initialize()
                     assert init.protocol_version == "2025-11-25"
@@ -340,3 +342,41 @@ def test_a_request_on_a_killed_instance_is_answered_with_an_error(make_cluster: 
     assert answer["id"] == 2
     assert answer["error"]["code"] == -32603
     assert "will not be answered" in answer["error"]["message"]
+
+
+# ---- the store goes away and comes back ------------------------------------------------
+
+
+def test_a_redis_outage_is_a_clear_error_then_heals(make_cluster: Any) -> None:
+    processes = make_cluster(2, app=APP)
+    i0, i1 = processes.instances
+    with httpx.Client(timeout=20) as http:
+        session = open_session(http, i0.url)
+        processes.redis.stop()
+        refused = post(http, i0.url, open_request(), None)
+        assert refused.status_code == 200 and refused.json()["error"]["code"] == -32603
+        unknown_here = post(http, i1.url, call("echo", {"text": "x"}, 2), session)
+        assert unknown_here.status_code == 503
+        assert unknown_here.json()["error"]["message"] == "Session store unavailable; retry"
+        processes.redis.start()  # empty: every session is gone
+        deadline = time.monotonic() + 20
+        while True:
+            response = post(http, i1.url, call("echo", {"text": "x"}, 3), session)
+            if response.status_code != 503 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert response.status_code == 404
+        again = open_session(http, processes.url)
+        assert post(http, i1.url, call("echo", {"text": "y"}, 4), again).status_code == 200
+
+
+def open_request() -> dict[str, Any]:
+    return request(
+        "initialize",
+        {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+        1,
+    )
