@@ -52,12 +52,14 @@ test: generate browser scale-deps
 typecheck: generate
 	$(BIN)/python -m pytest -q tests/quality
 
-## Side-by-side benchmarks against the official SDKs (Python, TypeScript; run on a quiet machine).
-bench: generate
+## Side-by-side benchmarks against the official SDKs (Python, TypeScript; run on a quiet machine),
+## then the scale-out one (Redis store cost, one instance vs two behind haproxy).
+bench: generate scale-deps
 	$(BIN)/python bench/bench_generate.py
 	$(BIN)/python bench/bench_stdio.py
 	$(BIN)/python bench/bench_cold.py
 	$(BIN)/python bench/bench_http.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .cache generated/rev_*

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from local_services import RedisServer
+from local_services import RedisServer, require
 from mcp_foundry import paths
 
 
@@ -44,6 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A fresh ``redis-server`` on a free loopback port (``.url``); ``stop()`` kills it,
     ``start()`` brings it back on the same port, empty."""
+    require("redis-server")
     server = RedisServer(tmp_path)
     server.start()
     try:

@@ -20,6 +20,9 @@ INTERNAL_ERROR = -32603
 HEADER_MISMATCH = -32020
 MISSING_REQUIRED_CLIENT_CAPABILITY = -32021
 UNSUPPORTED_PROTOCOL_VERSION = -32022
+STORE_UNAVAILABLE = -32050
+"""Ours (implementation-defined range): the shared state store cannot be reached now;
+the request may be retried (HTTP 503 with ``Retry-After``)."""
 
 
 class RpcError(Exception):

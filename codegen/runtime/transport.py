@@ -10,7 +10,12 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 from mcp_foundry.runtime.access import AccessToken
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INTERNAL_ERROR, INVALID_PARAMS
+from mcp_foundry.runtime.errors import (
+    HEADER_MISMATCH,
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    STORE_UNAVAILABLE,
+)
 from mcp_foundry.runtime.wire import RequestId
 
 Sink = Callable[[Any, "RequestId | None"], Awaitable[None]]
@@ -44,6 +49,8 @@ def error_status(response: Mapping[str, Any] | None) -> int:
     code = response["error"].get("code")
     if code == -32601:
         return 404
+    if code == STORE_UNAVAILABLE:
+        return 503
     if code in (INVALID_PARAMS, HEADER_MISMATCH, -32021, -32022, -32600, -32700):
         return 400
     return 500 if code == INTERNAL_ERROR else 400

@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
@@ -201,6 +202,13 @@ async def next_message(messages: Any, timeout: float = 5) -> bytes:
 def test_channels(engine: tuple[Opener, Opener]) -> None:
     async def body(store: Store, peer: Store) -> None:
         await peer.publish("ch", b"nobody listens")  # not an error
+        # subscribers entering at the same moment are all subscribed once entered
+        async with AsyncExitStack() as stack:
+            entered = await asyncio.gather(
+                *(stack.enter_async_context(store.subscribe("together")) for _ in range(3))
+            )
+            await peer.publish("together", b"all")
+            assert [await next_message(m) for m in entered] == [b"all"] * 3
         async with store.subscribe("ch") as first, peer.subscribe("ch") as second:
             async with store.subscribe("other") as other:
                 await peer.publish("ch", b"one")

@@ -19,6 +19,10 @@ Send = Callable[[ASGIMessage], Awaitable[None]]
 RawHeaders = list[tuple[bytes, bytes]]
 
 JSON_HEADERS: RawHeaders = [(b"content-type", b"application/json")]
+RETRY_AFTER_S = 5
+"""What a request refused for now (503: the server stops, the shared store is out of
+reach) is told to wait before trying again (``Retry-After``)."""
+RETRY_AFTER: RawHeaders = [(b"retry-after", b"%d" % RETRY_AFTER_S)]
 SSE_HEADERS: RawHeaders = [
     (b"content-type", b"text/event-stream"),
     (b"cache-control", b"no-cache, no-transform"),
@@ -116,3 +120,8 @@ def accepts(accept: str | None, wanted: str) -> bool:
     types = media_types(accept)
     family = wanted.split("/")[0] + "/*"
     return wanted in types or family in types or "*/*" in types
+
+
+def json_headers(status: int) -> RawHeaders:
+    """The headers of a JSON answer with ``status``: a 503 says when to retry."""
+    return [*JSON_HEADERS, *RETRY_AFTER] if status == 503 else JSON_HEADERS

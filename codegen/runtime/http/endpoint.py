@@ -13,12 +13,13 @@ dual-era server:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine, Mapping
 from functools import partial
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INTERNAL_ERROR, INVALID_REQUEST
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, STORE_UNAVAILABLE
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -47,11 +48,15 @@ from mcp_foundry.runtime.http.streams import Item, OutboundStream
 from mcp_foundry.runtime.store import StoreUnavailable, position_key
 from mcp_foundry.runtime.transport import TransportFacts
 
+log = logging.getLogger("mcp_foundry.runtime.http")
+
 SESSION_HEADER = "mcp-session-id"
 
 
-def _legacy_status(_code: int | None) -> int:
-    return 200
+def _legacy_status(code: int | None) -> int:
+    """Legacy answers travel with 200, except "the shared store is out of reach": 503
+    (with ``Retry-After``), so a balancer or client knows to retry."""
+    return 503 if code == STORE_UNAVAILABLE else 200
 
 
 ToolSchemaLookup = Callable[[str], "Mapping[str, Any] | None"]
@@ -85,14 +90,28 @@ class StreamableHttpEndpoint:
         if headers is None:
             return
         method = scope["method"]
-        if method == "POST":
-            await self._post(receive, send, headers)
-        elif method == "GET":
-            await self._get(receive, send, headers)
-        elif method == "DELETE":
-            await self._delete(send, headers)
-        else:
-            await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
+        started = False
+
+        async def tracked(message: asgi.ASGIMessage) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            if method == "POST":
+                await self._post(receive, tracked, headers)
+            elif method == "GET":
+                await self._get(receive, tracked, headers)
+            elif method == "DELETE":
+                await self._delete(tracked, headers)
+            else:
+                await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
+        except StoreUnavailable as exc:
+            # state this request needs is on the shared store, out of reach for now
+            if started:
+                log.warning("%s cut short: the shared state store cannot be reached", method)
+                return
+            await asgi.respond_error(send, 503, exc.code, exc.message, headers=asgi.RETRY_AFTER)
 
     # --- POST ----------------------------------------------------------------------
 
@@ -128,17 +147,11 @@ class StreamableHttpEndpoint:
         self, send: Send, headers: dict[str, str], session_id: str, request_id: Any = None
     ) -> HttpSession | None:
         """The session a request names, here or (shared store) rebuilt from its record;
-        ``None`` once answered 404 (or 503: the store cannot be reached)."""
+        ``None`` once answered 404."""
         session_id = session_id.strip()
         session = self.sessions.get(session_id)
         if session is None and self.sessions.shared is not None:
-            try:
-                session = await self.sessions.load(session_id, transport_facts(headers))
-            except StoreUnavailable:
-                await asgi.respond_error(
-                    send, 503, INTERNAL_ERROR, "Session store unavailable; retry", request_id
-                )
-                return None
+            session = await self.sessions.load(session_id, transport_facts(headers))
         if session is None:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", request_id)
         return session
@@ -339,14 +352,14 @@ class StreamableHttpEndpoint:
         if last_event_id is not None:
             found = session.streams.find_event(last_event_id)
             if found is None and session.shared is not None:
-                await self._shared_get(receive, send, session, last_event_id)
+                await self._resume_shared(receive, send, session, last_event_id)
                 return
             if found is None:
                 await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
                 return
             stream, after = found
         elif session.shared is not None:
-            await self._shared_get(receive, send, session, None)
+            await self._tail(receive, send, session, None)
             return
         live = stream.attach(after)
         await writer.stream_to_client(
@@ -357,18 +370,6 @@ class StreamableHttpEndpoint:
             self.config.keepalive_s,
             [(b"mcp-session-id", session.id.encode("ascii"))],
         )
-
-    async def _shared_get(
-        self, receive: Receive, send: Send, session: HttpSession, last_event_id: str | None
-    ) -> None:
-        """A GET on a shared session: its standalone stream or a resumption, from the store."""
-        try:
-            if last_event_id is None:
-                await self._tail(receive, send, session, None)
-            else:
-                await self._resume_shared(receive, send, session, last_event_id)
-        except StoreUnavailable:  # raised only before the stream starts
-            await asgi.respond_error(send, 503, INTERNAL_ERROR, "Session store unavailable; retry")
 
     async def _resume_shared(
         self, receive: Receive, send: Send, session: HttpSession, last_event_id: str
@@ -429,12 +430,7 @@ class StreamableHttpEndpoint:
         if session_id is None:
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
             return
-        try:
-            found = await self.sessions.remove(session_id.strip())
-        except StoreUnavailable:
-            await asgi.respond_error(send, 503, INTERNAL_ERROR, "Session store unavailable; retry")
-            return
-        if not found:
+        if not await self.sessions.remove(session_id.strip()):
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)

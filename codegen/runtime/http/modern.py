@@ -113,7 +113,8 @@ class ModernExchange:
         error = response.get("error")
         code = error.get("code") if isinstance(error, dict) else None
         if not self.started and (code is not None or not self.config.always_sse):
-            await asgi.respond(self.send, error_status(response), payload, asgi.JSON_HEADERS)
+            status = error_status(response)
+            await asgi.respond(self.send, status, payload, asgi.json_headers(status))
             return
         async with self._lock:
             if not self.started:

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import httptools
+from mcp_foundry.runtime.http.asgi import RETRY_AFTER_S
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
@@ -45,8 +46,6 @@ BODY_HIGH_WATER = 256 * 1024
 MAX_PIPELINED = 16
 """Requests waiting behind the one being answered before reading pauses."""
 _CACHED_PATHS = 256
-RETRY_AFTER_S = 5
-"""What a request refused while the server stops is told (``Retry-After``)."""
 _UNAVAILABLE = (
     b'{"jsonrpc":"2.0","id":null,"error":{"code":-32603,'
     b'"message":"Server shutting down; the request was not accepted"}}'

@@ -16,7 +16,6 @@ from collections import deque
 from typing import Any
 
 from mcp_foundry.runtime import wire
-from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.shared import SharedSessions
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
@@ -127,10 +126,9 @@ class HttpSession:
         assert self.shared is not None
         try:
             await self.shared.save(self)
-        except StoreUnavailable:
-            log.warning("session store unreachable: initialize refused")
-            refusal = RpcError(INTERNAL_ERROR, "Internal error: session store unavailable; retry")
-            return wire.error_response(answer.get("id"), refusal)
+        except StoreUnavailable as exc:
+            log.warning("shared state store unreachable: initialize refused")
+            return wire.error_response(answer.get("id"), exc)
         self.recorded = True
         return answer
 

@@ -11,11 +11,11 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from mcp_foundry.runtime.http.asgi import (
-    JSON_HEADERS,
     SSE_HEADERS,
     RawHeaders,
     Receive,
     Send,
+    json_headers,
     respond,
 )
 from mcp_foundry.runtime.http.sse import KEEPALIVE, frame
@@ -52,7 +52,8 @@ async def write_reply(
     if first is DISCONNECTED:
         return
     if first.final and first.payload is not None and not always_sse:
-        await respond(send, status_for(first.error_code), first.payload, [*JSON_HEADERS, *headers])
+        status = status_for(first.error_code)
+        await respond(send, status, first.payload, [*json_headers(status), *headers])
         return
     await send(
         {

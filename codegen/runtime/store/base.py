@@ -13,10 +13,17 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
+from mcp_foundry.runtime.errors import STORE_UNAVAILABLE, RpcError
 
-class StoreUnavailable(Exception):
+
+class StoreUnavailable(RpcError):
     """The shared store cannot be reached (now): the request in hand is refused with
-    HTTP 503 / a JSON-RPC error and may be retried; nothing is half-written."""
+    HTTP 503 / a JSON-RPC error and may be retried; nothing is half-written. An
+    :class:`RpcError`, so wherever it is raised the peer gets that error (never
+    ``Internal error``); its message names no host, URL or secret."""
+
+    def __init__(self, detail: str = "the shared state store cannot be reached") -> None:
+        super().__init__(STORE_UNAVAILABLE, f"Service unavailable: {detail}; retry later")
 
 
 class Store(Protocol):

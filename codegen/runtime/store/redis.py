@@ -43,8 +43,6 @@ noticed by the socket timeout and not only by the caller's ``wait_s``."""
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
 """What "Redis cannot serve us now" looks like (``OSError`` covers asyncio's timeout)."""
 
-_MESSAGE = "the shared state store cannot be reached"
-
 # An index member's score is its expiry in ms on the Redis clock; expired members go
 # lazily, on the next add or read, and the whole set expires with its last member.
 _INDEX_ADD = """
@@ -109,7 +107,7 @@ class RedisStore:
             async with asyncio.timeout(OP_TIMEOUT_S + extra_s):
                 return await call
         except _UNREACHABLE as exc:
-            raise StoreUnavailable(_MESSAGE) from exc
+            raise StoreUnavailable() from exc
 
     # ---- records ------------------------------------------------------------------------
 
@@ -232,16 +230,21 @@ class _Channels:
 
     async def _join(self, name: str, *, first: bool) -> None:
         """Return once Redis confirmed the subscription (messages published from now on
-        reach us)."""
+        reach us). Local subscribers who join meanwhile wait for the same confirmation."""
+        if first:
+            self._confirmed[name] = asyncio.get_running_loop().create_future()
+        confirmed = self._confirmed[name]
         try:
             async with asyncio.timeout(OP_TIMEOUT_S):
                 if first:
                     pubsub = await self._connected()
-                    self._confirmed[name] = asyncio.get_running_loop().create_future()
                     await pubsub.subscribe(name)
-                await asyncio.shield(self._confirmed[name])
+                await asyncio.shield(confirmed)
         except _UNREACHABLE as exc:
-            raise StoreUnavailable(_MESSAGE) from exc
+            if first and not confirmed.done():
+                confirmed.set_exception(StoreUnavailable())
+                confirmed.add_done_callback(lambda f: f.exception())  # others may not wait
+            raise StoreUnavailable() from exc
 
     async def _connected(self) -> PubSub:
         if self._pubsub is None:
