@@ -44,6 +44,7 @@ from .context import Context
 from .errors import RpcError, ToolError
 from .inputs import InputRequest, elicitation, roots, sampling, text_of
 from .schema import header
+from .shared_tasks import SharedTaskStore
 from .tasks import Task, TaskBackend, TaskStore
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "InputRequest",
     "RpcError",
     "Task",
+    "SharedTaskStore",
     "TaskBackend",
     "TaskStore",
     "ToolError",

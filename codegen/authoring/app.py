@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from mcp_foundry.bindings import HandlerContext
@@ -31,6 +32,7 @@ from .execution import error_result, run_tool
 from .paging import page
 from .protocol_tasks import ProtocolTaskMethods
 from .scopes import ScopeRules, caller_access
+from .shared_tasks import SharedTaskStore
 from .specs import (
     PromptSpec,
     ResourceSpec,
@@ -102,14 +104,16 @@ class App(ServerHandlers):
         self.resources: dict[str, ResourceSpec] = {}
         self.completers: dict[tuple[str, str], Completer] = {}
         self.task_store: TaskBackend = tasks or TaskStore()
+        self._task_methods = TaskMethods(self.task_store)
+        self._protocol_task_methods = ProtocolTaskMethods(self.task_store, page_size)
         self.scope_rules = ScopeRules(self.resources)
         """Scopes declared with ``scopes=`` (enforced when served with ``auth``)."""
         self.server: Server | None = None
         """The runtime server serving this app (made by :meth:`runtime`)."""
         self._deployment: tuple[Store, bytes | None] | None = None
         """The state store and ``requestState`` key the server gets (:meth:`use_store`)."""
-        self.extension_methods = TaskMethods(self.task_store).methods()
-        self.session_methods = ProtocolTaskMethods(self.task_store, page_size).methods()
+        self.extension_methods = self._task_methods.methods()
+        self.session_methods = self._protocol_task_methods.methods()
         """The 2025-11-25 ``tasks/*`` methods, served on sessions whose revision has them."""
 
     # -- declaring -----------------------------------------------------------------------
@@ -275,7 +279,28 @@ class App(ServerHandlers):
                 store=store,
                 state_secret=key,
             )
+            self._share_tasks(self.server)
         return self.server
+
+    def _share_tasks(self, server: Server) -> None:
+        """With a store shared by several instances, tasks live there too, so any
+        instance serves any task: an in-memory :class:`TaskStore` (which no other
+        instance could read) gives way to a :class:`SharedTaskStore` with its settings;
+        a backend of another kind is the app's own choice and stays."""
+        if server.store.shared and isinstance(self.task_store, TaskStore):
+            shared = SharedTaskStore.replacing(self.task_store, server.store)
+            self.task_store = self._task_methods.store = shared
+            self._protocol_task_methods.store = shared
+
+    @asynccontextmanager
+    async def lifetime(self, server: Server) -> AsyncIterator[None]:
+        """What runs as long as ``server`` serves (``Server.running``): at its end the
+        tasks running here in a shared store fail now instead of when their lease lapses."""
+        try:
+            yield
+        finally:
+            if isinstance(self.task_store, SharedTaskStore):
+                await self.task_store.close()
 
     def http_app(
         self, config: HttpConfig | None = None, *, auth: ResourceServerAuth | None = None

@@ -200,7 +200,7 @@ class ProtocolTaskMethods:
                 f"Cannot cancel task: already in terminal status {task.status!r}",
                 {"taskId": task.task_id},
             )
-        task.cancel()
+        await self.store.cancel(task)
         return task.protocol_task()
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from .inputs import InputRequest
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .tasks import Task
@@ -24,22 +22,9 @@ class TaskJournal:
         self._db.execute(_SCHEMA)
 
     def save(self, task: Task) -> None:
-        record = {
-            "ttl_ms": task.ttl_ms,
-            "poll_interval_ms": task.poll_interval_ms,
-            "created": task.created,
-            "updated": task.updated,
-            "status": task.status,
-            "status_message": task.status_message,
-            "result": task.result,
-            "error": task.error,
-            "pending": {k: r.to_wire() for k, r in task.pending.items()},
-            "owner": task.owner,
-            "tool_errors_fail": task.tool_errors_fail,
-        }
         self._db.execute(
             "INSERT OR REPLACE INTO tasks (task_id, record) VALUES (?, ?)",
-            (task.task_id, json.dumps(record)),
+            (task.task_id, json.dumps(task.record())),
         )
 
     def delete(self, task_id: str) -> None:
@@ -48,11 +33,7 @@ class TaskJournal:
     def load(self) -> list[Task]:
         from .tasks import Task
 
-        tasks = []
-        for task_id, raw in self._db.execute("SELECT task_id, record FROM tasks"):
-            record: dict[str, Any] = json.loads(raw)
-            pending = {
-                k: InputRequest(r["method"], r["params"]) for k, r in record.pop("pending").items()
-            }
-            tasks.append(Task(task_id, **record, pending=pending))
-        return tasks
+        return [
+            Task.from_record(task_id, json.loads(raw))
+            for task_id, raw in self._db.execute("SELECT task_id, record FROM tasks")
+        ]

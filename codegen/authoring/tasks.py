@@ -7,8 +7,9 @@ the 2026-07-28 extension (``io.modelcontextprotocol/tasks``, SEP-2663: ``tasks/g
 ``tasks/result``, ``tasks/list``, ``tasks/cancel``; :mod:`.protocol_tasks`). The record
 is written before the ``CreateTaskResult`` goes out, so an immediate ``tasks/get`` resolves.
 
-The store's interface is :class:`TaskBackend`, what another backend (a shared one such
-as Redis) implements; :class:`TaskStore` is the in-memory one, optionally journaled.
+The store's interface is :class:`TaskBackend`; :class:`TaskStore` is the in-memory one,
+optionally journaled, and :class:`~.shared_tasks.SharedTaskStore` the one for servers
+that run as several instances over a shared ``runtime.store``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, Self
 
 from mcp_foundry.runtime.client_tasks import TERMINAL
 
@@ -70,6 +71,32 @@ class Task:
 
     def __post_init__(self) -> None:
         self.updated = self.updated or self.created
+
+    def record(self) -> dict[str, Any]:
+        """The task's state as JSON values (what a journal or a shared store keeps;
+        the runner and the waiting machinery stay in this process)."""
+        return {
+            "ttl_ms": self.ttl_ms,
+            "poll_interval_ms": self.poll_interval_ms,
+            "created": self.created,
+            "updated": self.updated,
+            "status": self.status,
+            "status_message": self.status_message,
+            "result": self.result,
+            "error": self.error,
+            "pending": {k: r.to_wire() for k, r in self.pending.items()},
+            "owner": self.owner,
+            "tool_errors_fail": self.tool_errors_fail,
+        }
+
+    @classmethod
+    def from_record(cls, task_id: str, record: dict[str, Any]) -> Self:
+        """A task (without a runner) from what :meth:`record` gave."""
+        fields = {k: record[k] for k in _RECORD_FIELDS if k in record}
+        pending = {
+            k: InputRequest(r["method"], r["params"]) for k, r in record.get("pending", {}).items()
+        }
+        return cls(task_id, **fields, pending=pending)
 
     @property
     def terminal(self) -> bool:
@@ -205,6 +232,20 @@ class Task:
             self.runner.cancel()
 
 
+_RECORD_FIELDS = (
+    "ttl_ms",
+    "poll_interval_ms",
+    "created",
+    "updated",
+    "status",
+    "status_message",
+    "result",
+    "error",
+    "owner",
+    "tool_errors_fail",
+)
+
+
 class TaskBackend(Protocol):
     """Where tasks live, for both task wires. Tasks report every change of their own
     through ``on_change`` (a shared store writes them down there); the work itself, the
@@ -222,6 +263,14 @@ class TaskBackend(Protocol):
     async def get(self, task_id: Any, owner: str | None = None) -> Task: ...
 
     async def list(self, owner: str | None = None) -> list[Task]: ...
+
+    async def cancel(self, task: Task) -> None:
+        """Cancel ``task`` (one that :meth:`get` gave), its runner wherever it runs."""
+        ...
+
+    async def answer(self, task: Task, responses: dict[str, Any]) -> None:
+        """Hand answers to ``task``'s pending input requests to its runner."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -256,6 +305,10 @@ class TaskStore:
                 task.on_change = self._journal.save
                 self._journal.save(task)
                 self._tasks[task.task_id] = task
+
+    @property
+    def journaled(self) -> bool:
+        return self._journal is not None
 
     async def open(
         self,
@@ -297,6 +350,12 @@ class TaskStore:
         """The tasks ``owner`` may see, oldest first."""
         self._expire()
         return [t for t in self._tasks.values() if owner is None or t.owner in (None, owner)]
+
+    async def cancel(self, task: Task) -> None:
+        task.cancel()
+
+    async def answer(self, task: Task, responses: dict[str, Any]) -> None:
+        task.take_answers(responses)
 
     def _expire(self) -> None:
         now = time.time()

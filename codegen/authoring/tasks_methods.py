@@ -44,10 +44,10 @@ class TaskMethods:
             raise RpcError(
                 INVALID_PARAMS, "inputResponses must be an object keyed by input request"
             )
-        task.take_answers(responses or {})
+        await self.store.answer(task, responses or {})
         return dict(ACK)
 
     async def cancel(self, params: dict[str, Any], ctx: Any) -> dict[str, Any]:
         _gate(ctx)
-        (await self.store.get(params.get("taskId"))).cancel()
+        await self.store.cancel(await self.store.get(params.get("taskId")))
         return dict(ACK)

@@ -61,7 +61,12 @@ fds 0/1; the engine runs on anyio's asyncio backend (requests are bare asyncio t
 
 ``server.notify_list_changed("tools"|"prompts"|"resources")`` and
 ``server.notify_resource_updated(uri)`` fan out to legacy sessions (subscribed ones for
-updates) and to modern ``subscriptions/listen`` streams whose filter asks for them.
+updates) and to modern ``subscriptions/listen`` streams whose filter asks for them; with
+a shared store, to the listen streams of every instance (a store channel).
+
+``async with server.running():`` the server's background work, for as long as a
+transport serves it (the HTTP lifespan and ``serve_stdio`` enter it): the listen relay
+of a shared store, and the handler object's ``lifetime(server)`` context if it has one.
 
 Handler context (``mcp_foundry.runtime.context.RequestContext``, for the authoring layer)
 ------------------------------------------------------------------------------------

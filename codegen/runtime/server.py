@@ -10,7 +10,8 @@ docstring (:mod:`mcp_foundry.runtime`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from mcp_foundry.bindings import MethodSpec
@@ -103,12 +104,26 @@ class Server:
         self.legacy_fanout: SessionFanout | None = None
         """Reaches the sessions kept in a shared store (on every instance); the loop over
         ``sessions`` then skips them (``LegacySession.shared``)."""
-        self.subscriptions = Subscriptions()
+        self.subscriptions = Subscriptions(self.store if self.store.shared else None)
         self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
         self.session_methods: Mapping[str, Any] = getattr(handlers, "session_methods", None) or {}
         """Legacy methods the handler object serves itself, where the session's revision
         defines them (``fn(params, ctx) -> wire result``)."""
         self._by_revision: dict[tuple[str, str], dict[str, Any]] = {}
+
+    # ---- lifetime --------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """The server's background work, for as long as it serves (a transport's
+        lifespan): the listen relay, and the handler object's own ``lifetime(server)``
+        context if it has one (the authoring layer's task backend)."""
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(self.subscriptions.relaying())
+            lifetime = getattr(self.handlers, "lifetime", None)
+            if lifetime is not None:
+                await stack.enter_async_context(lifetime(self))
+            yield
 
     # ---- capabilities ----------------------------------------------------------------
 

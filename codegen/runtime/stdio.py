@@ -165,7 +165,7 @@ async def serve_stdio(
 ) -> None:
     """Run ``server`` on this process's stdin/stdout until EOF or a signal."""
     writer = LineWriter(stdout)
-    async with anyio.create_task_group() as group:
+    async with server.running(), anyio.create_task_group() as group:
         group.start_soon(writer.run)
         session = server.session(writer.send)
         async with session:

@@ -5,15 +5,26 @@ Each stream is one long-lived request: acknowledged first, then fed the notifica
 types its filter asked for (and the server offers), each tagged with the subscription id
 (the listen request's id). A server-side shutdown ends it with a completion result; a
 client cancellation ends it without one.
+
+With a shared store (several instances of one server) the streams of every instance
+hear every change exactly once: a change is published on one store channel, and each
+instance relays what it hears there to its own streams (:meth:`Subscriptions.relaying`,
+for as long as the server runs). While the relay is down a change still reaches the
+streams of the instance that raised it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import orjson
 from mcp_foundry.runtime.revisions import SUBSCRIPTION_ID_KEY
+from mcp_foundry.runtime.store import Store, StoreUnavailable
 from mcp_foundry.runtime.wire import RequestId
 
 if TYPE_CHECKING:
@@ -26,6 +37,11 @@ _LIST_FLAGS = {
     "prompts": "promptsListChanged",
     "resources": "resourcesListChanged",
 }
+
+CHANNEL = "mcp:notifications"
+"""The store channel every instance relays to its listen streams."""
+RETRY_S = 1.0
+"""Pause before subscribing again after the store dropped the relay."""
 
 
 class _Stream:
@@ -49,10 +65,13 @@ class _Stream:
 
 
 class Subscriptions:
-    """Open listen streams of one server."""
+    """Open listen streams of one server; ``store`` when it is one of several instances."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
         self._streams: set[_Stream] = set()
+        self._store = store
+        self._relaying = False
+        """True while this instance hears the store channel (its changes come back)."""
 
     def agreed_filter(self, server: Server, wanted: Any) -> dict[str, Any]:
         """The subset of the requested filter this server honours."""
@@ -95,15 +114,86 @@ class Subscriptions:
         return server.listen_closed(request_id)
 
     async def publish_list_changed(self, kind: str) -> None:
+        if await self._shared({"list": kind}):
+            return
+        await self._list_changed(kind)
+
+    async def publish_resource_updated(self, uri: str) -> None:
+        if await self._shared({"uri": uri}):
+            return
+        await self._resource_updated(uri)
+
+    async def _shared(self, change: dict[str, str]) -> bool:
+        """Publish ``change`` to every instance; True when this one's relay delivers it."""
+        if self._store is None:
+            return False
+        try:
+            await self._store.publish(CHANNEL, orjson.dumps(change))
+        except StoreUnavailable:
+            log.warning("the store is unavailable: %s reaches this instance only", change)
+            return False
+        return self._relaying
+
+    async def _list_changed(self, kind: str) -> None:
         flag = _LIST_FLAGS[kind]
         for stream in list(self._streams):
             if stream.agreed.get(flag):
                 await stream.send(f"notifications/{kind}/list_changed", {})
 
-    async def publish_resource_updated(self, uri: str) -> None:
+    async def _resource_updated(self, uri: str) -> None:
         for stream in list(self._streams):
             if uri in stream.agreed.get("resourceSubscriptions", ()):
                 await stream.send("notifications/resources/updated", {"uri": uri})
+
+    @asynccontextmanager
+    async def relaying(self) -> AsyncIterator[None]:
+        """Relay the store channel to this instance's streams while the block runs
+        (the server's lifetime); a no-op without a shared store. Entered once the
+        channel is subscribed (or after a few seconds of an unavailable store, while
+        the relay keeps trying)."""
+        if self._store is None:
+            yield
+            return
+        ready = asyncio.Event()
+        relay = asyncio.create_task(self._relay(self._store, ready), name="listen relay")
+        try:
+            with anyio.move_on_after(5.0):
+                await ready.wait()
+            yield
+        finally:
+            relay.cancel()
+            await asyncio.gather(relay, return_exceptions=True)
+            self._relaying = False
+
+    async def _relay(self, store: Store, ready: asyncio.Event) -> None:
+        while True:
+            try:
+                async with store.subscribe(CHANNEL) as changes:
+                    self._relaying = True
+                    ready.set()
+                    async for raw in changes:
+                        await self._deliver(raw)
+            except StoreUnavailable:
+                log.warning("listen relay: the store is unavailable; retrying")
+            except Exception:
+                log.exception("listen relay failed; subscribing again")
+            finally:
+                self._relaying = False
+            await asyncio.sleep(RETRY_S)
+
+    async def _deliver(self, raw: bytes) -> None:
+        try:
+            change = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            change = None
+        kind = change.get("list") if isinstance(change, dict) else None
+        uri = change.get("uri") if isinstance(change, dict) else None
+        if kind in _LIST_FLAGS:
+            await self._list_changed(kind)
+        elif isinstance(uri, str):
+            await self._resource_updated(uri)
+        else:
+            log.warning("listen relay: ignoring a malformed message on %s", CHANNEL)
 
     def close(self, owner: object = None) -> None:
         """End streams gracefully (each answers its listen request); all when ``owner``

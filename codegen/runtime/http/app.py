@@ -74,8 +74,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         try:
-            yield
-            await drain.close()
+            async with server.running():
+                yield
+                await drain.close()
         finally:
             await server.store.close()
 

@@ -1,0 +1,485 @@
+"""Tasks in the shared store: started on one instance, read and steered through any.
+
+The work (the task's runner) stays on the instance that started it, the *owner*; the
+store holds what the other instances need, under keys of their own:
+
+- ``mcp:task:<id>``: the record (:meth:`Task.record`), rewritten by the owner on every
+  change; it expires with the task's ttl, counted from its creation.
+- ``mcp:task:<id>:end``: the terminal outcome, claimed once (``put_new``) by whoever
+  ends the task first: the owner when the work ends, any instance that cancels it, a
+  reader that finds the owner's lease lapsed. It outranks the record, so every
+  instance reports the same outcome, and the owner adopts it if it lost the claim.
+- ``mcp:task:<id>:lease``: refreshed by the owner while the task runs; a task whose
+  lease lapsed (its instance died) reads as ``failed``, never ``working`` forever.
+- ``mcp:task:<id>:inbox``: answers to its input requests that arrived elsewhere.
+- the ``mcp:tasks`` channel: ``changed`` (an end was claimed) wakes ``tasks/result``
+  waiters; ``cancel``
+  and ``inbox`` tell the owner to act. The owner's lease round re-checks the end and
+  the inbox, so a lost message delays a cancellation or an answer, never loses it.
+- indexes ``mcp:tasks:owner:<owner>`` (and ``mcp:tasks:all``) for ``tasks/list``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from typing import Any
+
+import orjson
+from mcp_foundry.runtime.store import Store, StoreUnavailable
+
+from .errors import INTERNAL_ERROR, INVALID_PARAMS, RpcError
+from .inputs import valid_answer
+from .tasks import Task, TaskStore
+
+log = logging.getLogger("mcp_foundry.authoring")
+
+CHANNEL = "mcp:tasks"
+_ALL = "mcp:tasks:all"
+_UNOWNED = "mcp:tasks:unowned"
+_MIN_TTL_S = 1.0
+"""The shortest life a record is given (a task past its ttl is dropped instead)."""
+UNLIMITED_TTL_MS = 86_400_000
+"""How long a shared task lives where the in-memory store set no limit (everything in the
+store expires)."""
+_INBOX_LEN = 64
+_RETRY_S = 1.0
+LAPSED = {
+    "code": INTERNAL_ERROR,
+    "message": "The server instance running the task stopped before it finished",
+}
+"""The error of a task whose owner's lease lapsed (or whose owner shut down)."""
+
+
+def _key(task_id: str, part: str = "") -> str:
+    return f"mcp:task:{task_id}{part}"
+
+
+def _unknown(task_id: Any) -> RpcError:
+    return RpcError(INVALID_PARAMS, f"Unknown taskId: {task_id!r}", {"taskId": task_id})
+
+
+class RemoteTask(Task):
+    """A task whose work runs on another instance, as the store last showed it.
+    It changes only through the backend (:meth:`SharedTaskStore.cancel`, ``answer``)."""
+
+    backend: SharedTaskStore | None = None
+
+    async def settled(self) -> None:
+        """Wait (on the channel, re-reading at least once per lease) until terminal."""
+        backend = self.backend
+        assert backend is not None
+        while not self.terminal:
+            with backend.watching(self.task_id) as changed:
+                fresh = await backend.view(self.task_id)
+                if fresh is None:
+                    raise _unknown(self.task_id)
+                self.adopt(fresh)
+                if self.terminal:
+                    return
+                try:
+                    await asyncio.wait_for(changed.wait(), backend.lease_s)
+                except TimeoutError:
+                    pass
+
+    def adopt(self, other: Task) -> None:
+        for name in ("updated", "status", "status_message", "result", "error", "pending"):
+            setattr(self, name, getattr(other, name))
+
+    def cancel(self) -> None:
+        raise TypeError("a remote task is cancelled through its backend")
+
+    def take_answers(self, responses: dict[str, Any]) -> None:
+        raise TypeError("a remote task is answered through its backend")
+
+
+class SharedTaskStore:
+    """A :class:`~.tasks.TaskBackend` over a shared ``runtime.store``.
+
+    Tasks live ``ttl_ms`` at most from creation (a requested ttl is honoured up to it),
+    whatever their status. ``lease_s`` bounds how long a task of a dead instance can
+    still read as running.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        ttl_ms: int = 600_000,
+        poll_interval_ms: int = 200,
+        lease_s: float = 15.0,
+    ) -> None:
+        self.store = store
+        self.ttl_ms = ttl_ms
+        self.poll_interval_ms = poll_interval_ms
+        self.lease_s = lease_s
+        self._local: dict[str, Task] = {}
+        """Tasks whose runner is here, until their end is written."""
+        self._inbox_at: dict[str, str] = {}
+        self._dirty: set[str] = set()
+        self._writers: dict[str, asyncio.Task[None]] = {}
+        self._watchers: dict[str, set[asyncio.Event]] = {}
+        self._background: list[asyncio.Task[None]] = []
+        self._heard = asyncio.Event()
+        """Set once the channel is subscribed."""
+
+    @classmethod
+    def replacing(cls, local: TaskStore, store: Store) -> SharedTaskStore:
+        """The shared backend for an app configured with the in-memory ``local``: its
+        ttl (a day at most, where it had no limit) and poll interval."""
+        if local.journaled:
+            log.warning("tasks are kept in the shared store; the task journal is not used")
+        ttl_ms = local.ttl_ms if local.ttl_ms is not None else UNLIMITED_TTL_MS
+        return cls(store, ttl_ms=ttl_ms, poll_interval_ms=local.poll_interval_ms)
+
+    # ---- the TaskBackend interface -----------------------------------------------------
+
+    async def open(
+        self,
+        runner: asyncio.Task[Any],
+        *,
+        ttl_ms: int | None = None,
+        owner: str | None = None,
+        tool_errors_fail: bool = False,
+    ) -> Task:
+        """Record a new task run here by ``runner``: lease, record and indexes are
+        written before this returns, so any instance resolves it at once."""
+        await self._start()
+        ttl = self.ttl_ms if ttl_ms is None else min(ttl_ms, self.ttl_ms)
+        task = Task(
+            secrets.token_urlsafe(16),
+            ttl,
+            self.poll_interval_ms,
+            runner=runner,
+            owner=owner,
+            tool_errors_fail=tool_errors_fail,
+        )
+        ttl_s = max(ttl / 1000, _MIN_TTL_S)
+        await self.store.put(_key(task.task_id, ":lease"), b"1", ttl_s=self.lease_s)
+        await self.store.put(_key(task.task_id), orjson.dumps(task.record()), ttl_s=ttl_s)
+        for index in (_ALL, f"mcp:tasks:owner:{owner}" if owner is not None else _UNOWNED):
+            await self.store.index_add(index, task.task_id, ttl_s=ttl_s)
+        task.on_change = self._changed
+        self._local[task.task_id] = task
+        return task
+
+    async def get(self, task_id: Any, owner: str | None = None) -> Task:
+        """The task (this instance's own object while it runs here), unless unknown,
+        expired or (with ``owner``) someone else's: -32602."""
+        await self._start()
+        task: Task | None = None
+        if isinstance(task_id, str):
+            task = self._local.get(task_id) or await self.view(task_id)
+        if task is None or (owner is not None and task.owner not in (None, owner)):
+            raise _unknown(task_id)
+        return task
+
+    async def list(self, owner: str | None = None) -> list[Task]:
+        """The tasks ``owner`` may see, oldest first."""
+        await self._start()
+        if owner is None:
+            ids = set(await self.store.index_members(_ALL))
+        else:
+            ids = set(await self.store.index_members(f"mcp:tasks:owner:{owner}"))
+            ids.update(await self.store.index_members(_UNOWNED))
+        found = [self._local.get(i) or await self.view(i) for i in ids]
+        tasks = [t for t in found if t is not None and (owner is None or t.owner in (None, owner))]
+        return sorted(tasks, key=lambda t: t.created)
+
+    async def cancel(self, task: Task) -> None:
+        """Here: cancel the runner. Elsewhere: claim the end as cancelled and tell the
+        owner (which cancels its runner). Written before this returns."""
+        if not isinstance(task, RemoteTask):
+            task.cancel()
+            await self._flush(task)
+            return
+        end = {"status": "cancelled", "status_message": "Cancelled by request"}
+        if await self._claim_end(task, end):
+            await self._tell("cancel", task.task_id)
+        fresh = await self.view(task.task_id)
+        if fresh is not None:
+            task.adopt(fresh)
+
+    async def answer(self, task: Task, responses: dict[str, Any]) -> None:
+        """Answers for pending requests (unknown or malformed ones are ignored); those
+        for a task running elsewhere go to its inbox, then the owner is told."""
+        if not isinstance(task, RemoteTask):
+            task.take_answers(responses)
+            await self._flush(task)
+            return
+        valid = {
+            key: answer
+            for key, answer in responses.items()
+            if key in task.pending and valid_answer(task.pending[key].method, answer)
+        }
+        if not valid or task.terminal:
+            return
+        await self.store.append(
+            _key(task.task_id, ":inbox"),
+            orjson.dumps(valid),
+            max_len=_INBOX_LEN,
+            ttl_s=_remaining_s(task),
+        )
+        await self._tell("inbox", task.task_id)
+
+    async def close(self) -> None:
+        """Shutdown: tasks still running here fail now (rather than when their lease
+        lapses) and their runners are cancelled."""
+        for task in list(self._local.values()):
+            if not task.terminal:
+                task.finish(error=LAPSED)
+            if task.runner is not None:
+                task.runner.cancel()
+        writers = list(self._writers.values())
+        if writers:
+            await asyncio.wait(writers, timeout=5.0)
+        for job in self._background:
+            job.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        self._background.clear()
+
+    # ---- reading the store -------------------------------------------------------------
+
+    async def view(self, task_id: str) -> RemoteTask | None:
+        """The task as the store shows it (its end outranking its record); None when
+        unknown or expired. A running task whose owner's lease lapsed ends ``failed``."""
+        raw = await self.store.get(_key(task_id))
+        if raw is None:
+            return None
+        record = orjson.loads(raw)
+        task = RemoteTask.from_record(task_id, record)
+        end = await self.store.get(_key(task_id, ":end"))
+        if end is None and not task.terminal:
+            if await self.store.get(_key(task_id, ":lease")) is not None:
+                task.backend = self
+                return task
+            await self._claim_end(task, {"status": "failed", "error": LAPSED})
+            end = await self.store.get(_key(task_id, ":end"))
+        if end is not None:
+            task = RemoteTask.from_record(task_id, {**record, **orjson.loads(end)})
+        task.backend = self
+        return task
+
+    def watching(self, task_id: str) -> _Watch:
+        """``with backend.watching(id) as changed:`` an event set when ``id`` changes."""
+        return _Watch(self._watchers, task_id)
+
+    async def _claim_end(self, task: Task, end: dict[str, Any]) -> bool:
+        """Claim ``task``'s terminal outcome; False when another claim came first."""
+        outcome = {
+            "status": end["status"],
+            "status_message": end.get("status_message") or (end.get("error") or {}).get("message"),
+            "result": end.get("result"),
+            "error": end.get("error"),
+            "updated": time.time(),
+            "pending": {},
+        }
+        claimed = await self.store.put_new(
+            _key(task.task_id, ":end"), orjson.dumps(outcome), ttl_s=_remaining_s(task)
+        )
+        if claimed:
+            await self._tell("changed", task.task_id)
+        return claimed
+
+    async def _tell(self, op: str, task_id: str) -> None:
+        await self.store.publish(CHANNEL, orjson.dumps({"op": op, "id": task_id}))
+
+    # ---- writing what happens here -----------------------------------------------------
+
+    def _changed(self, task: Task) -> None:
+        """Every change of a task running here (``on_change``): written in order by one
+        writer per task, the latest state winning."""
+        self._dirty.add(task.task_id)
+        if task.task_id not in self._writers:
+            writer = asyncio.get_running_loop().create_task(self._write(task))
+            self._writers[task.task_id] = writer
+
+    async def _flush(self, task: Task) -> None:
+        """Wait until what happened to ``task`` so far is in the store."""
+        writer = self._writers.get(task.task_id)
+        if writer is not None:
+            await asyncio.shield(writer)
+
+    async def _write(self, task: Task) -> None:
+        try:
+            while task.task_id in self._dirty:
+                self._dirty.discard(task.task_id)
+                try:
+                    await self._persist(task)
+                except Exception:
+                    if time.time() >= _expiry(task):
+                        break
+                    log.warning("task %s: cannot write it to the store; retrying", task.task_id)
+                    self._dirty.add(task.task_id)
+                    await asyncio.sleep(_RETRY_S)
+        finally:
+            self._dirty.discard(task.task_id)
+            self._writers.pop(task.task_id, None)
+
+    async def _persist(self, task: Task) -> None:
+        if time.time() >= _expiry(task):
+            self._forget(task)
+            return
+        if task.terminal:
+            end = {
+                "status": task.status,
+                "status_message": task.status_message,
+                "result": task.result,
+                "error": task.error,
+            }
+            if not await self._claim_end(task, end):
+                await self._lost_end(task)
+        await self.store.put(
+            _key(task.task_id), orjson.dumps(task.record()), ttl_s=_remaining_s(task)
+        )
+        if task.terminal:
+            self._forget(task)
+            await self.store.delete(_key(task.task_id, ":lease"))
+
+    async def _lost_end(self, task: Task) -> None:
+        """Another instance ended ``task`` first (cancelled it, or failed it when the
+        lease lapsed): this instance reports that outcome too."""
+        raw = await self.store.get(_key(task.task_id, ":end"))
+        if raw is None:
+            return
+        end = orjson.loads(raw)
+        task.status = end["status"]
+        task.status_message = end.get("status_message")
+        task.result = end.get("result")
+        task.error = end.get("error")
+        task.pending.clear()
+
+    async def _end_from_store(self, task: Task) -> None:
+        """A task running here that another instance ended: stop its work."""
+        raw = await self.store.get(_key(task.task_id, ":end"))
+        if raw is None or task.terminal:
+            return
+        end = orjson.loads(raw)
+        if end.get("status") == "cancelled":
+            task.cancel()
+        else:
+            task.finish(error=end.get("error") or LAPSED)
+            if task.runner is not None:
+                task.runner.cancel()
+
+    async def _take_inbox(self, task: Task) -> None:
+        """Answers that arrived on other instances, handed to the waiting task."""
+        after = self._inbox_at.get(task.task_id)
+        for position, payload in await self.store.read(_key(task.task_id, ":inbox"), after):
+            self._inbox_at[task.task_id] = position
+            answers = orjson.loads(payload)
+            if isinstance(answers, dict):
+                task.take_answers(answers)
+
+    def _forget(self, task: Task) -> None:
+        self._local.pop(task.task_id, None)
+        self._inbox_at.pop(task.task_id, None)
+        if not task.terminal and task.runner is not None:
+            task.runner.cancel()  # past its ttl: nobody can read its outcome
+
+    # ---- background: the channel and the lease round -----------------------------------
+
+    async def _start(self) -> None:
+        """Start listening and renewing leases on first use (again, should either have
+        stopped); wait (briefly, if the store is down) until the channel is subscribed."""
+        if not self._background or any(job.done() for job in self._background):
+            for job in self._background:
+                job.cancel()
+            loop = asyncio.get_running_loop()
+            self._background = [
+                loop.create_task(self._listen(), name="tasks channel"),
+                loop.create_task(self._renew(), name="task leases"),
+            ]
+        if not self._heard.is_set():
+            try:
+                await asyncio.wait_for(self._heard.wait(), 5.0)
+            except TimeoutError:
+                log.warning("tasks: the store channel is not subscribed yet")
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self.store.subscribe(CHANNEL) as messages:
+                    self._heard.set()
+                    async for raw in messages:
+                        await self._hear(raw)
+            except StoreUnavailable:
+                log.warning("tasks channel: the store is unavailable; retrying")
+            except Exception:
+                log.exception("tasks channel failed; subscribing again")
+            finally:
+                self._heard.clear()
+            await asyncio.sleep(_RETRY_S)
+
+    async def _hear(self, raw: bytes) -> None:
+        try:
+            message = orjson.loads(raw)
+            op, task_id = message["op"], message["id"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            log.warning("tasks channel: ignoring a malformed message")
+            return
+        if op == "changed":
+            for event in self._watchers.get(task_id, ()):
+                event.set()
+            return
+        task = self._local.get(task_id) if isinstance(task_id, str) else None
+        if task is None:
+            return
+        if op == "cancel":
+            await self._end_from_store(task)
+        elif op == "inbox":
+            await self._take_inbox(task)
+
+    async def _renew(self) -> None:
+        """Every third of a lease: renew the leases of the tasks running here, and catch
+        up on what the channel may have dropped (an end claimed elsewhere, answers)."""
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            for task in list(self._local.values()):
+                if task.terminal:
+                    continue
+                try:
+                    await self._renew_one(task)
+                except Exception:
+                    log.warning("task %s: lease round failed", task.task_id, exc_info=True)
+
+    async def _renew_one(self, task: Task) -> None:
+        if time.time() >= _expiry(task):
+            self._forget(task)
+            return
+        lease = _key(task.task_id, ":lease")
+        if not await self.store.touch(lease, ttl_s=self.lease_s):
+            await self.store.put(lease, b"1", ttl_s=self.lease_s)
+        if await self.store.get(_key(task.task_id, ":end")) is not None:
+            await self._end_from_store(task)
+        elif task.status == "input_required":
+            await self._take_inbox(task)
+
+
+class _Watch:
+    """Registers an event for one task's ``changed`` messages while in the block."""
+
+    def __init__(self, watchers: dict[str, set[asyncio.Event]], task_id: str) -> None:
+        self._watchers = watchers
+        self._task_id = task_id
+        self._event = asyncio.Event()
+
+    def __enter__(self) -> asyncio.Event:
+        self._watchers.setdefault(self._task_id, set()).add(self._event)
+        return self._event
+
+    def __exit__(self, *_: object) -> None:
+        events = self._watchers.get(self._task_id)
+        if events is not None:
+            events.discard(self._event)
+            if not events:
+                del self._watchers[self._task_id]
+
+
+def _expiry(task: Task) -> float:
+    return task.created + (task.ttl_ms or 0) / 1000
+
+
+def _remaining_s(task: Task) -> float:
+    return max(_expiry(task) - time.time(), _MIN_TTL_S)

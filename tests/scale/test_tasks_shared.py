@@ -1,0 +1,251 @@
+"""Tasks in a shared store: a task started on one instance is read, awaited, listed,
+answered and cancelled through the others, on both task wires; requestState sealed on
+one instance opens on another; a task whose instance died ends ``failed``."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from mcp_foundry.authoring import SharedTaskStore
+from modern_app import HAPPENED
+from modern_cluster import (
+    ELICIT,
+    TASKS,
+    LocalCluster,
+    legacy,
+    local_cluster,
+    request,
+    result,
+    send,
+    session,
+    store_urls,
+)
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
+TERMINAL = ("completed", "failed", "cancelled")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    with store_urls(tmp_path_factory.mktemp("redis")) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module", params=["memory", "redis"])
+def cluster(
+    request: pytest.FixtureRequest, stores: dict[str, str | None]
+) -> Iterator[LocalCluster]:
+    with local_cluster(3, lease_s=1.0, store_url=stores[request.param]) as running:
+        yield running
+
+
+async def start(http: httpx.AsyncClient, url: str, tool: str, **arguments: Any) -> str:
+    """Call ``tool`` as a task (the extension) on ``url``; its task id."""
+    created = await result(http, url, "tools/call", {"name": tool, "arguments": arguments}, TASKS)
+    assert created["resultType"] == "task", created
+    task_id: str = created["taskId"]
+    return task_id
+
+
+async def get(http: httpx.AsyncClient, url: str, task_id: str) -> dict[str, Any]:
+    return await result(http, url, "tasks/get", {"taskId": task_id}, TASKS)
+
+
+async def poll(
+    http: httpx.AsyncClient, url: str, task_id: str, until: tuple[str, ...] = TERMINAL
+) -> dict[str, Any]:
+    deadline = time.monotonic() + 10
+    while True:
+        found = await get(http, url, task_id)
+        if found["status"] in until:
+            return found
+        assert time.monotonic() < deadline, found
+        await asyncio.sleep(0.05)
+
+
+def happened(cluster: LocalCluster, index: int) -> list[str]:
+    async def read() -> list[str]:
+        return list(HAPPENED[id(cluster.apps[index])])
+
+    return cluster.run(read())
+
+
+async def test_a_task_started_on_one_instance_is_read_on_the_others(cluster: LocalCluster) -> None:
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        task_id = await start(http, a, "slow", seconds=0.5)
+        seen = await get(http, b, task_id)
+        assert seen["status"] == "working"
+        assert seen["taskId"] == task_id
+        done = await poll(http, c, task_id)
+        assert done["status"] == "completed"
+        assert done["result"]["content"][0]["text"] == "slept 0.5"
+        unknown = await send(http, b, request("tasks/get", {"taskId": "nope"}, TASKS))
+        assert unknown["error"]["code"] == -32602
+
+
+async def test_cancel_through_another_instance_stops_the_work(cluster: LocalCluster) -> None:
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        task_id = await start(http, a, "hold", key="ext-cancel")
+        assert "ext-cancel:started" in happened(cluster, 0)
+        await result(http, b, "tasks/cancel", {"taskId": task_id}, TASKS)
+        assert (await get(http, c, task_id))["status"] == "cancelled"
+        deadline = time.monotonic() + 5
+        while "ext-cancel:cancelled" not in happened(cluster, 0):
+            assert time.monotonic() < deadline, "the runner on A was not cancelled"
+            await asyncio.sleep(0.02)
+        assert (await get(http, a, task_id))["status"] == "cancelled"
+
+
+async def test_input_answered_on_another_instance_reaches_the_waiting_task(
+    cluster: LocalCluster,
+) -> None:
+    a, b, c = cluster.urls
+    caps = {**TASKS, **ELICIT}
+    async with httpx.AsyncClient(timeout=10) as http:
+        created = await result(http, a, "tools/call", {"name": "confirm", "arguments": {}}, caps)
+        task_id = created["taskId"]
+        parked = await poll(http, b, task_id, ("input_required", *TERMINAL))
+        assert parked["status"] == "input_required"
+        assert parked["inputRequests"]["go"]["method"] == "elicitation/create"
+        answer = {"go": {"action": "accept", "content": {"ok": True}}}
+        await result(http, c, "tasks/update", {"taskId": task_id, "inputResponses": answer}, TASKS)
+        done = await poll(http, b, task_id)
+        assert done["status"] == "completed", done
+        assert done["result"]["content"][0]["text"] == "accept: {'ok': True}"
+
+
+async def test_request_state_sealed_on_one_instance_opens_on_the_others(
+    cluster: LocalCluster,
+) -> None:
+    a, b, c = cluster.urls
+    call = {"name": "two_rounds", "arguments": {}}
+    async with httpx.AsyncClient(timeout=10) as http:
+        first = await result(http, a, "tools/call", call, ELICIT)
+        assert first["resultType"] == "input_required"
+        answer = {"action": "accept", "content": {"v": "one"}}
+        retry = {**call, "requestState": first["requestState"], "inputResponses": {"first": answer}}
+        second = await result(http, b, "tools/call", retry, ELICIT)
+        assert second["resultType"] == "input_required"
+        assert "second" in second["inputRequests"]
+        answer = {"action": "accept", "content": {"v": "two"}}
+        last = {
+            **call,
+            "requestState": second["requestState"],
+            "inputResponses": {"second": answer},
+        }
+        done = await result(http, c, "tools/call", last, ELICIT)
+        assert done["content"][0]["text"] == "one+two"
+
+
+async def test_protocol_tasks_of_a_session_read_a_task_from_another_instance(
+    cluster: LocalCluster,
+) -> None:
+    """2025-11-25 ``tasks/get``, ``tasks/list``, ``tasks/result`` and ``tasks/cancel`` on a
+    session on B, for tasks started on A (through the extension: owned by nobody)."""
+    a, b, _ = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        on_b = await session(http, b)
+        task_id = await start(http, a, "slow", seconds=0.5)
+        got = await legacy(http, b, on_b, "tasks/get", {"taskId": task_id})
+        assert got["result"]["status"] == "working"
+        listed = await legacy(http, b, on_b, "tasks/list")
+        assert task_id in [t["taskId"] for t in listed["result"]["tasks"]]
+        began = time.monotonic()
+        answered = await legacy(http, b, on_b, "tasks/result", {"taskId": task_id})
+        assert time.monotonic() - began > 0.2  # it waited for the work on A
+        assert answered["result"]["content"][0]["text"] == "slept 0.5"
+        related = answered["result"]["_meta"]["io.modelcontextprotocol/related-task"]
+        assert related == {"taskId": task_id}
+
+        held = await start(http, a, "hold", key="legacy-cancel")
+        cancelled = await legacy(http, b, on_b, "tasks/cancel", {"taskId": held})
+        assert cancelled["result"]["status"] == "cancelled"
+        deadline = time.monotonic() + 5
+        while "legacy-cancel:cancelled" not in happened(cluster, 0):
+            assert time.monotonic() < deadline, "the runner on A was not cancelled"
+            await asyncio.sleep(0.02)
+        again = await legacy(http, b, on_b, "tasks/cancel", {"taskId": held})
+        assert again["error"]["code"] == -32602
+
+
+async def test_protocol_task_results_wait_across_instances(cluster: LocalCluster) -> None:
+    """``tasks/result`` on B answered when A's task ends: cancelled from C meanwhile."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        on_b = await session(http, b)
+        held = await start(http, a, "hold", key="wait-cancel")
+        waiting = asyncio.create_task(legacy(http, b, on_b, "tasks/result", {"taskId": held}))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        await result(http, c, "tasks/cancel", {"taskId": held}, TASKS)
+        answered = await asyncio.wait_for(waiting, 5)
+        assert "error" in answered, answered
+
+
+async def test_a_task_whose_instance_died_ends_failed(cluster: LocalCluster) -> None:
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        task_id = await start(http, a, "hold", key="orphan")
+        backend = cluster.apps[0].task_store
+        assert isinstance(backend, SharedTaskStore)
+
+        async def vanish() -> None:
+            """A's process is gone: its lease stops being renewed, its work stops."""
+            for job in backend._background:
+                job.cancel()
+            task = backend._local.pop(task_id)
+            assert task.runner is not None
+            task.runner.cancel()
+
+        cluster.run(vanish())
+        assert (await get(http, b, task_id))["status"] == "working"
+        await asyncio.sleep(1.3)  # the lease (1 s) lapses
+        failed = await get(http, b, task_id)
+        assert failed["status"] == "failed"
+        assert failed["error"]["code"] == -32603
+        assert (await get(http, c, task_id))["status"] == "failed"
+
+
+async def test_task_records_expire_with_their_ttl(cluster: LocalCluster) -> None:
+    """A 2025-11-25 task with ``ttl`` 1500 ms is gone from the store after it."""
+    a, _, _ = cluster.urls
+    async with httpx.AsyncClient(timeout=10) as http:
+        on_a = await session(http, a)
+        call = {"name": "slow", "arguments": {"seconds": 0}, "task": {"ttl": 1500}}
+        created = await legacy(http, a, on_a, "tools/call", call)
+        task_id = created["result"]["task"]["taskId"]
+        assert created["result"]["task"]["ttl"] == 1500
+        done = await legacy(http, a, on_a, "tasks/result", {"taskId": task_id})
+        assert "result" in done, done
+        assert done["result"]["content"][0]["text"] == "slept 0.0"
+        await asyncio.sleep(1.7)
+        gone = await legacy(http, a, on_a, "tasks/get", {"taskId": task_id})
+        assert gone["error"]["code"] == -32602
+        listed = await legacy(http, a, on_a, "tasks/list")
+        assert task_id not in [t["taskId"] for t in listed["result"]["tasks"]]
+
+
+def test_an_app_on_a_shared_store_keeps_its_tasks_there() -> None:
+    """No task backend given: a server with a shared store picks the shared one."""
+    with local_cluster(2, lease_s=None) as pair:
+        assert all(isinstance(app.task_store, SharedTaskStore) for app in pair.apps)
+
+        async def across() -> None:
+            async with httpx.AsyncClient(timeout=10) as http:
+                task_id = await start(http, pair.urls[0], "slow", seconds=0.2)
+                done = await poll(http, pair.urls[1], task_id)
+                assert done["status"] == "completed"
+
+        asyncio.run(across())
