@@ -247,6 +247,20 @@ def test_get_resumes_on_another_instance_with_what_was_missed(
     assert one["method"] == two["method"] == three["method"] == "notifications/tools/list_changed"
 
 
+def test_a_newer_get_stream_takes_over(deployment: Deployment, http: httpx.Client) -> None:
+    a, b, c = deployment.instances
+    session = open_session(http, a)
+    with http.stream("GET", a, headers=headers(session)) as first:
+        older = SseReader(first)
+        with http.stream("GET", b, headers=headers(session)) as second:
+            newer = SseReader(second)
+            with pytest.raises(StopIteration):  # the older connection ends
+                older.next_message()
+            post(http, c, call("touch_tools", {}, 1), session)
+            changed, _ = newer.next_message()
+    assert changed["method"] == "notifications/tools/list_changed"
+
+
 def test_event_ids_are_scoped_to_their_session(deployment: Deployment, http: httpx.Client) -> None:
     a, b, _ = deployment.instances
     mine = open_session(http, a)

@@ -409,8 +409,11 @@ class StreamableHttpEndpoint:
         session: HttpSession,
         source: StandaloneTail | PostTail,
     ) -> None:
+        assert session.shared is not None
+        # one connection per stream, as when one instance holds it: a newer one takes over
+        await session.shared.take_over(session, source.key)
         stop = asyncio.Event()
-        session.tails.add(stop)
+        session.tails[stop] = source.key
         try:
             await tail_to_client(
                 send,
@@ -421,7 +424,7 @@ class StreamableHttpEndpoint:
                 stop=stop,
             )
         finally:
-            session.tails.discard(stop)
+            session.tails.pop(stop, None)
 
     # --- DELETE --------------------------------------------------------------------
 

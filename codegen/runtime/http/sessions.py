@@ -45,8 +45,8 @@ class HttpSession:
         self.indexed: set[str] = set()
         """Shared sessions: the URIs whose subscriber indexes list this session."""
         self.touched = time.monotonic()
-        self.tails: set[asyncio.Event] = set()
-        """Shared sessions: GET streams fed from the store, each stopped by its event."""
+        self.tails: dict[asyncio.Event, str] = {}
+        """Shared sessions: GET streams fed from the store (stop event → stream key)."""
         self.streams = StreamTable(random_keys=shared is not None)
         self.standalone = self.streams.open(resumable=not single_stream)
         self.by_request: dict[RequestId, OutboundStream] = {}
@@ -200,9 +200,11 @@ class HttpSession:
             await self.shared.expose(self, stream, request_ids)
         return stream.priming_id if self.can_resume else None
 
-    def stop_tails(self) -> None:
-        for stop in self.tails:
-            stop.set()
+    def stop_tails(self, key: str | None = None) -> None:
+        """End the GET streams fed from the store (only those of stream ``key``)."""
+        for stop, tailing in self.tails.items():
+            if key is None or tailing == key:
+                stop.set()
 
     async def terminate(self) -> None:
         """End the session: the core drains in-flight requests, streams are dropped."""

@@ -250,6 +250,13 @@ class SharedSessions:
             mine.append(item)
         return mine
 
+    async def take_over(self, session: HttpSession, stream_key: str) -> None:
+        """A new GET on ``stream_key``: connections tailing it here or elsewhere end (the
+        server sends each message on one stream only)."""
+        assert session.core is not None
+        session.stop_tails(stream_key)
+        await self._tell("detach", session.core.id, stream=stream_key)
+
     async def _listen(self) -> None:
         assert self._listening is not None
         while True:
@@ -287,7 +294,9 @@ class SharedSessions:
         session = self._local(session_id)
         if session is None or session.core is None:
             return
-        if op == "answer":
+        if op == "detach":
+            session.stop_tails(str(body.get("stream")))
+        elif op == "answer":
             await session.core.feed(body["message"])
         elif op == "cancel":
             await session.core.feed(body["message"])
@@ -537,6 +546,8 @@ async def tail_to_client(
             except StoreUnavailable:
                 log.warning("session store unreachable: a stream ends (the client may resume)")
                 break
+            if stop.is_set():
+                break  # taken over meanwhile: what was read goes to the newer connection
             if not items:
                 if time.monotonic() - quiet_since >= keepalive_s:
                     await send_event(send, KEEPALIVE)
