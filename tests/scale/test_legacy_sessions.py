@@ -367,8 +367,9 @@ def test_a_redis_outage_is_a_clear_error_then_heals(make_cluster: Any) -> None:
     with httpx.Client(timeout=20) as http:
         session = open_session(http, i0.url)
         processes.redis.stop()
-        refused = post(http, i0.url, open_request(), None)
-        assert refused.status_code == 503 and refused.json()["error"]["code"] == -32050
+        for url in (i0.url, i1.url):  # i1 has not listened on the store yet
+            refused = post(http, url, open_request(), None)
+            assert refused.status_code == 503 and refused.json()["error"]["code"] == -32050
         unknown_here = post(http, i1.url, call("echo", {"text": "x"}, 2), session)
         assert unknown_here.status_code == 503
         assert unknown_here.json()["error"]["code"] == -32050

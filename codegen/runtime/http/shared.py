@@ -70,10 +70,6 @@ def _subscribers(uri: str) -> str:
     return f"mcp:ls-sub:{uri}"
 
 
-def _alive(instance: str) -> str:
-    return f"mcp:inst:{instance}"
-
-
 INSTANCES = "mcp:instances"
 """Index of the instances alive (each refreshes its membership every heartbeat)."""
 LIVE = "mcp:ls-live"
@@ -107,15 +103,15 @@ class SharedSessions:
         self._drop = drop
         self._tasks: set[asyncio.Task[Any]] = set()
         self._listening: asyncio.Future[None] | None = None
-        self._by_revision: dict[tuple[str, str, str], Any] = {}
 
     # ---- lifecycle ------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Listen on the channel and beat (once; returns when subscribed)."""
+        """Listen on the channel and beat (once; returns when subscribed, raises
+        :class:`StoreUnavailable` when that cannot be done now: the next call retries)."""
         if self._listening is None:
-            self._listening = asyncio.get_running_loop().create_future()
-            self._spawn(self._listen())
+            listening = self._listening = asyncio.get_running_loop().create_future()
+            self._spawn(self._listen(listening))
         await asyncio.shield(self._listening)
 
     async def close(self) -> None:
@@ -125,7 +121,7 @@ class SharedSessions:
             await asyncio.wait(list(self._tasks), timeout=5)
         self._listening = None
         try:
-            await self.store.delete(_alive(self.instance))
+            await self.store.index_remove(INSTANCES, self.instance)
         except StoreUnavailable:
             pass
 
@@ -137,14 +133,14 @@ class SharedSessions:
     async def _beat(self) -> None:
         while True:
             try:
-                await self.store.put(_alive(self.instance), b"1", ttl_s=3 * HEARTBEAT_S)
                 await self.store.index_add(INSTANCES, self.instance, ttl_s=3 * HEARTBEAT_S)
             except StoreUnavailable:
                 log.warning("shared store unreachable (heartbeat)")
             await asyncio.sleep(HEARTBEAT_S)
 
     async def alive(self, instance: str) -> bool:
-        return instance == self.instance or await self.store.get(_alive(instance)) is not None
+        """Whether ``instance`` beat lately (a SIGKILLed one stops within three beats)."""
+        return instance == self.instance or instance in await self.store.index_members(INSTANCES)
 
     # ---- records ----------------------------------------------------------------------
 
@@ -257,17 +253,20 @@ class SharedSessions:
         session.stop_tails(stream_key)
         await self._tell("detach", session.core.id, stream=stream_key)
 
-    async def _listen(self) -> None:
-        assert self._listening is not None
+    async def _listen(self, listening: asyncio.Future[None]) -> None:
         while True:
             try:
                 async with self.store.subscribe(CHANNEL) as messages:
-                    if not self._listening.done():
-                        self._listening.set_result(None)
+                    if not listening.done():
+                        listening.set_result(None)
                         self._spawn(self._beat())  # listed as live once listening
                     async for raw in messages:
                         await self._heard(raw)
-            except StoreUnavailable:
+            except StoreUnavailable as exc:
+                if not listening.done():  # never subscribed: let the next start() retry
+                    self._listening = None
+                    listening.set_exception(exc)
+                    return
                 log.warning("shared store unreachable (channel); retrying")
                 await asyncio.sleep(HEARTBEAT_S)
 
