@@ -268,9 +268,12 @@ class SessionRegistry:
             session = await self._replicate(session_id, facts)
             pending.set_result(session)
             return session
-        except BaseException as exc:
+        except Exception as exc:
             pending.set_exception(exc)
             pending.exception()  # retrieved: concurrent loaders re-raise it themselves
+            raise
+        except BaseException:
+            pending.cancel()
             raise
         finally:
             del self._loading[session_id]
