@@ -85,6 +85,21 @@ def test_every_request_may_land_anywhere(deployment: Deployment, http: httpx.Cli
         assert any(t["name"] == "echo" for t in messages(listed)[0]["result"]["tools"])
 
 
+@pytest.mark.parametrize("version", ["2025-06-18", "2025-03-26"])
+def test_older_revisions_too(deployment: Deployment, http: httpx.Client, version: str) -> None:
+    a, b, c = deployment.instances
+    opened = post(http, a, open_request(version))
+    assert opened.json()["result"]["protocolVersion"] == version
+    session = opened.headers["mcp-session-id"]
+    initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+    assert post(http, b, initialized, session).status_code == 202
+    if version == "2025-03-26":  # the revision with batches
+        batch = [call("echo", {"text": "one"}, 1), call("echo", {"text": "two"}, 2)]
+        answers = messages(post(http, c, batch, session))[0]
+        assert sorted(m["result"]["content"][0]["text"] for m in answers) == ["one", "two"]
+    assert result_text(post(http, c, call("echo", {"text": "three"}, 3), session)) == "three"
+
+
 def test_unknown_session_is_404_everywhere(deployment: Deployment, http: httpx.Client) -> None:
     for url in deployment.instances:
         response = post(http, url, call("echo", {"text": "x"}), "no-such-session")
@@ -386,11 +401,11 @@ def test_a_redis_outage_is_a_clear_error_then_heals(make_cluster: Any) -> None:
         assert post(http, i1.url, call("echo", {"text": "y"}, 4), again).status_code == 200
 
 
-def open_request() -> dict[str, Any]:
+def open_request(version: str = "2025-11-25") -> dict[str, Any]:
     return request(
         "initialize",
         {
-            "protocolVersion": "2025-11-25",
+            "protocolVersion": version,
             "capabilities": {},
             "clientInfo": {"name": "t", "version": "1"},
         },

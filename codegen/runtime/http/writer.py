@@ -127,7 +127,8 @@ async def stream_to_client(
         # the head goes out now (with the prelude, if any): a quiet stream must not look
         # dead until its first keep-alive
         await send_event(send, prelude or b"")
-        await pump(send, live, await next_item(live, keepalive_s), keepalive_s)
+        hold = stream.persisted if stream.mirror is not None else None
+        await pump(send, live, await next_item(live, keepalive_s), keepalive_s, hold)
         await send({"type": "http.response.body", "body": b""})
     finally:
         watcher.cancel()
