@@ -190,6 +190,7 @@ class SharedSessions:
         for uri in state.get("subscribed") or ():
             await self.store.index_remove(_subscribers(uri), member)
         await self.store.delete(_log(session_id, state["stream"]))
+        await self.store.delete(_log(session_id, state["stream"]) + ":at")
         await self._tell_all("drop", session_id)
         return True
 
