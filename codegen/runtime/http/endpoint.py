@@ -38,14 +38,8 @@ from mcp_foundry.runtime.http.modern import (
 )
 from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
-from mcp_foundry.runtime.http.shared import (
-    PostTail,
-    StandaloneTail,
-    plausible_id,
-    tail_to_client,
-)
 from mcp_foundry.runtime.http.streams import Item, OutboundStream
-from mcp_foundry.runtime.store import StoreUnavailable, position_key
+from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime.http")
@@ -347,20 +341,16 @@ class StreamableHttpEndpoint:
         if session is None:
             return
         last_event_id = headers.get("last-event-id")
-        stream: OutboundStream = session.standalone
-        after: int | None = None
-        if last_event_id is not None:
-            found = session.streams.find_event(last_event_id)
-            if found is None and session.shared is not None:
-                await self._resume_shared(receive, send, session, last_event_id)
-                return
-            if found is None:
-                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
-                return
-            stream, after = found
-        elif session.shared is not None:
-            await self._tail(receive, send, session, None)
+        found = session.streams.find_event(last_event_id) if last_event_id is not None else None
+        if found is None and session.shared is not None:
+            await session.shared.serve_get(
+                receive, send, session, last_event_id, self.config.keepalive_s
+            )
             return
+        if last_event_id is not None and found is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+            return
+        stream, after = found if found is not None else (session.standalone, None)
         live = stream.attach(after)
         await writer.stream_to_client(
             send,
@@ -370,61 +360,6 @@ class StreamableHttpEndpoint:
             self.config.keepalive_s,
             [(b"mcp-session-id", session.id.encode("ascii"))],
         )
-
-    async def _resume_shared(
-        self, receive: Receive, send: Send, session: HttpSession, last_event_id: str
-    ) -> None:
-        """``Last-Event-ID`` of a stream this instance does not hold: its store log."""
-        assert session.shared is not None
-        key, _, rest = last_event_id.strip().rpartition("/")
-        if key and key == session.stream_key:
-            try:
-                position_key(rest)
-            except ValueError:
-                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
-                return
-            await self._tail(receive, send, session, rest)
-            return
-        source = None
-        if plausible_id(key) and rest.isascii() and rest.isdigit() and len(rest) <= 20:
-            source = session.shared.post_stream(session, key, int(rest))
-        if source is None or not await source.open():
-            await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
-            return
-        await self._stream_shared(receive, send, session, source)
-
-    async def _tail(
-        self, receive: Receive, send: Send, session: HttpSession, after: str | None
-    ) -> None:
-        """The standalone GET stream of a shared session, fed from its store log."""
-        assert session.shared is not None
-        if after is None:
-            after = await session.shared.cursor(session)
-        await self._stream_shared(receive, send, session, session.shared.standalone(session, after))
-
-    async def _stream_shared(
-        self,
-        receive: Receive,
-        send: Send,
-        session: HttpSession,
-        source: StandaloneTail | PostTail,
-    ) -> None:
-        assert session.shared is not None
-        # one connection per stream, as when one instance holds it: a newer one takes over
-        await session.shared.take_over(session, source.key)
-        stop = asyncio.Event()
-        session.tails[stop] = source.key
-        try:
-            await tail_to_client(
-                send,
-                receive,
-                source,
-                keepalive_s=self.config.keepalive_s,
-                headers=[(b"mcp-session-id", session.id.encode("ascii"))],
-                stop=stop,
-            )
-        finally:
-            session.tails.pop(stop, None)
 
     # --- DELETE --------------------------------------------------------------------
 

@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from mcp_foundry.runtime import wire
-from mcp_foundry.runtime.errors import INTERNAL_ERROR, RpcError
+from mcp_foundry.runtime.errors import INTERNAL_ERROR, INVALID_REQUEST, RpcError
+from mcp_foundry.runtime.http import asgi
 from mcp_foundry.runtime.http.asgi import RawHeaders, Receive, Send
 from mcp_foundry.runtime.http.port import RequestId, ServerCore
 from mcp_foundry.runtime.http.sse import KEEPALIVE, frame
 from mcp_foundry.runtime.http.streams import ENDED, Item, OutboundStream
 from mcp_foundry.runtime.http.writer import open_stream, send_event
-from mcp_foundry.runtime.store import Store, StoreUnavailable
+from mcp_foundry.runtime.store import Store, StoreUnavailable, position_key
 
 if TYPE_CHECKING:
     from mcp_foundry.runtime.http.sessions import HttpSession
@@ -247,7 +248,7 @@ class SharedSessions:
             mine.append(item)
         return mine
 
-    async def take_over(self, session: HttpSession, stream_key: str) -> None:
+    async def _take_over(self, session: HttpSession, stream_key: str) -> None:
         """A new GET on ``stream_key``: connections tailing it here or elsewhere end (the
         server sends each message on one stream only)."""
         assert session.core is not None
@@ -348,11 +349,7 @@ class SharedSessions:
                 payload = encoded[revision] = wire.encode(wire.notification(method, out))
             await self.append(session_id, stream_key, payload)
 
-    def standalone(self, session: HttpSession, after: str | None) -> StandaloneTail:
-        assert session.core is not None
-        return StandaloneTail(self, session.core.id, session.stream_key, after)
-
-    async def cursor(self, session: HttpSession) -> str | None:
+    async def _cursor(self, session: HttpSession) -> str | None:
         """Where the last GET of this session stopped (a fresh GET goes on from there)."""
         assert session.core is not None
         raw = await self.store.get(_log(session.core.id, session.stream_key) + ":at")
@@ -377,9 +374,57 @@ class SharedSessions:
         stream.mirror = mirror
         await mirror.reached(buffered[-1][0] if buffered else 0)
 
-    def post_stream(self, session: HttpSession, stream_key: str, after: int) -> PostTail:
+    # ---- GET: streams read from the store ----------------------------------------------
+
+    async def serve_get(
+        self,
+        receive: Receive,
+        send: Send,
+        session: HttpSession,
+        last_event_id: str | None,
+        keepalive_s: float,
+    ) -> None:
+        """A GET this instance cannot serve from memory: the session's standalone stream
+        (from where the last GET stopped, or after ``last_event_id``), or the resumption
+        of a POST answer stream that another instance answers."""
+        source = await self._source(session, last_event_id)
+        if source is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+            return
+        await self._take_over(session, source.key)
+        stop = asyncio.Event()
+        session.tails[stop] = source.key
+        try:
+            await tail_to_client(
+                send,
+                receive,
+                source,
+                keepalive_s=keepalive_s,
+                headers=[(b"mcp-session-id", session.id.encode("ascii"))],
+                stop=stop,
+            )
+        finally:
+            session.tails.pop(stop, None)
+
+    async def _source(
+        self, session: HttpSession, last_event_id: str | None
+    ) -> StandaloneTail | PostTail | None:
+        """What a GET reads; ``None`` for an event id this session's streams never had."""
         assert session.core is not None
-        return PostTail(self, _log(session.core.id, stream_key), stream_key, after)
+        session_id = session.core.id
+        if last_event_id is None:
+            return StandaloneTail(self, session_id, session.stream_key, await self._cursor(session))
+        key, _, rest = last_event_id.strip().rpartition("/")
+        if key == session.stream_key:
+            try:
+                position_key(rest)
+            except ValueError:
+                return None
+            return StandaloneTail(self, session_id, key, rest)
+        if not (plausible_id(key) and rest.isascii() and rest.isdigit() and len(rest) <= 20):
+            return None
+        tail = PostTail(self, _log(session_id, key), key, int(rest))
+        return tail if await tail.open() else None
 
 
 class _Mirror:
