@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -34,12 +34,6 @@ LEGACY = "2025-11-25"
 BOTH = "application/json, text/event-stream"
 
 app = App("scale-legacy", "1.0.0")
-flags: dict[str, asyncio.Event] = {}
-"""Raised by the tools (read on the cluster's loop)."""
-
-
-def flag(name: str) -> asyncio.Event:
-    return flags.setdefault(name, asyncio.Event())
 
 
 @app.tool()
@@ -67,14 +61,9 @@ async def ask(ctx: Context) -> str:
 
 @app.tool()
 async def slow(label: str, seconds: float = 30.0) -> str:
-    """Sleeps; records whether it was cancelled."""
-    flag(f"{label}:started").set()
-    try:
-        await asyncio.sleep(seconds)
-    except asyncio.CancelledError:
-        flag(f"{label}:cancelled").set()
-        raise
-    return "slept"
+    """Sleeps (long enough to be cancelled)."""
+    await asyncio.sleep(seconds)
+    return f"{label} slept"
 
 
 @app.tool()
@@ -128,7 +117,6 @@ class RoundRobin:
     def __init__(self, backends: list[str]) -> None:
         self.backends = itertools.cycle(backends)
         self.client: httpx.AsyncClient | None = None
-        self.sent_to: list[str] = []
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -149,7 +137,6 @@ class RoundRobin:
             if not message.get("more_body"):
                 break
         backend = next(self.backends)
-        self.sent_to.append(backend)
         headers = [(k, v) for k, v in scope["headers"] if k not in (b"host", b"content-length")]
         relay = asyncio.get_running_loop().create_task(
             self._relay(scope, body, backend, headers, send)
@@ -198,20 +185,6 @@ class Cluster:
     """The balancer's MCP endpoint."""
     instances: list[str]
     """Each instance's MCP endpoint (to aim a request at one on purpose)."""
-    loop: asyncio.AbstractEventLoop
-    servers: list[Server] = field(default_factory=list)
-
-    def on_loop(self, coro: Any, timeout: float = 10) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def wait_flag(self, name: str, timeout: float = 5.0) -> None:
-        async def raised() -> bool:
-            return flag(name).is_set()
-
-        deadline = time.monotonic() + timeout
-        while not self.on_loop(raised()):
-            assert time.monotonic() < deadline, f"flag {name!r} never raised"
-            time.sleep(0.01)
 
 
 def _socket() -> socket.socket:
@@ -248,7 +221,7 @@ def in_process_cluster(size: int = 3, store: Store | None = None) -> Iterator[Cl
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)
     try:
-        yield Cluster(urls[-1] + "/mcp", [u + "/mcp" for u in urls[:size]], loop, servers)
+        yield Cluster(urls[-1] + "/mcp", [u + "/mcp" for u in urls[:size]])
     finally:
         for u in uvicorns:
             u.should_exit = True
