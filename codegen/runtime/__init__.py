@@ -62,7 +62,11 @@ fds 0/1; the engine runs on anyio's asyncio backend (requests are bare asyncio t
 ``server.notify_list_changed("tools"|"prompts"|"resources")`` and
 ``server.notify_resource_updated(uri)`` fan out to legacy sessions (subscribed ones for
 updates) and to modern ``subscriptions/listen`` streams whose filter asks for them; with
-a shared store, to the listen streams of every instance (a store channel).
+a shared store, to the listen streams of every instance (a store channel) and to the
+Streamable HTTP sessions of every instance (``server.legacy_fanout``, set by the HTTP
+transport: it appends to each session's standalone stream, a store log; see
+``runtime.http.shared``). Sessions of the deprecated HTTP+SSE transport stay on the
+instance that holds their stream.
 
 ``async with server.running():`` the server's background work, for as long as a
 transport serves it (the HTTP lifespan and ``serve_stdio`` enter it): the listen relay

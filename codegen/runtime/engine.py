@@ -106,6 +106,10 @@ class Peer:
         self._pending: dict[RequestId, _Pending] = {}
         self._progress: dict[str | int, _Pending] = {}
         self._ids = itertools.count(1)
+        self.id_prefix: str | None = None
+        """Set when several instances serve one connection (a shared legacy session): our
+        request ids become ``"<prefix><n>"``, unique across them and telling which
+        instance waits for the answer."""
         self._busy = 0
         self._idle: asyncio.Event | None = None
         """Made only while someone waits for the in-flight requests to finish."""
@@ -283,7 +287,9 @@ class Peer:
         """
         if self.closed:
             raise ConnectionClosed()
-        request_id = next(self._ids)
+        request_id: RequestId = next(self._ids)
+        if self.id_prefix is not None:
+            request_id = f"{self.id_prefix}{request_id}"
         pending = _Pending(on_progress)
         if on_progress is not None:
             params = dict(params or {})

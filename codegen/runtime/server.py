@@ -38,7 +38,7 @@ from mcp_foundry.runtime.revisions import (
 )
 from mcp_foundry.runtime.store import MemoryStore, Store
 from mcp_foundry.runtime.subscriptions import Subscriptions
-from mcp_foundry.runtime.transport import STDIO, Sink, TransportFacts
+from mcp_foundry.runtime.transport import STDIO, SessionFanout, Sink, TransportFacts
 from mcp_foundry.runtime.wire import RequestId
 from pydantic import BaseModel, ValidationError
 
@@ -101,6 +101,9 @@ class Server:
         self.store: Store = store if store is not None else MemoryStore()
         """State shared with the server's other instances (``runtime.store``)."""
         self.sessions: set[LegacySession] = set()
+        self.legacy_fanout: SessionFanout | None = None
+        """Reaches the sessions kept in a shared store (on every instance); the loop over
+        ``sessions`` then skips them (``LegacySession.shared``)."""
         self.subscriptions = Subscriptions(self.store if self.store.shared else None)
         self._extensions: Mapping[str, Any] = getattr(handlers, "extension_methods", None) or {}
         self.session_methods: Mapping[str, Any] = getattr(handlers, "session_methods", None) or {}
@@ -474,25 +477,35 @@ class Server:
                 kind,
             )
             return
-        method = f"notifications/{kind}/list_changed"
-        for session in list(self.sessions):
-            if session.initialized or session.revision is not None:
-                await session.notify(method, None)
+        await self._notify_sessions(f"notifications/{kind}/list_changed", None)
         await self.subscriptions.publish_list_changed(kind)
 
     async def notify_resource_updated(self, uri: str) -> None:
         """``notifications/resources/updated`` to sessions subscribed to ``uri`` and to
         listen streams whose filter names it."""
-        for session in list(self.sessions):
-            if uri in session.subscribed:
-                await session.notify("notifications/resources/updated", {"uri": uri})
+        await self._notify_sessions("notifications/resources/updated", {"uri": uri}, uri)
         await self.subscriptions.publish_resource_updated(uri)
 
     async def broadcast(self, method: str, params: dict[str, Any] | None = None) -> None:
         """Any notification to every initialized legacy session (standalone streams)."""
+        await self._notify_sessions(method, params)
+
+    async def _notify_sessions(
+        self, method: str, params: dict[str, Any] | None, uri: str | None = None
+    ) -> None:
+        """One notification to every initialized legacy session (only those subscribed to
+        ``uri``, when given): local ones here, shared ones through ``legacy_fanout``."""
         for session in list(self.sessions):
-            if session.revision is not None:
+            if session.shared or session.revision is None:
+                continue
+            if uri is None or uri in session.subscribed:
                 await session.notify(method, params)
+        fanout = self.legacy_fanout
+        if fanout is not None:
+            if uri is None:
+                await fanout.notify_all(method, params)
+            else:
+                await fanout.notify_subscribers(uri, method, params)
 
 
 _STATE_PREFIX = "rt1."

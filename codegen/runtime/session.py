@@ -60,6 +60,11 @@ class LegacySession:
         self.subscribed: set[str] = set()
         self.close_stream: Callable[[RequestId], Awaitable[None]] | None = None
         """Set by HTTP: end the SSE stream of a request early (``ctx.close_sse_stream``)."""
+        self.shared = False
+        """Kept in the server's shared store (HTTP behind a balancer): the store, not the
+        server's session loop, fans notifications out to it (``Server.legacy_fanout``)."""
+        self.on_change: Callable[[], Awaitable[None]] | None = None
+        """Set by HTTP for shared sessions: write the log level and subscriptions through."""
         self._facts_by_id: dict[RequestId, TransportFacts] = {}
         self._handler_caps: dict[str, Any] | None = None
         self._closing: anyio.Event | None = None
@@ -84,6 +89,37 @@ class LegacySession:
 
     def _batching(self) -> bool:
         return self.revision is not None and revisions.bindings(self.revision).batching
+
+    def share(self, id_prefix: str, on_change: Callable[[], Awaitable[None]]) -> None:
+        """Be kept in a shared store: our request ids carry ``id_prefix`` (the instance
+        waiting for an answer), and settings changes are written through ``on_change``."""
+        self.shared = True
+        self.peer.id_prefix = id_prefix
+        self.on_change = on_change
+
+    def snapshot(self) -> dict[str, Any]:
+        """What another instance needs to serve this initialized session (``restore``)."""
+        return {
+            "revision": self.revision,
+            "capabilities": self.client_capabilities,
+            "client_info": self.client_info,
+            "log_level": self.log_level,
+            "subscribed": sorted(self.subscribed),
+        }
+
+    def restore(self, session_id: str, state: dict[str, Any]) -> None:
+        """Become a replica of an initialized session another instance started."""
+        self.id = session_id
+        self.revision = state["revision"]
+        self.initialized = True
+        self.client_capabilities = state.get("capabilities") or {}
+        self.client_info = state.get("client_info")
+        self.update(state)
+
+    def update(self, state: dict[str, Any]) -> None:
+        """Take the log level and subscriptions another instance changed."""
+        self.log_level = state.get("log_level")
+        self.subscribed = set(state.get("subscribed") or ())
 
     # ---- input -------------------------------------------------------------------------
 
@@ -298,6 +334,8 @@ class LegacySession:
             self.subscribed.add(validated.uri)
         else:
             self.subscribed.discard(validated.uri)
+        if self.on_change is not None:
+            await self.on_change()
         custom = getattr(self.server.handlers, spec.handler, None)
         if custom is not None and dispatch.is_overridden(self.server.handlers, spec.handler):
             await custom(validated, self._context(request_id, method, params, revision, facts))

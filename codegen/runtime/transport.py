@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from mcp_foundry.runtime.access import AccessToken
 from mcp_foundry.runtime.errors import (
@@ -54,3 +54,18 @@ def error_status(response: Mapping[str, Any] | None) -> int:
     if code in (INVALID_PARAMS, HEADER_MISMATCH, -32021, -32022, -32600, -32700):
         return 400
     return 500 if code == INTERNAL_ERROR else 400
+
+
+class SessionFanout(Protocol):
+    """Reaches every legacy session of every instance (HTTP sessions kept in a shared
+    store); set as ``Server.legacy_fanout`` by the transport that keeps them."""
+
+    async def notify_all(self, method: str, params: dict[str, Any] | None) -> None:
+        """One notification to every initialized session's standalone stream."""
+        ...
+
+    async def notify_subscribers(
+        self, uri: str, method: str, params: dict[str, Any] | None
+    ) -> None:
+        """One notification to every session subscribed to ``uri``."""
+        ...

@@ -143,21 +143,26 @@ class StreamableHttpEndpoint:
             return
         session_id = headers.get(SESSION_HEADER)
         if session_id is not None:
-            session = self.sessions.get(session_id.strip())
-            if session is None:
-                await asgi.respond_error(
-                    send,
-                    404,
-                    INVALID_REQUEST,
-                    "Session not found",
-                    wire.readable_id(message),
-                )
-                return
-            await self._post_legacy(send, headers, message, session)
+            session = await self._session(send, headers, session_id, wire.readable_id(message))
+            if session is not None:
+                await self._post_legacy(send, headers, message, session)
         elif _opens_session(message):
             await self._post_legacy(send, headers, message, None)
         else:
             await self._post_modern(receive, send, headers, message)
+
+    async def _session(
+        self, send: Send, headers: dict[str, str], session_id: str, request_id: Any = None
+    ) -> HttpSession | None:
+        """The session a request names, here or (shared store) rebuilt from its record;
+        ``None`` once answered 404."""
+        session_id = session_id.strip()
+        session = self.sessions.get(session_id)
+        if session is None and self.sessions.shared is not None:
+            session = await self.sessions.load(session_id, transport_facts(headers))
+        if session is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", request_id)
+        return session
 
     async def _post_legacy(
         self,
@@ -218,7 +223,11 @@ class StreamableHttpEndpoint:
             return
         session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
         if not request_ids:
-            await session.core.feed(message, transport_facts(headers))
+            if session.shared is not None:
+                mine = await session.shared.forward(session, items)
+                message = mine if isinstance(message, list) else (mine[0] if mine else None)
+            if message:
+                await session.core.feed(message, transport_facts(headers))
             for item in items:
                 if isinstance(item, dict) and item.get("method") == "notifications/cancelled":
                     params = item.get("params")
@@ -235,8 +244,9 @@ class StreamableHttpEndpoint:
             status_for=_legacy_status,
             headers=session_header,
             always_sse=self.config.always_sse,
-            priming=lambda: stream.priming_id if session.can_resume else None,
+            priming=partial(session.expose, stream, request_ids),
             retry_ms=self.config.retry_ms,
+            hold=stream.persisted if session.shared is not None else None,
         )
         try:
             if isinstance(message, list):
@@ -246,7 +256,7 @@ class StreamableHttpEndpoint:
                 await _answer_here(session.core, stream, message, transport_facts(headers), reply)
         finally:
             stream.detach(live)
-        if _opens_session(message) and session.revision is None:
+        if _opens_session(message) and not session.ready:
             self.sessions.discard(session.id)
 
     async def _post_modern(
@@ -341,19 +351,20 @@ class StreamableHttpEndpoint:
                 "Not Acceptable: Accept must list text/event-stream",
             )
             return
-        session = self.sessions.get(session_id.strip())
+        session = await self._session(send, headers, session_id)
         if session is None:
-            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         last_event_id = headers.get("last-event-id")
-        stream: OutboundStream = session.standalone
-        after: int | None = None
-        if last_event_id is not None:
-            found = session.streams.find_event(last_event_id)
-            if found is None:
-                await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
-                return
-            stream, after = found
+        found = session.streams.find_event(last_event_id) if last_event_id is not None else None
+        if found is None and session.shared is not None:
+            await session.shared.serve_get(
+                receive, send, session, last_event_id, self.config.keepalive_s
+            )
+            return
+        if last_event_id is not None and found is None:
+            await asgi.respond_error(send, 404, INVALID_REQUEST, "Unknown Last-Event-ID")
+            return
+        stream, after = found if found is not None else (session.standalone, None)
         live = stream.attach(after)
         await writer.stream_to_client(
             send,
@@ -371,7 +382,7 @@ class StreamableHttpEndpoint:
         if session_id is None:
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
             return
-        if self.sessions.discard(session_id.strip()) is None:
+        if not await self.sessions.remove(session_id.strip()):
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)

@@ -3,6 +3,9 @@
 The SSE connection *is* the session: it opens with an ``endpoint`` event naming the
 URL to POST messages to, carries every server message, and ends the session when the
 client hangs up. Kept only so 2024-11-05 clients can still connect.
+
+Behind a balancer these sessions stay on one instance (they are never written to a shared
+store): the balancer must send ``/messages`` to the instance holding the ``/sse`` stream.
 """
 
 from __future__ import annotations

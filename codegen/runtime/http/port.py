@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from mcp_foundry.runtime.store import Store
-from mcp_foundry.runtime.transport import TransportFacts
+from mcp_foundry.runtime.transport import SessionFanout, TransportFacts
 
 Message = dict[str, Any]
 RequestId = str | int
@@ -25,6 +25,20 @@ class CoreSession(Protocol):
     id: str
     revision: str | None
     close_stream: Callable[[RequestId], Awaitable[None]] | None
+    subscribed: set[str]
+
+    def share(self, id_prefix: str, on_change: Callable[[], Awaitable[None]]) -> None:
+        """Be kept in a shared store (several instances serve this session)."""
+
+    def snapshot(self) -> dict[str, Any]:
+        """The initialized session's state another instance restores from."""
+        ...
+
+    def restore(self, session_id: str, state: dict[str, Any]) -> None:
+        """Become a replica of a session another instance initialized."""
+
+    def update(self, state: dict[str, Any]) -> None:
+        """Take settings (log level, subscriptions) another instance changed."""
 
     async def feed(self, message: Any, facts: TransportFacts | None = None) -> None: ...
 
@@ -44,11 +58,17 @@ class ServerCore(Protocol):
 
     request_timeout: float | None
     """Seconds a handler may run before it is cancelled and answered with an error."""
-
     store: Store
     """State shared with the server's other instances; closed when the app stops."""
+    legacy_fanout: SessionFanout | None
 
     def is_modern(self, message: Any) -> bool: ...
+
+    def outgoing_params(
+        self, revision: str, method: str, params: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """A notification's params as ``revision`` spells them (fan-out to shared sessions)."""
+        ...
 
     async def handle_modern(
         self, message: Any, sink: Sink, facts: TransportFacts = ...

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections import deque
 from typing import Any
 
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
+from mcp_foundry.runtime.http.shared import SharedSessions
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
+from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.transport import TransportFacts
 from mcp_foundry.sources import registry
 
@@ -29,12 +32,22 @@ PRIMING = registry.since("2025-11-25")
 class HttpSession:
     """One legacy session over Streamable HTTP or the deprecated HTTP+SSE transport."""
 
-    def __init__(self, *, single_stream: bool) -> None:
+    def __init__(self, *, single_stream: bool, shared: SharedSessions | None = None) -> None:
         self.id = ""
         """The core session's id: cryptographically random, visible ASCII (``[A-Za-z0-9_-]``)."""
         self.single_stream = single_stream
         """Deprecated HTTP+SSE: every message goes down the one GET stream."""
-        self.streams = StreamTable()
+        self.shared = shared
+        """Set when the session lives in a shared store (several instances serve it)."""
+        self.stream_key = secrets.token_urlsafe(9) if shared is not None else ""
+        """Shared sessions: the key of the standalone stream's log (from the record)."""
+        self.recorded = False
+        self.indexed: set[str] = set()
+        """Shared sessions: the URIs whose subscriber indexes list this session."""
+        self.touched = time.monotonic()
+        self.tails: dict[asyncio.Event, str] = {}
+        """Shared sessions: GET streams fed from the store (stop event → stream key)."""
+        self.streams = StreamTable(random_keys=shared is not None)
         self.standalone = self.streams.open(resumable=not single_stream)
         self.by_request: dict[RequestId, OutboundStream] = {}
         self.cancelled: deque[RequestId] = deque(maxlen=256)
@@ -54,15 +67,33 @@ class HttpSession:
         revision = self.revision
         return not self.single_stream and revision in PRIMING
 
-    async def start(self, server: ServerCore, facts: TransportFacts) -> None:
+    async def start(
+        self, server: ServerCore, facts: TransportFacts, restore: dict[str, Any] | None = None
+    ) -> None:
+        """Start the core session (as a replica of the recorded session ``restore``)."""
         ready = asyncio.Event()
-        self._owner = asyncio.get_running_loop().create_task(self._own(server, facts, ready))
+        self._owner = asyncio.get_running_loop().create_task(
+            self._own(server, facts, ready, restore)
+        )
         await ready.wait()
 
-    async def _own(self, server: ServerCore, facts: TransportFacts, ready: asyncio.Event) -> None:
+    async def _own(
+        self,
+        server: ServerCore,
+        facts: TransportFacts,
+        ready: asyncio.Event,
+        restore: dict[str, Any] | None,
+    ) -> None:
         try:
             async with server.session(self._sink, facts) as core:
                 core.close_stream = self._close_stream
+                if self.shared is not None:
+                    core.share(self.shared.prefix, self._changed)
+                    if restore is not None:
+                        core.restore(restore["sid"], restore)
+                        self.stream_key = restore["stream"]
+                        self.indexed = set(core.subscribed)
+                        self.recorded = True
                 self.id = core.id
                 self.core = core
                 ready.set()
@@ -89,21 +120,52 @@ class HttpSession:
             self.by_request[request_id] = stream
         return stream
 
+    async def _record(self, answer: Any) -> Any:
+        """Write the new session's record; if the store cannot be reached, the client
+        gets an error instead of a session no other instance knows."""
+        assert self.shared is not None
+        try:
+            await self.shared.save(self)
+        except StoreUnavailable as exc:
+            log.warning("shared state store unreachable: initialize refused")
+            return wire.error_response(answer.get("id"), exc)
+        self.recorded = True
+        return answer
+
+    @property
+    def ready(self) -> bool:
+        """Initialized (and, when shared, known to every instance)."""
+        return self.revision is not None and (self.shared is None or self.recorded)
+
+    async def _changed(self) -> None:
+        if self.shared is not None and self.recorded:
+            await self.shared.save(self, changed=True)
+
+    async def _unrelated(self, payload: bytes) -> None:
+        """A message for the standalone stream: its store log when shared."""
+        if self.shared is not None and self.core is not None:
+            await self.shared.append(self.core.id, self.stream_key, payload)
+        else:
+            self.standalone.publish(payload)
+
     async def _sink(self, message: Any, related: RequestId | None) -> None:
         if self.single_stream:
             self.standalone.publish(wire.encode(message))
             return
         if isinstance(message, list):
-            self._publish_batch(message)
+            await self._publish_batch(message)
             return
         stream = self.by_request.get(related) if related is not None else None
         if stream is None:
             if related is not None and related in self.cancelled:
                 return
-            self.standalone.publish(wire.encode(message))
+            await self._unrelated(wire.encode(message))
             return
         final = "method" not in message and message.get("id") == related
         if final:
+            if self.shared is not None and not self.recorded and self.revision is not None:
+                # initialize answered: every instance must know the session before the client does
+                message = await self._record(message)
             del self.by_request[related]  # type: ignore[arg-type]
             error = message.get("error")
             code = error.get("code") if isinstance(error, dict) else None
@@ -119,17 +181,34 @@ class HttpSession:
             self.cancelled.append(request_id)
             stream.end()
 
-    def _publish_batch(self, answers: list[Any]) -> None:
+    async def _publish_batch(self, answers: list[Any]) -> None:
         ids: list[RequestId] = [
             a["id"] for a in answers if isinstance(a, dict) and wire.is_request_id(a.get("id"))
         ]
         stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
         for request_id in ids:
             self.by_request.pop(request_id, None)
-        (stream or self.standalone).publish(wire.encode(answers), final=stream is not None)
+        if stream is None:
+            await self._unrelated(wire.encode(answers))
+        else:
+            stream.publish(wire.encode(answers), final=True)
+
+    async def expose(self, stream: OutboundStream, request_ids: list[RequestId]) -> str | None:
+        """A POST's answer became an SSE stream: its priming event id (if the client can
+        resume), and, when shared, the stream is copied to the store from now on."""
+        if self.shared is not None:
+            await self.shared.expose(self, stream, request_ids)
+        return stream.priming_id if self.can_resume else None
+
+    def stop_tails(self, key: str | None = None) -> None:
+        """End the GET streams fed from the store (only those of stream ``key``)."""
+        for stop, tailing in self.tails.items():
+            if key is None or tailing == key:
+                stop.set()
 
     async def terminate(self) -> None:
         """End the session: the core drains in-flight requests, streams are dropped."""
+        self.stop_tails()
         self.closed.set()
         if self._owner is not None:
             await asyncio.shield(self._owner)
@@ -144,6 +223,14 @@ class SessionRegistry:
         self._idle_s = idle_s
         self._max = max_sessions
         self._closing: set[asyncio.Task[None]] = set()
+        self.shared: SharedSessions | None = None
+        """Set when the server's store is shared: Streamable HTTP sessions live there."""
+        if server.store.shared:
+            self.shared = SharedSessions(
+                server, server.store, idle_s=idle_s, local=self.get, drop=self.discard
+            )
+            server.legacy_fanout = self.shared
+        self._loading: dict[str, asyncio.Future[HttpSession | None]] = {}
 
     def get(self, session_id: str, *, single_stream: bool = False) -> HttpSession | None:
         """A live session of one transport (``single_stream``: HTTP+SSE): each transport
@@ -151,8 +238,72 @@ class SessionRegistry:
         session = self._sessions.get(session_id)
         if session is None or session.single_stream != single_stream:
             return None
-        session.last_used = time.monotonic()
+        session.last_used = now = time.monotonic()
+        if session.shared is not None and now - session.touched > self._idle_s / 4:
+            session.touched = now
+            self._background(self._touch(session))
         return session
+
+    async def _touch(self, session: HttpSession) -> None:
+        assert session.shared is not None
+        try:
+            alive = await session.shared.touch(session)
+        except StoreUnavailable:
+            session.touched = 0.0  # try again on the next request
+            return
+        if not alive and self._sessions.get(session.id) is session:
+            log.info("session %s ended elsewhere", session.id[:8])
+            self._forget(session)
+
+    async def load(self, session_id: str, facts: TransportFacts) -> HttpSession | None:
+        """A replica of a session another instance started (shared store only), or
+        ``None`` when the store has no such session. Raises ``StoreUnavailable``."""
+        if self.shared is None:
+            return None
+        pending = self._loading.get(session_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        pending = self._loading[session_id] = asyncio.get_running_loop().create_future()
+        try:
+            session = await self._replicate(session_id, facts)
+            pending.set_result(session)
+            return session
+        except Exception as exc:
+            pending.set_exception(exc)
+            pending.exception()  # retrieved: concurrent loaders re-raise it themselves
+            raise
+        except BaseException:
+            pending.cancel()
+            raise
+        finally:
+            del self._loading[session_id]
+
+    async def _replicate(self, session_id: str, facts: TransportFacts) -> HttpSession | None:
+        assert self.shared is not None
+        state = await self.shared.load(session_id)
+        if state is None:
+            return None
+        await self.shared.start()
+        existing = self._sessions.get(session_id)
+        if existing is not None:
+            return existing
+        self._expire()
+        if len(self._sessions) >= self._max:
+            return None
+        session = HttpSession(single_stream=False, shared=self.shared)
+        await session.start(self._server, facts, {**state, "sid": session_id})
+        if session.core is None:
+            return None
+        self._sessions[session.id] = session
+        log.info("session %s: replica on this instance", session.id[:8])
+        return session
+
+    async def remove(self, session_id: str) -> bool:
+        """DELETE: end a Streamable HTTP session here and (when shared) everywhere."""
+        local = self.discard(session_id) is not None
+        if self.shared is None:
+            return local
+        return await self.shared.delete(session_id) or local
 
     async def create(
         self, facts: TransportFacts, *, single_stream: bool = False
@@ -161,7 +312,10 @@ class SessionRegistry:
         self._expire()
         if len(self._sessions) >= self._max:
             return None
-        session = HttpSession(single_stream=single_stream)
+        shared = None if single_stream else self.shared
+        if shared is not None:
+            await shared.start()
+        session = HttpSession(single_stream=single_stream, shared=shared)
         await session.start(self._server, facts)
         if session.core is None:
             return None
@@ -179,7 +333,10 @@ class SessionRegistry:
 
     def _forget(self, session: HttpSession) -> None:
         del self._sessions[session.id]
-        task = asyncio.get_running_loop().create_task(session.terminate())
+        self._background(session.terminate())
+
+    def _background(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
@@ -188,7 +345,7 @@ class SessionRegistry:
         idle = [
             s
             for s in self._sessions.values()
-            if s.last_used < deadline and not s.standalone.attached
+            if s.last_used < deadline and not s.standalone.attached and not s.tails
         ]
         for session in idle:
             log.info("session %s expired", session.id)
@@ -200,6 +357,7 @@ class SessionRegistry:
         for session in self._sessions.values():
             if not session.single_stream:
                 session.standalone.detach()
+                session.stop_tails()
 
     def in_flight(self) -> int:
         """Requests accepted by any session and not yet answered."""
@@ -218,3 +376,5 @@ class SessionRegistry:
             self._forget(session)
         if self._closing:
             await asyncio.wait(list(self._closing), timeout=10)
+        if self.shared is not None:
+            await self.shared.close()

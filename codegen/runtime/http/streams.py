@@ -10,9 +10,11 @@ through an :class:`Inbox`.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,15 @@ ENDED = Item(payload=None, final=True)
 """The stream ends without a response (the client cancelled its request)."""
 
 
+class Mirror(Protocol):
+    """Where a stream's events are copied to (a shared store's log), in order."""
+
+    def add(self, seq: int, item: Item) -> None: ...
+
+    async def reached(self, seq: int) -> None:
+        """Return once every event up to ``seq`` is stored."""
+
+
 class OutboundStream:
     """One logical stream: a request's response stream or the standalone GET stream."""
 
@@ -81,6 +92,7 @@ class OutboundStream:
         "_events",
         "_live",
         "on_item",
+        "mirror",
     )
 
     def __init__(self, key: str, *, resumable: bool, max_events: int = 1024) -> None:
@@ -93,6 +105,9 @@ class OutboundStream:
         self._live: Inbox | None = None
         self.on_item: Callable[[Item], None] | None = None
         """Told of every item handed to the attached connection (see ``endpoint``)."""
+        self.mirror: Mirror | None = None
+        """Told of every event once the stream is copied to the shared store, for
+        resumption on another instance (``shared.SharedSessions.expose``)."""
         self.priming_id = self._reserve_id() if resumable else None
         """The id of the empty priming event that lets a client resume from the start."""
 
@@ -115,6 +130,8 @@ class OutboundStream:
             self._seq += 1
             item = Item(payload, f"{self.key}/{self._seq}", final, error_code)
             self._events.append((self._seq, item))
+            if self.mirror is not None:
+                self.mirror.add(self._seq, item)
         else:
             item = Item(payload, None, final, error_code)
         self.finished = final
@@ -129,8 +146,19 @@ class OutboundStream:
         if self.resumable:
             self._seq += 1
             self._events.append((self._seq, ENDED))
+            if self.mirror is not None:
+                self.mirror.add(self._seq, ENDED)
         if self._live is not None:
             self._live.put_nowait(ENDED)
+
+    async def persisted(self, item: Item) -> None:
+        """Return once ``item`` is in the shared store (at once when not copied there)."""
+        if self.mirror is not None and item.event_id is not None:
+            await self.mirror.reached(int(item.event_id.rpartition("/")[2]))
+
+    def buffered(self) -> list[tuple[int, Item]]:
+        """The events still kept for resumption, oldest first."""
+        return list(self._events)
 
     def attach(self, after: int | None = None) -> Inbox:
         """Attach a new connection, replaying events after ``after`` (default: undelivered)."""
@@ -162,14 +190,17 @@ class OutboundStream:
 class StreamTable:
     """A session's streams by key, keeping only recent finished ones for resumption."""
 
-    def __init__(self, keep_finished: int = 64) -> None:
+    def __init__(self, keep_finished: int = 64, *, random_keys: bool = False) -> None:
         self._streams: OrderedDict[str, OutboundStream] = OrderedDict()
         self._keep_finished = keep_finished
         self._counter = 0
+        self._random_keys = random_keys
+        """Unguessable stream keys: a shared store keys its logs by them."""
 
     def open(self, *, resumable: bool) -> OutboundStream:
         self._counter += 1
-        stream = OutboundStream(f"s{self._counter}", resumable=resumable)
+        key = secrets.token_urlsafe(9) if self._random_keys else f"s{self._counter}"
+        stream = OutboundStream(key, resumable=resumable)
         self._streams[stream.key] = stream
         self._prune()
         return stream

@@ -8,7 +8,7 @@ first (a progress notification, a server→client request, an early close) opens
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from mcp_foundry.runtime.http.asgi import (
     SSE_HEADERS,
@@ -39,11 +39,15 @@ async def write_reply(
     status_for: Callable[[int | None], int],
     headers: Sequence[tuple[bytes, bytes]] = (),
     always_sse: bool = False,
-    priming: Callable[[], str | None] = lambda: None,
+    priming: Callable[[], Awaitable[str | None]] | None = None,
     retry_ms: int = 1000,
     keepalive_s: float | None = None,
+    hold: Hold | None = None,
 ) -> None:
-    """Answer one POST from ``live`` until its final response, a detach or a disconnect."""
+    """Answer one POST from ``live`` until its final response, a detach or a disconnect.
+
+    ``priming`` runs once the answer is known to be an SSE stream: the priming event's id,
+    if any. ``hold`` runs before each event goes out (see :func:`pump`)."""
     first = await live.get()
     if first is DISCONNECTED:
         return
@@ -58,10 +62,10 @@ async def write_reply(
             "headers": [*SSE_HEADERS, *headers],
         }
     )
-    priming_id = priming()
+    priming_id = await priming() if priming is not None else None
     if priming_id is not None:
         await send_event(send, frame(b"", event_id=priming_id, retry_ms=retry_ms))
-    await pump(send, live, first, keepalive_s)
+    await pump(send, live, first, keepalive_s, hold)
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -80,7 +84,18 @@ async def send_event(send: Send, data: bytes) -> None:
     await send({"type": "http.response.body", "body": data, "more_body": True})
 
 
-async def pump(send: Send, live: Inbox, item: Item | None, keepalive_s: float | None) -> None:
+Hold = Callable[[Item], Awaitable[None]]
+"""Awaited before an event goes out: a stream shared between instances sends no event id
+its store does not have yet (so a resumption elsewhere finds it)."""
+
+
+async def pump(
+    send: Send,
+    live: Inbox,
+    item: Item | None,
+    keepalive_s: float | None,
+    hold: Hold | None = None,
+) -> None:
     """Write items as SSE events until the final one, a detach or a disconnect."""
     while True:
         if item is None:
@@ -88,6 +103,8 @@ async def pump(send: Send, live: Inbox, item: Item | None, keepalive_s: float | 
         elif item.payload is None:  # DETACH, DISCONNECTED or ENDED
             return
         elif item.payload is not None:
+            if hold is not None:
+                await hold(item)
             await send_event(send, frame(item.payload, event_id=item.event_id))
             if item.final:
                 return
@@ -110,7 +127,8 @@ async def stream_to_client(
         # the head goes out now (with the prelude, if any): a quiet stream must not look
         # dead until its first keep-alive
         await send_event(send, prelude or b"")
-        await pump(send, live, await next_item(live, keepalive_s), keepalive_s)
+        hold = stream.persisted if stream.mirror is not None else None
+        await pump(send, live, await next_item(live, keepalive_s), keepalive_s, hold)
         await send({"type": "http.response.body", "body": b""})
     finally:
         watcher.cancel()
