@@ -36,7 +36,7 @@ from mcp_foundry.runtime.revisions import (
     SERVER_INFO_KEY,
     SUBSCRIPTION_ID_KEY,
 )
-from mcp_foundry.runtime.store import MemoryStore, Store
+from mcp_foundry.runtime.store import MemoryStore, Store, StoreUnavailable
 from mcp_foundry.runtime.subscriptions import Subscriptions
 from mcp_foundry.runtime.transport import STDIO, SessionFanout, Sink, TransportFacts
 from mcp_foundry.runtime.wire import RequestId
@@ -477,14 +477,14 @@ class Server:
                 kind,
             )
             return
-        await self._notify_sessions(f"notifications/{kind}/list_changed", None)
         await self.subscriptions.publish_list_changed(kind)
+        await self._notify_sessions(f"notifications/{kind}/list_changed", None)
 
     async def notify_resource_updated(self, uri: str) -> None:
         """``notifications/resources/updated`` to sessions subscribed to ``uri`` and to
         listen streams whose filter names it."""
-        await self._notify_sessions("notifications/resources/updated", {"uri": uri}, uri)
         await self.subscriptions.publish_resource_updated(uri)
+        await self._notify_sessions("notifications/resources/updated", {"uri": uri}, uri)
 
     async def broadcast(self, method: str, params: dict[str, Any] | None = None) -> None:
         """Any notification to every initialized legacy session (standalone streams)."""
@@ -501,11 +501,16 @@ class Server:
             if uri is None or uri in session.subscribed:
                 await session.notify(method, params)
         fanout = self.legacy_fanout
-        if fanout is not None:
+        if fanout is None:
+            return
+        try:
             if uri is None:
                 await fanout.notify_all(method, params)
             else:
                 await fanout.notify_subscribers(uri, method, params)
+        except StoreUnavailable:
+            # the change itself happened; only its news is lost (like the listen relay's)
+            log.warning("%s did not reach the shared sessions: the store is unavailable", method)
 
 
 _STATE_PREFIX = "rt1."
