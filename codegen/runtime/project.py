@@ -405,12 +405,12 @@ by identity like :func:`_match` (one lookup per call instead of two)."""
 def convert(value: BaseModel, target: type[BaseModel], revision: str, what: str) -> dict[str, Any]:
     """``value`` re-expressed as wire JSON for ``target`` (a model of ``revision``)."""
     source = type(value)
-    key = (source, id(target))
-    shortcut = _SHORTCUTS.get(key)
+    pair = (source, id(target))
+    shortcut = _SHORTCUTS.get(pair)
     if shortcut is None or shortcut[0] is not target:
         match = _match(source, target)
         envelope = faithful(source, match) if match is not None else None
-        shortcut = _SHORTCUTS[key] = (target, envelope)
+        shortcut = _SHORTCUTS[pair] = (target, envelope)
     envelope = shortcut[1]
     if envelope is not None:
         out = wire.dump(value)
