@@ -3,7 +3,8 @@
 Peers: the Python SDK's low-level server (both wires), the TypeScript SDK v1
 (``@modelcontextprotocol/sdk``, sessionful, the legacy wire) and v2
 (``@modelcontextprotocol/server``'s ``createMcpHandler``, the 2026-07-28 wire) on Node 22,
-installed on first use by ``bench/ts_peer.py``.
+installed on first use by ``bench/ts_peer.py``; and the floor, ``null``: a stdlib asyncio
+HTTP/1.1 server answering the same calls with no MCP library (``bench/null_server.py``).
 
 Every server runs as its own process on 127.0.0.1 (ours and the Python SDK's under
 uvicorn); the load comes
@@ -46,11 +47,14 @@ SERVERS = {
     "sdk": lambda: [sys.executable, str(HERE / "sdk_echo_server.py"), "http", "--port"],
     "ts-v1": lambda: [*ts_peer.server("echo_v1"), "http", "--port"],
     "ts-v2": lambda: [*ts_peer.server("echo_v2"), "http", "--port"],
+    "null": lambda: [sys.executable, str(HERE / "null_server.py"), "http", "--port"],
 }
 LEGACY, MODERN = "2025-11-25", "2026-07-28"
-PEERS = {LEGACY: ("sdk", "ts-v1"), MODERN: ("sdk", "ts-v2")}
+PEERS = {LEGACY: ("sdk", "ts-v1", "null"), MODERN: ("sdk", "ts-v2", "null")}
 """Who speaks which wire here (v1 has no 2026-07-28; v2 serves 2025 traffic statelessly
-only, without the session this benchmark's legacy wire opens)."""
+only, without the session this benchmark's legacy wire opens). ``null`` is the floor, no
+MCP server at all (``null_server.py``): ours/null with 1 client is the issue's "≥ 85% of
+the stdlib null server"."""
 MODERN_META = {
     "io.modelcontextprotocol/protocolVersion": MODERN,
     "io.modelcontextprotocol/clientCapabilities": {},

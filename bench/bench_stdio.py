@@ -9,7 +9,8 @@ per-request ``_meta``) it measures, against both servers in the same run:
 
 * pipelined ``tools/call`` throughput: N requests written back to back while the
   responses are read concurrently, and the server's CPU time per request meanwhile (from
-  ``/proc``, all threads: steadier than req/s when other work shares the machine);
+  ``/proc``, all threads: steadier than req/s when other work shares the machine), as
+  medians of alternating rounds (every server of a wire stays open meanwhile);
 * sequential latency: one request at a time, p50 and p99;
 
 and, as a correctness footnote, how many of 200 pipelined calls each server answers when
@@ -182,23 +183,36 @@ def main() -> None:
     parser.add_argument(
         "--sequential", type=int, default=400, help="sequential requests per server and wire"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="pipelined runs per server (medians are printed)"
+    )
     parser.add_argument("--wires", default="legacy,modern")
     options = parser.parse_args()
     rows = []
     for wire in options.wires.split(","):
+        names = ("ours", *PEERS[wire])
+        pipes = {name: open_server(name, wire) for name in names}
+        rates: dict[str, list[float]] = {name: [] for name in names}
+        cpus: dict[str, list[float]] = {name: [] for name in names}
         measured: dict[str, tuple[float, float, float, float]] = {}
-        for name in ("ours", *PEERS[wire]):
-            pipe = open_server(name, wire)
-            try:
-                cpu = cpu_seconds(pipe.process.pid)
-                rate = pipelined(pipe, wire, options.requests)
-                cpu = (cpu_seconds(pipe.process.pid) - cpu) / options.requests * 1e6
-                p50, p99 = sequential(pipe, wire, options.sequential)
-            finally:
+        try:
+            for index in range(options.rounds):
+                # the order rotates: slow drifts of a shared machine hit every server alike
+                for name in names[index % len(names) :] + names[: index % len(names)]:
+                    pid = pipes[name].process.pid
+                    cpu = cpu_seconds(pid)
+                    base = 1_000_000 * (index + 1)
+                    rates[name].append(pipelined(pipes[name], wire, options.requests, base))
+                    cpus[name].append((cpu_seconds(pid) - cpu) / options.requests * 1e6)
+            for name in names:
+                p50, p99 = sequential(pipes[name], wire, options.sequential)
+                rate, cpu = statistics.median(rates[name]), statistics.median(cpus[name])
+                measured[name] = (rate, cpu, p50, p99)
+                cells = (f"{rate:16.0f}", f"{cpu:11.1f}", f"{p50:11.3f}", f"{p99:11.3f}")
+                rows.append((wire, name, *cells))
+        finally:
+            for pipe in pipes.values():
                 pipe.close()
-            measured[name] = (rate, cpu, p50, p99)
-            cells = (f"{rate:16.0f}", f"{cpu:11.1f}", f"{p50:11.3f}", f"{p99:11.3f}")
-            rows.append((wire, name, *cells))
         ours = measured["ours"]
         for peer in PEERS[wire]:
             theirs = measured[peer]

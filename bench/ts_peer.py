@@ -61,7 +61,10 @@ def _npm(*args: str, cwd: Path) -> None:
 
 def server(name: str) -> list[str]:
     """``[node, script]`` for ``echo_v1`` (@modelcontextprotocol/sdk) or ``echo_v2``
-    (@modelcontextprotocol/server), installed on first use."""
+    (@modelcontextprotocol/server), installed on first use. The node binary itself, no
+    npx or shell in between, so the pid the benchmarks read CPU time from is the server's;
+    ``NODE_ENV=production`` (inherited) as a deployment would run it."""
+    os.environ.setdefault("NODE_ENV", "production")
     CACHE.mkdir(parents=True, exist_ok=True)
     for source in (HERE / "ts").iterdir():
         shutil.copyfile(source, CACHE / source.name)

@@ -512,8 +512,9 @@ class App(ServerHandlers):
             ctx.client_capabilities.get("extensions") or {}
         )
         on_session = protocol_tasks.served(ctx)
+        asked = protocol_tasks.requested(ctx) if on_session else None
         if on_session:
-            protocol_tasks.check_support(spec.task_support, ctx, spec.name)
+            protocol_tasks.check_support(spec.task_support, asked is not None, spec.name)
         elif spec.task_support == "required" and not tasks_declared:
             raise missing_capability({"extensions": {TASKS_EXTENSION: {}}})
         try:
@@ -525,7 +526,7 @@ class App(ServerHandlers):
                 error_result(f"Invalid arguments for tool {spec.name}: {problems}"),
             )
         open_task = None
-        if on_session and protocol_tasks.requested(ctx) is not None:
+        if asked is not None:
             open_task = protocol_tasks.opener(self.task_store, ctx)
         elif tasks_declared and spec.task_support != "none":
             open_task = self.task_store.open

@@ -88,6 +88,8 @@ def tool_result(value: Any, structured: TypeAdapter[Any] | None) -> Wire:
     if structured is not None:
         data = structured.dump_python(value, mode="json", by_alias=True)
         return {"content": [text(json.dumps(data))], "structuredContent": data}
+    if type(value) is str:
+        return {"content": [text(value)]}  # the common case, without the walk below
     value = wire(value)
     if isinstance(value, dict) and "content" in value and "type" not in value:
         return value

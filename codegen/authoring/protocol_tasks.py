@@ -64,10 +64,9 @@ def owner(ctx: Any) -> str | None:
     return f"session:{session.id}" if session is not None else None
 
 
-def check_support(task_support: str, ctx: Any, tool: str) -> None:
+def check_support(task_support: str, asked: bool, tool: str) -> None:
     """Tool-level negotiation (tasks.mdx): -32601 for a task the tool forbids and for a
-    plain call to a tool that requires one."""
-    asked = requested(ctx) is not None
+    plain call to a tool that requires one (``asked``: the call carries ``params.task``)."""
     if asked and task_support == "none":
         raise RpcError(METHOD_NOT_FOUND, f"Tool {tool} does not support task-augmented calls")
     if not asked and task_support == "required":

@@ -53,15 +53,12 @@ class UserFunction:
     func: Callable[..., Any]
     arguments: type[BaseModel]
     context_param: str | None
-    names: tuple[str, ...] = field(init=False)
-    """The arguments model's field names (pydantic rebuilds ``model_fields`` per access)."""
 
     awaits: bool = field(init=False)
     """An ``async def``; a plain function runs on a worker thread, and what it returns is
     awaited if it can be (a coroutine, say)."""
 
     def __post_init__(self) -> None:
-        self.names = tuple(self.arguments.model_fields)
         self.awaits = inspect.iscoroutinefunction(self.func)
 
     @classmethod
@@ -71,13 +68,15 @@ class UserFunction:
     def validate(self, raw: Any) -> dict[str, Any]:
         """Arguments as the function's parameters; raises pydantic's ValidationError."""
         model = validate_model(self.arguments, raw if raw is not None else {})
-        values = {name: getattr(model, name) for name in self.names}
-        return {**(model.model_extra or {}), **values}
+        # a model's __dict__ holds its declared fields' values, by field name; extras
+        # (``**kwargs`` functions) live apart
+        extra = model.__pydantic_extra__
+        return {**extra, **model.__dict__} if extra else dict(model.__dict__)
 
     async def __call__(self, kwargs: Mapping[str, Any], ctx: Context) -> Any:
-        call = dict(kwargs)
+        call = kwargs
         if self.context_param is not None:
-            call[self.context_param] = ctx
+            call = {**kwargs, self.context_param: ctx}
         if self.awaits:
             return await self.func(**call)
         # a plain function may block (file or network I/O, time.sleep): it runs on a worker

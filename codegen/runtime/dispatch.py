@@ -47,8 +47,10 @@ class Route:
         "fn",
         "same",
         "modern_handler",
+        "meta_in",
         "upgrade",
         "targets",
+        "typed",
         "session_meta",
     )
 
@@ -72,6 +74,11 @@ class Route:
         self.same = on_wire.revision == handler_bindings.revision
         self.modern_handler = revisions.is_modern(handler_bindings.revision)
         self.upgrade = revisions.is_older(on_wire.revision, handler_bindings.revision)
+        params = handler_spec.params if handler_spec is not None else None
+        self.meta_in = (
+            self.modern_handler and params is not None and "meta" in project.fields(params)
+        )
+        """The modern handler's params carry ``_meta``, made from the session when absent."""
         self.targets: dict[str, type[BaseModel]] = {}
         """Wire result models by name (the first of a name wins), for ``result_out``."""
         self.session_meta: weakref.WeakKeyDictionary[object, BaseModel] = (
@@ -81,6 +88,10 @@ class Route:
         for model in (spec.result, *spec.alt_results):
             if model is not None:
                 self.targets.setdefault(model.__name__, model)
+        self.typed = frozenset(
+            model for model in self.targets.values() if "result_type" in project.fields(model)
+        )
+        """Wire result models with a ``resultType`` (the modern ones), which says complete."""
 
     # ---- params: wire → handler ------------------------------------------------------
 
@@ -109,7 +120,7 @@ class Route:
             converted = project.convert(
                 on_wire, model, self.handler_revision, f"{self.method} params"
             )
-        if self.modern_handler and "meta" in project.fields(model):
+        if self.meta_in:
             own = converted.get("_meta")
             session = ctx.session
             if own is None and session is not None:
@@ -156,7 +167,7 @@ class Route:
         if target is None:
             raise _unrepresentable(type(result).__name__, self.method, self.wire_revision)
         converted = project.convert(result, target, self.wire_revision, f"{self.method} result")
-        if "result_type" in project.fields(target):
+        if target in self.typed:
             converted.setdefault("resultType", "complete")
         try:
             wire.validate(target, converted)  # the projection must be a valid result there
