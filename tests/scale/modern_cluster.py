@@ -183,7 +183,9 @@ async def result(
     return found
 
 
-async def session(http: httpx.AsyncClient, url: str) -> str:
+async def session(
+    http: httpx.AsyncClient, url: str, capabilities: dict[str, Any] | None = None
+) -> str:
     """A fresh 2025-11-25 session on the instance at ``url``; its id."""
     init = {
         "jsonrpc": "2.0",
@@ -191,23 +193,23 @@ async def session(http: httpx.AsyncClient, url: str) -> str:
         "method": "initialize",
         "params": {
             "protocolVersion": LEGACY,
-            "capabilities": {},
+            "capabilities": capabilities or {},
             "clientInfo": {"name": "scale-test", "version": "1"},
         },
     }
-    response = await http.post(url, content=orjson.dumps(init), headers=_legacy_headers(None))
+    response = await http.post(url, content=orjson.dumps(init), headers=legacy_headers(None))
     assert response.status_code == 200, response.text
     session_id = response.headers["mcp-session-id"]
     done = await http.post(
         url,
         content=orjson.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        headers=_legacy_headers(session_id),
+        headers=legacy_headers(session_id),
     )
     assert done.status_code == 202
     return session_id
 
 
-def _legacy_headers(session_id: str | None) -> dict[str, str]:
+def legacy_headers(session_id: str | None) -> dict[str, str]:
     out = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
     if session_id is not None:
         out["mcp-session-id"] = session_id
@@ -225,7 +227,7 @@ async def legacy(
     """The response (result or error) to one request on a legacy session."""
     message = {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": params or {}}
     response = await http.post(
-        url, content=orjson.dumps(message), headers=_legacy_headers(session_id)
+        url, content=orjson.dumps(message), headers=legacy_headers(session_id)
     )
     found = [m for m in messages_of(response) if m.get("id") == message["id"]]
     assert found, (response.status_code, response.text)
