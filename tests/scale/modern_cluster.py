@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import socket
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -34,6 +35,20 @@ LEGACY = "2025-11-25"
 TASKS = {"extensions": {"io.modelcontextprotocol/tasks": {}}}
 ELICIT = {"elicitation": {"form": {}}}
 SECRET = b"scale-modern-shared-request-state-key"
+LEASE_S = 3.0
+"""The task lease of in-process instances. They share one event loop (and the GIL with
+the test): on a loaded 2-core machine that loop can stall for most of a second, and an
+owner renews its leases every third of one, so a 1 s lease could lapse under a live task
+(read as ``failed``). Tests that wait for a lease to lapse wait at least this long."""
+PROCESS_LEASE_S = 2.0
+"""The task lease of the app run as separate processes (each its own loop: less stall)."""
+PROCESS_APP = [
+    sys.executable,
+    str(Path(__file__).resolve().parent / "modern_app.py"),
+    "--lease",
+    str(PROCESS_LEASE_S),
+]
+"""The command of one instance of the scale tests' app (``make_cluster(app=...)``)."""
 T = TypeVar("T")
 
 
@@ -72,7 +87,7 @@ class LocalCluster:
 def local_cluster(
     count: int = 3,
     *,
-    lease_s: float | None = 1.0,
+    lease_s: float | None = LEASE_S,
     build: Callable[..., App] = build_app,
     secret: bytes = SECRET,
     store_url: str | None = None,

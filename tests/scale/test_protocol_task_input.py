@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,6 +22,7 @@ from mcp_foundry.authoring import SharedTaskStore
 from mcp_foundry.runtime.http.sse import EventParser
 from modern_cluster import (
     ELICIT,
+    PROCESS_APP,
     LocalCluster,
     legacy,
     legacy_headers,
@@ -34,7 +33,6 @@ from modern_cluster import (
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 RELATED = "io.modelcontextprotocol/related-task"
-APP = [sys.executable, str(Path(__file__).resolve().parent / "modern_app.py"), "--lease", "1"]
 _ids = itertools.count(1000)
 
 
@@ -53,7 +51,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str |
 def cluster(
     request: pytest.FixtureRequest, stores: dict[str, str | None]
 ) -> Iterator[LocalCluster]:
-    with local_cluster(3, lease_s=1.0, store_url=stores[request.param]) as running:
+    with local_cluster(3, store_url=stores[request.param]) as running:
         yield running
 
 
@@ -159,8 +157,8 @@ async def test_a_result_stream_outlives_no_owner(cluster: LocalCluster) -> None:
 
 @pytest.fixture
 def modern(make_cluster: Any) -> Cluster:
-    """Three instances of the scale tests' app (task lease: 1 s) behind haproxy."""
-    made: Cluster = make_cluster(3, app=APP)
+    """Three instances of the scale tests' app behind haproxy."""
+    made: Cluster = make_cluster(3, app=PROCESS_APP)
     return made
 
 
