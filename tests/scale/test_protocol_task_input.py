@@ -86,13 +86,16 @@ async def task_result(
         await asyncio.gather(job, return_exceptions=True)
 
 
-async def answer(http: httpx.AsyncClient, url: str, sid: str, request_id: Any) -> None:
-    """The client's answer to the server's elicitation, posted to ``url``."""
-    reply = {
-        "jsonrpc": "2.0",
-        "id": request_id,
-        "result": {"action": "accept", "content": {"ok": True}},
-    }
+async def answer(
+    http: httpx.AsyncClient, url: str, sid: str, request_id: Any, refuse: bool = False
+) -> None:
+    """The client's answer to the server's elicitation (or, ``refuse``, a JSON-RPC error),
+    posted to ``url``."""
+    reply: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id}
+    if refuse:
+        reply["error"] = {"code": -32600, "message": "the user walked away"}
+    else:
+        reply["result"] = {"action": "accept", "content": {"ok": True}}
     posted = await http.post(url, content=orjson.dumps(reply), headers=legacy_headers(sid))
     assert posted.status_code == 202, posted.text
 
@@ -125,6 +128,24 @@ async def test_input_of_a_task_on_a_reaches_a_result_stream_on_b(cluster: LocalC
         # the same on the owner itself (its tasks/result delivers the request the same way)
         task_id, final = await input_round(http, a, a, b)
         assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
+
+
+async def test_an_error_answer_reaches_the_task_on_a(cluster: LocalCluster) -> None:
+    """The client answers the request with an error on C: the task on A gets it (its
+    request fails as it would on one instance), and B's ``tasks/result`` answers that."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=20) as http:
+        sid = await session(http, a, ELICIT)
+        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+        created = await legacy(http, a, sid, "tools/call", call)
+        task_id = created["result"]["task"]["taskId"]
+        async with task_result(http, b, sid, task_id) as stream:
+            asked = await asyncio.wait_for(stream.get(), 10)
+            await answer(http, c, sid, asked["id"], refuse=True)
+            final = await asyncio.wait_for(stream.get(), 10)
+        assert final["error"]["code"] == -32600, final  # as if the task had asked itself
+        got = await legacy(http, c, sid, "tasks/get", {"taskId": task_id})
+        assert got["result"]["status"] == "failed", got
 
 
 async def test_a_result_stream_outlives_no_owner(cluster: LocalCluster) -> None:
