@@ -256,9 +256,10 @@ class App(ServerHandlers):
 
     # -- serving -------------------------------------------------------------------------
 
-    def use_store(self, store: str | None, state_secret: bytes | str | None = None) -> None:
+    def use_store(self, store: str | Store | None, state_secret: bytes | str | None = None) -> None:
         """Share state with the app's other instances through the store URL ``store``
-        (``redis://HOST:PORT/DB``; ``None``/``memory://``: this process only). The
+        (``redis://HOST:PORT/DB``; ``None``/``memory://``: this process only), or a store
+        object (its ``shared`` flag says whether it is shared). The
         ``requestState`` key is ``state_secret`` or ``$MCP_FOUNDRY_STATE_SECRET``, and a
         shared store without one is a :class:`ValueError`: every instance must seal alike.
         Call it before the server is made (:meth:`run` does)."""

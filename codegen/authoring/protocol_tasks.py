@@ -6,8 +6,10 @@ wire: a ``tools/call`` carrying ``params.task`` answers ``CreateTaskResult``; ``
 steer it (by the runtime's receiver rules, :mod:`mcp_foundry.runtime.task_serving`,
 which a client receiving tasks shares); status changes go out as
 ``notifications/tasks/status``. A task that needs input moves to ``input_required`` and
-sends its requests, marked with the related-task ``_meta``, on the stream of a waiting
-``tasks/result``; its progress and logs carry that ``_meta`` too. Tasks are bound to the
+keeps its requests, marked with the related-task ``_meta``, pending in the task (in a
+shared store: in its record) until a waiting ``tasks/result``, on whichever instance,
+sends them on its stream and hands the answers back; its progress and logs carry that
+``_meta`` too. Tasks are bound to the
 caller: its authenticated principal, else its session. Whether a revision has all this is
 asked of its generated bindings, never of a version string. The other way round, a tool,
 or a task, can ask a client that declared it to run sampling or elicitation as a task
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import aclosing
 from typing import Any
 
 from mcp_foundry.runtime import revisions
@@ -130,23 +133,15 @@ async def ask_for_task(
 
 
 def _on_requestor_streams(task: Task, request: Any, requests: dict[str, InputRequest]) -> Send:
-    """How a detached call sends its requestor requests: each on the stream of a waiting
-    ``tasks/result`` (tasks.mdx, input_required: the requestor calls it on seeing that
-    status), the only request of the requestor's still open once the call was answered.
-    Refused (-32021) for what the client did not declare."""
+    """How a detached call sends its requestor requests: each waits in the task until a
+    waiting ``tasks/result`` (tasks.mdx, input_required: the requestor calls it on seeing
+    that status), on whichever instance, sends it on its stream
+    (:meth:`ProtocolTaskMethods.result`). Refused (-32021) for what the client did not
+    declare."""
     lacking = missing_capabilities(requests, dict(request.client_capabilities))
-    session = request.session
-    if lacking or session is None:
+    if lacking or request.session is None:
         raise missing_capability(lacking)
-    server, revision = request.server, request.revision
-
-    async def send(method: str, params: dict[str, Any]) -> dict[str, Any]:
-        reader = await task.reader()
-        wire_params = server.outgoing_params(revision, method, params)
-        answer: dict[str, Any] = await session.peer.request(method, wire_params, related=reader)
-        return answer
-
-    return send
+    return task.ask_requestor
 
 
 async def progress(
@@ -186,14 +181,43 @@ class ProtocolTaskMethods:
         """Blocks until the task is terminal, then answers what the call would have (in
         the session's revision); meanwhile the task's requests travel on this stream."""
         task = await self.rules.task(params, owner(ctx))
-        with task.reading(ctx.request_id):
-            outcome = await self.rules.outcome(task)
+        await _deliver_requests(task, ctx, self.rules.store)
+        outcome = await self.rules.outcome(task)
         handler_models = ctx.server.router.handler_bindings.models
         result = handler_models.CallToolResult.model_validate(outcome)
         body: dict[str, Any] = ctx.server.router.route(ctx.revision, "tools/call").result_out(
             result
         )
         return related(body, task.task_id)
+
+
+async def _deliver_requests(task: Task, ctx: Any, store: TaskBackend) -> None:
+    """Until ``task`` ends: send each request it has for its requestor on this
+    ``tasks/result`` stream, once, and hand the answer (or error) back to it, wherever it
+    runs. A request still unanswered when this stream ends stays pending for the next
+    ``tasks/result``."""
+    sent: dict[str, asyncio.Task[None]] = {}
+
+    async def deliver(key: str, asked: InputRequest) -> None:
+        try:
+            params = ctx.server.outgoing_params(ctx.revision, asked.method, asked.params)
+            raw = await ctx.session.peer.request(asked.method, params, related=ctx.request_id)
+            outcome: dict[str, Any] = {"result": raw}
+        except RpcError as exc:
+            outcome = {"error": exc.to_wire()}
+        await store.reply(task, key, outcome)
+
+    try:
+        async with aclosing(task.updates()) as updates:
+            async for _ in updates:
+                for key, asked in list(task.pending.items()):
+                    if key not in sent and ctx.session is not None:
+                        job = asyncio.get_running_loop().create_task(deliver(key, asked))
+                        sent[key] = job
+    finally:
+        for job in sent.values():
+            job.cancel()
+        await asyncio.gather(*sent.values(), return_exceptions=True)
 
 
 def client_runs(request: Any, method: str) -> bool:

@@ -11,9 +11,10 @@ store holds what the other instances need, under keys of their own:
   instance reports the same outcome, and the owner adopts it if it lost the claim.
 - ``mcp:task:<id>:lease``: refreshed by the owner while the task runs; a task whose
   lease lapsed (its instance died) reads as ``failed``, never ``working`` forever.
-- ``mcp:task:<id>:inbox``: answers to its input requests that arrived elsewhere.
-- the ``mcp:tasks`` channel: ``changed`` (an end was claimed) wakes ``tasks/result``
-  waiters; ``cancel``
+- ``mcp:task:<id>:inbox``: answers to its input requests that arrived elsewhere (for
+  2025-11-25 tasks: the answers a ``tasks/result`` reader got on its stream).
+- the ``mcp:tasks`` channel: ``changed`` (an end was claimed, or the task asks its
+  requestor something) wakes ``tasks/result`` waiters; ``cancel``
   and ``inbox`` tell the owner to act. The owner's lease round re-checks the end and
   the inbox, so a lost message delays a cancellation or an answer, never loses it.
 - indexes ``mcp:tasks:owner:<owner>`` (and ``mcp:tasks:all``) for ``tasks/list``.
@@ -25,7 +26,8 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Coroutine
+from collections.abc import AsyncGenerator, Coroutine
+from contextlib import aclosing
 from typing import Any
 
 import orjson
@@ -71,14 +73,22 @@ class RemoteTask(Task):
 
     async def settled(self) -> None:
         """Wait (on the channel, re-reading at least once per lease) until terminal."""
+        async with aclosing(self.updates()) as updates:
+            async for _ in updates:
+                pass
+
+    async def updates(self) -> AsyncGenerator[None, None]:
+        """Yields the task as the store shows it now and after each change heard (or
+        a lease later), until terminal; a lapsed owner's task ends ``failed``."""
         backend = self.backend
         assert backend is not None
-        while not self.terminal:
+        while True:
             with backend.watching(self.task_id) as changed:
                 fresh = await backend.view(self.task_id)
                 if fresh is None:
                     raise _unknown(self.task_id)
                 self.adopt(fresh)
+                yield
                 if self.terminal:
                     return
                 try:
@@ -237,9 +247,20 @@ class SharedTaskStore:
         }
         if not valid or task.terminal:
             return
+        await self._post(task, {"answers": valid})
+
+    async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
+        """The requestor's answer to a 2025-11-25 request; for a task running elsewhere
+        it goes to the task's inbox, then the owner is told."""
+        if not isinstance(task, RemoteTask):
+            task.reply(key, outcome)
+        elif key in task.pending and not task.terminal:
+            await self._post(task, {"replies": {key: outcome}})
+
+    async def _post(self, task: Task, entry: dict[str, Any]) -> None:
         await self.store.append(
             _key(task.task_id, ":inbox"),
-            orjson.dumps(valid),
+            orjson.dumps(entry),
             max_len=_INBOX_LEN,
             ttl_s=_remaining_s(task),
         )
@@ -358,6 +379,8 @@ class SharedTaskStore:
         if task.terminal:
             self._forget(task)
             await self.store.delete(_key(task.task_id, ":lease"))
+        elif task.pending:
+            await self._tell("changed", task.task_id)  # readers elsewhere deliver requests
 
     async def _lost_end(self, task: Task) -> None:
         """Another instance ended ``task`` first (cancelled it, or failed it when the
@@ -390,9 +413,16 @@ class SharedTaskStore:
         after = self._inbox_at.get(task.task_id)
         for position, payload in await self.store.read(_key(task.task_id, ":inbox"), after):
             self._inbox_at[task.task_id] = position
-            answers = orjson.loads(payload)
+            entry = orjson.loads(payload)
+            if not isinstance(entry, dict):
+                continue
+            answers, replies = entry.get("answers"), entry.get("replies")
             if isinstance(answers, dict):
                 task.take_answers(answers)
+            if isinstance(replies, dict):
+                for key, outcome in replies.items():
+                    if isinstance(outcome, dict):
+                        task.reply(key, outcome)
 
     def _forget(self, task: Task) -> None:
         self._local.pop(task.task_id, None)

@@ -17,8 +17,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,8 +67,9 @@ class Task:
     """2025-11-25: a tool result with ``isError`` moves the task to ``failed``."""
     _answered: asyncio.Event = field(default_factory=asyncio.Event)
     _done: asyncio.Event = field(default_factory=asyncio.Event)
-    _readers: list[Any] = field(default_factory=list)
-    _reading: asyncio.Event = field(default_factory=asyncio.Event)
+    _news: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set (and replaced) at every change: what :meth:`updates` waits on."""
+    _replies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.updated = self.updated or self.created
@@ -123,8 +123,23 @@ class Task:
 
     def _touch(self) -> None:
         self.updated = time.time()
+        self._wake()
         if self.on_change is not None:
             self.on_change(self)
+
+    def _wake(self) -> None:
+        news, self._news = self._news, asyncio.Event()
+        news.set()
+
+    async def updates(self) -> AsyncGenerator[None, None]:
+        """Yields now and after every change until the task is terminal (a reader looks
+        at its state each time)."""
+        while True:
+            news = self._news
+            yield
+            if self.terminal:
+                return
+            await news.wait()
 
     def envelope(self) -> dict[str, Any]:
         """The fields shared by ``CreateTaskResult`` and ``tasks/get``."""
@@ -197,24 +212,34 @@ class Task:
             self.result = result
             self._set("completed")
 
-    @contextmanager
-    def reading(self, request_id: Any) -> Iterator[None]:
-        """2025-11-25: a ``tasks/result`` request (``request_id``) waits on this task."""
-        self._readers.append(request_id)
-        self._reading.set()
+    async def ask_requestor(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """2025-11-25: one request to the requestor, answered as a wire dict (an error
+        answer raised). It waits in ``pending`` until a ``tasks/result`` reader, on any
+        instance, sends it on its stream and hands back the answer (:meth:`reply`)."""
+        key = secrets.token_urlsafe(8)
+        self.pending[key] = InputRequest(method, params)
+        self._touch()
         try:
-            yield
+            while key not in self._replies:
+                news = self._news
+                await news.wait()
+            outcome = self._replies.pop(key)
         finally:
-            self._readers.remove(request_id)
-            if not self._readers:
-                self._reading.clear()
+            self._replies.pop(key, None)
+            if self.pending.pop(key, None) is not None:
+                self._touch()
+        if "error" in outcome:
+            raise RpcError.from_wire(outcome["error"])
+        answer: dict[str, Any] = outcome["result"]
+        return answer
 
-    async def reader(self) -> Any:
-        """The id of a waiting ``tasks/result`` request (waits for one): the task's
-        requests to the requestor travel on its stream (tasks.mdx, input_required)."""
-        while not self._readers:
-            await self._reading.wait()
-        return self._readers[-1]
+    def reply(self, key: str, outcome: dict[str, Any]) -> None:
+        """The requestor's answer to pending request ``key``: ``{"result": ...}`` or
+        ``{"error": ...}`` (anything else, or for no pending request, is ignored)."""
+        valid = isinstance(outcome.get("result"), dict) or isinstance(outcome.get("error"), dict)
+        if key in self.pending and key not in self._replies and valid:
+            self._replies[key] = outcome
+            self._wake()
 
     def waiting_for_input(self) -> None:
         """2025-11-25: the task asks the requestor something (answered as a request)."""
@@ -272,6 +297,11 @@ class TaskBackend(Protocol):
 
     async def answer(self, task: Task, responses: dict[str, Any]) -> None:
         """Hand answers to ``task``'s pending input requests to its runner."""
+        ...
+
+    async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
+        """Hand the requestor's answer to 2025-11-25 request ``key`` (:meth:`Task.reply`)
+        to ``task``'s runner, wherever it runs."""
         ...
 
     async def close(self) -> None: ...
@@ -358,6 +388,9 @@ class TaskStore:
 
     async def answer(self, task: Task, responses: dict[str, Any]) -> None:
         task.take_answers(responses)
+
+    async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
+        task.reply(key, outcome)
 
     def _expire(self) -> None:
         """Delete every task past its ttl, counted from creation, whatever its status

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import socket
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -34,6 +35,20 @@ LEGACY = "2025-11-25"
 TASKS = {"extensions": {"io.modelcontextprotocol/tasks": {}}}
 ELICIT = {"elicitation": {"form": {}}}
 SECRET = b"scale-modern-shared-request-state-key"
+LEASE_S = 3.0
+"""The task lease of in-process instances. They share one event loop (and the GIL with
+the test): on a loaded 2-core machine that loop can stall for most of a second, and an
+owner renews its leases every third of one, so a 1 s lease could lapse under a live task
+(read as ``failed``). Tests that wait for a lease to lapse wait at least this long."""
+PROCESS_LEASE_S = 2.0
+"""The task lease of the app run as separate processes (each its own loop: less stall)."""
+PROCESS_APP = [
+    sys.executable,
+    str(Path(__file__).resolve().parent / "modern_app.py"),
+    "--lease",
+    str(PROCESS_LEASE_S),
+]
+"""The command of one instance of the scale tests' app (``make_cluster(app=...)``)."""
 T = TypeVar("T")
 
 
@@ -72,7 +87,7 @@ class LocalCluster:
 def local_cluster(
     count: int = 3,
     *,
-    lease_s: float | None = 1.0,
+    lease_s: float | None = LEASE_S,
     build: Callable[..., App] = build_app,
     secret: bytes = SECRET,
     store_url: str | None = None,
@@ -183,7 +198,9 @@ async def result(
     return found
 
 
-async def session(http: httpx.AsyncClient, url: str) -> str:
+async def session(
+    http: httpx.AsyncClient, url: str, capabilities: dict[str, Any] | None = None
+) -> str:
     """A fresh 2025-11-25 session on the instance at ``url``; its id."""
     init = {
         "jsonrpc": "2.0",
@@ -191,23 +208,23 @@ async def session(http: httpx.AsyncClient, url: str) -> str:
         "method": "initialize",
         "params": {
             "protocolVersion": LEGACY,
-            "capabilities": {},
+            "capabilities": capabilities or {},
             "clientInfo": {"name": "scale-test", "version": "1"},
         },
     }
-    response = await http.post(url, content=orjson.dumps(init), headers=_legacy_headers(None))
+    response = await http.post(url, content=orjson.dumps(init), headers=legacy_headers(None))
     assert response.status_code == 200, response.text
     session_id = response.headers["mcp-session-id"]
     done = await http.post(
         url,
         content=orjson.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        headers=_legacy_headers(session_id),
+        headers=legacy_headers(session_id),
     )
     assert done.status_code == 202
     return session_id
 
 
-def _legacy_headers(session_id: str | None) -> dict[str, str]:
+def legacy_headers(session_id: str | None) -> dict[str, str]:
     out = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
     if session_id is not None:
         out["mcp-session-id"] = session_id
@@ -225,7 +242,7 @@ async def legacy(
     """The response (result or error) to one request on a legacy session."""
     message = {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": params or {}}
     response = await http.post(
-        url, content=orjson.dumps(message), headers=_legacy_headers(session_id)
+        url, content=orjson.dumps(message), headers=legacy_headers(session_id)
     )
     found = [m for m in messages_of(response) if m.get("id") == message["id"]]
     assert found, (response.status_code, response.text)

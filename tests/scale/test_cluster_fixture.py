@@ -11,6 +11,10 @@ import orjson
 from local_services import SERVED_BY, Cluster
 
 MODERN = "2026-07-28"
+PATIENCE_S = 30.0
+"""How long a request, or a restarted instance's return to the rotation, may take: the
+health check needs half a second, but a just-restarted process answers its first
+requests slowly on a loaded 2-core machine (a bound, not an expected duration)."""
 
 
 def discover(http: httpx.Client, url: str) -> httpx.Response:
@@ -54,10 +58,10 @@ def test_round_robin_without_stickiness(cluster: Cluster) -> None:
 
 def test_killed_instance_is_routed_around_then_back(cluster: Cluster) -> None:
     cluster.instances[1].kill()
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=PATIENCE_S) as http:
         assert "i1" not in served(http, cluster, 6)
         cluster.instances[1].restart()
-        deadline = time.monotonic() + 10  # the health check brings it back (0.5 s period)
+        deadline = time.monotonic() + PATIENCE_S  # the health check brings it back
         while "i1" not in served(http, cluster, 3):
             assert time.monotonic() < deadline, "the restarted instance is not used again"
             time.sleep(0.1)

@@ -23,7 +23,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with local_cluster(3, lease_s=1.0) as running:
+    with local_cluster(3) as running:
         yield running
 
 

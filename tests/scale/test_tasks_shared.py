@@ -16,6 +16,7 @@ from mcp_foundry.authoring.shared_tasks import RemoteTask
 from modern_app import HAPPENED
 from modern_cluster import (
     ELICIT,
+    LEASE_S,
     TASKS,
     LocalCluster,
     legacy,
@@ -46,7 +47,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str |
 def cluster(
     request: pytest.FixtureRequest, stores: dict[str, str | None]
 ) -> Iterator[LocalCluster]:
-    with local_cluster(3, lease_s=1.0, store_url=stores[request.param]) as running:
+    with local_cluster(3, store_url=stores[request.param]) as running:
         yield running
 
 
@@ -63,9 +64,13 @@ async def get(http: httpx.AsyncClient, url: str, task_id: str) -> dict[str, Any]
 
 
 async def poll(
-    http: httpx.AsyncClient, url: str, task_id: str, until: tuple[str, ...] = TERMINAL
+    http: httpx.AsyncClient,
+    url: str,
+    task_id: str,
+    until: tuple[str, ...] = TERMINAL,
+    deadline_s: float = 10,
 ) -> dict[str, Any]:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + deadline_s
     while True:
         found = await get(http, url, task_id)
         if found["status"] in until:
@@ -212,8 +217,7 @@ async def test_a_task_whose_instance_died_ends_failed(cluster: LocalCluster) -> 
 
         cluster.run(vanish())
         assert (await get(http, b, task_id))["status"] == "working"
-        await asyncio.sleep(1.3)  # the lease (1 s) lapses
-        failed = await get(http, b, task_id)
+        failed = await poll(http, b, task_id, deadline_s=LEASE_S + 5)  # the lease lapses
         assert failed["status"] == "failed"
         assert failed["error"]["code"] == -32603
         assert (await get(http, c, task_id))["status"] == "failed"

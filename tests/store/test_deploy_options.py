@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from mcp_foundry.authoring import App
+from mcp_foundry.runtime.store import STATE_SECRET_ENV, MemoryStore, deployment
+
 APP = [sys.executable, str(Path(__file__).resolve().parent / "store_fault_app.py"), "http"]
 
 
@@ -39,3 +43,25 @@ def test_unknown_engine_and_unreadable_file(tmp_path: Path) -> None:
     missing = str(tmp_path / "absent")
     assert "cannot read it" in refused("--store", "redis://h/0", "--state-secret-file", missing)
     assert missing not in refused("--store", "redis://h/0", "--state-secret-file", missing)
+
+
+def test_the_store_says_whether_it_is_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule follows ``Store.shared``, not the store's class or URL: a MemoryStore
+    shared between instances needs the key too; an unshared one makes do without."""
+    monkeypatch.delenv(STATE_SECRET_ENV, raising=False)
+    alone = MemoryStore()
+    assert deployment(alone) == (alone, None)
+    with pytest.raises(ValueError, match="requestState secret"):
+        deployment(MemoryStore(shared=True))
+    key = b"k" * 16
+    together = MemoryStore(shared=True)
+    assert deployment(together, key) == (together, key)
+    store, found = deployment("memory://")
+    assert not store.shared and found is None
+    with pytest.raises(ValueError, match="requestState secret"):
+        deployment("redis://127.0.0.1:1/0")
+    app = App("shared-memory", "1")
+    with pytest.raises(ValueError, match="requestState secret"):
+        app.use_store(MemoryStore(shared=True))
+    app.use_store(MemoryStore(shared=True), key)
+    assert app.runtime().store is not None and app.runtime().store.shared

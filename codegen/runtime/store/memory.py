@@ -17,6 +17,8 @@ class MemoryStore:
     ``shared=True`` makes several app instances in one process (tests) treat it as the
     store they share, as they would Redis."""
 
+    shared: bool = False
+
     def __init__(self, *, shared: bool = False) -> None:
         self.shared = shared
         self._records: dict[str, tuple[bytes, float]] = {}
