@@ -27,11 +27,6 @@ APP = PROCESS_APP
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def modern(make_cluster: Any) -> Cluster:
     """Three instances of the scale tests' app (task lease: PROCESS_LEASE_S) behind haproxy."""
     made: Cluster = make_cluster(3, app=APP)

@@ -4,33 +4,18 @@ matching ``subscriptions/listen`` stream on every instance, exactly once."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from modern_cluster import LocalCluster, local_cluster, open_listener, result, store_urls
+from modern_cluster import LocalCluster, local_cluster, open_listener, result
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
-    with store_urls(tmp_path_factory.mktemp("redis")) as urls:
-        yield urls
-
-
-@pytest.fixture(scope="module", params=["memory", "redis"])
-def cluster(
-    request: pytest.FixtureRequest, stores: dict[str, str | None]
-) -> Iterator[LocalCluster]:
-    with local_cluster(3, store_url=stores[request.param]) as running:
-        yield running
+def cluster(local_trio: LocalCluster) -> LocalCluster:
+    return local_trio
 
 
 async def test_list_changed_raised_on_one_instance_reaches_every_stream_once(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,9 +26,7 @@ from modern_cluster import (
     LocalCluster,
     legacy,
     legacy_headers,
-    local_cluster,
     session,
-    store_urls,
 )
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
@@ -36,23 +34,9 @@ RELATED = "io.modelcontextprotocol/related-task"
 _ids = itertools.count(1000)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
-    with store_urls(tmp_path_factory.mktemp("redis")) as urls:
-        yield urls
-
-
-@pytest.fixture(scope="module", params=["memory", "redis"])
-def cluster(
-    request: pytest.FixtureRequest, stores: dict[str, str | None]
-) -> Iterator[LocalCluster]:
-    with local_cluster(3, store_url=stores[request.param]) as running:
-        yield running
+def cluster(local_trio: LocalCluster) -> LocalCluster:
+    return local_trio
 
 
 @asynccontextmanager

@@ -16,11 +16,6 @@ from modern_cluster import LocalCluster, legacy, local_cluster, session
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
     with local_cluster(3) as running:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -25,30 +24,15 @@ from modern_cluster import (
     result,
     send,
     session,
-    store_urls,
 )
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 TERMINAL = ("completed", "failed", "cancelled")
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
-    with store_urls(tmp_path_factory.mktemp("redis")) as urls:
-        yield urls
-
-
-@pytest.fixture(scope="module", params=["memory", "redis"])
-def cluster(
-    request: pytest.FixtureRequest, stores: dict[str, str | None]
-) -> Iterator[LocalCluster]:
-    with local_cluster(3, store_url=stores[request.param]) as running:
-        yield running
+def cluster(local_trio: LocalCluster) -> LocalCluster:
+    return local_trio
 
 
 async def start(http: httpx.AsyncClient, url: str, tool: str, **arguments: Any) -> str:
