@@ -30,4 +30,13 @@ class AccessToken:
         return scopes <= self.scopes
 
 
+Owner = tuple[str | None, str | None]
+"""Who a legacy session belongs to: the subject and client of the token that opened it."""
+
+
+def owner_of(access: AccessToken) -> Owner:
+    """The owner a request's token makes."""
+    return (access.subject, access.client_id)
+
+
 current_access: ContextVar[AccessToken | None] = ContextVar("mcp_access", default=None)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from mcp_foundry.bindings import MethodSpec
 from mcp_foundry.runtime import dispatch, project, revisions, wire
+from mcp_foundry.runtime.access import Owner, owner_of
 from mcp_foundry.runtime.context import LOG_LEVELS, RequestContext
 from mcp_foundry.runtime.engine import Peer
 from mcp_foundry.runtime.errors import (
@@ -58,6 +59,9 @@ class LegacySession:
         self.client_info: dict[str, Any] | None = None
         self.log_level: str | None = None
         self.subscribed: set[str] = set()
+        self.owner: Owner | None = owner_of(facts.access) if facts.access is not None else None
+        """Whose token opened the session (``None`` without authorization): a request
+        with another's token must not use it, on any instance (security best practices)."""
         self.close_stream: Callable[[RequestId], Awaitable[None]] | None = None
         """Set by HTTP: end the SSE stream of a request early (``ctx.close_sse_stream``)."""
         self.shared = False
@@ -105,6 +109,7 @@ class LegacySession:
             "client_info": self.client_info,
             "log_level": self.log_level,
             "subscribed": sorted(self.subscribed),
+            "owner": self.owner,
         }
 
     def restore(self, session_id: str, state: dict[str, Any]) -> None:
@@ -114,6 +119,8 @@ class LegacySession:
         self.initialized = True
         self.client_capabilities = state.get("capabilities") or {}
         self.client_info = state.get("client_info")
+        owner = state.get("owner")
+        self.owner = (owner[0], owner[1]) if owner else None
         self.update(state)
 
     def update(self, state: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ import itertools
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -194,14 +194,20 @@ def _socket() -> socket.socket:
 
 
 @contextmanager
-def in_process_cluster(size: int = 3, store: Store | None = None) -> Iterator[Cluster]:
-    """``size`` instances sharing ``store`` (a shared :class:`MemoryStore` by default)."""
+def in_process_cluster(
+    size: int = 3, store: Store | None = None, auth: Callable[[str], Any] | None = None
+) -> Iterator[Cluster]:
+    """``size`` instances sharing ``store`` (a shared :class:`MemoryStore` by default);
+    ``auth(url)``, given the balancer's MCP URL, protects each instance (its own layer)."""
     shared = store if store is not None else MemoryStore(shared=True)
     config = HttpConfig(retry_ms=50, keepalive_s=0.5)
     servers = [server_for(shared) for _ in range(size)]
     socks = [_socket() for _ in range(size + 1)]
     urls = [f"http://127.0.0.1:{s.getsockname()[1]}" for s in socks]
-    apps: list[Any] = [create_app(s, config, tool_schema=app.tool_input_schema) for s in servers]
+    protection = auth(urls[-1] + "/mcp") if auth is not None else None
+    apps: list[Any] = [
+        create_app(s, config, tool_schema=app.tool_input_schema, auth=protection) for s in servers
+    ]
     apps.append(RoundRobin([u for u in urls[:size]]))
     uvicorns = [
         McpServer(

@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
+from mcp_foundry.runtime.access import current_access, owner_of
 from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, STORE_UNAVAILABLE
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
@@ -160,6 +161,8 @@ class StreamableHttpEndpoint:
         session = self.sessions.get(session_id)
         if session is None and self.sessions.shared is not None:
             session = await self.sessions.load(session_id, transport_facts(headers))
+        if session is not None and not _owned_by_caller(session):
+            session = None  # another's session: as if it did not exist (no oracle)
         if session is None:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", request_id)
         return session
@@ -382,7 +385,10 @@ class StreamableHttpEndpoint:
         if session_id is None:
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
             return
-        if not await self.sessions.remove(session_id.strip()):
+        session = await self._session(send, headers, session_id)  # its owner's to end
+        if session is None:
+            return
+        if not await self.sessions.remove(session.id):
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)
@@ -426,3 +432,14 @@ def _batching(session: HttpSession | None, batch: list[Any]) -> bool:
 def _opens_session(message: Any) -> bool:
     items = message if isinstance(message, list) else [message]
     return any(isinstance(m, dict) and m.get("method") == "initialize" for m in items)
+
+
+def _owned_by_caller(session: HttpSession) -> bool:
+    """Whether the request's token (or its absence) is the one that opened ``session``:
+    the check for sessions rebuilt from a shared store, whose creation this instance's
+    auth layer never saw (it checks the ones it did, before the request gets here)."""
+    core = session.core
+    if core is None or core.owner is None:
+        return True
+    access = current_access.get()
+    return access is not None and owner_of(access) == core.owner

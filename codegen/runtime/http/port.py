@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+from mcp_foundry.runtime.access import Owner
 from mcp_foundry.runtime.store import Store
 from mcp_foundry.runtime.transport import SessionFanout, TransportFacts
 
@@ -24,6 +25,8 @@ class CoreSession(Protocol):
 
     id: str
     revision: str | None
+    owner: Owner | None
+    """Whose token opened the session (``None`` without authorization)."""
     close_stream: Callable[[RequestId], Awaitable[None]] | None
     subscribed: set[str]
 

@@ -79,7 +79,11 @@ LIVE = "mcp:ls-live"
 
 def plausible_id(session_id: str) -> bool:
     """Whether a client's session id could be one of ours (before any store look-up)."""
-    return 0 < len(session_id) <= 64 and all(c.isalnum() or c in "-_" for c in session_id)
+    return (
+        0 < len(session_id) <= 64
+        and session_id.isascii()
+        and all(c.isalnum() or c in "-_" for c in session_id)
+    )
 
 
 class SharedSessions:

@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from mcp_foundry.runtime.access import current_access
+from mcp_foundry.runtime.access import current_access, owner_of
 from mcp_foundry.runtime.errors import INVALID_REQUEST
 from mcp_foundry.runtime.http import asgi, inbound
 from mcp_foundry.runtime.http.asgi import ASGIMessage, Receive, Scope, Send
 from mcp_foundry.runtime.http.auth.challenge import challenge
-from mcp_foundry.runtime.http.auth.owners import SessionOwners, owner_of
+from mcp_foundry.runtime.http.auth.owners import SessionOwners
 from mcp_foundry.runtime.http.auth.settings import ResourceServerAuth
 from mcp_foundry.runtime.http.auth.verifier import InvalidToken
 from mcp_foundry.runtime.http.security import HostPolicy

@@ -4,7 +4,9 @@ A session id is no credential (security best practices: servers must not use ses
 for authentication, and should bind them to the user). The auth layer notes the owner
 of each session it sees created (the ``Mcp-Session-Id`` of an answer, the
 ``session_id`` in a deprecated-SSE ``endpoint`` event) and refuses other callers' tokens
-on it as if the session did not exist.
+on it as if the session did not exist. (Sessions replicated from a shared store carry
+their owner in their record; the endpoint checks those, since this table knows only the
+sessions created through this instance.)
 """
 
 from __future__ import annotations
@@ -12,15 +14,10 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-from mcp_foundry.runtime.access import AccessToken
+from mcp_foundry.runtime.access import Owner
 from mcp_foundry.runtime.http.asgi import ASGIMessage, Send
 
-Owner = tuple[str | None, str | None]
 _SSE_SESSION = re.compile(rb"session_id=([0-9A-Za-z_\-]+)")
-
-
-def owner_of(access: AccessToken) -> Owner:
-    return (access.subject, access.client_id)
 
 
 class SessionOwners:
