@@ -39,9 +39,9 @@ from .tasks import CANCELLED, Task, TaskStore
 
 log = logging.getLogger("mcp_foundry.authoring")
 
-CHANNEL = "mcp:tasks"
-_ALL = "mcp:tasks:all"
-_UNOWNED = "mcp:tasks:unowned"
+CHANNEL = "tasks"
+_ALL = "tasks:all"
+_UNOWNED = "tasks:unowned"
 _MIN_TTL_S = 1.0
 """The shortest life a record is given (a task past its ttl is dropped instead)."""
 UNLIMITED_TTL_MS = 86_400_000
@@ -57,7 +57,7 @@ LAPSED = {
 
 
 def _key(task_id: str, part: str = "") -> str:
-    return f"mcp:task:{task_id}{part}"
+    return f"task:{task_id}{part}"
 
 
 def _unknown(task_id: Any) -> RpcError:
@@ -177,7 +177,7 @@ class SharedTaskStore:
         ttl_s = max(ttl / 1000, _MIN_TTL_S)
         await self.store.put(_key(task.task_id, ":lease"), b"1", ttl_s=self.lease_s)
         await self.store.put(_key(task.task_id), orjson.dumps(task.record()), ttl_s=ttl_s)
-        for index in (_ALL, f"mcp:tasks:owner:{owner}" if owner is not None else _UNOWNED):
+        for index in (_ALL, f"tasks:owner:{owner}" if owner is not None else _UNOWNED):
             await self.store.index_add(index, task.task_id, ttl_s=ttl_s)
         task.on_change = self._changed
         self._local[task.task_id] = task
@@ -200,7 +200,7 @@ class SharedTaskStore:
         if owner is None:
             ids = set(await self.store.index_members(_ALL))
         else:
-            ids = set(await self.store.index_members(f"mcp:tasks:owner:{owner}"))
+            ids = set(await self.store.index_members(f"tasks:owner:{owner}"))
             ids.update(await self.store.index_members(_UNOWNED))
         found = [self._local.get(i) or await self.view(i) for i in ids]
         tasks = [t for t in found if t is not None and (owner is None or t.owner in (None, owner))]

@@ -38,7 +38,7 @@ _LIST_FLAGS = {
     "resources": "resourcesListChanged",
 }
 
-CHANNEL = "mcp:notifications"
+CHANNEL = "notifications"
 """The store channel every instance relays to its listen streams."""
 RETRY_S = 1.0
 """Pause before subscribing again after the store dropped the relay."""

@@ -47,7 +47,7 @@ log = logging.getLogger("mcp_foundry.runtime.http")
 
 MAX_EVENTS = 1024
 """Events a stream's log keeps for resumption (as the in-memory streams do)."""
-CHANNEL = "mcp:legacy"
+CHANNEL = "legacy"
 HEARTBEAT_S = 1.0
 """How often an instance says it is alive; it counts as dead after three missed beats."""
 ACK_S = 2.0
@@ -60,20 +60,20 @@ _EVENT, _FINAL, _ENDED, _HEAD = 0, 1, 2, 3
 
 
 def _record(session_id: str) -> str:
-    return f"mcp:ls:{session_id}"
+    return f"ls:{session_id}"
 
 
 def _log(session_id: str, stream_key: str) -> str:
-    return f"mcp:lg:{session_id}:{stream_key}"
+    return f"lg:{session_id}:{stream_key}"
 
 
 def _subscribers(uri: str) -> str:
-    return f"mcp:ls-sub:{uri}"
+    return f"ls-sub:{uri}"
 
 
-INSTANCES = "mcp:instances"
+INSTANCES = "instances"
 """Index of the instances alive (each refreshes its membership every heartbeat)."""
-LIVE = "mcp:ls-live"
+LIVE = "ls-live"
 """Index of initialized sessions: ``"<id> <standalone key> <revision>"`` members."""
 
 
@@ -214,7 +214,7 @@ class SharedSessions:
         """Tell every instance and return once each live one has acted on it (or after
         :data:`ACK_S`): the client's next request sees the change wherever it lands."""
         others = set(await self.store.index_members(INSTANCES)) - {self.instance}
-        acks = f"mcp:ack:{secrets.token_urlsafe(12)}"
+        acks = f"ack:{secrets.token_urlsafe(12)}"
         await self._tell(op, session_id, ack=acks)
         deadline = time.monotonic() + ACK_S
         after: str | None = None
@@ -316,7 +316,7 @@ class SharedSessions:
 
     async def _acknowledge(self, body: dict[str, Any]) -> None:
         acks = body.get("ack")
-        if isinstance(acks, str) and acks.startswith("mcp:ack:"):
+        if isinstance(acks, str) and acks.startswith("ack:"):
             await self.store.append(
                 acks, self.instance.encode("ascii"), max_len=256, ttl_s=2 * ACK_S
             )
