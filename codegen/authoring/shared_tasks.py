@@ -33,9 +33,9 @@ from typing import Any
 import orjson
 from mcp_foundry.runtime.store import Store, StoreUnavailable
 
-from .errors import INTERNAL_ERROR, INVALID_PARAMS, RpcError
+from .errors import INTERNAL_ERROR
 from .inputs import valid_answer
-from .tasks import CANCELLED, Task, TaskStore
+from .tasks import CANCELLED, Task, TaskStore, unknown_task
 
 log = logging.getLogger("mcp_foundry.authoring")
 
@@ -60,10 +60,6 @@ def _key(task_id: str, part: str = "") -> str:
     return f"task:{task_id}{part}"
 
 
-def _unknown(task_id: Any) -> RpcError:
-    return RpcError(INVALID_PARAMS, f"Unknown taskId: {task_id!r}", {"taskId": task_id})
-
-
 class RemoteTask(Task):
     """A task whose work runs on another instance, as the store last showed it. It is
     steered through the backend (:meth:`SharedTaskStore.cancel`, ``answer``), which
@@ -86,7 +82,7 @@ class RemoteTask(Task):
             with backend.watching(self.task_id) as changed:
                 fresh = await backend.view(self.task_id)
                 if fresh is None:
-                    raise _unknown(self.task_id)
+                    raise unknown_task(self.task_id)
                 self.adopt(fresh)
                 yield
                 if self.terminal:
@@ -191,7 +187,7 @@ class SharedTaskStore:
         if isinstance(task_id, str):
             task = self._local.get(task_id) or await self.view(task_id)
         if task is None or (owner is not None and task.owner not in (None, owner)):
-            raise _unknown(task_id)
+            raise unknown_task(task_id)
         return task
 
     async def list(self, owner: str | None = None) -> list[Task]:

@@ -273,6 +273,11 @@ _RECORD_FIELDS = (
 )
 
 
+def unknown_task(task_id: Any) -> RpcError:
+    """What ``tasks/*`` answer for a task that is unknown, expired or someone else's."""
+    return RpcError(INVALID_PARAMS, f"Unknown taskId: {task_id!r}", {"taskId": task_id})
+
+
 class TaskBackend(Protocol):
     """Where tasks live, for both task wires. Tasks report every change of their own
     through ``on_change`` (a shared store writes them down there); the work itself, the
@@ -375,7 +380,7 @@ class TaskStore:
         self._expire()
         task = self._tasks.get(task_id) if isinstance(task_id, str) else None
         if task is None or (owner is not None and task.owner not in (None, owner)):
-            raise RpcError(INVALID_PARAMS, f"Unknown taskId: {task_id!r}", {"taskId": task_id})
+            raise unknown_task(task_id)
         return task
 
     async def list(self, owner: str | None = None) -> list[Task]:
