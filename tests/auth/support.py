@@ -39,7 +39,9 @@ def jwt_verifier(issuer: AuthorizationServer, url: str, **options: object) -> Jw
 
 @contextmanager
 def protected_notes(
-    issuer: AuthorizationServer, verifier: Callable[[str], TokenVerifier] | None = None
+    issuer: AuthorizationServer,
+    verifier: Callable[[str], TokenVerifier] | None = None,
+    config: HttpConfig | None = None,
 ) -> Iterator[Protected]:
     """The notes app served with auth on a free port, in a thread, meanwhile;
     ``verifier(url)`` makes the verifier (JWT against the issuer's JWKS by default)."""
@@ -53,7 +55,7 @@ def protected_notes(
             required_scopes=[READ],
             resource_name="Notes",
         )
-        return app.http_app(HttpConfig(keepalive_s=0.5), auth=auth)
+        return app.http_app(config or HttpConfig(keepalive_s=0.5), auth=auth)
 
     with serving(make) as base:
         yield Protected(f"{base}/mcp", base, issuer)

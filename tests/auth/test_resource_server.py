@@ -4,10 +4,14 @@ on both eras' Streamable HTTP and the deprecated HTTP+SSE transport."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import orjson
 import pytest
+from mcp_foundry.runtime.http import HttpConfig
+from mcp_foundry.testing.authorization_server import AuthorizationServer
 
 from .support import (
     ACCEPT,
@@ -19,6 +23,7 @@ from .support import (
     challenge_params,
     modern_call,
     modern_headers,
+    protected_notes,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -306,6 +311,65 @@ def test_a_deprecated_sse_session_answers_only_its_opener(notes: Protected) -> N
             httpx.post(notes.base + endpoint, json=ping, headers=as_ada, timeout=10).status_code
             == 202
         )
+
+
+@contextmanager
+def _open_sse(live: Protected, token: str, query: str = "") -> Iterator[str]:
+    """``GET /sse`` as ``token``'s holder, held open meanwhile: its messages URL."""
+    headers = {"authorization": f"Bearer {token}", "accept": "text/event-stream"}
+    url = live.base + "/sse" + query
+    with httpx.stream("GET", url, headers=headers, timeout=10) as stream:
+        lines = stream.iter_lines()  # held: closing it would hang up the stream
+        yield live.base + next(line for line in lines if line.startswith("data: "))[6:]
+
+
+def _ping(messages: str, token: str) -> int:
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    auth = {"authorization": f"Bearer {token}"}
+    return httpx.post(messages, json=ping, headers=auth, timeout=10).status_code
+
+
+def test_a_deprecated_sse_session_opened_with_a_stray_session_id_is_still_its_openers(
+    notes: Protected,
+) -> None:
+    """A ``session_id`` in the ``GET /sse`` query names no session (a new one opens); the
+    new session still belongs to its opener alone."""
+    ada, bob = notes.token(READ, subject="ada"), notes.token(READ, subject="bob")
+    with _open_sse(notes, ada, "?session_id=stray") as messages:
+        assert "stray" not in messages
+        assert _ping(messages, bob) == 404
+        assert _ping(messages, ada) == 202
+
+
+def test_a_deprecated_sse_session_stays_its_openers_after_many_newer_sessions(
+    issuer: AuthorizationServer,
+) -> None:
+    """However many sessions opened after it (here more than ``max_sessions``, which
+    came and went), a live HTTP+SSE session still refuses another user's token."""
+    config = HttpConfig(keepalive_s=0.5, max_sessions=2)
+    with protected_notes(issuer, config=config) as small:
+        ada, bob = small.token(READ, subject="ada"), small.token(READ, subject="bob")
+        with _open_sse(small, ada) as messages:
+            for _ in range(config.max_sessions):
+                init = {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {
+                        "protocolVersion": LEGACY,
+                        "capabilities": {},
+                        "clientInfo": {"name": "t", "version": "1"},
+                    },
+                }
+                session = _legacy(small, ada, init).headers["mcp-session-id"]
+                ended = httpx.delete(
+                    small.url,
+                    headers={"authorization": f"Bearer {ada}", "mcp-session-id": session},
+                    timeout=10,
+                )
+                assert ended.status_code == 200
+            assert _ping(messages, bob) == 404
+            assert _ping(messages, ada) == 202
 
 
 def test_request_state_is_bound_to_the_subject(notes: Protected) -> None:

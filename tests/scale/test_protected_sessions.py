@@ -1,5 +1,5 @@
 """Behind a balancer, a legacy session belongs to the token that opened it on every
-instance, not only on the one whose auth layer saw it created: another user's token gets
+instance, not only on the one where it was created: another user's token gets
 404 wherever its request lands, before and after the owner's requests made replicas."""
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def create_app(
     served = McpHttpApp(endpoint, config.path, Drain(endpoint, sessions, legacy), legacy)
     if auth is None:
         return served
-    return AuthLayer(served, auth, config.hosts, config.max_body_bytes, config.max_sessions)
+    return AuthLayer(served, auth, config.hosts, config.max_body_bytes)
 
 
 class Drain:

@@ -19,7 +19,6 @@ from functools import partial
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.access import current_access, owner_of
 from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, STORE_UNAVAILABLE
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
@@ -161,7 +160,7 @@ class StreamableHttpEndpoint:
         session = self.sessions.get(session_id)
         if session is None and self.sessions.shared is not None:
             session = await self.sessions.load(session_id, transport_facts(headers))
-        if session is not None and not _owned_by_caller(session):
+        if session is not None and not session.owned_by_caller():
             session = None  # another's session: as if it did not exist (no oracle)
         if session is None:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found", request_id)
@@ -432,14 +431,3 @@ def _batching(session: HttpSession | None, batch: list[Any]) -> bool:
 def _opens_session(message: Any) -> bool:
     items = message if isinstance(message, list) else [message]
     return any(isinstance(m, dict) and m.get("method") == "initialize" for m in items)
-
-
-def _owned_by_caller(session: HttpSession) -> bool:
-    """Whether the request's token (or its absence) is the one that opened ``session``:
-    the check for sessions rebuilt from a shared store, whose creation this instance's
-    auth layer never saw (it checks the ones it did, before the request gets here)."""
-    core = session.core
-    if core is None or core.owner is None:
-        return True
-    access = current_access.get()
-    return access is not None and owner_of(access) == core.owner

@@ -66,7 +66,8 @@ class LegacySseEndpoints:
             self.sessions.discard(session.id, single_stream=True)
 
     async def messages(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """``POST /messages?session_id=…``: one client message into its session."""
+        """``POST /messages?session_id=…``: one client message into its session (404 for
+        a session another token opened, as for none)."""
         if scope["type"] != "http":
             return
         headers = await inbound.admit(scope, send, self.config.hosts)
@@ -83,7 +84,7 @@ class LegacySseEndpoints:
             )
             return
         session = self.sessions.get(session_id, single_stream=True)
-        if session is None or session.core is None:
+        if session is None or session.core is None or not session.owned_by_caller():
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)

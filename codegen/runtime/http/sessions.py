@@ -16,6 +16,7 @@ from collections import deque
 from typing import Any
 
 from mcp_foundry.runtime import wire
+from mcp_foundry.runtime.access import current_access, owner_of
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.shared import SharedSessions
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
@@ -199,6 +200,17 @@ class HttpSession:
         if self.shared is not None:
             await self.shared.expose(self, stream, request_ids)
         return stream.priming_id if self.can_resume else None
+
+    def owned_by_caller(self) -> bool:
+        """Whether the current request's token (or its absence) is the one that opened the
+        session. The owner is the core session's own (kept in the shared record, so every
+        instance checks it alike); a session id is no credential, so the transports answer
+        another's session as one that does not exist."""
+        owner = self.core.owner if self.core is not None else None
+        if owner is None:
+            return True
+        access = current_access.get()
+        return access is not None and owner_of(access) == owner
 
     def stop_tails(self, key: str | None = None) -> None:
         """End the GET streams fed from the store (only those of stream ``key``)."""

@@ -3,9 +3,9 @@
 It answers the protected-resource metadata itself and admits every other request only
 with a valid bearer token in the ``Authorization`` header: none → 401, a bad one → 401
 ``invalid_token``, too few scopes for the server or for the message → 403
-``insufficient_scope`` naming all the scopes needed; a legacy session only to the
-caller who opened it (``owners``). The admitted token's claims are
-set in :data:`~mcp_foundry.runtime.access.current_access` for the transport to pass on.
+``insufficient_scope`` naming all the scopes needed. The admitted token's claims are
+set in :data:`~mcp_foundry.runtime.access.current_access` for the transport to pass on
+(whose sessions each answer only the caller who opened them: ``HttpSession.owned_by_caller``).
 Both eras' Streamable HTTP and the deprecated HTTP+SSE pair sit behind it alike.
 """
 
@@ -15,12 +15,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from mcp_foundry.runtime.access import current_access, owner_of
-from mcp_foundry.runtime.errors import INVALID_REQUEST
+from mcp_foundry.runtime.access import current_access
 from mcp_foundry.runtime.http import asgi, inbound
 from mcp_foundry.runtime.http.asgi import ASGIMessage, Receive, Scope, Send
 from mcp_foundry.runtime.http.auth.challenge import challenge
-from mcp_foundry.runtime.http.auth.owners import SessionOwners
 from mcp_foundry.runtime.http.auth.settings import ResourceServerAuth
 from mcp_foundry.runtime.http.auth.verifier import InvalidToken
 from mcp_foundry.runtime.http.security import HostPolicy
@@ -41,13 +39,11 @@ class AuthLayer:
         auth: ResourceServerAuth,
         hosts: HostPolicy,
         max_body_bytes: int,
-        max_sessions: int,
     ) -> None:
         self.inner = inner
         self.auth = auth
         self.hosts = hosts
         self.max_body_bytes = max_body_bytes
-        self.owners = SessionOwners(max_sessions)
         self.metadata_body = orjson.dumps(auth.metadata.document())
         self.url = auth.metadata.metadata_url
 
@@ -89,13 +85,6 @@ class AuthLayer:
             description = "additional scope required"
             await challenge(send, self.url, needed, "insufficient_scope", description)
             return
-        owner = owner_of(access)
-        session_id = headers.get("mcp-session-id") or _query(scope).get("session_id")
-        if session_id is None:
-            send = self.owners.watch(send, owner, sse_endpoint=scope["method"] == "GET")
-        elif not self.owners.allowed(session_id.strip(), owner):
-            await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
-            return
         reset = current_access.set(access)
         try:
             await self.inner(scope, receive, send)
@@ -126,14 +115,10 @@ class AuthLayer:
         await asgi.respond(send, 200, body, METADATA_HEADERS)
 
 
-def _query(scope: Scope) -> dict[str, str]:
-    query = scope.get("query_string", b"").decode("latin-1")
-    return dict(parse_qsl(query, keep_blank_values=True))
-
-
 def _query_token(scope: Scope) -> bool:
     """A token in the URI (RFC 6750 §2.3) is refused unread: MCP forbids that channel."""
-    return "access_token" in _query(scope)
+    query = scope.get("query_string", b"").decode("latin-1")
+    return any(name == "access_token" for name, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def _bearer(authorization: str | None) -> str | None:
