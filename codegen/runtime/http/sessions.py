@@ -89,7 +89,7 @@ class HttpSession:
             async with server.session(self._sink, facts) as core:
                 core.close_stream = self._close_stream
                 if self.shared is not None:
-                    core.share(self.shared.prefix, self._changed)
+                    core.share(self.shared.relay.prefix, self._changed)
                     if restore is not None:
                         core.restore(restore["sid"], restore)
                         self.stream_key = restore["stream"]
@@ -126,7 +126,7 @@ class HttpSession:
         gets an error instead of a session no other instance knows."""
         assert self.shared is not None
         try:
-            await self.shared.save(self)
+            await self.shared.records.save(self)
         except StoreUnavailable as exc:
             log.warning("shared state store unreachable: initialize refused")
             return wire.error_response(answer.get("id"), exc)
@@ -140,12 +140,12 @@ class HttpSession:
 
     async def _changed(self) -> None:
         if self.shared is not None and self.recorded:
-            await self.shared.save(self, changed=True)
+            await self.shared.records.save(self, changed=True)
 
     async def _unrelated(self, payload: bytes) -> None:
         """A message for the standalone stream: its store log when shared."""
         if self.shared is not None and self.core is not None:
-            await self.shared.append(self.core.id, self.stream_key, payload)
+            await self.shared.fanout.append(self.core.id, self.stream_key, payload)
         else:
             self.standalone.publish(payload)
 
@@ -198,7 +198,7 @@ class HttpSession:
         """A POST's answer became an SSE stream: its priming event id (if the client can
         resume), and, when shared, the stream is copied to the store from now on."""
         if self.shared is not None:
-            await self.shared.expose(self, stream, request_ids)
+            await self.shared.mirrors.expose(self, stream, request_ids)
         return stream.priming_id if self.can_resume else None
 
     def owned_by_caller(self) -> bool:
@@ -241,7 +241,7 @@ class SessionRegistry:
             self.shared = SharedSessions(
                 server, server.store, idle_s=idle_s, local=self.get, drop=self.discard
             )
-            server.legacy_fanout = self.shared
+            server.legacy_fanout = self.shared.fanout
         self._loading: dict[str, asyncio.Future[HttpSession | None]] = {}
 
     def get(self, session_id: str, *, single_stream: bool = False) -> HttpSession | None:
@@ -259,7 +259,7 @@ class SessionRegistry:
     async def _touch(self, session: HttpSession) -> None:
         assert session.shared is not None
         try:
-            alive = await session.shared.touch(session)
+            alive = await session.shared.records.touch(session)
         except StoreUnavailable:
             session.touched = 0.0  # try again on the next request
             return
@@ -292,7 +292,7 @@ class SessionRegistry:
 
     async def _replicate(self, session_id: str, facts: TransportFacts) -> HttpSession | None:
         assert self.shared is not None
-        state = await self.shared.load(session_id)
+        state = await self.shared.records.load(session_id)
         if state is None:
             return None
         await self.shared.start()
@@ -315,7 +315,7 @@ class SessionRegistry:
         local = self.discard(session_id) is not None
         if self.shared is None:
             return local
-        return await self.shared.delete(session_id) or local
+        return await self.shared.records.delete(session_id) or local
 
     async def create(
         self, facts: TransportFacts, *, single_stream: bool = False

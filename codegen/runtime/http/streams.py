@@ -70,6 +70,10 @@ ENDED = Item(payload=None, final=True)
 """The stream ends without a response (the client cancelled its request)."""
 
 
+MAX_EVENTS = 1024
+"""Events a stream keeps for resumption (in memory, and in a shared store's log)."""
+
+
 class Mirror(Protocol):
     """Where a stream's events are copied to (a shared store's log), in order."""
 
@@ -95,7 +99,7 @@ class OutboundStream:
         "mirror",
     )
 
-    def __init__(self, key: str, *, resumable: bool, max_events: int = 1024) -> None:
+    def __init__(self, key: str, *, resumable: bool, max_events: int = MAX_EVENTS) -> None:
         self.key = key
         self.resumable = resumable
         self.finished = False
@@ -107,7 +111,7 @@ class OutboundStream:
         """Told of every item handed to the attached connection (see ``endpoint``)."""
         self.mirror: Mirror | None = None
         """Told of every event once the stream is copied to the shared store, for
-        resumption on another instance (``shared.SharedSessions.expose``)."""
+        resumption on another instance (``shared.mirror``)."""
         self.priming_id = self._reserve_id() if resumable else None
         """The id of the empty priming event that lets a client resume from the start."""
 
