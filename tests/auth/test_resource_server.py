@@ -333,11 +333,14 @@ def test_a_deprecated_sse_session_opened_with_a_stray_session_id_is_still_its_op
     notes: Protected,
 ) -> None:
     """A ``session_id`` in the ``GET /sse`` query names no session (a new one opens); the
-    new session still belongs to its opener alone."""
+    new session still belongs to its opener alone (no message, no ``DELETE``)."""
     ada, bob = notes.token(READ, subject="ada"), notes.token(READ, subject="bob")
     with _open_sse(notes, ada, "?session_id=stray") as messages:
         assert "stray" not in messages
         assert _ping(messages, bob) == 404
+        session = messages.rpartition("session_id=")[2]
+        ending = {"authorization": f"Bearer {bob}", "mcp-session-id": session}
+        assert httpx.delete(notes.url, headers=ending, timeout=10).status_code == 404
         assert _ping(messages, ada) == 202
 
 
