@@ -13,13 +13,12 @@ import asyncio
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One thing for an attached connection to write."""
+class Item(NamedTuple):
+    """One thing for an attached connection to write (a tuple: one or more per request,
+    and a frozen dataclass costs several times more to make)."""
 
     payload: bytes | None
     """Compact JSON of one message; ``None`` for the control items below."""
