@@ -22,7 +22,6 @@ import os
 import shlex
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -179,4 +178,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
