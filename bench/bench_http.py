@@ -3,8 +3,13 @@
 Peers: the Python SDK's low-level server (both wires), the TypeScript SDK v1
 (``@modelcontextprotocol/sdk``, sessionful, the legacy wire) and v2
 (``@modelcontextprotocol/server``'s ``createMcpHandler``, the 2026-07-28 wire) on Node 22,
-installed on first use by ``bench/ts_peer.py``; and the floor, ``null``: a stdlib asyncio
-HTTP/1.1 server answering the same calls with no MCP library (``bench/null_server.py``).
+installed on first use by ``bench/ts_peer.py``; and two floors: ``null``, a stdlib asyncio
+HTTP/1.1 server answering the same calls with no MCP library (``bench/null_server.py``), and
+``uvicorn``, the same canned answers from a trivial ASGI app served exactly as ours is
+(uvicorn, uvloop, our HTTP/1.1 protocol class: ``bench/asgi_null_server.py``). Between
+``null`` and ``uvicorn`` lies the price of the server stack, between ``uvicorn`` and
+``ours`` the price of MCP on it; the line ``uvicorn/null`` after each block says how
+close to ``null`` anything on this stack can get.
 
 Every server runs as its own process on 127.0.0.1 (ours and the Python SDK's under
 uvicorn); the load comes
@@ -21,6 +26,7 @@ when other work shares the machine. CPU placement is explained in :func:`place`.
 is checked for the echoed text.
 
     python bench/bench_http.py [--seconds 1] [--rounds 5] [--concurrency 1 8 32] [--split]
+                               [--peers null uvicorn] [--wires 2025-11-25]
 """
 
 from __future__ import annotations
@@ -48,13 +54,26 @@ SERVERS = {
     "ts-v1": lambda: [*ts_peer.server("echo_v1"), "http", "--port"],
     "ts-v2": lambda: [*ts_peer.server("echo_v2"), "http", "--port"],
     "null": lambda: [sys.executable, str(HERE / "null_server.py"), "http", "--port"],
+    "uvicorn": lambda: [sys.executable, str(HERE / "asgi_null_server.py"), "http", "--port"],
+    "uv-std": lambda: [
+        sys.executable,
+        str(HERE / "asgi_null_server.py"),
+        "http",
+        "--protocol",
+        "httptools",
+        "--port",
+    ],
 }
 LEGACY, MODERN = "2025-11-25", "2026-07-28"
-PEERS = {LEGACY: ("sdk", "ts-v1", "null"), MODERN: ("sdk", "ts-v2", "null")}
+PEERS = {
+    LEGACY: ("sdk", "ts-v1", "null", "uvicorn"),
+    MODERN: ("sdk", "ts-v2", "null", "uvicorn"),
+}
 """Who speaks which wire here (v1 has no 2026-07-28; v2 serves 2025 traffic statelessly
 only, without the session this benchmark's legacy wire opens). ``null`` is the floor, no
 MCP server at all (``null_server.py``): ours/null with 1 client is the issue's "≥ 85% of
-the stdlib null server"."""
+the stdlib null server". ``uvicorn`` is the floor of our stack; ``uv-std`` (not run unless
+named in ``--peers``) is that floor on uvicorn's own HTTP/1.1 protocol."""
 MODERN_META = {
     "io.modelcontextprotocol/protocolVersion": MODERN,
     "io.modelcontextprotocol/clientCapabilities": {},
@@ -311,12 +330,13 @@ def measure(
     concurrency: int,
     rounds: int,
     seconds: float,
-) -> tuple[dict[str, list[Cell]], dict[str, list[float]]]:
+) -> tuple[dict[str, list[Cell]], dict[str, list[float]], list[float]]:
     """``rounds`` runs of every server, whose order rotates from round to round: slow
-    drifts of a shared machine hit all alike. Returns every run and the per-round ratios
-    ours / each peer."""
+    drifts of a shared machine hit all alike. Returns every run, the per-round ratios
+    ours / each peer, and the per-round ratios of the floors, uvicorn / null."""
     runs: dict[str, list[Cell]] = {name: [] for name in servers}
     ratios: dict[str, list[float]] = {name: [] for name in servers if name != "ours"}
+    floors: list[float] = []
     names = list(servers)
     for index in range(rounds):
         shift = index % len(names)
@@ -327,7 +347,9 @@ def measure(
             runs[name].append(cells[name])
         for name in ratios:
             ratios[name].append(cells["ours"].rate / max(cells[name].rate, 1e-9))
-    return runs, ratios
+        if "uvicorn" in cells and "null" in cells:
+            floors.append(cells["uvicorn"].rate / max(cells["null"].rate, 1e-9))
+    return runs, ratios, floors
 
 
 def main() -> None:
@@ -338,19 +360,27 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--split", action="store_true", help="a single client on its own CPU too")
+    parser.add_argument(
+        "--peers", nargs="+", choices=sorted(set(SERVERS) - {"ours"}), help="only these peers"
+    )
+    parser.add_argument("--wires", nargs="+", choices=[LEGACY, MODERN], default=[LEGACY, MODERN])
     options = parser.parse_args()
     cpus = sorted(os.sched_getaffinity(0))
-    servers = {name: start(name) for name in SERVERS}
+    peers = {wire: tuple(options.peers) if options.peers else PEERS[wire] for wire in options.wires}
+    servers = {
+        name: start(name) for name in ("ours", *sorted({p for w in peers.values() for p in w}))
+    }
     try:
         print(
             f"{'wire':<11}{'clients':>8} {'server':<7}{'req/s':>9}{'ours/peer':>11}"
             f"{'(min-max)':>12}{'cpu/req':>10}{'peer/ours':>11}{'errors':>8}{'client cpu':>12}"
         )
-        for wire, modern in ((LEGACY, False), (MODERN, True)):
-            serving = {name: servers[name] for name in ("ours", *PEERS[wire])}
+        for wire in options.wires:
+            modern = wire == MODERN
+            serving = {name: servers[name] for name in ("ours", *peers[wire])}
             for concurrency in options.concurrency:
                 place(serving, cpus, concurrency == 1 and not options.split)
-                runs, ratios = measure(
+                runs, ratios, floors = measure(
                     serving, modern, concurrency, options.rounds, options.seconds
                 )
                 ours = combine(runs["ours"])
@@ -370,6 +400,10 @@ def main() -> None:
                         f"{total.errors:>8}{total.client_cpu:>11.0%}",
                         flush=True,
                     )
+                if floors:
+                    spread = f"{min(floors):.2f}-{max(floors):.2f}"
+                    label = f"{wire:<11}{concurrency:>8} {'uvicorn/null':<16}"
+                    print(f"{label}{median(floors):>10.2f}x{spread:>12}  (the stack's own ceiling)")
         print("(ours/peer: throughput, above 1 we are faster; peer/ours: CPU per request, above 1")
         print(" we cost less)")
     finally:

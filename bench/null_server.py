@@ -21,23 +21,34 @@ from typing import Any
 ACCEPTED = b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
 
 
-def answer(body: bytes) -> bytes:
-    """The whole HTTP response to one JSON-RPC message."""
+def canned(body: bytes) -> tuple[bytes, str | None] | None:
+    """The JSON answer to one JSON-RPC message and the session id it opens, or ``None``
+    for a notification (answered 202). Shared with ``asgi_null_server.py``."""
     message = json.loads(body)
     if "id" not in message:
-        return ACCEPTED
-    extra = ""
+        return None
+    session = None
     if message["method"] == "initialize":
         result: dict[str, Any] = {
             "protocolVersion": message["params"]["protocolVersion"],
             "capabilities": {"tools": {}},
             "serverInfo": {"name": "null", "version": "1"},
         }
-        extra = f"Mcp-Session-Id: {uuid.uuid4().hex}\r\n"
+        session = uuid.uuid4().hex
     else:
         text = message["params"]["arguments"]["text"]
         result = {"content": [{"type": "text", "text": text}], "isError": False}
     payload = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": result}).encode()
+    return payload, session
+
+
+def answer(body: bytes) -> bytes:
+    """The whole HTTP response to one JSON-RPC message."""
+    found = canned(body)
+    if found is None:
+        return ACCEPTED
+    payload, session = found
+    extra = f"Mcp-Session-Id: {session}\r\n" if session is not None else ""
     head = (
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         f"{extra}Content-Length: {len(payload)}\r\n\r\n"

@@ -19,6 +19,14 @@ pytestmark = pytest.mark.timeout(30)
 
 seen: list[str] = []
 """Paths the app was asked for (to prove a refused request never reached it)."""
+BAD_HEADERS = {
+    "value-crlf": (b"x-injected", b"a\r\nset-cookie: b"),
+    "value-lf": (b"x-injected", b"a\nset-cookie: b"),
+    "value-cr": (b"x-injected", b"a\rset-cookie: b"),
+    "name-lf": (b"set-cookie: b\nx-injected", b"a"),
+    "name-cr": (b"set-cookie: b\rx-injected", b"a"),
+}
+"""Response headers an app must not get onto the wire: a CR or LF anywhere in them."""
 
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -55,14 +63,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"part", "more_body": True})
         raise RuntimeError("the app fails halfway through")
-    elif path == "/bad-header":
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"x-injected", b"a\r\nset-cookie: b")],
-            }
-        )
+    elif path == "/bad-header":  # a line break where the query says, beside a good header
+        name, value = BAD_HEADERS[scope["query_string"].decode() or "value-crlf"]
+        headers = [(b"content-type", b"text/plain"), (name, value)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
     elif path == "/wait-disconnect":  # reports the disconnect it waits for
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"open", "more_body": True})
@@ -312,11 +316,14 @@ def test_an_app_failing_halfway_cuts_the_connection(port: int) -> None:
         assert b"part" in data and not data.endswith(b"0\r\n\r\n")
 
 
-def test_header_injection_by_the_app_is_refused(port: int) -> None:
+@pytest.mark.parametrize("case", sorted(BAD_HEADERS))
+def test_header_injection_by_the_app_is_refused(port: int, case: str) -> None:
     with connect(port) as sock:
-        sock.sendall(b"GET /bad-header HTTP/1.1\r\nHost: x\r\n\r\n")
-        status, headers, _ = read_response(sock, bytearray())
-        assert status == 500 and "set-cookie" not in headers
+        sock.sendall(f"GET /bad-header?{case} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        status, headers, body = read_response(sock, bytearray())
+        assert status == 500 and body == b"Internal Server Error"
+        assert "set-cookie" not in headers and "x-injected" not in headers
+        assert headers["content-type"] == "text/plain; charset=utf-8"
 
 
 def test_the_app_hears_of_a_disconnect(port: int) -> None:

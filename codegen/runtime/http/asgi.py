@@ -85,7 +85,7 @@ async def respond(
 ) -> None:
     """A complete response with a fixed body."""
     raw = list(headers or ())
-    raw.append((b"content-length", str(len(body)).encode()))
+    raw.append((b"content-length", b"%d" % len(body)))
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
 

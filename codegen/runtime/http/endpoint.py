@@ -258,7 +258,7 @@ class StreamableHttpEndpoint:
                 await _answer_here(session.core, stream, message, transport_facts(headers), reply)
         finally:
             stream.detach(live)
-        if _opens_session(message) and not session.ready:
+        if not session.ready and _opens_session(message):
             self.sessions.discard(session.id)
 
     async def _post_modern(

@@ -12,6 +12,7 @@ from mcp_foundry.runtime.http import asgi
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.security import HostPolicy
 
+JSON = "application/json"
 REFUSED = object()
 """Returned by :func:`read_message` once it has answered the request itself."""
 
@@ -32,8 +33,8 @@ async def admit(scope: Scope, send: Send, hosts: HostPolicy) -> dict[str, str] |
 
 async def read_message(receive: Receive, send: Send, headers: dict[str, str], limit: int) -> Any:
     """The decoded JSON body, or :data:`REFUSED` after answering 415, 413 or 400."""
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
+    content_type = headers.get("content-type", "")
+    if content_type != JSON and content_type.split(";")[0].strip().lower() != JSON:
         await asgi.respond_error(
             send,
             415,

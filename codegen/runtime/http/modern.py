@@ -42,6 +42,24 @@ class ModernExchange:
     running after :data:`WATCH_AFTER_S`.
     """
 
+    __slots__ = (
+        "loop",
+        "watchdog",
+        "server",
+        "send",
+        "receive",
+        "headers",
+        "config",
+        "started",
+        "finished",
+        "disconnected",
+        "stopping",
+        "request",
+        "_watcher",
+        "_lock_made",
+        "_backlog",
+    )
+
     def __init__(
         self,
         server: ServerCore,
@@ -221,10 +239,12 @@ def transport_facts(headers: Mapping[str, str]) -> TransportFacts:
     """What the core should know about one HTTP request."""
     version = headers.get(VERSION_HEADER)
     access = current_access.get()
+    if access is None:  # unprotected: the common case, without the keyword call's cost
+        return TransportFacts("http", version.strip() if version is not None else None, headers)
     return TransportFacts(
         transport="http",
         protocol_version_header=version.strip() if version is not None else None,
         headers=headers,
-        principal=access.subject if access is not None else None,
+        principal=access.subject,
         access=access,
     )

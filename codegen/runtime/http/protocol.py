@@ -29,6 +29,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Iterable
 from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any
@@ -62,6 +63,9 @@ def _status_line(status: int) -> bytes:
 
 STATUS_LINES = {status: _status_line(status) for status in range(100, 600)}
 _NO_BODY_STATUSES = frozenset({204, 304})
+_ASGI = {"version": "3.0", "spec_version": "2.4"}
+"""The scope's ``asgi`` entry, one dict for every request (apps only read it)."""
+_PLAIN_TEXT = ((b"content-type", b"text/plain; charset=utf-8"),)
 
 
 class _Clock:
@@ -110,7 +114,8 @@ class Exchange:
         "body_sent",
         "waiter",
         "status",
-        "headers",
+        "header_block",
+        "has_length",
         "started",
         "head_written",
         "chunked",
@@ -132,7 +137,9 @@ class Exchange:
         self.body_sent = False
         self.waiter: asyncio.Future[None] | None = None
         self.status = 200
-        self.headers: list[tuple[bytes, bytes]] = []
+        self.header_block = b""
+        """The response's own header lines, formatted (``_take_headers``)."""
+        self.has_length = False
         self.started = False
         self.head_written = False
         self.chunked = False
@@ -208,13 +215,9 @@ class Exchange:
         if kind == "http.response.start":
             if self.started:
                 raise RuntimeError("http.response.start sent twice")
-            headers = list(message.get("headers", ()))
-            for name, value in headers:
-                if b"\r" in name or b"\n" in name or b"\r" in value or b"\n" in value:
-                    raise RuntimeError(f"response header {name!r} holds a line break")
+            self._take_headers(message.get("headers", ()))
             self.started = True
             self.status = message["status"]
-            self.headers = headers
             return
         if kind != "http.response.body":
             raise RuntimeError(f"unexpected ASGI message {kind!r}")
@@ -233,8 +236,26 @@ class Exchange:
         self.keep_alive = False
         self.started = True
         self.status = 500
-        self.headers = [(b"content-type", b"text/plain; charset=utf-8")]
+        self._take_headers(_PLAIN_TEXT)
         self._write(b"Internal Server Error", False)
+
+    def _take_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """Format the app's response headers once, refusing any that would break the head
+        (one count over the block rather than a search per name and value)."""
+        lines = []
+        has_length = False
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered == b"content-length":
+                has_length = True
+            elif lowered == b"connection" and value.lower() == b"close":
+                self.keep_alive = False
+            lines.append(b"%b: %b\r\n" % (name, value))
+        block = b"".join(lines)
+        if block.count(b"\n") != len(lines) or block.count(b"\r") != len(lines):
+            raise RuntimeError("a response header holds a line break")
+        self.header_block = block
+        self.has_length = has_length
 
     def _write(self, body: bytes, more: bool) -> None:
         data = b""
@@ -254,16 +275,9 @@ class Exchange:
             self.conn.response_complete(self)
 
     def _head(self, body: bytes, more: bool) -> bytes:
-        lines = [STATUS_LINES.get(self.status) or _status_line(self.status)]
-        has_length = False
-        for name, value in self.headers:
-            lowered = name.lower()
-            if lowered == b"content-length":
-                has_length = True
-            elif lowered == b"connection" and value.lower() == b"close":
-                self.keep_alive = False
-            lines.append(b"%b: %b\r\n" % (name, value))
-        if not has_length and self.status not in _NO_BODY_STATUSES:
+        status = self.status
+        lines = [STATUS_LINES.get(status) or _status_line(status), self.header_block]
+        if not self.has_length and status not in _NO_BODY_STATUSES:
             if not more:
                 lines.append(b"content-length: %d\r\n" % len(body))
             elif self.scope["http_version"] == "1.1":
@@ -505,7 +519,7 @@ class HttpProtocol(asyncio.Protocol):
         root = self.root_path
         scope = {
             "type": "http",
-            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "asgi": _ASGI,
             "http_version": parser.get_http_version(),
             "server": self.sockname,
             "client": self.peername,

@@ -13,13 +13,12 @@ import asyncio
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One thing for an attached connection to write."""
+class Item(NamedTuple):
+    """One thing for an attached connection to write (a tuple: one or more per request,
+    and a frozen dataclass costs several times more to make)."""
 
     payload: bytes | None
     """Compact JSON of one message; ``None`` for the control items below."""
@@ -130,17 +129,18 @@ class OutboundStream:
         """Queue one message; it reaches the client now or on a later resume."""
         if self.finished:
             return
+        seq: int | None = None
         if self.resumable:
-            self._seq += 1
-            item = Item(payload, f"{self.key}/{self._seq}", final, error_code)
-            self._events.append((self._seq, item))
+            self._seq = seq = self._seq + 1
+            item = Item(payload, f"{self.key}/{seq}", final, error_code)
+            self._events.append((seq, item))
             if self.mirror is not None:
-                self.mirror.add(self._seq, item)
+                self.mirror.add(seq, item)
         else:
             item = Item(payload, None, final, error_code)
         self.finished = final
         if self._live is not None:
-            self._send(self._live, item)
+            self._send(self._live, item, seq)
 
     def end(self) -> None:
         """Finish without a response: a cancelled request gets none (cancellation.mdx)."""
@@ -172,7 +172,7 @@ class OutboundStream:
         start = self._delivered if after is None else after
         for seq, item in self._events:
             if seq > start:
-                self._send(live, item)
+                self._send(live, item, seq if item.event_id is not None else None)
         return live
 
     def detach(self, live: Inbox | None = None) -> None:
@@ -183,10 +183,11 @@ class OutboundStream:
         self._live = None
         current.put_nowait(DETACH)
 
-    def _send(self, live: Inbox, item: Item) -> None:
+    def _send(self, live: Inbox, item: Item, seq: int | None) -> None:
+        """Hand ``item`` (event number ``seq``, ``None`` for one without an id) over."""
         live.put_nowait(item)
-        if item.event_id is not None:
-            self._delivered = int(item.event_id.rpartition("/")[2])
+        if seq is not None:
+            self._delivered = seq
         if self.on_item is not None:
             self.on_item(item)
 
