@@ -185,7 +185,7 @@ def _item(
         yield {
             "kind": "class",
             "name": name,
-            "base": f"pydantic.RootModel[{annotation(d.alias)}]",
+            "base": f"MCPRootModel[{annotation(d.alias)}]",
             "doc": doc,
             "extra": False,
             "extra_annotation": None,
@@ -204,7 +204,9 @@ def _item(
 
 
 # Names the models module defines itself; a schema definition may not take them.
-PRELUDE_NAMES = frozenset({"Base64Str", "MCPModel", "typing", "pydantic", "base64", "binascii"})
+PRELUDE_NAMES = frozenset(
+    {"Base64Str", "MCPModel", "MCPRootModel", "typing", "pydantic", "base64", "binascii"}
+)
 
 
 def emit_models(ir: RevisionIR) -> str:
