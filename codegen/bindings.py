@@ -21,6 +21,17 @@ Era = Literal["legacy", "modern"]
 Side = Literal["server", "client"]
 
 
+def wire_name(attribute: str) -> str:
+    """The wire name generated models give an attribute unless it names its own alias:
+    lowerCamelCase (``mime_type`` → ``mimeType``), and ``meta`` → ``_meta``. It is the
+    models' ``alias_generator``; the generator writes ``Field(alias=...)`` only where this
+    rule misses, as creating a ``Field`` costs each class more than calling this rule."""
+    if attribute == "meta":
+        return "_meta"
+    first, *rest = attribute.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 @dataclass(frozen=True, slots=True)
 class CapabilityGate:
     """A capability that must be declared before a method may be called.

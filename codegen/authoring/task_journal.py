@@ -1,9 +1,10 @@
-"""A SQLite journal of task records, so finished tasks survive a server restart."""
+"""A SQLite journal of task records, so finished tasks survive a server restart.
+
+``sqlite3`` is imported by the journal itself: a server without one does not load it."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ class TaskJournal:
     """One row per task holding its latest state as JSON (runners are not persisted)."""
 
     def __init__(self, path: Path) -> None:
+        import sqlite3
+
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)

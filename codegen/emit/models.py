@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mcp_foundry.bindings import wire_name
 from mcp_foundry.emit.literals import literal
 from mcp_foundry.emit.pytypes import annotation, optional, refs
 from mcp_foundry.emit.render import render
@@ -116,7 +117,7 @@ def _field(prop: Property, defined: set[str]) -> dict[str, Any]:
         args.append(literal(prop.type.value))
     elif not prop.required:
         args.append("None")
-    if prop.py_name != prop.wire_name:
+    if wire_name(prop.py_name) != prop.wire_name:
         args.append(f"alias={literal(prop.wire_name)}")
     if prop.deprecated:
         args.append(f"deprecated={literal(prop.deprecated)}")
@@ -185,7 +186,7 @@ def _item(
         yield {
             "kind": "class",
             "name": name,
-            "base": f"pydantic.RootModel[{annotation(d.alias)}]",
+            "base": f"MCPRootModel[{annotation(d.alias)}]",
             "doc": doc,
             "extra": False,
             "extra_annotation": None,
@@ -204,7 +205,18 @@ def _item(
 
 
 # Names the models module defines itself; a schema definition may not take them.
-PRELUDE_NAMES = frozenset({"Base64Str", "MCPModel", "typing", "pydantic", "base64", "binascii"})
+PRELUDE_NAMES = frozenset(
+    {
+        "Base64Str",
+        "MCPModel",
+        "MCPRootModel",
+        "typing",
+        "pydantic",
+        "base64",
+        "binascii",
+        "wire_name",
+    }
+)
 
 
 def emit_models(ir: RevisionIR) -> str:

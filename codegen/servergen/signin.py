@@ -19,7 +19,7 @@ def token_file(url: str) -> Path:
     from mcp_foundry.runtime.http.oauth.urls import canonical_resource
 
     digest = hashlib.sha256(canonical_resource(url).encode()).hexdigest()[:32]
-    return paths.TOKENS / f"{digest}.json"
+    return paths.tokens() / f"{digest}.json"
 
 
 def oauth(url: str, client_id: str | None = None, client_secret: str | None = None) -> httpx.Auth:

@@ -3,16 +3,18 @@ what kind of revision it is (its era, whether it is a wire version).
 
 Adding a revision is data: one more entry here (``mcp-foundry schema add``), no code.
 The order of entries is the order of revisions (:mod:`mcp_foundry.sources.registry`).
+A server reads it at start (through the registry), so it uses stdlib dataclasses, not attrs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-import attrs
 from mcp_foundry import paths
 from mcp_foundry.sources.errors import SchemaSourceError
 
@@ -36,14 +38,14 @@ def is_dated(name: str) -> bool:
     return bool(_DATED.match(name))
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class SchemaFile:
     """One file of a revision, relative to the revision's folder, with its pinned hash."""
 
     path: str
     sha256: str
 
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
         if not _SHA256.match(self.sha256):
             raise SchemaSourceError(
                 f"manifest: {self.path}: sha256 {self.sha256!r} is not 64 hex digits"
@@ -54,7 +56,7 @@ class SchemaFile:
             )
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class RevisionEntry:
     """One protocol revision as published upstream at one commit."""
 
@@ -69,7 +71,7 @@ class RevisionEntry:
     wire: bool = True
     """Whether the name is a protocol version peers send (``draft`` is not)."""
 
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
         check_commit(self.name, self.commit)
         for required in ("schema.ts", "schema.json"):
             if required not in self.hashes:
@@ -129,7 +131,7 @@ def _flag(name: str, value: object) -> bool:
     return value
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Manifest:
     """All known revisions, in the file's order: wire versions by date, then the others
     (``draft``) in the order listed."""
@@ -137,7 +139,7 @@ class Manifest:
     revisions: tuple[RevisionEntry, ...]
     path: Path
 
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
         names = self.names
         if names != [r.name for r in _ordered(self.revisions)] or len(set(names)) != len(names):
             raise SchemaSourceError(
@@ -164,7 +166,7 @@ class Manifest:
             revisions = tuple(entry if r.name == entry.name else r for r in self.revisions)
         else:
             revisions = _ordered((*self.revisions, entry))
-        return attrs.evolve(self, revisions=revisions)
+        return dataclasses.replace(self, revisions=revisions)
 
     def save(self) -> None:
         data = {

@@ -4,19 +4,20 @@ Everything that needs to know about revisions (generator, overrides, runtime, di
 scaffold, tests) asks here; the answers come from ``schema/manifest.json``, so a new
 upstream revision is one manifest entry and no code. Order is the manifest's (validated:
 wire versions by date, then the others such as ``draft``). Nothing here names a revision.
+A running server asks here too, so this module and the manifest's import only the stdlib.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import attrs
 from mcp_foundry.sources import manifest
 from mcp_foundry.sources.errors import SchemaSourceError
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Revision:
     """One protocol revision as the rest of the toolkit sees it."""
 
@@ -29,7 +30,7 @@ class Revision:
     """Position in the registry's order, oldest first."""
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Range:
     """Revisions from ``since`` on (inclusive) until ``until`` (exclusive); ``None`` leaves
     that end open. A bound names the revision where upstream changed something."""

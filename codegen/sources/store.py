@@ -27,7 +27,7 @@ FETCH_HINT = "mcp-foundry schema fetch"
 def cache_root() -> Path:
     """The cache folder; ``MCP_FOUNDRY_SCHEMA_CACHE`` moves it (tests use a temp folder)."""
     override = os.environ.get("MCP_FOUNDRY_SCHEMA_CACHE")
-    return Path(override) if override else paths.SCHEMA_CACHE
+    return Path(override) if override else paths.schema_cache()
 
 
 def sha256_of(data: bytes) -> str:

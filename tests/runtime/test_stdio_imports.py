@@ -1,5 +1,6 @@
-"""A stdio server imports no HTTP stack and only the revisions it serves (issue #15: cold
-start). Checked in a real subprocess, from its own ``sys.modules`` at exit; no timing."""
+"""A stdio server imports no HTTP stack, no generator side and only the revisions it serves
+(issue #15: cold start). Checked in a real subprocess, from its own ``sys.modules`` at exit;
+no timing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,33 @@ pytestmark = pytest.mark.timeout(60)
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTP_STACK = ("uvicorn", "starlette", "httptools", "httpx", "mcp_foundry.runtime.http")
+GENERATOR_SIDE = (
+    # the generator, its templates and formatters; a server reads the registry only
+    "mcp_foundry.ir",
+    "mcp_foundry.emit",
+    "mcp_foundry.diff",
+    "mcp_foundry.scaffold",
+    "mcp_foundry.servergen",
+    "mcp_foundry.commands",
+    "jinja2",
+    "black",
+    "attr",
+    "attrs",
+    # per-user folders (schema cache, OAuth tokens) and the task journal's database
+    "platformdirs",
+    "sqlite3",
+)
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "probe", "version": "1"},
+    },
+}
+TOOLS_LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
 PROBE = """
 import atexit, json, runpy, sys
 out = sys.argv.pop(1)
@@ -38,23 +66,20 @@ def _modules_after_serving(tmp_path: Path, *messages: dict[str, object]) -> list
     return modules
 
 
+def _within(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
 def test_stdio_server_imports_no_http_stack_and_only_the_revisions_it_serves(
     tmp_path: Path,
 ) -> None:
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-11-25",
-            "capabilities": {},
-            "clientInfo": {"name": "probe", "version": "1"},
-        },
-    }
-    tools = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
-    modules = _modules_after_serving(tmp_path, initialize, tools)
-    http = [m for m in modules if any(m == p or m.startswith(p + ".") for p in HTTP_STACK)]
-    assert http == []
+    modules = _modules_after_serving(tmp_path, INITIALIZE, TOOLS_LIST)
+    assert _within(modules, HTTP_STACK) == []
     revisions = {m.split(".")[2] for m in modules if m.startswith("mcp_foundry.generated.rev_")}
     # the handler revision App implements, and the one the client negotiated
     assert revisions == {"rev_2026_07_28", "rev_2025_11_25"}
+
+
+def test_stdio_server_imports_nothing_of_the_generator_side(tmp_path: Path) -> None:
+    modules = _modules_after_serving(tmp_path, INITIALIZE, TOOLS_LIST)
+    assert _within(modules, GENERATOR_SIDE) == []
