@@ -15,7 +15,9 @@ to pick the response stream.
 Hot path: each request runs in a bare asyncio task (anyio's task-group spawn plus a
 cancel scope cost ~4× more per request), tracked here so ``drain`` stays exact;
 cancellation and timeouts cancel that task. The engine therefore needs anyio's asyncio
-backend (the default); everything above it is plain anyio.
+backend (the default); everything above it is plain anyio. A request's task leaves the
+tracking set in its own last step rather than through a done callback, which would cost
+the loop one more scheduled call per request.
 """
 
 from __future__ import annotations
@@ -137,7 +139,10 @@ class Peer:
         except RpcError as exc:
             await self.send(wire.error_response(wire.refused_id(exc), exc), None)
             return
-        await self.feed(message)
+        if isinstance(message, list):
+            await self._feed_batch(message)
+        else:
+            await self._feed_one(message, self._reply)
 
     async def feed(self, message: Any) -> None:
         """Handle one decoded message or batch; requests run concurrently."""
@@ -172,22 +177,26 @@ class Peer:
     async def _start_request(self, message: Message, reply: Sink, inline: bool) -> None:
         """Track one request and run it: in its own task, or ``inline`` in the caller's."""
         request_id = message["id"]
-        if self.refusing:
-            refusal = shutting_down(accepted=False)
-            await reply(wire.error_response(request_id, refusal), request_id)
+        if self.refusing or request_id in self._inflight:
+            await reply(self._refusal(request_id), request_id)
             return
-        if request_id in self._inflight:
-            duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
-            await reply(wire.error_response(request_id, duplicate), request_id)
-            return
-        entry = Run(message["method"])
-        self._inflight[request_id] = entry
-        self._enter_busy()
-        run = self._run(entry, request_id, message["method"], message.get("params"), reply)
+        method = message["method"]
+        entry = self._inflight[request_id] = Run(method)
+        self._busy += 1
+        run = self._run(entry, request_id, method, message.get("params"), reply)
         if inline:
             await run
         else:
-            self._spawn(run)
+            # ``_run`` takes its task out of ``_tasks`` when it ends (no done callback)
+            entry.task = task = self._loop.create_task(run)
+            self._tasks.add(task)
+
+    def _refusal(self, request_id: RequestId) -> Message:
+        """The error for a request that is not run: we are stopping, or its id is taken."""
+        if self.refusing:
+            return wire.error_response(request_id, shutting_down(accepted=False))
+        duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
+        return wire.error_response(request_id, duplicate)
 
     async def _feed_batch(self, batch: list[Any]) -> None:
         if not self._batching():
@@ -234,6 +243,7 @@ class Peer:
                 self._inflight.pop(request_id, None)
             await reply(response, request_id)
         finally:
+            self._tasks.discard(entry.task)  # an inline run's task is not in the set
             self._leave_busy()
 
     def _accept_notification(self, method: str, params: dict[str, Any] | None) -> None:
@@ -338,9 +348,6 @@ class Peer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
-
-    def _enter_busy(self) -> None:
-        self._busy += 1
 
     def _leave_busy(self) -> None:
         self._busy -= 1

@@ -41,7 +41,12 @@ def decode(data: bytes | str) -> Any:
             message = json.loads(data)
         except RecursionError:
             pass  # deeper than the standard library reads: the float id is refused later
-    deep = _opening_brackets(data) > MAX_DEPTH and isinstance(message, (dict, list))
+    # more than MAX_DEPTH levels take more than MAX_DEPTH bytes: short lines skip the count
+    deep = (
+        len(data) > MAX_DEPTH
+        and _opening_brackets(data) > MAX_DEPTH
+        and isinstance(message, (dict, list))
+    )
     if deep and _nests_deeper(message, MAX_DEPTH):
         raise TooDeep(message)
     return message
