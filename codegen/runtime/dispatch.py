@@ -52,6 +52,9 @@ class Route:
         "targets",
         "typed",
         "session_meta",
+        "check_wire_params",
+        "check_params",
+        "dump_wire_params",
     )
 
     def __init__(
@@ -92,30 +95,39 @@ class Route:
             model for model in self.targets.values() if "result_type" in project.fields(model)
         )
         """Wire result models with a ``resultType`` (the modern ones), which says complete."""
+        wire_params = spec.params
+        self.check_params = wire.validator(params) if params is not None else None
+        """The handler revision's params validator (the wire's own when ``same``)."""
+        self.check_wire_params = (
+            wire.validator(wire_params) if wire_params is not None and not self.same else None
+        )
+        self.dump_wire_params = wire.dumper(wire_params) if wire_params is not None else None
 
     # ---- params: wire → handler ------------------------------------------------------
 
     def params_in(self, raw: dict[str, Any] | None, ctx: Any) -> Any:
         assert self.handler_spec is not None
         model = self.handler_spec.params
+        check = self.check_params
         if self.same:
-            if model is None:
+            if check is None:
                 return None
             try:
-                return wire.validate(model, raw if raw is not None else {})
+                return check(raw if raw is not None else {})
             except ValidationError as exc:
                 raise invalid_params(exc) from None
-        wire_model = self.spec.params
-        if wire_model is None or model is None:
+        check_wire = self.check_wire_params
+        if check_wire is None or model is None or check is None:
             return model.model_validate({}) if model is not None and raw is None else None
         try:
-            on_wire = wire.validate(wire_model, raw if raw is not None else {})
+            on_wire = check_wire(raw if raw is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if self.upgrade:
             # older → newer: the validated dump holds exactly what the client's revision
             # knows, and newer revisions only add to it
-            converted = wire.dump(on_wire)
+            assert self.dump_wire_params is not None
+            converted = self.dump_wire_params(on_wire)
         else:
             converted = project.convert(
                 on_wire, model, self.handler_revision, f"{self.method} params"
@@ -128,7 +140,7 @@ class Route:
             else:
                 converted["_meta"] = self._meta(own, ctx)
         try:
-            return wire.validate(model, converted)
+            return check(converted)
         except ValidationError as exc:
             raise invalid_params(exc) from None
 

@@ -142,30 +142,27 @@ class Peer:
         if isinstance(message, list):
             await self._feed_batch(message)
         else:
-            await self._feed_one(message, self._reply)
+            await self._feed_one(message, None)
 
     async def feed(self, message: Any) -> None:
         """Handle one decoded message or batch; requests run concurrently."""
         if isinstance(message, list):
             await self._feed_batch(message)
             return
-        await self._feed_one(message, self._reply)
-
-    async def _reply(self, message: Message | None, related: RequestId | None) -> None:
-        if message is not None:
-            await self.send(message, related)
+        await self._feed_one(message, None)
 
     async def run_request(self, message: Message) -> None:
         """Handle one request (envelope already checked) in the caller's own task: HTTP
         answers a POST in the task that read it, saving a task and a hand-off. Timeouts,
         cancellation and drain treat it like any other request."""
-        await self._start_request(message, self._reply, inline=True)
+        await self._start_request(message, None, inline=True)
 
-    async def _feed_one(self, message: Any, reply: Sink) -> None:
+    async def _feed_one(self, message: Any, reply: Sink | None) -> None:
+        """One message; answers go to ``reply`` (a batch's collector), else to the sink."""
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
-            await reply(wire.error_response(wire.readable_id(message), exc), None)
+            await (reply or self.send)(wire.error_response(wire.readable_id(message), exc), None)
             return
         if kind == "request":
             await self._start_request(message, reply, inline=False)
@@ -174,11 +171,11 @@ class Peer:
         else:
             self._accept_response(message)
 
-    async def _start_request(self, message: Message, reply: Sink, inline: bool) -> None:
+    async def _start_request(self, message: Message, reply: Sink | None, inline: bool) -> None:
         """Track one request and run it: in its own task, or ``inline`` in the caller's."""
         request_id = message["id"]
         if self.refusing or request_id in self._inflight:
-            await reply(self._refusal(request_id), request_id)
+            await (reply or self.send)(self._refusal(request_id), request_id)
             return
         method = message["method"]
         entry = self._inflight[request_id] = Run(method)
@@ -229,8 +226,11 @@ class Peer:
         request_id: RequestId,
         method: str,
         params: dict[str, Any] | None,
-        reply: Sink,
+        reply: Sink | None,
     ) -> None:
+        """Answer one request: through ``reply`` exactly once (a batch counts on it), or
+        straight to the sink when there is an answer (none after the peer cancelled)."""
+
         async def call() -> Message:
             return wire.result_response(
                 request_id, await self._on_request(request_id, method, params)
@@ -241,7 +241,10 @@ class Peer:
                 response = await entry.respond(request_id, call, self.handler_timeout)
             finally:
                 self._inflight.pop(request_id, None)
-            await reply(response, request_id)
+            if reply is not None:
+                await reply(response, request_id)
+            elif response is not None:
+                await self.send(response, request_id)
         finally:
             self._tasks.discard(entry.task)  # an inline run's task is not in the set
             self._leave_busy()
