@@ -8,7 +8,6 @@ ways with :mod:`mcp_foundry.runtime.project` and validates on each side.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,7 +50,6 @@ class Route:
         "upgrade",
         "targets",
         "typed",
-        "session_meta",
         "check_wire_params",
         "check_params",
         "dump_wire_params",
@@ -84,10 +82,6 @@ class Route:
         """The modern handler's params carry ``_meta``, made from the session when absent."""
         self.targets: dict[str, type[BaseModel]] = {}
         """Wire result models by name (the first of a name wins), for ``result_out``."""
-        self.session_meta: weakref.WeakKeyDictionary[object, BaseModel] = (
-            weakref.WeakKeyDictionary()
-        )
-        """The handler's ``_meta`` per legacy session (see :meth:`_session_meta`)."""
         for model in (spec.result, *spec.alt_results):
             if model is not None:
                 self.targets.setdefault(model.__name__, model)
@@ -153,17 +147,19 @@ class Route:
             meta.setdefault(CLIENT_INFO_KEY, ctx.client_info)
         return meta
 
-    def _session_meta(self, model: type[BaseModel], session: object, ctx: Any) -> Any:
+    def _session_meta(self, model: type[BaseModel], session: Any, ctx: Any) -> Any:
         """:meth:`_meta` for a request that sent none, validated once per session (it
-        depends only on what ``initialize`` settled) and shared by its requests."""
-        found = self.session_meta.get(session)
+        depends only on what ``initialize`` settled) and shared by its requests; the
+        session keeps it (``LegacySession.route_meta``), so it goes with the session."""
+        kept: dict[Route, Any] = session.route_meta
+        found = kept.get(self)
         if found is None:
             meta = self._meta(None, ctx)
             classes = project.model_classes(project.fields(model)["meta"].annotation)
             if len(classes) != 1:
                 return meta  # validated with the params, as a request's own _meta is
             try:
-                found = self.session_meta[session] = classes[0].model_validate(meta)
+                found = kept[self] = classes[0].model_validate(meta)
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         return found
@@ -172,7 +168,8 @@ class Route:
 
     def result_out(self, result: Any) -> dict[str, Any]:
         assert self.handler_spec is not None
-        result = self._as_model(result)
+        if not isinstance(result, BaseModel):
+            result = self._as_model(result)
         if self.same:
             return wire.dump(result)
         target = self.targets.get(type(result).__name__)

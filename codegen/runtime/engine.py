@@ -141,59 +141,67 @@ class Peer:
             return
         if isinstance(message, list):
             await self._feed_batch(message)
-        else:
-            await self._feed_one(message, None)
+            return
+        refused = self._accept(message, None)
+        if refused is not None:
+            await self.send(*refused)
 
     async def feed(self, message: Any) -> None:
         """Handle one decoded message or batch; requests run concurrently."""
         if isinstance(message, list):
             await self._feed_batch(message)
             return
-        await self._feed_one(message, None)
+        refused = self._accept(message, None)
+        if refused is not None:
+            await self.send(*refused)
 
     async def run_request(self, message: Message) -> None:
         """Handle one request (envelope already checked) in the caller's own task: HTTP
         answers a POST in the task that read it, saving a task and a hand-off. Timeouts,
         cancellation and drain treat it like any other request."""
-        await self._start_request(message, None, inline=True)
+        request_id = message["id"]
+        entry = self._admit(request_id, message["method"])
+        if isinstance(entry, Run):
+            await self._run(entry, request_id, message["method"], message.get("params"), None)
+        else:
+            await self.send(entry, request_id)
 
-    async def _feed_one(self, message: Any, reply: Sink | None) -> None:
-        """One message; answers go to ``reply`` (a batch's collector), else to the sink."""
+    def _accept(self, message: Any, reply: Sink | None) -> tuple[Message, RequestId | None] | None:
+        """Take one message without waiting: a request starts in its own task (its answer
+        goes to ``reply``, a batch's collector, else to the sink), a notification or a
+        response is handled. Returns the answer due at once, with the id it relates to:
+        a malformed message's error, or a refused request's."""
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
-            await (reply or self.send)(wire.error_response(wire.readable_id(message), exc), None)
-            return
+            return wire.error_response(wire.readable_id(message), exc), None
         if kind == "request":
-            await self._start_request(message, reply, inline=False)
+            request_id = message["id"]
+            method = message["method"]
+            entry = self._admit(request_id, method)
+            if not isinstance(entry, Run):
+                return entry, request_id
+            run = self._run(entry, request_id, method, message.get("params"), reply)
+            # ``_run`` takes its task out of ``_tasks`` when it ends (no done callback)
+            entry.task = task = self._loop.create_task(run)
+            self._tasks.add(task)
         elif kind == "notification":
             self._accept_notification(message["method"], message.get("params"))
         else:
             self._accept_response(message)
+        return None
 
-    async def _start_request(self, message: Message, reply: Sink | None, inline: bool) -> None:
-        """Track one request and run it: in its own task, or ``inline`` in the caller's."""
-        request_id = message["id"]
-        if self.refusing or request_id in self._inflight:
-            await (reply or self.send)(self._refusal(request_id), request_id)
-            return
-        method = message["method"]
-        entry = self._inflight[request_id] = Run(method)
-        self._busy += 1
-        run = self._run(entry, request_id, method, message.get("params"), reply)
-        if inline:
-            await run
-        else:
-            # ``_run`` takes its task out of ``_tasks`` when it ends (no done callback)
-            entry.task = task = self._loop.create_task(run)
-            self._tasks.add(task)
-
-    def _refusal(self, request_id: RequestId) -> Message:
-        """The error for a request that is not run: we are stopping, or its id is taken."""
+    def _admit(self, request_id: RequestId, method: str) -> Run | Message:
+        """Track a request as in flight, or the error it gets instead of running: we are
+        stopping, or its id is taken."""
         if self.refusing:
             return wire.error_response(request_id, shutting_down(accepted=False))
-        duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
-        return wire.error_response(request_id, duplicate)
+        if request_id in self._inflight:
+            duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
+            return wire.error_response(request_id, duplicate)
+        entry = self._inflight[request_id] = Run(method)
+        self._busy += 1
+        return entry
 
     async def _feed_batch(self, batch: list[Any]) -> None:
         if not self._batching():
@@ -217,7 +225,9 @@ class Peer:
                 continue
             if kind == "request":
                 collector.waiting += 1
-            await self._feed_one(item, collector.reply)
+            refused = self._accept(item, collector.reply)
+            if refused is not None:
+                await collector.reply(*refused)
         await collector.finish()
 
     async def _run(

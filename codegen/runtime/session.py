@@ -70,6 +70,8 @@ class LegacySession:
         self.on_change: Callable[[], Awaitable[None]] | None = None
         """Set by HTTP for shared sessions: write the log level and subscriptions through."""
         self._facts_by_id: dict[RequestId, TransportFacts] = {}
+        self.route_meta: dict[Any, Any] = {}
+        """Per route, the handler's ``_meta`` made from this session once (dispatch)."""
         self._handler_caps: dict[str, Any] | None = None
         self._closing: anyio.Event | None = None
         self.peer = Peer(
