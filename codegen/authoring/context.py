@@ -13,7 +13,6 @@ the client answers the request sent on a waiting ``tasks/result`` (2025-11-25 se
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -39,10 +38,17 @@ class Context:
         """The runtime's request context (revision, era, meta, client info …)."""
         self._models = models
         self._open_task = open_task
-        self._keys = itertools.count(1)
+        self._keys = 0
         self.task: Task | None = None
         """The task this call runs as, once detached."""
-        self.detached = asyncio.Event()
+        self._detached: asyncio.Event | None = None
+
+    @property
+    def detached(self) -> asyncio.Event:
+        """Set once the call has become a task (made on first use: most calls never ask)."""
+        if self._detached is None:
+            self._detached = asyncio.Event()
+        return self._detached
 
     @property
     def client_capabilities(self) -> Mapping[str, Any]:
@@ -125,7 +131,7 @@ class Context:
         ordinary :meth:`ask`."""
         if protocol_tasks.client_runs(self.request, request.method):
             return await protocol_tasks.ask_as_task(self.request, request, ttl_ms, self.task)
-        key = f"task_{next(self._keys)}"
+        key = f"task_{self._next_key()}"
         return (await self.ask({key: request}))[key]
 
     def _result_model(self, method: str, answer: Any) -> Any:
@@ -136,7 +142,7 @@ class Context:
         self, message: str, schema: Wire | type[BaseModel], *, key: str | None = None
     ) -> Any:
         """Ask the user to fill in a form; returns the ``ElicitResult``."""
-        key = key or f"elicitation_{next(self._keys)}"
+        key = key or f"elicitation_{self._next_key()}"
         return (await self.ask({key: elicitation(message, schema)}))[key]
 
     async def sample(
@@ -148,16 +154,20 @@ class Context:
         key: str | None = None,
     ) -> Any:
         """Ask the client's model; returns the ``CreateMessageResult``."""
-        key = key or f"sampling_{next(self._keys)}"
+        key = key or f"sampling_{self._next_key()}"
         return (await self.ask({key: sampling(prompt, max_tokens, system_prompt)}))[key]
 
     async def list_roots(self, *, key: str | None = None) -> list[Wire]:
         """The client's roots, as wire dicts."""
-        key = key or f"roots_{next(self._keys)}"
+        key = key or f"roots_{self._next_key()}"
         answer = wire((await self.ask({key: roots()}))[key])
         return list(answer.get("roots", []))
 
     # -- tasks ---------------------------------------------------------------------------
+
+    def _next_key(self) -> int:
+        self._keys += 1
+        return self._keys
 
     @property
     def can_detach(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from mcp_foundry.runtime.context import InputRequired
@@ -26,17 +27,26 @@ def error_result(message: str) -> Wire:
     return {"content": [text(message)], "isError": True}
 
 
-async def run_tool(
+def run_tool(
     spec: ToolSpec, kwargs: dict[str, Any], context: Context
-) -> Wire | BaseException | None:
-    """Run one call. Returns the result body, an exception for the request to raise, or
-    None when the call detached into a task (the task record then receives the outcome).
+) -> Awaitable[Wire | BaseException | None]:
+    """Run one call. Its awaitable gives the result body, an exception for the request to
+    raise, or None when the call detached into a task (the task record then receives the
+    outcome).
 
-    Calls that cannot become tasks run inline; the others run in their own asyncio task
-    so they can outlive the request.
+    Calls that cannot become tasks run inline (the request awaits the function's outcome
+    itself, no coroutine in between); the others run in their own asyncio task so they
+    can outlive the request.
     """
     if not context.can_detach:
-        return await _outcome(spec, kwargs, context)
+        return _outcome(spec, kwargs, context)
+    return _detachable(spec, kwargs, context)
+
+
+async def _detachable(
+    spec: ToolSpec, kwargs: dict[str, Any], context: Context
+) -> Wire | BaseException | None:
+    """A call that may become a task: its own asyncio task, awaited until done or detached."""
 
     async def detachable() -> Wire | BaseException:
         if spec.detach_at_start:

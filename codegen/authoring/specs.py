@@ -7,7 +7,7 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,12 +73,17 @@ class UserFunction:
         extra = model.__pydantic_extra__
         return {**extra, **model.__dict__} if extra else dict(model.__dict__)
 
-    async def __call__(self, kwargs: Mapping[str, Any], ctx: Context) -> Any:
+    def __call__(self, kwargs: Mapping[str, Any], ctx: Context) -> Awaitable[Any]:
+        """What to await for the function's value: an ``async def``'s own coroutine (no
+        wrapper coroutine around it on the request path), else a run on a worker thread."""
         call = kwargs
         if self.context_param is not None:
             call = {**kwargs, self.context_param: ctx}
         if self.awaits:
-            return await self.func(**call)
+            return self.func(**call)  # type: ignore[no-any-return]
+        return self._in_thread(call)
+
+    async def _in_thread(self, call: Mapping[str, Any]) -> Any:
         # a plain function may block (file or network I/O, time.sleep): it runs on a worker
         # thread so the loop keeps answering; a cancelled request (timeout, shutdown) is
         # answered at once while the thread finishes on its own

@@ -11,7 +11,6 @@ as straight-line code in both eras.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -47,7 +46,28 @@ class InputRequired(Exception):
 
 
 class RequestContext:
-    """Satisfies :class:`mcp_foundry.bindings.HandlerContext`; see the package docstring."""
+    """Satisfies :class:`mcp_foundry.bindings.HandlerContext`; see the package docstring.
+
+    One is made per request: slots, and a plain counter for input keys, keep that cheap."""
+
+    __slots__ = (
+        "server",
+        "revision",
+        "era",
+        "request_id",
+        "method",
+        "meta",
+        "client_capabilities",
+        "client_info",
+        "session",
+        "facts",
+        "params",
+        "_emit",
+        "_answers",
+        "_used",
+        "_keys",
+        "state",
+    )
 
     def __init__(
         self,
@@ -83,7 +103,7 @@ class RequestContext:
         self._emit = emit
         self._answers = answers or {}
         self._used: dict[str, Any] = {}
-        self._keys = itertools.count(1)
+        self._keys = 0
         self.state: dict[str, Any] = state if state is not None else {}
         """Survives the rounds of a modern multi round-trip request (sealed, not secret)."""
 
@@ -238,4 +258,5 @@ class RequestContext:
             raise missing_capability(path_object(capability))
 
     def _next_key(self, prefix: str) -> str:
-        return f"{prefix}-{next(self._keys)}"
+        self._keys += 1
+        return f"{prefix}-{self._keys}"

@@ -8,7 +8,6 @@ ways with :mod:`mcp_foundry.runtime.project` and validates on each side.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,7 +50,9 @@ class Route:
         "upgrade",
         "targets",
         "typed",
-        "session_meta",
+        "check_wire_params",
+        "check_params",
+        "dump_wire_params",
     )
 
     def __init__(
@@ -81,10 +82,6 @@ class Route:
         """The modern handler's params carry ``_meta``, made from the session when absent."""
         self.targets: dict[str, type[BaseModel]] = {}
         """Wire result models by name (the first of a name wins), for ``result_out``."""
-        self.session_meta: weakref.WeakKeyDictionary[object, BaseModel] = (
-            weakref.WeakKeyDictionary()
-        )
-        """The handler's ``_meta`` per legacy session (see :meth:`_session_meta`)."""
         for model in (spec.result, *spec.alt_results):
             if model is not None:
                 self.targets.setdefault(model.__name__, model)
@@ -92,30 +89,39 @@ class Route:
             model for model in self.targets.values() if "result_type" in project.fields(model)
         )
         """Wire result models with a ``resultType`` (the modern ones), which says complete."""
+        wire_params = spec.params
+        self.check_params = wire.validator(params) if params is not None else None
+        """The handler revision's params validator (the wire's own when ``same``)."""
+        self.check_wire_params = (
+            wire.validator(wire_params) if wire_params is not None and not self.same else None
+        )
+        self.dump_wire_params = wire.dumper(wire_params) if wire_params is not None else None
 
     # ---- params: wire → handler ------------------------------------------------------
 
     def params_in(self, raw: dict[str, Any] | None, ctx: Any) -> Any:
         assert self.handler_spec is not None
         model = self.handler_spec.params
+        check = self.check_params
         if self.same:
-            if model is None:
+            if check is None:
                 return None
             try:
-                return wire.validate(model, raw if raw is not None else {})
+                return check(raw if raw is not None else {})
             except ValidationError as exc:
                 raise invalid_params(exc) from None
-        wire_model = self.spec.params
-        if wire_model is None or model is None:
+        check_wire = self.check_wire_params
+        if check_wire is None or model is None or check is None:
             return model.model_validate({}) if model is not None and raw is None else None
         try:
-            on_wire = wire.validate(wire_model, raw if raw is not None else {})
+            on_wire = check_wire(raw if raw is not None else {})
         except ValidationError as exc:
             raise invalid_params(exc) from None
         if self.upgrade:
             # older → newer: the validated dump holds exactly what the client's revision
             # knows, and newer revisions only add to it
-            converted = wire.dump(on_wire)
+            assert self.dump_wire_params is not None
+            converted = self.dump_wire_params(on_wire)
         else:
             converted = project.convert(
                 on_wire, model, self.handler_revision, f"{self.method} params"
@@ -128,7 +134,7 @@ class Route:
             else:
                 converted["_meta"] = self._meta(own, ctx)
         try:
-            return wire.validate(model, converted)
+            return check(converted)
         except ValidationError as exc:
             raise invalid_params(exc) from None
 
@@ -141,17 +147,19 @@ class Route:
             meta.setdefault(CLIENT_INFO_KEY, ctx.client_info)
         return meta
 
-    def _session_meta(self, model: type[BaseModel], session: object, ctx: Any) -> Any:
+    def _session_meta(self, model: type[BaseModel], session: Any, ctx: Any) -> Any:
         """:meth:`_meta` for a request that sent none, validated once per session (it
-        depends only on what ``initialize`` settled) and shared by its requests."""
-        found = self.session_meta.get(session)
+        depends only on what ``initialize`` settled) and shared by its requests; the
+        session keeps it (``LegacySession.route_meta``), so it goes with the session."""
+        kept: dict[Route, Any] = session.route_meta
+        found = kept.get(self)
         if found is None:
             meta = self._meta(None, ctx)
             classes = project.model_classes(project.fields(model)["meta"].annotation)
             if len(classes) != 1:
                 return meta  # validated with the params, as a request's own _meta is
             try:
-                found = self.session_meta[session] = classes[0].model_validate(meta)
+                found = kept[self] = classes[0].model_validate(meta)
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         return found
@@ -160,7 +168,8 @@ class Route:
 
     def result_out(self, result: Any) -> dict[str, Any]:
         assert self.handler_spec is not None
-        result = self._as_model(result)
+        if not isinstance(result, BaseModel):
+            result = self._as_model(result)
         if self.same:
             return wire.dump(result)
         target = self.targets.get(type(result).__name__)

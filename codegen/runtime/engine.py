@@ -15,7 +15,9 @@ to pick the response stream.
 Hot path: each request runs in a bare asyncio task (anyio's task-group spawn plus a
 cancel scope cost ~4× more per request), tracked here so ``drain`` stays exact;
 cancellation and timeouts cancel that task. The engine therefore needs anyio's asyncio
-backend (the default); everything above it is plain anyio.
+backend (the default); everything above it is plain anyio. A request's task leaves the
+tracking set in its own last step rather than through a done callback, which would cost
+the loop one more scheduled call per request.
 """
 
 from __future__ import annotations
@@ -137,57 +139,69 @@ class Peer:
         except RpcError as exc:
             await self.send(wire.error_response(wire.refused_id(exc), exc), None)
             return
-        await self.feed(message)
+        if isinstance(message, list):
+            await self._feed_batch(message)
+            return
+        refused = self._accept(message, None)
+        if refused is not None:
+            await self.send(*refused)
 
     async def feed(self, message: Any) -> None:
         """Handle one decoded message or batch; requests run concurrently."""
         if isinstance(message, list):
             await self._feed_batch(message)
             return
-        await self._feed_one(message, self._reply)
-
-    async def _reply(self, message: Message | None, related: RequestId | None) -> None:
-        if message is not None:
-            await self.send(message, related)
+        refused = self._accept(message, None)
+        if refused is not None:
+            await self.send(*refused)
 
     async def run_request(self, message: Message) -> None:
         """Handle one request (envelope already checked) in the caller's own task: HTTP
         answers a POST in the task that read it, saving a task and a hand-off. Timeouts,
         cancellation and drain treat it like any other request."""
-        await self._start_request(message, self._reply, inline=True)
+        request_id = message["id"]
+        entry = self._admit(request_id, message["method"])
+        if isinstance(entry, Run):
+            await self._run(entry, request_id, message["method"], message.get("params"), None)
+        else:
+            await self.send(entry, request_id)
 
-    async def _feed_one(self, message: Any, reply: Sink) -> None:
+    def _accept(self, message: Any, reply: Sink | None) -> tuple[Message, RequestId | None] | None:
+        """Take one message without waiting: a request starts in its own task (its answer
+        goes to ``reply``, a batch's collector, else to the sink), a notification or a
+        response is handled. Returns the answer due at once, with the id it relates to:
+        a malformed message's error, or a refused request's."""
         try:
             kind = wire.check_envelope(message)
         except RpcError as exc:
-            await reply(wire.error_response(wire.readable_id(message), exc), None)
-            return
+            return wire.error_response(wire.readable_id(message), exc), None
         if kind == "request":
-            await self._start_request(message, reply, inline=False)
+            request_id = message["id"]
+            method = message["method"]
+            entry = self._admit(request_id, method)
+            if not isinstance(entry, Run):
+                return entry, request_id
+            run = self._run(entry, request_id, method, message.get("params"), reply)
+            # ``_run`` takes its task out of ``_tasks`` when it ends (no done callback)
+            entry.task = task = self._loop.create_task(run)
+            self._tasks.add(task)
         elif kind == "notification":
             self._accept_notification(message["method"], message.get("params"))
         else:
             self._accept_response(message)
+        return None
 
-    async def _start_request(self, message: Message, reply: Sink, inline: bool) -> None:
-        """Track one request and run it: in its own task, or ``inline`` in the caller's."""
-        request_id = message["id"]
+    def _admit(self, request_id: RequestId, method: str) -> Run | Message:
+        """Track a request as in flight, or the error it gets instead of running: we are
+        stopping, or its id is taken."""
         if self.refusing:
-            refusal = shutting_down(accepted=False)
-            await reply(wire.error_response(request_id, refusal), request_id)
-            return
+            return wire.error_response(request_id, shutting_down(accepted=False))
         if request_id in self._inflight:
             duplicate = RpcError(INVALID_REQUEST, f"Invalid Request: id {request_id!r} is in use")
-            await reply(wire.error_response(request_id, duplicate), request_id)
-            return
-        entry = Run(message["method"])
-        self._inflight[request_id] = entry
-        self._enter_busy()
-        run = self._run(entry, request_id, message["method"], message.get("params"), reply)
-        if inline:
-            await run
-        else:
-            self._spawn(run)
+            return wire.error_response(request_id, duplicate)
+        entry = self._inflight[request_id] = Run(method)
+        self._busy += 1
+        return entry
 
     async def _feed_batch(self, batch: list[Any]) -> None:
         if not self._batching():
@@ -211,7 +225,9 @@ class Peer:
                 continue
             if kind == "request":
                 collector.waiting += 1
-            await self._feed_one(item, collector.reply)
+            refused = self._accept(item, collector.reply)
+            if refused is not None:
+                await collector.reply(*refused)
         await collector.finish()
 
     async def _run(
@@ -220,8 +236,11 @@ class Peer:
         request_id: RequestId,
         method: str,
         params: dict[str, Any] | None,
-        reply: Sink,
+        reply: Sink | None,
     ) -> None:
+        """Answer one request: through ``reply`` exactly once (a batch counts on it), or
+        straight to the sink when there is an answer (none after the peer cancelled)."""
+
         async def call() -> Message:
             return wire.result_response(
                 request_id, await self._on_request(request_id, method, params)
@@ -232,8 +251,12 @@ class Peer:
                 response = await entry.respond(request_id, call, self.handler_timeout)
             finally:
                 self._inflight.pop(request_id, None)
-            await reply(response, request_id)
+            if reply is not None:
+                await reply(response, request_id)
+            elif response is not None:
+                await self.send(response, request_id)
         finally:
+            self._tasks.discard(entry.task)  # an inline run's task is not in the set
             self._leave_busy()
 
     def _accept_notification(self, method: str, params: dict[str, Any] | None) -> None:
@@ -338,9 +361,6 @@ class Peer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
-
-    def _enter_busy(self) -> None:
-        self._busy += 1
 
     def _leave_busy(self) -> None:
         self._busy -= 1

@@ -19,6 +19,7 @@ import enum
 import logging
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, Union
 
 import orjson
@@ -397,9 +398,12 @@ def _opaque(annotation: Any) -> bool:
     )
 
 
-_SHORTCUTS: dict[tuple[type, int], tuple[Any, frozenset[str] | None]] = {}
-"""Per ``(source class, target)``: :func:`faithful`'s answer for :func:`convert`, memoized
-by identity like :func:`_match` (one lookup per call instead of two)."""
+_SHORTCUTS: dict[
+    tuple[type, int],
+    tuple[Any, frozenset[str] | None, Callable[[BaseModel], dict[str, Any]]],
+] = {}
+"""Per ``(source class, target)``: :func:`faithful`'s answer for :func:`convert` and the
+source's dumper, memoized by identity like :func:`_match` (one lookup per call)."""
 
 
 def convert(value: BaseModel, target: type[BaseModel], revision: str, what: str) -> dict[str, Any]:
@@ -410,10 +414,10 @@ def convert(value: BaseModel, target: type[BaseModel], revision: str, what: str)
     if shortcut is None or shortcut[0] is not target:
         match = _match(source, target)
         envelope = faithful(source, match) if match is not None else None
-        shortcut = _SHORTCUTS[pair] = (target, envelope)
+        shortcut = _SHORTCUTS[pair] = (target, envelope, wire.dumper(source))
     envelope = shortcut[1]
     if envelope is not None:
-        out = wire.dump(value)
+        out = shortcut[2](value)
         for key in envelope:
             out.pop(key, None)
         return out

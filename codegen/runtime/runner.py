@@ -62,7 +62,8 @@ class Run:
         deadline = None
         if timeout is not None and self.method not in LONG_LIVED:
             deadline = asyncio.get_running_loop().call_later(timeout, self.stop, timed_out(timeout))
-        self.task = asyncio.current_task()
+        if self.task is None:  # the engine sets its own tasks; an inline run is the caller's
+            self.task = asyncio.current_task()
         self.started = True
         try:
             if self.reason is not None:

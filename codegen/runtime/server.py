@@ -95,6 +95,8 @@ class Server:
             dict(capabilities) if capabilities is not None else self._derive_capabilities()
         )
         self._advertised: dict[tuple[str, ...], bool] = {}
+        self._open_routes: set[dispatch.Route] = set()
+        """Routes whose capability gate this server has passed (``gated``)."""
         """``advertises`` answers, by capability path (the capabilities are fixed once made)."""
         self.request_timeout = request_timeout
         self.sealer = StateSealer(state_secret)
@@ -354,8 +356,11 @@ class Server:
 
     def gated(self, route: dispatch.Route, method: str, revision: str) -> dispatch.Route:
         """``route``, unless it needs a server capability this server does not declare:
-        then the method does not exist here (-32601). Both eras gate through this."""
-        self.require_gate(route.spec, method, revision)
+        then the method does not exist here (-32601). Both eras gate through this; a route
+        that passed once always passes (the capabilities are fixed once made)."""
+        if route not in self._open_routes:
+            self.require_gate(route.spec, method, revision)
+            self._open_routes.add(route)
         return route
 
     def require_gate(self, spec: MethodSpec, method: str, revision: str) -> None:

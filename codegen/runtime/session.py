@@ -70,6 +70,8 @@ class LegacySession:
         self.on_change: Callable[[], Awaitable[None]] | None = None
         """Set by HTTP for shared sessions: write the log level and subscriptions through."""
         self._facts_by_id: dict[RequestId, TransportFacts] = {}
+        self.route_meta: dict[Any, Any] = {}
+        """Per route, the handler's ``_meta`` made from this session once (dispatch)."""
         self._handler_caps: dict[str, Any] | None = None
         self._closing: anyio.Event | None = None
         self.peer = Peer(
@@ -204,7 +206,8 @@ class LegacySession:
         if params is not None:
             meta = params.get("_meta")
             if type(meta) is dict and PROTOCOL_VERSION_KEY in meta:
-                return await self._modern(request_id, method, params, facts)
+                emit = self._emitter(request_id)
+                return await self.server.serve_modern(request_id, method, params, emit, facts, self)
         revision = self.revision
         if revision is None:
             if method == "initialize":
@@ -242,11 +245,6 @@ class LegacySession:
         revision: str,
         facts: TransportFacts,
     ) -> RequestContext:
-        peer = self.peer
-
-        async def emit(name: str, body: dict[str, Any] | None) -> None:
-            await peer.notify(name, body, related=request_id)
-
         meta = params.get("_meta") if params is not None else None
         return RequestContext(
             server=self.server,
@@ -256,7 +254,7 @@ class LegacySession:
             meta=meta if isinstance(meta, dict) else {},
             client_capabilities=self.client_capabilities,
             client_info=self.client_info,
-            emit=emit,
+            emit=self._emitter(request_id),
             session=self,
             facts=facts,
             params=params,
@@ -282,15 +280,14 @@ class LegacySession:
         result: dict[str, Any] = await self.server.session_methods[method](params or {}, context)
         return result
 
-    async def _modern(
-        self, request_id: RequestId, method: str, params: dict[str, Any], facts: TransportFacts
-    ) -> dict[str, Any]:
+    def _emitter(self, request_id: RequestId) -> Callable[[str, Any], Awaitable[None]]:
+        """Sends the notifications a request makes, related to it, on this connection."""
         peer = self.peer
 
         async def emit(name: str, body: dict[str, Any] | None) -> None:
             await peer.notify(name, body, related=request_id)
 
-        return await self.server.serve_modern(request_id, method, params, emit, facts, self)
+        return emit
 
     def _initialize(self, params: dict[str, Any] | None) -> dict[str, Any]:
         server = self.server

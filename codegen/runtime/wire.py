@@ -6,8 +6,9 @@ pydantic validates only params and results, once per message, in the dispatcher.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, Union
 
 import orjson
@@ -41,7 +42,12 @@ def decode(data: bytes | str) -> Any:
             message = json.loads(data)
         except RecursionError:
             pass  # deeper than the standard library reads: the float id is refused later
-    deep = _opening_brackets(data) > MAX_DEPTH and isinstance(message, (dict, list))
+    # more than MAX_DEPTH levels take more than MAX_DEPTH bytes: short lines skip the count
+    deep = (
+        len(data) > MAX_DEPTH
+        and _opening_brackets(data) > MAX_DEPTH
+        and isinstance(message, (dict, list))
+    )
     if deep and _nests_deeper(message, MAX_DEPTH):
         raise TooDeep(message)
     return message
@@ -111,6 +117,24 @@ def validate(model: type[M], data: Any) -> M:
     return found
 
 
+def validator(model: type[M]) -> Callable[[Any], M]:
+    """:func:`validate` for one model, bound once: a route keeps its models' validators
+    and calls them without a Python frame in between."""
+    if not model.__pydantic_complete__:
+        model.model_rebuild()  # generated models defer their build to first use
+    check: Callable[[Any], M] = model.__pydantic_validator__.validate_python
+    return check
+
+
+def dumper(model: type[BaseModel]) -> Callable[[BaseModel], dict[str, Any]]:
+    """:func:`dump` for instances of one model, bound once like :func:`validator`."""
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+    return functools.partial(
+        model.__pydantic_serializer__.to_python, mode="json", by_alias=True, exclude_unset=True
+    )
+
+
 def is_request_id(value: Any) -> bool:
     """MCP ids are strings or integers, never null, never booleans."""
     return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
@@ -135,7 +159,8 @@ def check_envelope(message: Any) -> str:
             raise RpcError(INVALID_REQUEST, 'Invalid Request: "params" must be an object')
         if "id" not in message:
             return "notification"
-        if not is_request_id(message["id"]):
+        found = message["id"]
+        if type(found) is not int and type(found) is not str and not is_request_id(found):
             raise RpcError(INVALID_REQUEST, 'Invalid Request: "id" must be a string or integer')
         return "request"
     if "id" in message and ("result" in message or "error" in message):

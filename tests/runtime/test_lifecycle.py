@@ -176,3 +176,28 @@ def test_request_waiting_on_the_client_is_answered_when_input_closes() -> None:
     answer = server.answer("ask")
     assert answer["error"]["code"] == -32603
     assert server.finish() == 0
+
+
+def test_an_id_in_flight_is_refused_alone_and_in_a_batch() -> None:
+    server = Pipe()
+    server.initialize("2025-03-26")  # the last revision with JSON-RPC batches
+    slow = {"name": "slow", "arguments": {"seconds": 1}, "_meta": {"progressToken": 7}}
+    server.request(7, "tools/call", slow)
+    server.started(7)
+    server.request(7, "tools/call", {"name": "echo", "arguments": {"text": "again"}})
+    refused = server.answer(7)
+    assert refused["error"]["code"] == -32600 and "in use" in refused["error"]["message"]
+    server.send(
+        [
+            echo(8, modern=False),
+            {"jsonrpc": "2.0", "id": 7, "method": "ping"},
+        ]
+    )
+    while not isinstance(batch := server.receive(), list):
+        pass
+    answers = {m["id"]: m for m in batch}
+    assert answers[8]["result"]["content"][0]["text"] == "t8"
+    assert answers[7]["error"]["code"] == -32600
+    assert server.answer(7)["result"]["content"][0]["text"] == "slow done"
+    server.close_input()
+    assert server.finish() == 0
