@@ -36,10 +36,11 @@ MAX_LINE = 32 * 1024 * 1024
 """A longer line is refused (-32600) and skipped rather than buffered without bound."""
 _CHUNK = 256 * 1024
 MAX_BACKLOG = 10_000
-_GC_THRESHOLD = 50_000
-"""Net new objects between young collections (Python's default: 700). Only cyclic
-garbage waits longer for it; the peak memory of a 10,000-call burst did not change."""
 """Queued answers at which the server stops reading until the client reads its output."""
+_GC_THRESHOLD = 10_000
+"""Net new objects between young collections (Python's default: 700). Only cyclic
+garbage waits longer for it. 50,000 saved another 1.5% of instructions per call but lets
+one young collection scan that many objects, a pause of milliseconds on a single call."""
 
 
 def _pollable(fd: int) -> bool:
