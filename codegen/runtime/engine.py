@@ -139,12 +139,7 @@ class Peer:
         except RpcError as exc:
             await self.send(wire.error_response(wire.refused_id(exc), exc), None)
             return
-        if isinstance(message, list):
-            await self._feed_batch(message)
-            return
-        refused = self._accept(message, None)
-        if refused is not None:
-            await self.send(*refused)
+        await self.feed(message)
 
     async def feed(self, message: Any) -> None:
         """Handle one decoded message or batch; requests run concurrently."""
