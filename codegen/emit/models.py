@@ -198,12 +198,16 @@ def module_of(component: tuple[str, ...]) -> str:
     return "_" + words(component[0])
 
 
-def _items(ir: RevisionIR, members: tuple[str, ...], defined: set[str]) -> Iterable[dict[str, Any]]:
+def _items(
+    ir: RevisionIR,
+    members: tuple[str, ...],
+    defined: set[str],
+    recursive: frozenset[str],
+    wrapped: frozenset[str],
+) -> Iterable[dict[str, Any]]:
     """The items of one component's module; ``defined`` holds the names it imports."""
     definitions = ir.definitions
     own = set(members)
-    recursive = _recursive_aliases(definitions)
-    wrapped = root_models(ir)
     hard: dict[str, set[str]] = {}
     soft: dict[str, set[str]] = {}
     for name in members:
@@ -309,6 +313,8 @@ def emit_models(ir: RevisionIR) -> dict[str, str]:
     if clash:
         raise ValueError(f"{ir.revision}: definitions shadow generated helpers: {sorted(clash)}")
     laid_out = layout(ir)
+    recursive = _recursive_aliases(ir.definitions)
+    wrapped = root_models(ir)
     files = {f"{PRELUDE}.py": render("models_prelude.py.j2", revision=ir.revision)}
     for component in laid_out:
         defined = {name for _, names in component.imports for name in names}
@@ -317,7 +323,7 @@ def emit_models(ir: RevisionIR) -> dict[str, str]:
             revision=ir.revision,
             members=component.members,
             imports=component.imports,
-            items=list(_items(ir, component.members, defined)),
+            items=list(_items(ir, component.members, defined, recursive, wrapped)),
         )
     homes = {name: PRELUDE for name in PRELUDE_NAMES}
     homes.update({name: c.module for c in laid_out for name in c.members})
