@@ -8,12 +8,15 @@ can change how it renders models without touching them.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import ModuleType
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # the generator imports this module in a build without pydantic
+    from pydantic import BaseModel
 
 Direction = Literal["client_to_server", "server_to_client", "both"]
 Kind = Literal["request", "notification"]
@@ -45,22 +48,45 @@ class CapabilityGate:
     path: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+class LazyNames:
+    """The names of a generated ``models`` facade, each loaded from its private module on
+    first access and then kept in the facade's namespace (no cost after that)."""
+
+    def __init__(self, module: str, namespace: dict[str, Any], homes: Mapping[str, str]):
+        self.module = module
+        self.package = module.rpartition(".")[0]
+        self.namespace = namespace
+        self.homes = homes
+
+    def load(self, name: str) -> Any:
+        home = self.homes.get(name)
+        if home is None:
+            raise AttributeError(f"module {self.module!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{self.package}.{home}"), name)
+        self.namespace[name] = value
+        return value
+
+    def names(self) -> list[str]:
+        return sorted({*self.namespace, *self.homes})
+
+
+@dataclass(frozen=True)
 class MethodSpec:
-    """One JSON-RPC method of one revision, as the runtime dispatches it."""
+    """One JSON-RPC method of one revision, as the runtime dispatches it.
+
+    The tables name their models; each model is looked up in ``models`` on first read and
+    then kept on the spec, so loading a table creates no model class (cold start)."""
 
     method: str
     kind: Kind
     direction: Direction
-    message: type[BaseModel]
-    """The whole JSON-RPC message model, e.g. ``CallToolRequest``."""
-    params: type[BaseModel] | None
-    """The params model; ``None`` when the method takes no params object."""
+    models: ModuleType = field(repr=False, compare=False)
+    """The revision's ``models`` facade, where the names below are looked up."""
+    message_name: str
+    params_name: str | None
     params_required: bool
-    result: type[BaseModel] | None
-    """The ordinary result model; ``None`` for notifications."""
-    alt_results: tuple[type[BaseModel], ...]
-    """Other results the method may answer with (CreateTaskResult, InputRequiredResult)."""
+    result_name: str | None
+    alt_result_names: tuple[str, ...]
     capability: CapabilityGate | None
     input_only: bool
     """2026-07-28+: travels only inside ``InputRequiredResult.inputRequests``."""
@@ -68,6 +94,30 @@ class MethodSpec:
     """Name of the handler method in the generated handler interfaces, e.g. ``tools_call``."""
     deprecated: str | None = None
     doc: str = ""
+
+    @cached_property
+    def message(self) -> type[BaseModel]:
+        """The whole JSON-RPC message model, e.g. ``CallToolRequest``."""
+        return self._model(self.message_name)
+
+    @cached_property
+    def params(self) -> type[BaseModel] | None:
+        """The params model; ``None`` when the method takes no params object."""
+        return None if self.params_name is None else self._model(self.params_name)
+
+    @cached_property
+    def result(self) -> type[BaseModel] | None:
+        """The ordinary result model; ``None`` for notifications."""
+        return None if self.result_name is None else self._model(self.result_name)
+
+    @cached_property
+    def alt_results(self) -> tuple[type[BaseModel], ...]:
+        """Other results the method may answer with (CreateTaskResult, InputRequiredResult)."""
+        return tuple(self._model(name) for name in self.alt_result_names)
+
+    def _model(self, name: str) -> type[BaseModel]:
+        model: type[BaseModel] = getattr(self.models, name)
+        return model
 
 
 @dataclass(frozen=True, slots=True)

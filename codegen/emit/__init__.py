@@ -15,11 +15,11 @@ def package_name(revision: str) -> str:
 
 
 def emit_revision(ir: RevisionIR) -> dict[str, str]:
-    """File name → content of the revision's generated package."""
+    """File name → content of the revision's generated package (a flat folder)."""
     return {
         "__init__.py": emit_package_init(ir),
         "handlers.py": emit_handlers(ir),
         "methods.py": emit_methods(ir),
-        "models.py": emit_models(ir),
+        **emit_models(ir),
         "py.typed": "",
     }

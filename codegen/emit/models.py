@@ -1,13 +1,23 @@
-"""Emit ``models.py``: one pydantic class per object definition, one alias per other type.
+"""Emit a revision's models: one pydantic class per object definition, one alias per other
+type, spread over private modules so a process creates only the classes it uses.
 
-Order matters only where Python evaluates a name at import: alias expressions and
-``RootModel[...]`` bases. Those follow their dependencies (sorted otherwise, for stable
-output); aliases that recurse through each other become ``TypeAliasType`` with quoted names.
+Each strongly connected component of the reference graph (a class, or classes and aliases
+that refer to each other) gets its own module ``_<first name in snake_case>.py``, which
+imports the components it refers to: loading a class loads exactly its dependency closure,
+and every name its annotations mention is in its own module's namespace, where pydantic
+resolves forward references. ``models.py`` is the public facade, loading a component on first
+access (creating ~1 ms of pydantic classes each is what cold start pays, issue #15).
+
+Order within a module matters only where Python evaluates a name at import: alias
+expressions and ``RootModel[...]`` bases. Those follow their dependencies (sorted otherwise,
+for stable output); aliases that recurse through each other become ``TypeAliasType`` with
+quoted names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from mcp_foundry.bindings import wire_name
@@ -15,6 +25,7 @@ from mcp_foundry.emit.literals import literal
 from mcp_foundry.emit.pytypes import annotation, optional, refs
 from mcp_foundry.emit.render import render
 from mcp_foundry.ir.model import Const, Definition, Primitive, Property, Ref, RevisionIR
+from mcp_foundry.ir.naming import words
 
 
 def root_models(ir: RevisionIR) -> frozenset[str]:
@@ -136,23 +147,78 @@ def _field(prop: Property, defined: set[str]) -> dict[str, Any]:
     }
 
 
-def _items(ir: RevisionIR) -> Iterable[dict[str, Any]]:
+def references(definition: Definition) -> set[str]:
+    """Names of the definitions ``definition`` mentions (alias, fields, extra keys)."""
+    if definition.kind == "alias":
+        return refs(definition.alias) if definition.alias is not None else set()
+    found: set[str] = set().union(*(refs(p.type) for p in definition.properties))
+    if definition.extra_type is not None:
+        found |= refs(definition.extra_type)
+    return found
+
+
+def components(definitions: Mapping[str, Definition]) -> list[tuple[str, ...]]:
+    """Strongly connected components of the reference graph, each sorted, every one after
+    the components it refers to (Tarjan's algorithm, visiting names in sorted order)."""
+    graph = {name: sorted(references(d) & definitions.keys()) for name, d in definitions.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[tuple[str, ...]] = []
+
+    def connect(name: str) -> None:
+        index[name] = low[name] = len(index)
+        stack.append(name)
+        on_stack.add(name)
+        for other in graph[name]:
+            if other not in index:
+                connect(other)
+                low[name] = min(low[name], low[other])
+            elif other in on_stack:
+                low[name] = min(low[name], index[other])
+        if low[name] == index[name]:
+            members = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                members.append(member)
+                if member == name:
+                    break
+            found.append(tuple(sorted(members)))
+
+    for name in sorted(graph):
+        if name not in index:
+            connect(name)
+    return found
+
+
+def module_of(component: tuple[str, ...]) -> str:
+    """The private module of a component: its first name in snake_case, underscored."""
+    return "_" + words(component[0])
+
+
+def _items(
+    ir: RevisionIR,
+    members: tuple[str, ...],
+    defined: set[str],
+    recursive: frozenset[str],
+    wrapped: frozenset[str],
+) -> Iterable[dict[str, Any]]:
+    """The items of one component's module; ``defined`` holds the names it imports."""
     definitions = ir.definitions
-    recursive = _recursive_aliases(definitions)
-    wrapped = root_models(ir)
+    own = set(members)
     hard: dict[str, set[str]] = {}
     soft: dict[str, set[str]] = {}
-    for name, d in definitions.items():
+    for name in members:
+        d = definitions[name]
         if d.kind == "alias" and name not in recursive and d.alias is not None:
-            hard[name] = refs(d.alias) - {name}
+            hard[name] = (refs(d.alias) - {name}) & own
             if name in wrapped:
                 hard[name] -= recursive
         elif d.kind == "object":
-            soft[name] = set().union(*(refs(p.type) for p in d.properties))
-            if d.extra_type is not None:
-                soft[name] |= refs(d.extra_type)
-    defined: set[str] = set()
-    for name in _order(definitions, hard, soft):
+            soft[name] = references(d) & own
+    for name in _order({n: definitions[n] for n in members}, hard, soft):
         yield from _item(definitions[name], wrapped, recursive, defined)
         defined.add(name)
 
@@ -204,23 +270,70 @@ def _item(
         yield {"kind": "alias", "name": name, "annotation": annotation(d.alias), "doc": doc}
 
 
-# Names the models module defines itself; a schema definition may not take them.
-PRELUDE_NAMES = frozenset(
-    {
-        "Base64Str",
-        "MCPModel",
-        "MCPRootModel",
-        "typing",
-        "pydantic",
-        "base64",
-        "binascii",
-        "wire_name",
-    }
-)
+PRELUDE = "_prelude"
+"""The private module of the bases every component module imports."""
+
+# Names the prelude defines, the facade re-exports; a schema definition may not take them.
+PRELUDE_NAMES = frozenset({"Base64Str", "MCPModel", "MCPRootModel"})
+# Names the generated modules use themselves; a schema definition may not take them either.
+RESERVED_NAMES = PRELUDE_NAMES | {"typing", "pydantic", "typing_extensions", "wire_name"}
 
 
-def emit_models(ir: RevisionIR) -> str:
-    clash = PRELUDE_NAMES & set(ir.definitions)
+@dataclass(frozen=True)
+class Component:
+    """One private module: the definitions it holds and the names it imports, by module."""
+
+    module: str
+    members: tuple[str, ...]
+    imports: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def layout(ir: RevisionIR) -> list[Component]:
+    """The revision's component modules, each after the ones it imports."""
+    found = components(ir.definitions)
+    home = {name: module_of(c) for c in found for name in c}
+    modules = [module_of(c) for c in found]
+    if len(set(modules)) != len(modules) or PRELUDE in modules:
+        raise ValueError(f"{ir.revision}: model modules clash: {sorted(modules)}")
+    laid_out = []
+    for members in found:
+        needed: dict[str, set[str]] = {}
+        for name in members:
+            for other in references(ir.definitions[name]) - set(members):
+                needed.setdefault(home[other], set()).add(other)
+        imports = tuple((m, tuple(sorted(needed[m]))) for m in sorted(needed))
+        laid_out.append(Component(module_of(members), members, imports))
+    return laid_out
+
+
+def emit_models(ir: RevisionIR) -> dict[str, str]:
+    """File name → content: the ``models.py`` facade, the prelude and one module per
+    component."""
+    clash = RESERVED_NAMES & set(ir.definitions)
     if clash:
         raise ValueError(f"{ir.revision}: definitions shadow generated helpers: {sorted(clash)}")
-    return render("models.py.j2", revision=ir.revision, items=list(_items(ir)))
+    laid_out = layout(ir)
+    recursive = _recursive_aliases(ir.definitions)
+    wrapped = root_models(ir)
+    files = {f"{PRELUDE}.py": render("models_prelude.py.j2", revision=ir.revision)}
+    for component in laid_out:
+        defined = {name for _, names in component.imports for name in names}
+        files[f"{component.module}.py"] = render(
+            "models_component.py.j2",
+            revision=ir.revision,
+            members=component.members,
+            imports=component.imports,
+            items=list(_items(ir, component.members, defined, recursive, wrapped)),
+        )
+    homes = {name: PRELUDE for name in PRELUDE_NAMES}
+    homes.update({name: c.module for c in laid_out for name in c.members})
+    by_module: dict[str, list[str]] = {}
+    for name, module in homes.items():
+        by_module.setdefault(module, []).append(name)
+    files["models.py"] = render(
+        "models.py.j2",
+        revision=ir.revision,
+        imports=[(m, sorted(by_module[m])) for m in sorted(by_module)],
+        homes=sorted(homes.items()),
+    )
+    return files

@@ -19,7 +19,7 @@ INLINE_NAMES = {
 }
 
 
-def _words(wire_name: str) -> str:
+def words(wire_name: str) -> str:
     """``isError`` → ``is_error``, ``_meta`` → ``meta``, ``createMessage`` → ``create_message``."""
     name = wire_name.removeprefix(_MCP_PREFIX).lstrip("_$")
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
@@ -31,7 +31,7 @@ def snake(wire_name: str) -> str:
     """A model field name: ``isError`` → ``is_error``, ``_meta`` → ``meta``,
     ``io.modelcontextprotocol/clientInfo`` → ``client_info``, ``$schema`` → ``schema_``
     (trailing ``_`` where pydantic or Python reserves the name)."""
-    name = _words(wire_name)
+    name = words(wire_name)
     if not name or name[0].isdigit():
         name = f"field_{name}"
     if keyword.iskeyword(name) or name in _RESERVED or wire_name.startswith("$"):
@@ -55,7 +55,7 @@ def handler_name(method: str) -> str:
     """``tools/call`` → ``tools_call``; ``sampling/createMessage`` → ``sampling_create_message``;
     ``tools/validate`` → ``tools_validate`` (a method, not a model field: pydantic's reserved
     names do not apply, only Python keywords)."""
-    name = "_".join(_words(part) for part in re.split(r"[/-]", method) if _words(part))
+    name = "_".join(words(part) for part in re.split(r"[/-]", method) if words(part))
     if not name or name[0].isdigit():
         name = f"method_{name}"
     return f"{name}_" if keyword.iskeyword(name) else name

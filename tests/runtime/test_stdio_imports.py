@@ -83,3 +83,54 @@ def test_stdio_server_imports_no_http_stack_and_only_the_revisions_it_serves(
 def test_stdio_server_imports_nothing_of_the_generator_side(tmp_path: Path) -> None:
     modules = _modules_after_serving(tmp_path, INITIALIZE, TOOLS_LIST)
     assert _within(modules, GENERATOR_SIDE) == []
+
+
+CREATED = """
+import atexit, importlib, json, runpy, sys
+import pydantic
+out = sys.argv.pop(1)
+
+def created() -> dict[str, list[int]]:
+    classes, stack = set(), [pydantic.BaseModel]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in classes:
+                classes.add(sub)
+                stack.append(sub)
+    counts = {}
+    for package in {m.rpartition(".")[0] for m in sys.modules if m.endswith(".models")}:
+        if not package.startswith("mcp_foundry.generated.rev_"):
+            continue
+        total = len(importlib.import_module(package + ".models").__all__)
+        mine = [
+            c for c in classes
+            if c.__module__.startswith(package + ".") and c.__module__ != package + "._prelude"
+        ]
+        counts[package.rpartition(".")[2]] = [len(mine), total]
+    return counts
+
+atexit.register(lambda: open(out, "w").write(json.dumps(created())))
+sys.argv = ["everything", "--transport", "stdio"]
+runpy.run_module("examples.everything", run_name="__main__")
+"""
+
+
+def test_answering_initialize_creates_only_the_model_classes_it_needs(tmp_path: Path) -> None:
+    """Model classes are created on first use, each with its dependency closure (a ~1 ms
+    pydantic class each was a third of cold start): answering a 2025-11-25 ``initialize``
+    creates a small part of the two revisions a server loads."""
+    out = tmp_path / "created.json"
+    done = subprocess.run(
+        [sys.executable, "-c", CREATED, str(out)],
+        input=json.dumps(INITIALIZE).encode() + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=50,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b'"result"' in done.stdout, done.stdout
+    counts: dict[str, list[int]] = json.loads(out.read_text())
+    assert set(counts) == {"rev_2026_07_28", "rev_2025_11_25"}
+    for revision, (created, total) in counts.items():
+        assert total > 100, (revision, total)
+        assert created * 4 < total, (revision, created, total)
