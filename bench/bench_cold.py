@@ -32,19 +32,9 @@ from pathlib import Path
 from statistics import median
 
 import ts_peer
-from bench_http import cpu_seconds
+from bench_http import INITIALIZE, cpu_seconds
 
 HERE = Path(__file__).resolve().parent
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 0,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "bench", "version": "1"},
-    },
-}
 FLOOR = (
     "import sys; sys.stdin.readline(); "
     'sys.stdout.write(\'{"jsonrpc":"2.0","id":0,"result":{}}\\n\'); sys.stdout.flush()'

@@ -65,6 +65,17 @@ SERVERS = {
     ],
 }
 LEGACY, MODERN = "2025-11-25", "2026-07-28"
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 0,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": LEGACY,
+        "capabilities": {},
+        "clientInfo": {"name": "bench", "version": "1"},
+    },
+}
+"""The legacy wire's opening request, as every benchmark sends it."""
 PEERS = {
     LEGACY: ("sdk", "ts-v1", "null", "uvicorn"),
     MODERN: ("sdk", "ts-v2", "null", "uvicorn"),
@@ -191,17 +202,7 @@ def echo_call(request_id: int, modern: bool) -> dict[str, Any]:
 async def open_session(port: int) -> dict[str, str]:
     """``initialize`` + ``notifications/initialized``; the headers later requests need."""
     conn = await connect(port)
-    init = {
-        "jsonrpc": "2.0",
-        "id": 0,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "bench", "version": "1"},
-        },
-    }
-    status, headers, _ = await conn.exchange(http_request(port, orjson.dumps(init), {}))
+    status, headers, _ = await conn.exchange(http_request(port, orjson.dumps(INITIALIZE), {}))
     assert status == 200, status
     session = {
         "Mcp-Session-Id": headers["mcp-session-id"],

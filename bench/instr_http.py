@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import orjson
-from bench_http import LEGACY, MODERN, SERVERS, echo_call, free_port, http_request
+from bench_http import INITIALIZE, LEGACY, MODERN, SERVERS, echo_call, free_port, http_request
 
 VALGRIND_START_S = 600
 """Python's start-up under callgrind takes tens of seconds on a busy machine."""
@@ -85,17 +85,7 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
 def session_headers(client: Client, wire: str) -> dict[str, str]:
     if wire == MODERN:
         return {"MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/call", "Mcp-Name": "echo"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 0,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "bench", "version": "1"},
-        },
-    }
-    status, headers, _ = client.exchange(http_request(client.port, orjson.dumps(init), {}))
+    status, headers, _ = client.exchange(http_request(client.port, orjson.dumps(INITIALIZE), {}))
     assert status == 200, status
     session = {"Mcp-Session-Id": headers["mcp-session-id"], "MCP-Protocol-Version": LEGACY}
     note = orjson.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"})

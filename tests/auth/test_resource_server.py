@@ -27,6 +27,16 @@ from .support import (
 )
 
 pytestmark = pytest.mark.timeout(60)
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": LEGACY,
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
+}
 
 
 def _post(live: Protected, token: str | None, message: dict[str, object]) -> httpx.Response:
@@ -196,17 +206,7 @@ def _result(response: httpx.Response) -> dict[str, object]:
 
 def test_legacy_session_each_request_judged_by_its_own_token(notes: Protected) -> None:
     reader, writer = notes.token(READ, subject="ada"), notes.token(READ, WRITE, subject="ada")
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
-    opened = _legacy(notes, reader, init)
+    opened = _legacy(notes, reader, INITIALIZE)
     assert opened.status_code == 200
     session = opened.headers["mcp-session-id"]
     _legacy(notes, reader, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
@@ -274,17 +274,7 @@ def test_no_token_or_claims_in_bodies_or_logs(
 
 def test_a_session_answers_only_the_caller_who_opened_it(notes: Protected) -> None:
     ada, bob = notes.token(READ, subject="ada"), notes.token(READ, subject="bob")
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LEGACY,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
-    session = _legacy(notes, ada, init).headers["mcp-session-id"]
+    session = _legacy(notes, ada, INITIALIZE).headers["mcp-session-id"]
     _legacy(notes, ada, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
     ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
     assert _legacy(notes, bob, ping, session).status_code == 404
@@ -354,17 +344,7 @@ def test_a_deprecated_sse_session_stays_its_openers_after_many_newer_sessions(
         ada, bob = small.token(READ, subject="ada"), small.token(READ, subject="bob")
         with _open_sse(small, ada) as messages:
             for _ in range(config.max_sessions):
-                init = {
-                    "jsonrpc": "2.0",
-                    "id": 1,
-                    "method": "initialize",
-                    "params": {
-                        "protocolVersion": LEGACY,
-                        "capabilities": {},
-                        "clientInfo": {"name": "t", "version": "1"},
-                    },
-                }
-                session = _legacy(small, ada, init).headers["mcp-session-id"]
+                session = _legacy(small, ada, INITIALIZE).headers["mcp-session-id"]
                 ended = httpx.delete(
                     small.url,
                     headers={"authorization": f"Bearer {ada}", "mcp-session-id": session},
