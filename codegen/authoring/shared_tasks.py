@@ -49,6 +49,8 @@ UNLIMITED_TTL_MS = 86_400_000
 store expires)."""
 _INBOX_LEN = 64
 _RETRY_S = 1.0
+_TAKEN_POLL_S = 0.05
+"""How often an answer posted for a task elsewhere re-reads it, between channel news."""
 LAPSED = {
     "code": INTERNAL_ERROR,
     "message": "The server instance running the task stopped before it finished",
@@ -244,6 +246,7 @@ class SharedTaskStore:
         if not valid or task.terminal:
             return
         await self._post(task, {"answers": valid})
+        await self._taken(task.task_id, set(valid))
 
     async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
         """The requestor's answer to a 2025-11-25 request; for a task running elsewhere
@@ -261,6 +264,26 @@ class SharedTaskStore:
             ttl_s=_remaining_s(task),
         )
         await self._tell("inbox", task.task_id)
+
+    async def _taken(self, task_id: str, keys: set[str]) -> None:
+        """Return once the owner has taken the answers to ``keys`` (they left the task's
+        pending requests in the store) or the task ended: the client's next read, on any
+        instance, then shows it. Bounded by a lease, after which a silent owner's task
+        reads ``failed``; a change with requests still pending is heard on the channel,
+        the others are polled for."""
+        deadline = time.monotonic() + self.lease_s
+        while True:
+            with self.watching(task_id) as changed:
+                fresh = await self.view(task_id)
+                if fresh is None or fresh.terminal or not keys & fresh.pending.keys():
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                try:
+                    await asyncio.wait_for(changed.wait(), min(left, _TAKEN_POLL_S))
+                except TimeoutError:
+                    pass
 
     async def close(self) -> None:
         """Shutdown: tasks still running here fail now (rather than when their lease

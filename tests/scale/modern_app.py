@@ -53,6 +53,13 @@ def build_app(store: Store | None = None, *, lease_s: float | None = None) -> Ap
         answer = await ctx.elicit("Proceed?", form, key="go")
         return f"{answer.action}: {answer.content}"
 
+    @app.tool(task="optional")
+    async def pair(ctx: Context) -> str:
+        """Asks for two inputs at once (as a task: each answer may come on its own)."""
+        form = {"type": "object", "properties": {"v": {"type": "string"}}}
+        got = await ctx.ask({"name": elicitation("Name?", form), "age": elicitation("Age?", form)})
+        return f"{got['name'].content['v']}, {got['age'].content['v']}"
+
     @app.tool()
     async def two_rounds(ctx: Context) -> str:
         """Two input rounds in a row (requestState carries the first answer)."""

@@ -116,6 +116,37 @@ async def test_input_answered_on_another_instance_reaches_the_waiting_task(
         assert done["result"]["content"][0]["text"] == "accept: {'ok': True}"
 
 
+async def test_a_partial_answer_on_one_instance_is_read_at_once_on_another(
+    cluster: LocalCluster,
+) -> None:
+    """Answering one of two input requests through C returns once the owner (A) took it,
+    however slow A is to hear of it: the client's next read, on any instance, no longer
+    lists it (the conformance scenario tasks-mrtr-partial-fulfillment behind a balancer)."""
+    a, b, c = cluster.urls
+    caps = {**TASKS, **ELICIT}
+    async with httpx.AsyncClient(timeout=10) as http:
+        created = await result(http, a, "tools/call", {"name": "pair", "arguments": {}}, caps)
+        task_id = created["taskId"]
+        parked = await poll(http, b, task_id, ("input_required", *TERMINAL))
+        assert set(parked["inputRequests"]) == {"name", "age"}
+        backend = cluster.apps[0].task_store
+        assert isinstance(backend, SharedTaskStore)
+
+        async def deafen() -> None:
+            backend._background[0].cancel()  # A hears no channel: slow, as under load
+
+        cluster.run(deafen())
+        name = {"name": {"action": "accept", "content": {"v": "Ada"}}}
+        await result(http, c, "tasks/update", {"taskId": task_id, "inputResponses": name}, TASKS)
+        seen = await get(http, b, task_id)
+        assert set(seen.get("inputRequests") or {}) == {"age"}, seen
+        age = {"age": {"action": "accept", "content": {"v": "36"}}}
+        await result(http, b, "tasks/update", {"taskId": task_id, "inputResponses": age}, TASKS)
+        done = await poll(http, c, task_id)
+        assert done["status"] == "completed", done
+        assert done["result"]["content"][0]["text"] == "Ada, 36"
+
+
 async def test_request_state_sealed_on_one_instance_opens_on_the_others(
     cluster: LocalCluster,
 ) -> None:
