@@ -31,7 +31,8 @@ from contextlib import aclosing
 from typing import Any
 
 import orjson
-from mcp_foundry.runtime.store import Store, StoreUnavailable
+from mcp_foundry.runtime.store import Store
+from mcp_foundry.runtime.store.follow import follow
 
 from .errors import INTERNAL_ERROR
 from .inputs import valid_answer
@@ -459,7 +460,10 @@ class SharedTaskStore:
                 job.cancel()
             loop = asyncio.get_running_loop()
             self._background = [
-                loop.create_task(self._listen(), name="tasks channel"),
+                loop.create_task(
+                    follow(self.store, CHANNEL, self._hear, self._heard, "tasks channel"),
+                    name="tasks channel",
+                ),
                 loop.create_task(self._renew(), name="task leases"),
             ]
         if not self._heard.is_set():
@@ -467,21 +471,6 @@ class SharedTaskStore:
                 await asyncio.wait_for(self._heard.wait(), 5.0)
             except TimeoutError:
                 log.warning("tasks: the store channel is not subscribed yet")
-
-    async def _listen(self) -> None:
-        while True:
-            try:
-                async with self.store.subscribe(CHANNEL) as messages:
-                    self._heard.set()
-                    async for raw in messages:
-                        await self._hear(raw)
-            except StoreUnavailable:
-                log.warning("tasks channel: the store is unavailable; retrying")
-            except Exception:
-                log.exception("tasks channel failed; subscribing again")
-            finally:
-                self._heard.clear()
-            await asyncio.sleep(_RETRY_S)
 
     async def _hear(self, raw: bytes) -> None:
         try:

@@ -25,6 +25,7 @@ import anyio
 import orjson
 from mcp_foundry.runtime.revisions import SUBSCRIPTION_ID_KEY
 from mcp_foundry.runtime.store import Store, StoreUnavailable
+from mcp_foundry.runtime.store.follow import follow
 from mcp_foundry.runtime.wire import RequestId
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ _LIST_FLAGS = {
 
 CHANNEL = "notifications"
 """The store channel every instance relays to its listen streams."""
-RETRY_S = 1.0
-"""Pause before subscribing again after the store dropped the relay."""
 
 
 class _Stream:
@@ -70,8 +69,8 @@ class Subscriptions:
     def __init__(self, store: Store | None = None) -> None:
         self._streams: set[_Stream] = set()
         self._store = store
-        self._relaying = False
-        """True while this instance hears the store channel (its changes come back)."""
+        self._relaying = asyncio.Event()
+        """Set while this instance hears the store channel (its changes come back)."""
 
     def agreed_filter(self, server: Server, wanted: Any) -> dict[str, Any]:
         """The subset of the requested filter this server honours."""
@@ -132,7 +131,7 @@ class Subscriptions:
         except StoreUnavailable:
             log.warning("the store is unavailable: %s reaches this instance only", change)
             return False
-        return self._relaying
+        return self._relaying.is_set()
 
     async def _list_changed(self, kind: str) -> None:
         flag = _LIST_FLAGS[kind]
@@ -154,32 +153,17 @@ class Subscriptions:
         if self._store is None:
             yield
             return
-        ready = asyncio.Event()
-        relay = asyncio.create_task(self._relay(self._store, ready), name="listen relay")
+        relay = asyncio.create_task(
+            follow(self._store, CHANNEL, self._deliver, self._relaying, "listen relay"),
+            name="listen relay",
+        )
         try:
             with anyio.move_on_after(5.0):
-                await ready.wait()
+                await self._relaying.wait()
             yield
         finally:
             relay.cancel()
             await asyncio.gather(relay, return_exceptions=True)
-            self._relaying = False
-
-    async def _relay(self, store: Store, ready: asyncio.Event) -> None:
-        while True:
-            try:
-                async with store.subscribe(CHANNEL) as changes:
-                    self._relaying = True
-                    ready.set()
-                    async for raw in changes:
-                        await self._deliver(raw)
-            except StoreUnavailable:
-                log.warning("listen relay: the store is unavailable; retrying")
-            except Exception:
-                log.exception("listen relay failed; subscribing again")
-            finally:
-                self._relaying = False
-            await asyncio.sleep(RETRY_S)
 
     async def _deliver(self, raw: bytes) -> None:
         try:

@@ -63,6 +63,18 @@ async def poll(
         await asyncio.sleep(0.05)
 
 
+def deafen_first(cluster: LocalCluster) -> None:
+    """The first instance stops hearing the tasks channel (its listener only): what it
+    learns from the others now waits for its lease round."""
+    backend = cluster.apps[0].task_store
+    assert isinstance(backend, SharedTaskStore)
+
+    async def deafen() -> None:
+        backend._background[0].cancel()
+
+    cluster.run(deafen())
+
+
 def happened(cluster: LocalCluster, index: int) -> list[str]:
     async def read() -> list[str]:
         return list(HAPPENED[id(cluster.apps[index])])
@@ -129,13 +141,7 @@ async def test_a_partial_answer_on_one_instance_is_read_at_once_on_another(
         task_id = created["taskId"]
         parked = await poll(http, b, task_id, ("input_required", *TERMINAL))
         assert set(parked["inputRequests"]) == {"name", "age"}
-        backend = cluster.apps[0].task_store
-        assert isinstance(backend, SharedTaskStore)
-
-        async def deafen() -> None:
-            backend._background[0].cancel()  # A hears no channel: slow, as under load
-
-        cluster.run(deafen())
+        deafen_first(cluster)  # A hears no channel: slow to take answers, as under load
         name = {"name": {"action": "accept", "content": {"v": "Ada"}}}
         await result(http, c, "tasks/update", {"taskId": task_id, "inputResponses": name}, TASKS)
         seen = await get(http, b, task_id)
@@ -299,8 +305,6 @@ async def test_the_owner_catches_up_without_the_channel(cluster: LocalCluster) -
     """A's channel subscription is gone (messages lost): a cancellation and an answer
     from other instances still reach A's tasks within its lease round."""
     a, b, c = cluster.urls
-    backend = cluster.apps[0].task_store
-    assert isinstance(backend, SharedTaskStore)
     async with httpx.AsyncClient(timeout=10) as http:
         held = await start(http, a, "hold", key="deaf-cancel")
         created = await result(
@@ -308,11 +312,7 @@ async def test_the_owner_catches_up_without_the_channel(cluster: LocalCluster) -
         )
         asking = created["taskId"]
         await poll(http, b, asking, ("input_required",))
-
-        async def deafen() -> None:
-            backend._background[0].cancel()  # the channel listener only
-
-        cluster.run(deafen())
+        deafen_first(cluster)
         await result(http, b, "tasks/cancel", {"taskId": held}, TASKS)
         answer = {"go": {"action": "accept", "content": {"ok": False}}}
         await result(http, c, "tasks/update", {"taskId": asking, "inputResponses": answer}, TASKS)
