@@ -12,20 +12,25 @@ related id is the inbound request a message belongs to (its response, its progre
 server→client requests), ``None`` for unrelated traffic. stdio ignores it; HTTP uses it
 to pick the response stream.
 
-Hot path: each request runs in a bare asyncio task (anyio's task-group spawn plus a
-cancel scope cost ~4× more per request), tracked here so ``drain`` stays exact;
-cancellation and timeouts cancel that task. The engine therefore needs anyio's asyncio
-backend (the default); everything above it is plain anyio. A request's task leaves the
-tracking set in its own last step rather than through a done callback, which would cost
-the loop one more scheduled call per request.
+Hot path: requests start in a worker, a bare asyncio task (anyio's task-group spawn
+plus a cancel scope cost ~4× more per request) that runs queued requests one after
+another, each in its own copy of the context, as a task per request would. Most finish
+without waiting (a tool that computes its answer), so a burst of them costs one task,
+not one each. A request that has to wait keeps the worker as its own task, so
+``current_task()`` stays the same across its awaits (cancel scopes, timeouts), and the
+rest of the queue goes to a new worker; cancellation and timeouts cancel that task. The
+engine therefore needs anyio's asyncio backend (the default); everything above it is
+plain anyio.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 import anyio
@@ -118,6 +123,10 @@ class Peer:
         self.max_in_flight = 4096
         self._room: anyio.Event | None = None
         self._tasks: set[Any] = set()
+        self._queue: deque[tuple[Coroutine[Any, Any, None], contextvars.Context]] = deque()
+        """Requests accepted and not yet started, for the worker (``_work``)."""
+        self._working = False
+        """A worker is scheduled or running through ``_queue``."""
         self._loop: Any = None
         self.closed = False
         self.refusing = False
@@ -162,7 +171,7 @@ class Peer:
             await self.send(entry, request_id)
 
     def _accept(self, message: Any, reply: Sink | None) -> tuple[Message, RequestId | None] | None:
-        """Take one message without waiting: a request starts in its own task (its answer
+        """Take one message without waiting: a request is queued for a worker (its answer
         goes to ``reply``, a batch's collector, else to the sink), a notification or a
         response is handled. Returns the answer due at once, with the id it relates to:
         a malformed message's error, or a refused request's."""
@@ -177,9 +186,10 @@ class Peer:
             if not isinstance(entry, Run):
                 return entry, request_id
             run = self._run(entry, request_id, method, message.get("params"), reply)
-            # ``_run`` takes its task out of ``_tasks`` when it ends (no done callback)
-            entry.task = task = self._loop.create_task(run)
-            self._tasks.add(task)
+            self._queue.append((run, contextvars.copy_context()))
+            if not self._working:
+                self._working = True
+                self._tasks.add(self._loop.create_task(self._work()))
         elif kind == "notification":
             self._accept_notification(message["method"], message.get("params"))
         else:
@@ -251,8 +261,45 @@ class Peer:
             elif response is not None:
                 await self.send(response, request_id)
         finally:
-            self._tasks.discard(entry.task)  # an inline run's task is not in the set
             self._leave_busy()
+
+    async def _work(self) -> None:
+        """Start the queued requests in this task, each in its own context, until one has
+        to wait: this task is then that request's own (what it awaits runs here), and a
+        new worker takes the rest of the queue."""
+        task = asyncio.current_task()
+        assert task is not None
+        queue = self._queue
+        serving = True  # this worker answers for the queue (``_working``)
+        try:
+            while queue:
+                run, context = queue.popleft()
+                try:
+                    waiting = context.run(run.send, None)
+                except StopIteration:
+                    if task.cancelling():
+                        break  # it cancelled its own task and returned: so ends its task
+                    continue
+                except asyncio.CancelledError:
+                    continue  # the request ended cancelled, as its own task would
+                except Exception:
+                    log.exception("a request failed outside its handler")
+                    continue
+                serving = False
+                self._pass_queue()
+                await _Resumed(run, waiting, context)
+                return
+        finally:
+            self._tasks.discard(task)
+            if serving:
+                self._pass_queue()
+
+    def _pass_queue(self) -> None:
+        """The queue goes to a new worker, if it holds anything."""
+        if self._queue:
+            self._tasks.add(self._loop.create_task(self._work()))
+        else:
+            self._working = False
 
     def _accept_notification(self, method: str, params: dict[str, Any] | None) -> None:
         if method == "notifications/cancelled":
@@ -427,3 +474,38 @@ class Peer:
         for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()
+        while self._queue:
+            self._queue.popleft()[0].close()  # never started: nothing to clean up
+        self._working = False
+
+
+class _Resumed:
+    """Awaiting it runs the rest of a request coroutine whose first step already ran (it
+    waits for ``waiting``), each step in the request's own context, as its task would."""
+
+    __slots__ = ("run", "waiting", "context")
+
+    def __init__(
+        self, run: Coroutine[Any, Any, None], waiting: Any, context: contextvars.Context
+    ) -> None:
+        self.run = run
+        self.waiting = waiting
+        self.context = context
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        run, context, waiting = self.run, self.context, self.waiting
+        while True:
+            try:
+                sent = yield waiting
+            except GeneratorExit:
+                context.run(run.close)
+                raise
+            except BaseException as exc:  # the task delivers it: a cancellation, say
+                step: Callable[[Any], Any] = run.throw
+                value: Any = exc
+            else:
+                step, value = run.send, sent
+            try:
+                waiting = context.run(step, value)
+            except StopIteration:
+                return
