@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from mcp_foundry import generated
 from mcp_foundry.bindings import MethodNotImplemented, MethodSpec, RevisionBindings
 from mcp_foundry.runtime import project, revisions, wire
@@ -53,6 +54,8 @@ class Route:
         "check_wire_params",
         "check_params",
         "dump_wire_params",
+        "meta_check",
+        "known_meta",
     )
 
     def __init__(
@@ -96,6 +99,14 @@ class Route:
             wire.validator(wire_params) if wire_params is not None and not self.same else None
         )
         self.dump_wire_params = wire.dumper(wire_params) if wire_params is not None else None
+        meta_classes = (
+            project.model_classes(project.fields(params)["meta"].annotation)
+            if self.same and params is not None and "meta" in project.fields(params)
+            else []
+        )
+        self.meta_check = wire.validator(meta_classes[0]) if len(meta_classes) == 1 else None
+        self.known_meta: dict[bytes, BaseModel] = {}
+        """Validated ``_meta`` objects by their JSON (``_known_meta``)."""
 
     # ---- params: wire → handler ------------------------------------------------------
 
@@ -106,8 +117,14 @@ class Route:
         if self.same:
             if check is None:
                 return None
+            if raw is None:
+                raw = {}
+            elif self.meta_check is not None:
+                meta = raw.get("_meta")
+                if type(meta) is dict and "progressToken" not in meta:
+                    raw = {**raw, "_meta": self._known_meta(meta)}
             try:
-                return check(raw if raw is not None else {})
+                return check(raw)
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         check_wire = self.check_wire_params
@@ -137,6 +154,30 @@ class Route:
             return check(converted)
         except ValidationError as exc:
             raise invalid_params(exc) from None
+
+    def _known_meta(self, meta: dict[str, Any]) -> Any:
+        """``meta`` validated as the params' ``_meta`` model, once per distinct value:
+        clients send the same capabilities and client info with every request, and
+        that object costs more to validate than the rest of the params. Like a
+        session's ``route_meta``, the instance is shared by the requests that sent it.
+        A ``progressToken`` differs per request, so such a ``_meta`` is not kept; one
+        that does not validate is returned as it is, for the params' error to name it."""
+        try:
+            key = orjson.dumps(meta)
+        except TypeError:
+            return meta
+        found = self.known_meta.get(key)
+        if found is None:
+            assert self.meta_check is not None
+            try:
+                found = self.meta_check(meta)
+            except ValidationError:
+                return meta
+            known = self.known_meta
+            if len(known) >= _KNOWN_META:
+                del known[next(iter(known))]
+            known[key] = found
+        return found
 
     def _meta(self, own: dict[str, Any] | None, ctx: Any) -> dict[str, Any]:
         """The ``_meta`` a modern handler expects, made from what the session knows."""
@@ -212,6 +253,10 @@ class Route:
         raise TypeError(
             f"{self.method} handler returned {type(result).__name__}, not a result model"
         )
+
+
+_KNOWN_META = 64
+"""Distinct ``_meta`` objects a route keeps validated (the oldest goes first)."""
 
 
 def invalid_result(exc: ValidationError, method: str) -> RpcError:
