@@ -123,7 +123,7 @@ class Peer:
         self.max_in_flight = 4096
         self._room: anyio.Event | None = None
         self._tasks: set[Any] = set()
-        self._queue: deque[tuple[Coroutine[Any, Any, None], contextvars.Context]] = deque()
+        self._queue: deque[tuple[Run, Coroutine[Any, Any, None], contextvars.Context]] = deque()
         """Requests accepted and not yet started, for the worker (``_work``)."""
         self._working = False
         """A worker is scheduled or running through ``_queue``."""
@@ -148,7 +148,12 @@ class Peer:
         except RpcError as exc:
             await self.send(wire.error_response(wire.refused_id(exc), exc), None)
             return
-        await self.feed(message)
+        if isinstance(message, list):
+            await self._feed_batch(message)
+            return
+        refused = self._accept(message, None)  # ``feed``, without one more coroutine
+        if refused is not None:
+            await self.send(*refused)
 
     async def feed(self, message: Any) -> None:
         """Handle one decoded message or batch; requests run concurrently."""
@@ -186,7 +191,7 @@ class Peer:
             if not isinstance(entry, Run):
                 return entry, request_id
             run = self._run(entry, request_id, method, message.get("params"), reply)
-            self._queue.append((run, contextvars.copy_context()))
+            self._queue.append((entry, run, contextvars.copy_context()))
             if not self._working:
                 self._working = True
                 self._tasks.add(self._loop.create_task(self._work()))
@@ -273,7 +278,8 @@ class Peer:
         serving = True  # this worker answers for the queue (``_working``)
         try:
             while queue:
-                run, context = queue.popleft()
+                entry, run, context = queue.popleft()
+                entry.task = task
                 try:
                     waiting = context.run(run.send, None)
                 except StopIteration:
@@ -475,7 +481,7 @@ class Peer:
             task.cancel()
         self._tasks.clear()
         while self._queue:
-            self._queue.popleft()[0].close()  # never started: nothing to clean up
+            self._queue.popleft()[1].close()  # never started: nothing to clean up
         self._working = False
 
 
