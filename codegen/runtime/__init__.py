@@ -57,7 +57,8 @@ before -32601. ``logging/setLevel`` and ``resources/(un)subscribe`` are answered
 runtime itself (it keeps the level and subscriptions per session).
 
 ``serve_stdio(server)`` / ``run_stdio(server)`` (``mcp_foundry.runtime.stdio``) run a server on
-fds 0/1; the engine runs on anyio's asyncio backend (requests are bare asyncio tasks).
+fds 0/1; the engine runs on anyio's asyncio backend (requests start in bare asyncio worker
+tasks, see ``runtime.engine``).
 
 ``server.notify_list_changed("tools"|"prompts"|"resources")`` and
 ``server.notify_resource_updated(uri)`` fan out to legacy sessions (subscribed ones for
