@@ -8,7 +8,8 @@ which a client receiving tasks shares); status changes go out as
 ``notifications/tasks/status``. A task that needs input moves to ``input_required`` and
 keeps its requests, marked with the related-task ``_meta``, pending in the task (in a
 shared store: in its record) until a waiting ``tasks/result``, on whichever instance,
-sends them on its stream and hands the answers back; its progress and logs carry that
+sends them on its stream and hands the answers back (each request on one stream at a
+time, however many wait: :meth:`TaskBackend.offer`); its progress and logs carry that
 ``_meta`` too. Tasks are bound to the
 caller: its authenticated principal, else its session. Whether a revision has all this is
 asked of its generated bindings, never of a version string. The other way round, a tool,
@@ -27,6 +28,7 @@ from typing import Any
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.capabilities import has_path
 from mcp_foundry.runtime.engine import ConnectionClosed
+from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.task_serving import TaskRules, announcer, related
 
 from .errors import INTERNAL_ERROR, METHOD_NOT_FOUND, RpcError, missing_capability
@@ -226,13 +228,23 @@ async def _deliver_requests(task: Task, ctx: Any, store: TaskBackend) -> None:
                 for key, asked in list(task.pending.items()):
                     if key in sending or ctx.session is None:
                         continue
-                    if await store.offer(task, key):
+                    if await _offered(store, task, key):
                         job = asyncio.get_running_loop().create_task(deliver(key, asked))
                         sending[key] = job
     finally:
         for job in sending.values():
             job.cancel()
         await asyncio.gather(*sending.values(), return_exceptions=True)
+
+
+async def _offered(store: TaskBackend, task: Task, key: str) -> bool:
+    """Whether this stream is to send ``key``; not now while the shared store is out of
+    reach (the next change, or the owner's next lease round, asks again)."""
+    try:
+        return await store.offer(task, key)
+    except StoreUnavailable:
+        log.warning("task %s: store unavailable; input request not offered yet", task.task_id)
+        return False
 
 
 async def _withdraw(store: TaskBackend, task: Task, key: str) -> None:
