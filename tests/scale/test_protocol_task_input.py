@@ -22,6 +22,7 @@ from mcp_foundry.authoring import SharedTaskStore
 from mcp_foundry.runtime.http.sse import EventParser
 from modern_cluster import (
     ELICIT,
+    LEASE_S,
     PROCESS_APP,
     PROCESS_LEASE_S,
     LocalCluster,
@@ -231,8 +232,9 @@ async def test_several_result_streams_carry_the_request_once(cluster: LocalClust
 
 
 async def test_a_request_whose_stream_ends_goes_to_another_waiter(cluster: LocalCluster) -> None:
-    """B's ``tasks/result`` carries the request and is cancelled before the client
-    answers: the request goes out again on C's waiting stream, which gets the result."""
+    """B's ``tasks/result`` carries the request, for longer than a lease, and is cancelled
+    before the client answers: the request goes out again on C's waiting stream (only
+    then), which gets the result."""
     a, b, c = cluster.urls
     async with httpx.AsyncClient(timeout=20) as http:
         sid = await session(http, a, ELICIT)
@@ -242,7 +244,8 @@ async def test_a_request_whose_stream_ends_goes_to_another_waiter(cluster: Local
         async with task_result(http, b, sid, task_id) as first:
             assert (await elicitations([first], settle_s=0))[0][0] == 0
             async with task_result(http, c, sid, task_id) as second:
-                assert await elicitations([second], 0, within_s=1.0) == []  # not repeated
+                # not repeated, even past a lease (B renews its claim while it waits)
+                assert await elicitations([second], 0, within_s=LEASE_S * 1.5) == []
                 cancel = {"requestId": first.rid, "reason": "the user switched views"}
                 await legacy_notify(http, b, sid, "notifications/cancelled", cancel)
                 again = await elicitations([second], settle_s=0)
@@ -250,6 +253,28 @@ async def test_a_request_whose_stream_ends_goes_to_another_waiter(cluster: Local
                 await answer(http, a, sid, again[0][1])
                 final = await second.get()
         assert final["id"] == second.rid, final
+        assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
+
+
+async def test_a_request_whose_stream_ends_goes_to_the_next_result(cluster: LocalCluster) -> None:
+    """Nobody else waits when B's stream is cancelled: the next ``tasks/result`` (on C)
+    sends the request again (the claim was withdrawn, not left to block it)."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=20) as http:
+        sid = await session(http, a, ELICIT)
+        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+        created = await legacy(http, a, sid, "tools/call", call)
+        task_id = created["result"]["task"]["taskId"]
+        async with task_result(http, b, sid, task_id) as first:
+            assert await elicitations([first], 0) != []
+            cancel = {"requestId": first.rid, "reason": "the user switched views"}
+            await legacy_notify(http, b, sid, "notifications/cancelled", cancel)
+            await asyncio.sleep(0.3)
+        async with task_result(http, c, sid, task_id) as later:
+            again = await elicitations([later], 0, within_s=1.0)  # not a lapse: at once
+            assert again != []
+            await answer(http, c, sid, again[0][1])
+            final = await later.get()
         assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
 
 
