@@ -533,9 +533,16 @@ class SharedTaskStore:
                     log.warning("task %s: lease round failed", task.task_id, exc_info=True)
             for (task_id, key), task in list(self._offers.items()):
                 try:
-                    await self.store.touch(_offer_key(task, key), ttl_s=self.lease_s)
+                    await self._keep_offer(task, key)
                 except Exception:
                     log.warning("task %s: offer not renewed", task_id, exc_info=True)
+
+    async def _keep_offer(self, task: Task, key: str) -> None:
+        """Renew a claim held here; one that lapsed meanwhile (this instance stalled for a
+        lease) is claimed again unless another stream took it."""
+        offer = _offer_key(task, key)
+        if not await self.store.touch(offer, ttl_s=self.lease_s):
+            await self.store.put_new(offer, b"sending", ttl_s=self.lease_s)
 
     async def _renew_one(self, task: Task) -> None:
         if time.time() >= _expiry(task):
