@@ -279,8 +279,8 @@ def _item(
     elif name in recursive:
         assert d.alias is not None
         # The whole value as one string: the only spelling both pydantic and mypy
-        # resolve for mutually recursive aliases.
-        # (pydantic resolves it in this module: its names are imported all the same)
+        # resolve for mutually recursive aliases (in this module: so its names are
+        # imported all the same).
         value = literal(annotation(d.alias, uses))
         uses.add("typing_extensions")  # typing_extensions.TypeAliasType(...)
         yield {"kind": "recursive", "name": name, "annotation": value, "doc": doc}
