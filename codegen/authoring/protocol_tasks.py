@@ -8,7 +8,8 @@ which a client receiving tasks shares); status changes go out as
 ``notifications/tasks/status``. A task that needs input moves to ``input_required`` and
 keeps its requests, marked with the related-task ``_meta``, pending in the task (in a
 shared store: in its record) until a waiting ``tasks/result``, on whichever instance,
-sends them on its stream and hands the answers back; its progress and logs carry that
+sends them on its stream and hands the answers back (each request on one stream at a
+time, however many wait: :meth:`TaskBackend.offer`); its progress and logs carry that
 ``_meta`` too. Tasks are bound to the
 caller: its authenticated principal, else its session. Whether a revision has all this is
 asked of its generated bindings, never of a version string. The other way round, a tool,
@@ -26,6 +27,8 @@ from typing import Any
 
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.capabilities import has_path
+from mcp_foundry.runtime.engine import ConnectionClosed
+from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.task_serving import TaskRules, announcer, related
 
 from .errors import INTERNAL_ERROR, METHOD_NOT_FOUND, RpcError, missing_capability
@@ -193,31 +196,64 @@ class ProtocolTaskMethods:
 
 async def _deliver_requests(task: Task, ctx: Any, store: TaskBackend) -> None:
     """Until ``task`` ends: send each request it has for its requestor on this
-    ``tasks/result`` stream, once, and hand the answer (or error) back to it, wherever it
-    runs. A request still unanswered when this stream ends stays pending for the next
-    ``tasks/result``."""
-    sent: dict[str, asyncio.Task[None]] = {}
+    ``tasks/result`` stream, unless another waiting stream, on any instance, carries it
+    (:meth:`TaskBackend.offer`: the requestor sees each request once), and hand the
+    answer (or error) back to the task, wherever it runs. A request whose stream ends
+    before its answer (cancelled, connection closed) is withdrawn: a waiter still there,
+    or the next ``tasks/result``, sends it again."""
+    sending: dict[str, asyncio.Task[None]] = {}
 
     async def deliver(key: str, asked: InputRequest) -> None:
+        answered = False
         try:
             params = ctx.server.outgoing_params(ctx.revision, asked.method, asked.params)
-            raw = await ctx.session.peer.request(asked.method, params, related=ctx.request_id)
-            outcome: dict[str, Any] = {"result": raw}
-        except RpcError as exc:
-            outcome = {"error": exc.to_wire()}
-        await store.reply(task, key, outcome)
+            try:
+                raw = await ctx.session.peer.request(asked.method, params, related=ctx.request_id)
+                outcome: dict[str, Any] = {"result": raw}
+            except ConnectionClosed:
+                return  # no answer: the requestor is not there any more on this stream
+            except RpcError as exc:
+                outcome = {"error": exc.to_wire()}
+            await store.reply(task, key, outcome)
+            answered = True
+        except Exception:
+            log.warning("task %s: input request not delivered", task.task_id, exc_info=True)
+        finally:
+            if not answered:
+                await _withdraw(store, task, key)
 
     try:
         async with aclosing(task.updates()) as updates:
             async for _ in updates:
                 for key, asked in list(task.pending.items()):
-                    if key not in sent and ctx.session is not None:
+                    if key in sending or ctx.session is None:
+                        continue
+                    if await _offered(store, task, key):
                         job = asyncio.get_running_loop().create_task(deliver(key, asked))
-                        sent[key] = job
+                        sending[key] = job
     finally:
-        for job in sent.values():
+        for job in sending.values():
             job.cancel()
-        await asyncio.gather(*sent.values(), return_exceptions=True)
+        await asyncio.gather(*sending.values(), return_exceptions=True)
+
+
+async def _offered(store: TaskBackend, task: Task, key: str) -> bool:
+    """Whether this stream is to send ``key``; not now while the shared store is out of
+    reach (the next change, or the owner's next lease round, asks again)."""
+    try:
+        return await store.offer(task, key)
+    except StoreUnavailable:
+        log.warning("task %s: store unavailable; input request not offered yet", task.task_id)
+        return False
+
+
+async def _withdraw(store: TaskBackend, task: Task, key: str) -> None:
+    """Withdraw ``key`` (even while being cancelled); should the store be out of
+    reach, the claim lapses by itself."""
+    try:
+        await asyncio.shield(store.withdraw(task, key))
+    except Exception:
+        log.warning("task %s: input request not withdrawn", task.task_id, exc_info=True)
 
 
 def client_runs(request: Any, method: str) -> bool:

@@ -13,8 +13,12 @@ store holds what the other instances need, under keys of their own:
   lease lapsed (its instance died) reads as ``failed``, never ``working`` forever.
 - ``mcp:task:<id>:inbox``: answers to its input requests that arrived elsewhere (for
   2025-11-25 tasks: the answers a ``tasks/result`` reader got on its stream).
-- the ``mcp:tasks`` channel: ``changed`` (an end was claimed, or the task asks its
-  requestor something) wakes ``tasks/result`` waiters; ``cancel``
+- ``mcp:task:<id>:offer:<key>``: which ``tasks/result`` stream carries the task's
+  2025-11-25 request ``key`` (``put_new``: one at a time, on any instance). The instance
+  holding it renews it every lease round, deletes it when that stream ends unanswered,
+  and marks it answered (for the task's life: never sent again) once the answer is in.
+- the ``mcp:tasks`` channel: ``changed`` (an end was claimed, the task asks its
+  requestor something, or a request was withdrawn) wakes ``tasks/result`` waiters; ``cancel``
   and ``inbox`` tell the owner to act. The owner's lease round re-checks the end and
   the inbox, so a lost message delays a cancellation or an answer, never loses it.
 - indexes ``mcp:tasks:owner:<owner>`` (and ``mcp:tasks:all``) for ``tasks/list``.
@@ -139,6 +143,8 @@ class SharedTaskStore:
         self._watchers: dict[str, set[asyncio.Event]] = {}
         self._background: list[asyncio.Task[None]] = []
         self._chores: set[asyncio.Task[None]] = set()
+        self._offers: dict[tuple[str, str], Task] = {}
+        """Requests whose offer claim this instance holds (renewed every lease round)."""
         self._heard = asyncio.Event()
         """Set once the channel is subscribed."""
 
@@ -249,13 +255,32 @@ class SharedTaskStore:
         await self._post(task, {"answers": valid})
         await self._taken(task.task_id, set(valid))
 
+    async def offer(self, task: Task, key: str) -> bool:
+        """Claim request ``key`` for a stream here (renewed by the lease round)."""
+        if key not in task.pending or task.terminal:
+            return False
+        claimed = await self.store.put_new(_offer_key(task, key), b"sending", ttl_s=self.lease_s)
+        if claimed:
+            self._offers[task.task_id, key] = task
+        return claimed
+
+    async def withdraw(self, task: Task, key: str) -> None:
+        """Release a claim held here, then wake the waiters on every instance."""
+        if self._offers.pop((task.task_id, key), None) is None:
+            return
+        await self.store.delete(_offer_key(task, key))
+        await self._tell("changed", task.task_id)
+
     async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
         """The requestor's answer to a 2025-11-25 request; for a task running elsewhere
-        it goes to the task's inbox, then the owner is told."""
+        it goes to the task's inbox, then the owner is told. Its offer stays claimed, as
+        answered, so no waiter sends it again."""
         if not isinstance(task, RemoteTask):
             task.reply(key, outcome)
         elif key in task.pending and not task.terminal:
             await self._post(task, {"replies": {key: outcome}})
+        if self._offers.pop((task.task_id, key), None) is not None:
+            await self.store.put(_offer_key(task, key), b"answered", ttl_s=_remaining_s(task))
 
     async def _post(self, task: Task, entry: dict[str, Any]) -> None:
         await self.store.append(
@@ -479,11 +504,13 @@ class SharedTaskStore:
         except (orjson.JSONDecodeError, KeyError, TypeError):
             log.warning("tasks channel: ignoring a malformed message")
             return
+        task = self._local.get(task_id) if isinstance(task_id, str) else None
         if op == "changed":
             for event in self._watchers.get(task_id, ()):
                 event.set()
+            if task is not None:
+                task.nudge()  # its readers here look again (a request was withdrawn)
             return
-        task = self._local.get(task_id) if isinstance(task_id, str) else None
         if task is None:
             return
         if op == "cancel":
@@ -492,8 +519,9 @@ class SharedTaskStore:
             await self._take_inbox(task)
 
     async def _renew(self) -> None:
-        """Every third of a lease: renew the leases of the tasks running here, and catch
-        up on what the channel may have dropped (an end claimed elsewhere, answers)."""
+        """Every third of a lease: renew the leases of the tasks running here and the
+        offers held here, and catch up on what the channel may have dropped (an end
+        claimed elsewhere, answers, a withdrawn or lapsed offer)."""
         while True:
             await asyncio.sleep(self.lease_s / 3)
             for task in list(self._local.values()):
@@ -503,6 +531,18 @@ class SharedTaskStore:
                     await self._renew_one(task)
                 except Exception:
                     log.warning("task %s: lease round failed", task.task_id, exc_info=True)
+            for (task_id, key), task in list(self._offers.items()):
+                try:
+                    await self._keep_offer(task, key)
+                except Exception:
+                    log.warning("task %s: offer not renewed", task_id, exc_info=True)
+
+    async def _keep_offer(self, task: Task, key: str) -> None:
+        """Renew a claim held here; one that lapsed meanwhile (this instance stalled for a
+        lease) is claimed again unless another stream took it."""
+        offer = _offer_key(task, key)
+        if not await self.store.touch(offer, ttl_s=self.lease_s):
+            await self.store.put_new(offer, b"sending", ttl_s=self.lease_s)
 
     async def _renew_one(self, task: Task) -> None:
         if time.time() >= _expiry(task):
@@ -515,6 +555,7 @@ class SharedTaskStore:
             await self._end_from_store(task)
         elif task.status == "input_required":
             await self._take_inbox(task)
+            task.nudge()  # its readers here try again the offers that lapsed elsewhere
 
 
 class _Watch:
@@ -535,6 +576,10 @@ class _Watch:
             events.discard(self._event)
             if not events:
                 del self._watchers[self._task_id]
+
+
+def _offer_key(task: Task, key: str) -> str:
+    return _key(task.task_id, f":offer:{key}")
 
 
 def _expiry(task: Task) -> float:

@@ -70,6 +70,8 @@ class Task:
     _news: asyncio.Event = field(default_factory=asyncio.Event)
     """Set (and replaced) at every change: what :meth:`updates` waits on."""
     _replies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _offered: set[str] = field(default_factory=set)
+    """2025-11-25 requests a ``tasks/result`` stream carries now (in-memory store)."""
 
     def __post_init__(self) -> None:
         self.updated = self.updated or self.created
@@ -130,6 +132,11 @@ class Task:
     def _wake(self) -> None:
         news, self._news = self._news, asyncio.Event()
         news.set()
+
+    def nudge(self) -> None:
+        """Wake :meth:`updates` readers without a change of the task's own (something
+        they look at beside it changed: a request was withdrawn by its stream)."""
+        self._wake()
 
     async def updates(self) -> AsyncGenerator[None, None]:
         """Yields now and after every change until the task is terminal (a reader looks
@@ -226,6 +233,7 @@ class Task:
             outcome = self._replies.pop(key)
         finally:
             self._replies.pop(key, None)
+            self._offered.discard(key)
             if self.pending.pop(key, None) is not None:
                 self._touch()
         if "error" in outcome:
@@ -239,6 +247,21 @@ class Task:
         valid = isinstance(outcome.get("result"), dict) or isinstance(outcome.get("error"), dict)
         if key in self.pending and key not in self._replies and valid:
             self._replies[key] = outcome
+            self._wake()
+
+    def offer(self, key: str) -> bool:
+        """Claim pending request ``key`` for one ``tasks/result`` stream: True for the
+        first, then False until it is answered (it leaves ``pending``) or withdrawn."""
+        if key not in self.pending or key in self._offered:
+            return False
+        self._offered.add(key)
+        return True
+
+    def withdraw(self, key: str) -> None:
+        """The stream that carried ``key`` ended before its answer: the next waiter
+        sends it again."""
+        if key in self._offered and key not in self._replies:
+            self._offered.discard(key)
             self._wake()
 
     def waiting_for_input(self) -> None:
@@ -302,6 +325,17 @@ class TaskBackend(Protocol):
 
     async def answer(self, task: Task, responses: dict[str, Any]) -> None:
         """Hand answers to ``task``'s pending input requests to its runner."""
+        ...
+
+    async def offer(self, task: Task, key: str) -> bool:
+        """Claim ``task``'s 2025-11-25 request ``key`` for the ``tasks/result`` stream
+        asking, on whichever instance (:meth:`Task.offer`): True for one stream at a time,
+        and never again once the answer was handed back (:meth:`reply`)."""
+        ...
+
+    async def withdraw(self, task: Task, key: str) -> None:
+        """Release a claim :meth:`offer` gave: its stream ended unanswered, so another
+        waiter (or the next ``tasks/result``) sends the request again."""
         ...
 
     async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
@@ -393,6 +427,12 @@ class TaskStore:
 
     async def answer(self, task: Task, responses: dict[str, Any]) -> None:
         task.take_answers(responses)
+
+    async def offer(self, task: Task, key: str) -> bool:
+        return task.offer(key)
+
+    async def withdraw(self, task: Task, key: str) -> None:
+        task.withdraw(key)
 
     async def reply(self, task: Task, key: str, outcome: dict[str, Any]) -> None:
         task.reply(key, outcome)

@@ -8,6 +8,9 @@ and every name its annotations mention is in its own module's namespace, where p
 resolves forward references. ``models.py`` is the public facade, loading a component on first
 access (creating ~1 ms of pydantic classes each is what cold start pays, issue #15).
 
+Every module imports exactly the helpers it uses (``typing``, ``pydantic``, the prelude's
+bases): each item records them as it is spelled (:mod:`.pytypes` does for annotations).
+
 Order within a module matters only where Python evaluates a name at import: alias
 expressions and ``RootModel[...]`` bases. Those follow their dependencies (sorted otherwise,
 for stable output); aliases that recurse through each other become ``TypeAliasType`` with
@@ -121,7 +124,7 @@ def _eager(annotation: str, mentioned: set[str], defined: set[str]) -> str:
     return annotation if mentioned <= defined else literal(annotation)
 
 
-def _field(prop: Property, defined: set[str]) -> dict[str, Any]:
+def _field(prop: Property, defined: set[str], uses: set[str]) -> dict[str, Any]:
     args: list[str] = []
     is_const = isinstance(prop.type, Const) and prop.required
     if isinstance(prop.type, Const) and prop.required:
@@ -136,9 +139,10 @@ def _field(prop: Property, defined: set[str]) -> dict[str, Any]:
         value = args[0]
     elif args:
         value = f"pydantic.Field({', '.join(args)})"
+        uses.add("pydantic")
     else:
         value = ""
-    rendered = annotation(prop.type) if prop.required else optional(prop.type)
+    rendered = annotation(prop.type, uses) if prop.required else optional(prop.type, uses)
     return {
         "name": prop.py_name,
         "annotation": _eager(rendered, refs(prop.type), defined),
@@ -204,8 +208,10 @@ def _items(
     defined: set[str],
     recursive: frozenset[str],
     wrapped: frozenset[str],
+    uses: set[str],
 ) -> Iterable[dict[str, Any]]:
-    """The items of one component's module; ``defined`` holds the names it imports."""
+    """The items of one component's module; ``defined`` holds the names it imports from
+    other components, ``uses`` gets the helper names they spell."""
     definitions = ir.definitions
     own = set(members)
     hard: dict[str, set[str]] = {}
@@ -219,7 +225,7 @@ def _items(
         elif d.kind == "object":
             soft[name] = references(d) & own
     for name in _order({n: definitions[n] for n in members}, hard, soft):
-        yield from _item(definitions[name], wrapped, recursive, defined)
+        yield from _item(definitions[name], wrapped, recursive, defined, uses)
         defined.add(name)
 
 
@@ -228,13 +234,25 @@ def _item(
     wrapped: frozenset[str],
     recursive: frozenset[str],
     defined: set[str],
+    uses: set[str],
 ) -> Iterable[dict[str, Any]]:
+    """One definition's item; the names the template spells for it (see
+    ``models_component.py.j2``) go to ``uses`` with those of its annotations."""
     name = d.name
     doc = _with_deprecation(_fallback_doc(d), d.deprecated)
     if d.kind == "object":
+        uses.add("MCPModel")
         extra_annotation = None
-        if d.extra == "allow" and d.extra_type is not None and d.extra_type != Primitive("any"):
-            extra_annotation = _eager(annotation(d.extra_type), refs(d.extra_type), defined)
+        if d.extra == "allow":
+            uses.add("pydantic")  # model_config = pydantic.ConfigDict(...)
+            if d.extra_type is not None and d.extra_type != Primitive("any"):
+                spelled = annotation(d.extra_type, uses)
+                extra_annotation = _eager(spelled, refs(d.extra_type), defined)
+        constants = [
+            literal(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
+        ]
+        if constants:
+            uses.add("typing")  # model_post_init(self, context: typing.Any, /)
         yield {
             "kind": "class",
             "name": name,
@@ -242,17 +260,16 @@ def _item(
             "doc": doc,
             "extra": d.extra == "allow",
             "extra_annotation": extra_annotation,
-            "constants": [
-                literal(p.py_name) for p in d.properties if isinstance(p.type, Const) and p.required
-            ],
-            "fields": [_field(p, defined) for p in d.properties],
+            "constants": constants,
+            "fields": [_field(p, defined, uses) for p in d.properties],
         }
     elif name in wrapped:
         assert d.alias is not None
+        uses.add("MCPRootModel")
         yield {
             "kind": "class",
             "name": name,
-            "base": f"MCPRootModel[{annotation(d.alias)}]",
+            "base": f"MCPRootModel[{annotation(d.alias, uses)}]",
             "doc": doc,
             "extra": False,
             "extra_annotation": None,
@@ -262,12 +279,16 @@ def _item(
     elif name in recursive:
         assert d.alias is not None
         # The whole value as one string: the only spelling both pydantic and mypy
-        # resolve for mutually recursive aliases.
-        value = literal(annotation(d.alias))
+        # resolve for mutually recursive aliases (in this module: so its names are
+        # imported all the same).
+        value = literal(annotation(d.alias, uses))
+        uses.add("typing_extensions")  # typing_extensions.TypeAliasType(...)
         yield {"kind": "recursive", "name": name, "annotation": value, "doc": doc}
     else:
         assert d.alias is not None
-        yield {"kind": "alias", "name": name, "annotation": annotation(d.alias), "doc": doc}
+        spelled = annotation(d.alias, uses)
+        uses.add("typing")  # X: typing.TypeAlias = ...
+        yield {"kind": "alias", "name": name, "annotation": spelled, "doc": doc}
 
 
 PRELUDE = "_prelude"
@@ -275,8 +296,10 @@ PRELUDE = "_prelude"
 
 # Names the prelude defines, the facade re-exports; a schema definition may not take them.
 PRELUDE_NAMES = frozenset({"Base64Str", "MCPModel", "MCPRootModel"})
+HELPER_MODULES = (("typing",), ("pydantic", "typing_extensions"))
+"""The modules a component module may import, in their import groups (stdlib, others)."""
 # Names the generated modules use themselves; a schema definition may not take them either.
-RESERVED_NAMES = PRELUDE_NAMES | {"typing", "pydantic", "typing_extensions", "wire_name"}
+RESERVED_NAMES = PRELUDE_NAMES | {m for group in HELPER_MODULES for m in group} | {"wire_name"}
 
 
 @dataclass(frozen=True)
@@ -318,12 +341,16 @@ def emit_models(ir: RevisionIR) -> dict[str, str]:
     files = {f"{PRELUDE}.py": render("models_prelude.py.j2", revision=ir.revision)}
     for component in laid_out:
         defined = {name for _, names in component.imports for name in names}
+        uses: set[str] = set()
+        items = list(_items(ir, component.members, defined, recursive, wrapped, uses))
         files[f"{component.module}.py"] = render(
             "models_component.py.j2",
             revision=ir.revision,
             members=component.members,
+            modules=[[m for m in group if m in uses] for group in HELPER_MODULES],
+            prelude=sorted(uses & PRELUDE_NAMES),
             imports=component.imports,
-            items=list(_items(ir, component.members, defined, recursive, wrapped)),
+            items=items,
         )
     homes = {name: PRELUDE for name in PRELUDE_NAMES}
     homes.update({name: c.module for c in laid_out for name in c.members})

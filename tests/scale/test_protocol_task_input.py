@@ -22,7 +22,9 @@ from mcp_foundry.authoring import SharedTaskStore
 from mcp_foundry.runtime.http.sse import EventParser
 from modern_cluster import (
     ELICIT,
+    LEASE_S,
     PROCESS_APP,
+    PROCESS_LEASE_S,
     LocalCluster,
     legacy,
     legacy_headers,
@@ -39,32 +41,53 @@ def cluster(local_trio: LocalCluster) -> LocalCluster:
     return local_trio
 
 
+class ResultStream:
+    """What one ``tasks/result`` stream brought, in order; its final response last."""
+
+    def __init__(self, rid: int) -> None:
+        self.rid = rid
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def get(self, timeout: float = 10) -> dict[str, Any]:
+        return await asyncio.wait_for(self.queue.get(), timeout)
+
+    def brought(self) -> list[dict[str, Any]]:
+        """What arrived and was not taken yet (taking it)."""
+        found = []
+        while not self.queue.empty():
+            found.append(self.queue.get_nowait())
+        return found
+
+
 @asynccontextmanager
 async def task_result(
     http: httpx.AsyncClient, url: str, sid: str, task_id: str
-) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
-    """A ``tasks/result`` on ``url`` whose stream's messages arrive in the queue; the
-    final response last (its id is ``"result"``'s request id, kept in ``queue.rid``)."""
-    rid = next(_ids)
-    body = {"jsonrpc": "2.0", "id": rid, "method": "tasks/result", "params": {"taskId": task_id}}
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+) -> AsyncIterator[ResultStream]:
+    """A ``tasks/result`` on ``url`` whose stream's messages arrive in order."""
+    stream = ResultStream(next(_ids))
+    body = {
+        "jsonrpc": "2.0",
+        "id": stream.rid,
+        "method": "tasks/result",
+        "params": {"taskId": task_id},
+    }
 
     async def pump() -> None:
         async with http.stream(
             "POST", url, content=orjson.dumps(body), headers=legacy_headers(sid)
         ) as response:
             if not response.headers["content-type"].startswith("text/event-stream"):
-                queue.put_nowait(orjson.loads(await response.aread()))
+                stream.queue.put_nowait(orjson.loads(await response.aread()))
                 return
             parser = EventParser()
             async for chunk in response.aiter_raw():
                 for event in parser.feed(chunk):
                     if event.data:
-                        queue.put_nowait(orjson.loads(event.data))
+                        stream.queue.put_nowait(orjson.loads(event.data))
 
     job = asyncio.create_task(pump())
     try:
-        yield queue
+        yield stream
     finally:
         job.cancel()
         await asyncio.gather(job, return_exceptions=True)
@@ -160,6 +183,109 @@ async def test_a_result_stream_outlives_no_owner(cluster: LocalCluster) -> None:
         assert time.monotonic() - began < 10
 
 
+async def elicitations(
+    streams: list[ResultStream], settle_s: float, within_s: float = 10
+) -> list[tuple[int, Any]]:
+    """Which streams brought an elicitation (index, request id): waits ``within_s`` at
+    most for the first, then ``settle_s`` more for any other (each stream's other
+    messages are kept)."""
+    deadline = time.monotonic() + within_s
+    found: list[tuple[int, Any]] = []
+    settled: float | None = None
+    while True:
+        for index, stream in enumerate(streams):
+            for message in stream.brought():
+                if message.get("method") == "elicitation/create":
+                    found.append((index, message["id"]))
+                else:
+                    stream.queue.put_nowait(message)
+        now = time.monotonic()
+        if found and settled is None:
+            settled = now + settle_s
+        if (settled is not None and now >= settled) or now >= deadline:
+            return found
+        await asyncio.sleep(0.02)
+
+
+async def test_several_result_streams_carry_the_request_once(cluster: LocalCluster) -> None:
+    """Three ``tasks/result`` wait for A's task at once, two on B, one on C: the request
+    goes out on one stream only; after the answer every one of them gets the result."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=20) as http:
+        sid = await session(http, a, ELICIT)
+        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+        created = await legacy(http, a, sid, "tools/call", call)
+        task_id = created["result"]["task"]["taskId"]
+        async with (
+            task_result(http, b, sid, task_id) as one,
+            task_result(http, b, sid, task_id) as two,
+            task_result(http, c, sid, task_id) as three,
+        ):
+            streams = [one, two, three]
+            asked = await elicitations(streams, settle_s=1.0)
+            assert len(asked) == 1, asked
+            await answer(http, a, sid, asked[0][1])
+            finals = [await s.get() for s in streams]
+        for stream, final in zip(streams, finals, strict=True):
+            assert final["id"] == stream.rid, final
+            assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
+
+
+async def test_a_request_whose_stream_ends_goes_to_another_waiter(cluster: LocalCluster) -> None:
+    """B's ``tasks/result`` carries the request, for longer than a lease, and is cancelled
+    before the client answers: the request goes out again on C's waiting stream (only
+    then), which gets the result."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=20) as http:
+        sid = await session(http, a, ELICIT)
+        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+        created = await legacy(http, a, sid, "tools/call", call)
+        task_id = created["result"]["task"]["taskId"]
+        async with task_result(http, b, sid, task_id) as first:
+            assert (await elicitations([first], settle_s=0))[0][0] == 0
+            async with task_result(http, c, sid, task_id) as second:
+                # not repeated, even past a lease (B renews its claim while it waits)
+                assert await elicitations([second], 0, within_s=LEASE_S * 1.5) == []
+                cancel = {"requestId": first.rid, "reason": "the user switched views"}
+                await legacy_notify(http, b, sid, "notifications/cancelled", cancel)
+                again = await elicitations([second], settle_s=0)
+                assert [index for index, _ in again] == [0], again
+                await answer(http, a, sid, again[0][1])
+                final = await second.get()
+        assert final["id"] == second.rid, final
+        assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
+
+
+async def test_a_request_whose_stream_ends_goes_to_the_next_result(cluster: LocalCluster) -> None:
+    """Nobody else waits when B's stream is cancelled: the next ``tasks/result`` (on C)
+    sends the request again (the claim was withdrawn, not left to block it)."""
+    a, b, c = cluster.urls
+    async with httpx.AsyncClient(timeout=20) as http:
+        sid = await session(http, a, ELICIT)
+        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+        created = await legacy(http, a, sid, "tools/call", call)
+        task_id = created["result"]["task"]["taskId"]
+        async with task_result(http, b, sid, task_id) as first:
+            assert await elicitations([first], 0) != []
+            cancel = {"requestId": first.rid, "reason": "the user switched views"}
+            await legacy_notify(http, b, sid, "notifications/cancelled", cancel)
+            await asyncio.sleep(0.3)
+        async with task_result(http, c, sid, task_id) as later:
+            again = await elicitations([later], 0, within_s=1.0)  # not a lapse: at once
+            assert again != []
+            await answer(http, c, sid, again[0][1])
+            final = await later.get()
+        assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
+
+
+async def legacy_notify(
+    http: httpx.AsyncClient, url: str, sid: str, method: str, params: dict[str, Any]
+) -> None:
+    message = {"jsonrpc": "2.0", "method": method, "params": params}
+    posted = await http.post(url, content=orjson.dumps(message), headers=legacy_headers(sid))
+    assert posted.status_code == 202, posted.text
+
+
 @pytest.fixture
 def modern(make_cluster: Any) -> Cluster:
     """Three instances of the scale tests' app behind haproxy."""
@@ -210,3 +336,28 @@ async def test_a_result_stream_of_a_killed_owner_ends_failed(modern: Cluster) ->
             final = await asyncio.wait_for(stream.get(), 15)
         assert final["error"]["code"] == -32603, final
         assert time.monotonic() - began < 10
+
+
+async def test_a_request_carried_by_a_killed_instance_goes_to_another_waiter(
+    modern: Cluster,
+) -> None:
+    """The instance whose ``tasks/result`` carries the request dies unanswered: once its
+    claim lapses, a waiter on a third instance sends the request and gets the result."""
+    url = modern.url
+    async with httpx.AsyncClient(timeout=20) as http:
+        sid = await session(http, url, ELICIT)
+        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+        task_id, owner = await owner_of(http, url, sid, call)
+        carrier, other = (modern.instances[(owner + n) % 3] for n in (1, 2))
+        async with task_result(http, carrier.url, sid, task_id) as first:
+            assert await elicitations([first], 0) != [], modern.logs()
+            async with task_result(http, other.url, sid, task_id) as second:
+                assert await elicitations([second], 0, within_s=1.0) == []
+                carrier.kill()
+                began = time.monotonic()
+                again = await elicitations([second], 0)
+                assert again != [], modern.logs()
+                assert time.monotonic() - began < 3 * PROCESS_LEASE_S
+                await answer(http, other.url, sid, again[0][1])
+                final = await second.get(15)
+        assert final["result"]["content"][0]["text"] == "accept: {'ok': True}", final
