@@ -98,8 +98,9 @@ def call(request_id: int, wire: str) -> dict[str, Any]:
     return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params}
 
 
-def open_server(name: str, wire: str) -> Pipe:
-    pipe = Pipe(SERVERS[name]())
+def open_server(name: str, wire: str, prefix: tuple[str, ...] = ()) -> Pipe:
+    """A warmed-up server, its command run under ``prefix`` (a profiler) if given."""
+    pipe = Pipe([*prefix, *SERVERS[name]()])
     if wire == "legacy":
         pipe.send(
             {
