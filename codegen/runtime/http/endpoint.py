@@ -12,14 +12,12 @@ dual-era server:
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
-from functools import partial
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, STORE_UNAVAILABLE
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -36,11 +34,9 @@ from mcp_foundry.runtime.http.modern import (
     Watchdog,
     transport_facts,
 )
-from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
+from mcp_foundry.runtime.http.port import Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
-from mcp_foundry.runtime.http.streams import Item, OutboundStream
 from mcp_foundry.runtime.store import StoreUnavailable
-from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
@@ -61,12 +57,6 @@ class _Tracked:
     async def __call__(self, message: asgi.ASGIMessage) -> None:
         self.started = True
         await self.send(message)
-
-
-def _legacy_status(code: int | None) -> int:
-    """Legacy answers travel with 200, except "the shared store is out of reach": 503
-    (with ``Retry-After``), so a balancer or client knows to retry."""
-    return 503 if code == STORE_UNAVAILABLE else 200
 
 
 ToolSchemaLookup = Callable[[str], "Mapping[str, Any] | None"]
@@ -224,12 +214,13 @@ class StreamableHttpEndpoint:
             )
             return
         session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
+        facts = transport_facts(headers)
         if not request_ids:
             if session.shared is not None:
                 mine = await session.shared.forward(session, items)
                 message = mine if isinstance(message, list) else (mine[0] if mine else None)
             if message:
-                await session.core.feed(message, transport_facts(headers))
+                await session.core.feed(message, facts)
             for item in items:
                 if isinstance(item, dict) and item.get("method") == "notifications/cancelled":
                     params = item.get("params")
@@ -237,27 +228,26 @@ class StreamableHttpEndpoint:
                         session.cancel(params.get("requestId"))
             await asgi.respond(send, 202, headers=session_header)
             return
-        stream = session.route(request_ids)
-        live = stream.attach()
-        reply = partial(
-            writer.write_reply,
+        reply = writer.Reply(
             send,
-            live,
-            status_for=_legacy_status,
-            headers=session_header,
-            always_sse=self.config.always_sse,
-            priming=partial(session.expose, stream, request_ids),
+            session,
+            request_ids,
+            session_header,
+            sse_only=self.config.always_sse,
             retry_ms=self.config.retry_ms,
-            hold=stream.persisted if session.shared is not None else None,
         )
+        session.route(request_ids, reply)
         try:
             if isinstance(message, list):
-                await session.core.feed(message, transport_facts(headers))
-                await reply()
+                await session.core.feed(message, facts)
             else:
-                await _answer_here(session.core, stream, message, transport_facts(headers), reply)
-        finally:
-            stream.detach(live)
+                # handled in this task; what must reach the client before the answer
+                # (progress, a server→client request) makes the reply start its SSE writer
+                await session.core.answer(message, facts)
+            await reply.deliver()
+        except BaseException:
+            reply.cancel()
+            raise
         if not session.ready and _opens_session(message):
             self.sessions.discard(session.id)
 
@@ -391,35 +381,6 @@ class StreamableHttpEndpoint:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)
-
-
-async def _answer_here(
-    core: CoreSession,
-    stream: OutboundStream,
-    message: Message,
-    facts: TransportFacts,
-    reply: Callable[[], Coroutine[Any, Any, None]],
-) -> None:
-    """Run one legacy request in this POST's task, then write its answer. A writer task
-    starts only if something related (progress, a server→client request) has to reach
-    the client before the answer does."""
-    early: asyncio.Task[None] | None = None
-
-    def on_item(item: Item) -> None:
-        nonlocal early
-        if early is None and not item.final:
-            early = asyncio.get_running_loop().create_task(reply())
-
-    stream.on_item = on_item
-    try:
-        await core.answer(message, facts)
-    except BaseException:
-        if early is not None:
-            early.cancel()
-        raise
-    finally:
-        stream.on_item = None
-    await (early if early is not None else reply())
 
 
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:
