@@ -43,22 +43,6 @@ log = logging.getLogger("mcp_foundry.runtime.http")
 SESSION_HEADER = "mcp-session-id"
 
 
-class _Tracked:
-    """The ASGI ``send`` of one request, remembering whether the response has started
-    and which request it answers (what a late 503 needs)."""
-
-    __slots__ = ("send", "started", "request_id")
-
-    def __init__(self, send: Send) -> None:
-        self.send = send
-        self.started = False
-        self.request_id: Any = None
-
-    async def __call__(self, message: asgi.ASGIMessage) -> None:
-        self.started = True
-        await self.send(message)
-
-
 ToolSchemaLookup = Callable[[str], "Mapping[str, Any] | None"]
 
 
@@ -86,28 +70,23 @@ class StreamableHttpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        headers = await inbound.admit(scope, send, self.config.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.config.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         method = scope["method"]
-        tracked = _Tracked(send)
         try:
             if method == "POST":
-                await self._post(receive, tracked, headers)
+                await self._post(receive, send, headers)
             elif method == "GET":
-                await self._get(receive, tracked, headers)
+                await self._get(receive, send, headers)
             elif method == "DELETE":
-                await self._delete(tracked, headers)
+                await self._delete(send, headers)
             else:
                 await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
         except StoreUnavailable as exc:
-            # state this request needs is on the shared store, out of reach for now
-            if tracked.started:
-                log.warning("%s cut short: the shared state store cannot be reached", method)
-                return
-            await asgi.respond_error(
-                send, 503, exc.code, exc.message, tracked.request_id, headers=asgi.RETRY_AFTER
-            )
+            await _unavailable(send, exc)
 
     # --- POST ----------------------------------------------------------------------
 
@@ -126,20 +105,22 @@ class StreamableHttpEndpoint:
         message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
-        if isinstance(send, _Tracked):
-            send.request_id = wire.readable_id(message)
-        if not isinstance(message, list) and self.server.is_modern(message):
-            await self._post_modern(receive, send, headers, message)
-            return
-        session_id = headers.get(SESSION_HEADER)
-        if session_id is not None:
-            session = await self._session(send, headers, session_id, wire.readable_id(message))
-            if session is not None:
-                await self._post_legacy(send, headers, message, session)
-        elif _opens_session(message):
-            await self._post_legacy(send, headers, message, None)
-        else:
-            await self._post_modern(receive, send, headers, message)
+        try:
+            if not isinstance(message, list) and self.server.is_modern(message):
+                await self._post_modern(receive, send, headers, message)
+                return
+            session_id = headers.get(SESSION_HEADER)
+            if session_id is not None:
+                request_id = wire.readable_id(message)
+                session = await self._session(send, headers, session_id, request_id)
+                if session is not None:
+                    await self._post_legacy(send, headers, message, session)
+            elif _opens_session(message):
+                await self._post_legacy(send, headers, message, None)
+            else:
+                await self._post_modern(receive, send, headers, message)
+        except StoreUnavailable as exc:
+            await _unavailable(send, exc, wire.readable_id(message))
 
     async def _session(
         self, send: Send, headers: dict[str, str], session_id: str, request_id: Any = None
@@ -245,8 +226,10 @@ class StreamableHttpEndpoint:
                 # (progress, a server→client request) makes the reply start its SSE writer
                 await session.core.answer(message, facts)
             await reply.deliver()
-        except BaseException:
-            reply.cancel()
+        except BaseException as exc:
+            if reply.cancel() and isinstance(exc, StoreUnavailable):
+                log.warning("a POST's stream cut short: the shared state store cannot be reached")
+                return
             raise
         if not session.ready and _opens_session(message):
             self.sessions.discard(session.id)
@@ -276,7 +259,7 @@ class StreamableHttpEndpoint:
         )
         tracked.add(exchange)
         try:
-            await exchange.run(message, kind)
+            await exchange.run(message)
         finally:
             tracked.discard(exchange)
 
@@ -381,6 +364,12 @@ class StreamableHttpEndpoint:
             await asgi.respond_error(send, 404, INVALID_REQUEST, "Session not found")
             return
         await asgi.respond(send, 200)
+
+
+async def _unavailable(send: Send, exc: StoreUnavailable, request_id: Any = None) -> None:
+    """State the request needs is on the shared store, out of reach for now: 503, and
+    ``Retry-After`` says when to try again."""
+    await asgi.respond_error(send, 503, exc.code, exc.message, request_id, headers=asgi.RETRY_AFTER)
 
 
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:

@@ -36,8 +36,10 @@ class LegacySseEndpoints:
         """``GET /sse``: open a session and stream it."""
         if scope["type"] != "http":
             return
-        headers = await inbound.admit(scope, send, self.config.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.config.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         if scope["method"] != "GET":
             await asgi.respond(send, 405, headers=[(b"allow", b"GET")])
@@ -70,8 +72,10 @@ class LegacySseEndpoints:
         a session another token opened, as for none)."""
         if scope["type"] != "http":
             return
-        headers = await inbound.admit(scope, send, self.config.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.config.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         if scope["method"] != "POST":
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])

@@ -59,6 +59,7 @@ class Reply:
         "answer",
         "error_code",
         "stream",
+        "started",
         "_live",
         "_writer",
         "_waiter",
@@ -84,6 +85,8 @@ class Reply:
         self.answer: bytes | None = None
         self.error_code: int | None = None
         self.stream: OutboundStream | None = None
+        self.started = False
+        """The SSE response has begun (nothing else can be sent on this POST)."""
         self._live: Inbox | None = None
         self._writer: asyncio.Task[None] | None = None
         self._waiter: asyncio.Future[None] | None = None
@@ -142,15 +145,17 @@ class Reply:
         status = 503 if self.error_code == STORE_UNAVAILABLE else 200
         await respond(self.send, status, self.answer, [*json_headers(status), *self.headers])
 
-    def cancel(self) -> None:
-        """The POST failed before its response was written: stop writing the stream
-        (it stays buffered for a resumption)."""
+    def cancel(self) -> bool:
+        """The POST failed before its response was written: stop writing the stream (it
+        stays buffered for a resumption). Whether its SSE response had begun."""
         if self._writer is not None:
             self._writer.cancel()
+        return self.started
 
     async def _write_sse(self) -> None:
         stream, live, send = self.stream, self._live, self.send
         assert stream is not None and live is not None
+        self.started = True
         try:
             await open_stream(send, self.headers)
             priming_id = await self.session.expose(stream, self.request_ids)
