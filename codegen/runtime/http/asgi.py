@@ -54,10 +54,9 @@ def header_map(scope: Scope) -> dict[str, str]:
 async def respond(
     send: Send, status: int, body: bytes = b"", headers: RawHeaders | None = None
 ) -> None:
-    """A complete response with a fixed body."""
-    raw = list(headers or ())
-    raw.append((b"content-length", b"%d" % len(body)))
-    await send({"type": "http.response.start", "status": status, "headers": raw})
+    """A complete response with a fixed body (in one message, so the server frames it
+    with ``Content-Length``)."""
+    await send({"type": "http.response.start", "status": status, "headers": headers or ()})
     await send({"type": "http.response.body", "body": body})
 
 

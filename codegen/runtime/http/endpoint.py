@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, RpcError
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -165,8 +165,11 @@ class StreamableHttpEndpoint:
                     "Invalid Request: batches are not allowed here",
                 )
                 return
-        elif await inbound.classify(send, message) is None:
-            return
+        else:
+            kind = inbound.classify(message)
+            if isinstance(kind, RpcError):
+                await inbound.refuse_envelope(send, kind, message)
+                return
         request_ids = [
             m["id"]
             for m in items
@@ -237,8 +240,9 @@ class StreamableHttpEndpoint:
     async def _post_modern(
         self, receive: Receive, send: Send, headers: dict[str, str], message: Any
     ) -> None:
-        kind = await inbound.classify(send, message)
-        if kind is None:
+        kind = inbound.classify(message)
+        if isinstance(kind, RpcError):
+            await inbound.refuse_envelope(send, kind, message)
             return
         if kind == "response":
             await asgi.respond_error(

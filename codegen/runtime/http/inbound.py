@@ -69,11 +69,16 @@ async def _too_large(send: Send, limit: int) -> object:
     return REFUSED
 
 
-async def classify(send: Send, message: Any) -> str | None:
-    """``request``, ``notification`` or ``response``; ``None`` after answering 400 for
-    anything that is not one JSON-RPC message (echoing its id when readable)."""
+def classify(message: Any) -> str | RpcError:
+    """``request``, ``notification`` or ``response``; for anything that is not one
+    JSON-RPC message, the error to answer with :func:`refuse_envelope` (a plain check:
+    the common case awaits nothing)."""
     try:
         return wire.check_envelope(message)
     except RpcError as exc:
-        await asgi.respond_error(send, 400, exc.code, exc.message, wire.readable_id(message))
-        return None
+        return exc
+
+
+async def refuse_envelope(send: Send, error: RpcError, message: Any) -> None:
+    """400 for a body that is not one JSON-RPC message (echoing its id when readable)."""
+    await asgi.respond_error(send, 400, error.code, error.message, wire.readable_id(message))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from mcp_foundry.runtime.errors import INVALID_REQUEST
+from mcp_foundry.runtime.errors import INVALID_REQUEST, RpcError
 from mcp_foundry.runtime.http import asgi, inbound
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -94,7 +94,10 @@ class LegacySseEndpoints:
         message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
-        if not isinstance(message, list) and await inbound.classify(send, message) is None:
-            return
+        if not isinstance(message, list):
+            kind = inbound.classify(message)
+            if isinstance(kind, RpcError):
+                await inbound.refuse_envelope(send, kind, message)
+                return
         await session.core.feed(message, transport_facts(headers))
         await asgi.respond(send, 202, b"Accepted", [(b"content-type", b"text/plain")])
