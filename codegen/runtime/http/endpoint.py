@@ -155,7 +155,6 @@ class StreamableHttpEndpoint:
                 wire.readable_id(message),
             )
             return
-        items = message if isinstance(message, list) else [message]
         if isinstance(message, list):
             if not _batching(session, message):
                 await asgi.respond_error(
@@ -165,16 +164,20 @@ class StreamableHttpEndpoint:
                     "Invalid Request: batches are not allowed here",
                 )
                 return
+            items = message
+            request_ids = [
+                m["id"]
+                for m in items
+                if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))
+            ]
         else:
             kind = inbound.classify(message)
             if isinstance(kind, RpcError):
                 await inbound.refuse_envelope(send, kind, message)
                 return
-        request_ids = [
-            m["id"]
-            for m in items
-            if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))
-        ]
+            items = [message]
+            request_ids = [message["id"]] if kind == "request" else []
+        created = session is None
         if session is None:
             session = await self.sessions.create(transport_facts(headers))
             if session is None:
@@ -187,17 +190,17 @@ class StreamableHttpEndpoint:
                 )
                 return
         assert session.core is not None
-        busy = [i for i in request_ids if i in session.by_request]
-        if busy:
-            await asgi.respond_error(
-                send,
-                400,
-                INVALID_REQUEST,
-                f"Invalid Request: id {busy[0]!r} is in use",
-                busy[0],
-            )
-            return
-        session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
+        for request_id in request_ids:
+            if request_id in session.by_request:
+                await asgi.respond_error(
+                    send,
+                    400,
+                    INVALID_REQUEST,
+                    f"Invalid Request: id {request_id!r} is in use",
+                    request_id,
+                )
+                return
+        session_header = session.id_header
         facts = transport_facts(headers)
         if not request_ids:
             if session.shared is not None:
@@ -234,8 +237,8 @@ class StreamableHttpEndpoint:
                 log.warning("a POST's stream cut short: the shared state store cannot be reached")
                 return
             raise
-        if not session.ready and _opens_session(message):
-            self.sessions.discard(session.id)
+        if created and not session.ready:
+            self.sessions.discard(session.id)  # its initialize failed
 
     async def _post_modern(
         self, receive: Receive, send: Send, headers: dict[str, str], message: Any
@@ -351,7 +354,7 @@ class StreamableHttpEndpoint:
             stream,
             live,
             self.config.keepalive_s,
-            [(b"mcp-session-id", session.id.encode("ascii"))],
+            session.id_header,
         )
 
     # --- DELETE --------------------------------------------------------------------

@@ -270,7 +270,8 @@ class Exchange:
         if data:
             self.conn.write(data)
         if self.complete:
-            self._wake()
+            if self.waiter is not None:
+                self._wake()
             self.conn.response_complete(self)
 
     def _head(self, body: bytes, more: bool) -> bytes:

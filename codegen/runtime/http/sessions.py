@@ -17,6 +17,7 @@ from typing import Any
 
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.access import current_access, owner_of
+from mcp_foundry.runtime.http.asgi import RawHeaders
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.shared import SharedSessions
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
@@ -37,6 +38,8 @@ class HttpSession:
     def __init__(self, *, single_stream: bool, shared: SharedSessions | None = None) -> None:
         self.id = ""
         """The core session's id: cryptographically random, visible ASCII (``[A-Za-z0-9_-]``)."""
+        self.id_header: RawHeaders = []
+        """The response header naming the session (made once, sent with every answer)."""
         self.single_stream = single_stream
         """Deprecated HTTP+SSE: every message goes down the one GET stream."""
         self.shared = shared
@@ -98,6 +101,7 @@ class HttpSession:
                         self.indexed = set(core.subscribed)
                         self.recorded = True
                 self.id = core.id
+                self.id_header = [(b"mcp-session-id", core.id.encode("ascii"))]
                 self.core = core
                 ready.set()
                 await self.closed.wait()
