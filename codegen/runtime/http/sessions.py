@@ -3,7 +3,8 @@
 Each session owns a background task that holds the core's ``server.session(sink)``
 context open for the session's whole life (HTTP requests come and go; the session must
 not live inside any one of them). The sink routes every outgoing message by its related
-request id: to the POST stream of that request, else to the standalone GET stream.
+request id: to the POST answering that request (a :class:`~.writer.Reply`: its JSON body,
+or the resumable stream it opens), else to the standalone GET stream.
 """
 
 from __future__ import annotations
