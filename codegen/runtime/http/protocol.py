@@ -98,6 +98,28 @@ def _split_target(target: bytes) -> tuple[str, bytes, bytes]:
     return found
 
 
+_LENGTH, _CLOSE = "content-length", "close"
+"""What a response header line means to the framing (else ``None``)."""
+_LINES: dict[Any, tuple[bytes, str | None]] = {}
+"""Response header lines by ``(name, value)``, with their meaning to the framing."""
+MAX_CACHED_LINES = 512
+"""Bounded: pairs that vary per response (a length, a date) are formatted each time."""
+
+
+def _header_line(name: bytes, value: bytes) -> tuple[bytes, str | None]:
+    """One response header line and what it means to the framing; a name or value
+    holding a line break would split the head, and is refused."""
+    line = b"%b: %b\r\n" % (name, value)
+    if line.count(b"\n") != 1 or line.count(b"\r") != 1:
+        raise RuntimeError("a response header holds a line break")
+    lowered = name.lower()
+    if lowered == b"content-length":
+        return line, _LENGTH
+    if lowered == b"connection" and value.lower() == b"close":
+        return line, _CLOSE
+    return line, None
+
+
 class Exchange:
     """One request and its response: the ``receive`` and ``send`` an ASGI app gets."""
 
@@ -239,21 +261,28 @@ class Exchange:
         self._write(b"Internal Server Error", False)
 
     def _take_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
-        """Format the app's response headers once, refusing any that would break the head
-        (one count over the block rather than a search per name and value)."""
+        """Format the app's response headers once, refusing any that would break the head.
+        Apps send the same few pairs again and again (content type, session id), so a
+        pair's line is formatted and checked once and then found by the pair."""
         lines = []
         has_length = False
-        for name, value in headers:
-            lowered = name.lower()
-            if lowered == b"content-length":
+        for header in headers:
+            try:
+                found = _LINES.get(header)
+            except TypeError:  # not hashable (ASGI allows any pair, a list too)
+                found = _header_line(*header)
+            else:
+                if found is None:
+                    found = _header_line(*header)
+                    if len(_LINES) < MAX_CACHED_LINES:
+                        _LINES[header] = found
+            line, kind = found
+            lines.append(line)
+            if kind is _LENGTH:
                 has_length = True
-            elif lowered == b"connection" and value.lower() == b"close":
+            elif kind is _CLOSE:
                 self.keep_alive = False
-            lines.append(b"%b: %b\r\n" % (name, value))
-        block = b"".join(lines)
-        if block.count(b"\n") != len(lines) or block.count(b"\r") != len(lines):
-            raise RuntimeError("a response header holds a line break")
-        self.header_block = block
+        self.header_block = b"".join(lines)
         self.has_length = has_length
 
     def _write(self, body: bytes, more: bool) -> None:
