@@ -46,9 +46,11 @@ async def slow(label: str, seconds: float = 30.0) -> str:
 
 
 @app.tool()
-async def reconnect(ctx: Context) -> str:
-    """Drops its SSE stream mid-call; the rest arrives on the client's resumption."""
-    await ctx.info("before the drop")
+async def reconnect(ctx: Context, drop_first: bool = False) -> str:
+    """Drops its SSE stream mid-call (``drop_first``: before anything went out); the rest
+    arrives on the client's resumption."""
+    if not drop_first:
+        await ctx.info("before the drop")
     await ctx.close_stream()
     await asyncio.sleep(0.2)
     await ctx.info("after the drop")

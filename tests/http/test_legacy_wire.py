@@ -171,6 +171,38 @@ def test_server_closes_stream_and_client_resumes_with_last_event_id(
     )
 
 
+def test_a_lone_answer_is_json_and_a_drop_before_any_output_still_resumes(
+    live: Live, http: httpx.Client
+) -> None:
+    """A request whose only output is its answer gets it as a JSON body (no stream is
+    made for it); one whose stream is dropped before anything went out still gets an SSE
+    response with a priming event, from which a GET resumes the whole rest."""
+    session = open_session(http, live.url)
+    set_level(http, live.url, session, "info")
+    plain = post(http, live.url, call("echo", {"text": "plain"}, 11), legacy_headers(session))
+    assert plain.headers["content-type"] == "application/json"
+    assert plain.json()["result"]["content"][0]["text"] == "plain"
+    dropped = http.post(
+        live.url,
+        content=orjson.dumps(call("reconnect", {"drop_first": True}, 12)),
+        headers=legacy_headers(session),
+    )
+    assert dropped.headers["content-type"].startswith("text/event-stream")
+    events = sse_events(dropped.content)
+    assert len(events) == 1 and events[0].data == "" and events[0].id is not None
+    resumed = http.get(
+        live.url,
+        headers={
+            **legacy_headers(session),
+            "accept": "text/event-stream",
+            "last-event-id": events[0].id,
+        },
+    )
+    got = [orjson.loads(e.data) for e in sse_events(resumed.content) if e.data]
+    assert [m["params"]["data"] for m in got if m.get("method")] == ["after the drop"]
+    assert got[-1]["id"] == 12 and got[-1]["result"]["content"][0]["text"] == "resumed answer"
+
+
 def test_client_drop_mid_stream_loses_nothing(live: Live) -> None:
     """The client hangs up after the priming event; replay from it yields the whole rest."""
     with httpx.Client(timeout=10) as http:

@@ -361,6 +361,19 @@ def test_a_request_stalled_halfway_gets_408_and_is_closed(port: int, stalled: by
         assert time.monotonic() - started < 3
 
 
+def test_a_body_that_keeps_arriving_outlives_the_keep_alive_timeout(port: int) -> None:
+    """Each piece of a slow body restarts the clock: only silence is a stall."""
+    body = b"0123456789ab"
+    request = post("/echo", body)
+    with connect(port) as sock:
+        sock.sendall(request[: -len(body)])
+        for start in range(0, len(body), 2):
+            time.sleep(0.25)  # six pieces over 1.5 s, the timeout being 0.5 s
+            sock.sendall(body[start : start + 2])
+        status, _, answer = read_response(sock, bytearray())
+        assert (status, answer) == (200, body)
+
+
 def test_a_half_closed_connection_still_gets_every_answer(port: int) -> None:
     with connect(port) as sock:
         burst = post("/echo?slow", b"first") + b"".join(

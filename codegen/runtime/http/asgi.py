@@ -30,14 +30,6 @@ SSE_HEADERS: RawHeaders = [
 ]
 
 
-class BodyTooLarge(Exception):
-    """The request body is over the configured limit."""
-
-
-class ClientGone(Exception):
-    """The client disconnected before sending its whole body."""
-
-
 _NAMES: dict[bytes, str] = {}
 """Header names already decoded and lower-cased: clients repeat the same few on every
 request. Bounded, so a client inventing names cannot grow it."""
@@ -59,34 +51,12 @@ def header_map(scope: Scope) -> dict[str, str]:
     return headers
 
 
-async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
-    """The whole request body, refusing early when ``Content-Length`` is over ``limit``."""
-    declared = headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge()
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone()
-        chunk = message.get("body", b"")
-        if chunk:
-            size += len(chunk)
-            if size > limit:
-                raise BodyTooLarge()
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
 async def respond(
     send: Send, status: int, body: bytes = b"", headers: RawHeaders | None = None
 ) -> None:
-    """A complete response with a fixed body."""
-    raw = list(headers or ())
-    raw.append((b"content-length", b"%d" % len(body)))
-    await send({"type": "http.response.start", "status": status, "headers": raw})
+    """A complete response with a fixed body (in one message, so the server frames it
+    with ``Content-Length``)."""
+    await send({"type": "http.response.start", "status": status, "headers": headers or ()})
     await send({"type": "http.response.body", "body": body})
 
 

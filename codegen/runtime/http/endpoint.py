@@ -12,14 +12,12 @@ dual-era server:
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
-from functools import partial
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mcp_foundry.runtime import revisions, wire
-from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, STORE_UNAVAILABLE
+from mcp_foundry.runtime.errors import HEADER_MISMATCH, INVALID_REQUEST, RpcError
 from mcp_foundry.runtime.http import asgi, inbound, writer
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -36,37 +34,13 @@ from mcp_foundry.runtime.http.modern import (
     Watchdog,
     transport_facts,
 )
-from mcp_foundry.runtime.http.port import CoreSession, Message, ServerCore
+from mcp_foundry.runtime.http.port import Message, ServerCore
 from mcp_foundry.runtime.http.sessions import HttpSession, SessionRegistry
-from mcp_foundry.runtime.http.streams import Item, OutboundStream
 from mcp_foundry.runtime.store import StoreUnavailable
-from mcp_foundry.runtime.transport import TransportFacts
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
 SESSION_HEADER = "mcp-session-id"
-
-
-class _Tracked:
-    """The ASGI ``send`` of one request, remembering whether the response has started
-    and which request it answers (what a late 503 needs)."""
-
-    __slots__ = ("send", "started", "request_id")
-
-    def __init__(self, send: Send) -> None:
-        self.send = send
-        self.started = False
-        self.request_id: Any = None
-
-    async def __call__(self, message: asgi.ASGIMessage) -> None:
-        self.started = True
-        await self.send(message)
-
-
-def _legacy_status(code: int | None) -> int:
-    """Legacy answers travel with 200, except "the shared store is out of reach": 503
-    (with ``Retry-After``), so a balancer or client knows to retry."""
-    return 503 if code == STORE_UNAVAILABLE else 200
 
 
 ToolSchemaLookup = Callable[[str], "Mapping[str, Any] | None"]
@@ -96,28 +70,23 @@ class StreamableHttpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        headers = await inbound.admit(scope, send, self.config.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.config.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         method = scope["method"]
-        tracked = _Tracked(send)
         try:
             if method == "POST":
-                await self._post(receive, tracked, headers)
+                await self._post(receive, send, headers)
             elif method == "GET":
-                await self._get(receive, tracked, headers)
+                await self._get(receive, send, headers)
             elif method == "DELETE":
-                await self._delete(tracked, headers)
+                await self._delete(send, headers)
             else:
                 await asgi.respond(send, 405, headers=[(b"allow", b"GET, POST, DELETE")])
         except StoreUnavailable as exc:
-            # state this request needs is on the shared store, out of reach for now
-            if tracked.started:
-                log.warning("%s cut short: the shared state store cannot be reached", method)
-                return
-            await asgi.respond_error(
-                send, 503, exc.code, exc.message, tracked.request_id, headers=asgi.RETRY_AFTER
-            )
+            await _unavailable(send, exc)
 
     # --- POST ----------------------------------------------------------------------
 
@@ -136,20 +105,22 @@ class StreamableHttpEndpoint:
         message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
-        if isinstance(send, _Tracked):
-            send.request_id = wire.readable_id(message)
-        if not isinstance(message, list) and self.server.is_modern(message):
-            await self._post_modern(receive, send, headers, message)
-            return
-        session_id = headers.get(SESSION_HEADER)
-        if session_id is not None:
-            session = await self._session(send, headers, session_id, wire.readable_id(message))
-            if session is not None:
-                await self._post_legacy(send, headers, message, session)
-        elif _opens_session(message):
-            await self._post_legacy(send, headers, message, None)
-        else:
-            await self._post_modern(receive, send, headers, message)
+        try:
+            if not isinstance(message, list) and self.server.is_modern(message):
+                await self._post_modern(receive, send, headers, message)
+                return
+            session_id = headers.get(SESSION_HEADER)
+            if session_id is not None:
+                request_id = wire.readable_id(message)
+                session = await self._session(send, headers, session_id, request_id)
+                if session is not None:
+                    await self._post_legacy(send, headers, message, session)
+            elif _opens_session(message):
+                await self._post_legacy(send, headers, message, None)
+            else:
+                await self._post_modern(receive, send, headers, message)
+        except StoreUnavailable as exc:
+            await _unavailable(send, exc, wire.readable_id(message))
 
     async def _session(
         self, send: Send, headers: dict[str, str], session_id: str, request_id: Any = None
@@ -184,7 +155,6 @@ class StreamableHttpEndpoint:
                 wire.readable_id(message),
             )
             return
-        items = message if isinstance(message, list) else [message]
         if isinstance(message, list):
             if not _batching(session, message):
                 await asgi.respond_error(
@@ -194,13 +164,20 @@ class StreamableHttpEndpoint:
                     "Invalid Request: batches are not allowed here",
                 )
                 return
-        elif await inbound.classify(send, message) is None:
-            return
-        request_ids = [
-            m["id"]
-            for m in items
-            if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))
-        ]
+            items = message
+            request_ids = [
+                m["id"]
+                for m in items
+                if isinstance(m, dict) and "method" in m and wire.is_request_id(m.get("id"))
+            ]
+        else:
+            kind = inbound.classify(message)
+            if isinstance(kind, RpcError):
+                await inbound.refuse_envelope(send, kind, message)
+                return
+            items = [message]
+            request_ids = [message["id"]] if kind == "request" else []
+        created = session is None
         if session is None:
             session = await self.sessions.create(transport_facts(headers))
             if session is None:
@@ -213,23 +190,24 @@ class StreamableHttpEndpoint:
                 )
                 return
         assert session.core is not None
-        busy = [i for i in request_ids if i in session.by_request]
-        if busy:
-            await asgi.respond_error(
-                send,
-                400,
-                INVALID_REQUEST,
-                f"Invalid Request: id {busy[0]!r} is in use",
-                busy[0],
-            )
-            return
-        session_header = [(b"mcp-session-id", session.id.encode("ascii"))]
+        for request_id in request_ids:
+            if request_id in session.by_request:
+                await asgi.respond_error(
+                    send,
+                    400,
+                    INVALID_REQUEST,
+                    f"Invalid Request: id {request_id!r} is in use",
+                    request_id,
+                )
+                return
+        session_header = session.id_header
+        facts = transport_facts(headers)
         if not request_ids:
             if session.shared is not None:
                 mine = await session.shared.forward(session, items)
                 message = mine if isinstance(message, list) else (mine[0] if mine else None)
             if message:
-                await session.core.feed(message, transport_facts(headers))
+                await session.core.feed(message, facts)
             for item in items:
                 if isinstance(item, dict) and item.get("method") == "notifications/cancelled":
                     params = item.get("params")
@@ -237,35 +215,37 @@ class StreamableHttpEndpoint:
                         session.cancel(params.get("requestId"))
             await asgi.respond(send, 202, headers=session_header)
             return
-        stream = session.route(request_ids)
-        live = stream.attach()
-        reply = partial(
-            writer.write_reply,
+        reply = writer.Reply(
             send,
-            live,
-            status_for=_legacy_status,
-            headers=session_header,
-            always_sse=self.config.always_sse,
-            priming=partial(session.expose, stream, request_ids),
+            session,
+            request_ids,
+            session_header,
+            sse_only=self.config.always_sse,
             retry_ms=self.config.retry_ms,
-            hold=stream.persisted if session.shared is not None else None,
         )
+        session.route(request_ids, reply)
         try:
             if isinstance(message, list):
-                await session.core.feed(message, transport_facts(headers))
-                await reply()
+                await session.core.feed(message, facts)
             else:
-                await _answer_here(session.core, stream, message, transport_facts(headers), reply)
-        finally:
-            stream.detach(live)
-        if not session.ready and _opens_session(message):
-            self.sessions.discard(session.id)
+                # handled in this task; what must reach the client before the answer
+                # (progress, a server→client request) makes the reply start its SSE writer
+                await session.core.answer(message, facts)
+            await reply.deliver()
+        except BaseException as exc:
+            if reply.cancel() and isinstance(exc, StoreUnavailable):
+                log.warning("a POST's stream cut short: the shared state store cannot be reached")
+                return
+            raise
+        if created and not session.ready:
+            self.sessions.discard(session.id)  # its initialize failed
 
     async def _post_modern(
         self, receive: Receive, send: Send, headers: dict[str, str], message: Any
     ) -> None:
-        kind = await inbound.classify(send, message)
-        if kind is None:
+        kind = inbound.classify(message)
+        if isinstance(kind, RpcError):
+            await inbound.refuse_envelope(send, kind, message)
             return
         if kind == "response":
             await asgi.respond_error(
@@ -286,7 +266,7 @@ class StreamableHttpEndpoint:
         )
         tracked.add(exchange)
         try:
-            await exchange.run(message, kind)
+            await exchange.run(message)
         finally:
             tracked.discard(exchange)
 
@@ -374,7 +354,7 @@ class StreamableHttpEndpoint:
             stream,
             live,
             self.config.keepalive_s,
-            [(b"mcp-session-id", session.id.encode("ascii"))],
+            session.id_header,
         )
 
     # --- DELETE --------------------------------------------------------------------
@@ -393,33 +373,10 @@ class StreamableHttpEndpoint:
         await asgi.respond(send, 200)
 
 
-async def _answer_here(
-    core: CoreSession,
-    stream: OutboundStream,
-    message: Message,
-    facts: TransportFacts,
-    reply: Callable[[], Coroutine[Any, Any, None]],
-) -> None:
-    """Run one legacy request in this POST's task, then write its answer. A writer task
-    starts only if something related (progress, a server→client request) has to reach
-    the client before the answer does."""
-    early: asyncio.Task[None] | None = None
-
-    def on_item(item: Item) -> None:
-        nonlocal early
-        if early is None and not item.final:
-            early = asyncio.get_running_loop().create_task(reply())
-
-    stream.on_item = on_item
-    try:
-        await core.answer(message, facts)
-    except BaseException:
-        if early is not None:
-            early.cancel()
-        raise
-    finally:
-        stream.on_item = None
-    await (early if early is not None else reply())
+async def _unavailable(send: Send, exc: StoreUnavailable, request_id: Any = None) -> None:
+    """State the request needs is on the shared store, out of reach for now: 503, and
+    ``Retry-After`` says when to try again."""
+    await asgi.respond_error(send, 503, exc.code, exc.message, request_id, headers=asgi.RETRY_AFTER)
 
 
 def _batching(session: HttpSession | None, batch: list[Any]) -> bool:

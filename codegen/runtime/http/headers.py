@@ -36,6 +36,9 @@ NAME_SOURCES: Mapping[str, str] = {
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _SAFE_VALUE = re.compile(r"^[\x20-\x7e\t]*$")
+_PLAIN_VALUE = re.compile(r"(?!=\?base64\?)[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?\Z")
+"""A value :func:`decode_value` returns unchanged: safe, no outer whitespace, no sentinel
+prefix (values with one take the long way, whether or not they are sentinels)."""
 _MAX_SAFE_INTEGER = 2**53 - 1
 
 
@@ -293,6 +296,8 @@ def check_routing_headers(
 
 
 def _check_one(raw: str | None, body_value: Any, header: str) -> None:
+    if raw == body_value and type(raw) is str and _PLAIN_VALUE.match(raw) is not None:
+        return  # the common case: the body's string sent as is (decoding would keep it)
     if body_value is None:
         if raw is not None:
             raise HeaderMismatch(f"{_display(header)} header has no counterpart in the body")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from mcp_foundry.runtime.errors import INVALID_REQUEST
+from mcp_foundry.runtime.errors import INVALID_REQUEST, RpcError
 from mcp_foundry.runtime.http import asgi, inbound
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send
 from mcp_foundry.runtime.http.config import HttpConfig
@@ -36,8 +36,10 @@ class LegacySseEndpoints:
         """``GET /sse``: open a session and stream it."""
         if scope["type"] != "http":
             return
-        headers = await inbound.admit(scope, send, self.config.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.config.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         if scope["method"] != "GET":
             await asgi.respond(send, 405, headers=[(b"allow", b"GET")])
@@ -70,8 +72,10 @@ class LegacySseEndpoints:
         a session another token opened, as for none)."""
         if scope["type"] != "http":
             return
-        headers = await inbound.admit(scope, send, self.config.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.config.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         if scope["method"] != "POST":
             await asgi.respond(send, 405, headers=[(b"allow", b"POST")])
@@ -90,7 +94,10 @@ class LegacySseEndpoints:
         message = await inbound.read_message(receive, send, headers, self.config.max_body_bytes)
         if message is inbound.REFUSED:
             return
-        if not isinstance(message, list) and await inbound.classify(send, message) is None:
-            return
+        if not isinstance(message, list):
+            kind = inbound.classify(message)
+            if isinstance(kind, RpcError):
+                await inbound.refuse_envelope(send, kind, message)
+                return
         await session.core.feed(message, transport_facts(headers))
         await asgi.respond(send, 202, b"Accepted", [(b"content-type", b"text/plain")])

@@ -92,7 +92,7 @@ class ModernExchange:
             self._lock_made = asyncio.Lock()
         return self._lock_made
 
-    async def run(self, message: Message, kind: str) -> None:
+    async def run(self, message: Message) -> None:
         method = message.get("method")
         self.request = request = Run(method)
         self.watchdog.enter(self)
@@ -101,26 +101,26 @@ class ModernExchange:
             self._backlog = asyncio.Queue()
             pump = self.loop.create_task(self._pump(self._backlog))
 
+        facts = transport_facts(self.headers)
+
         async def call() -> Message | None:
-            return await self.server.handle_modern(message, self._sink, facts=self._facts())
+            return await self.server.handle_modern(message, self._sink, facts=facts)
 
         try:
             response = await request.respond(message.get("id"), call, self.server.request_timeout)
         finally:
             self.finished = True
             self.watchdog.leave(self)
-            for helper in (self._watcher, pump):
-                if helper is not None:
-                    helper.cancel()
+            if self._watcher is not None:
+                self._watcher.cancel()
+            if pump is not None:
+                pump.cancel()
         if self.disconnected:
             if self.stopping and self.started:
                 await self.send({"type": "http.response.body", "body": b""})
             return
         while self._backlog is not None and not self._backlog.empty():
             await self._write(self._backlog.get_nowait())
-        await self._answer(response, kind)
-
-    async def _answer(self, response: Message | None, kind: str) -> None:
         if response is None:
             if self.started:
                 await self.send({"type": "http.response.body", "body": b""})
@@ -129,8 +129,8 @@ class ModernExchange:
             return
         payload = wire.encode(response)
         error = response.get("error")
-        code = error.get("code") if isinstance(error, dict) else None
-        if not self.started and (code is not None or not self.config.always_sse):
+        errs = isinstance(error, dict) and error.get("code") is not None
+        if not self.started and (not self.config.always_sse or errs):
             status = error_status(response)
             await asgi.respond(self.send, status, payload, asgi.json_headers(status))
             return
@@ -193,9 +193,6 @@ class ModernExchange:
         """The server's drain time is over: cancel the request and answer it with an error."""
         if self.request is not None:
             self.request.stop(shutting_down(accepted=True))
-
-    def _facts(self) -> TransportFacts:
-        return transport_facts(self.headers)
 
 
 class Watchdog:

@@ -98,6 +98,28 @@ def _split_target(target: bytes) -> tuple[str, bytes, bytes]:
     return found
 
 
+_LENGTH, _CLOSE = "content-length", "close"
+"""What a response header line means to the framing (else ``None``)."""
+_LINES: dict[Any, tuple[bytes, str | None]] = {}
+"""Response header lines by ``(name, value)``, with their meaning to the framing."""
+MAX_CACHED_LINES = 512
+"""Bounded: pairs that vary per response (a length, a date) are formatted each time."""
+
+
+def _header_line(name: bytes, value: bytes) -> tuple[bytes, str | None]:
+    """One response header line and what it means to the framing; a name or value
+    holding a line break would split the head, and is refused."""
+    line = b"%b: %b\r\n" % (name, value)
+    if line.count(b"\n") != 1 or line.count(b"\r") != 1:
+        raise RuntimeError("a response header holds a line break")
+    lowered = name.lower()
+    if lowered == b"content-length":
+        return line, _LENGTH
+    if lowered == b"connection" and value.lower() == b"close":
+        return line, _CLOSE
+    return line, None
+
+
 class Exchange:
     """One request and its response: the ``receive`` and ``send`` an ASGI app gets."""
 
@@ -157,11 +179,13 @@ class Exchange:
         if self.buffered > BODY_HIGH_WATER and not self.paused:
             self.paused = True
             self.conn.pause_reading()
-        self._wake()
+        if self.waiter is not None:
+            self._wake()
 
     def end_body(self) -> None:
         self.body_done = True
-        self._wake()
+        if self.waiter is not None:
+            self._wake()
 
     def lose(self) -> None:
         self.disconnected = True
@@ -189,7 +213,16 @@ class Exchange:
         exchange (client gone, or response complete) and report ``http.disconnect``."""
         while not (self.disconnected or self.complete):
             if self.chunks or (self.body_done and not self.body_sent):
-                return self._body_message()
+                chunks = self.chunks
+                body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                self.chunks = []
+                self.buffered = 0
+                if self.paused:
+                    self.paused = False
+                    self.conn.resume_reading()
+                more = not self.body_done
+                self.body_sent = not more
+                return {"type": "http.request", "body": body, "more_body": more}
             if self.client_done:
                 break
             if self.expect_continue and not self.started:
@@ -197,18 +230,6 @@ class Exchange:
                 self.conn.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             await self._wait()
         return {"type": "http.disconnect"}
-
-    def _body_message(self) -> dict[str, Any]:
-        chunks = self.chunks
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        self.chunks = []
-        self.buffered = 0
-        if self.paused:
-            self.paused = False
-            self.conn.resume_reading()
-        more = not self.body_done
-        self.body_sent = not more
-        return {"type": "http.request", "body": body, "more_body": more}
 
     async def send(self, message: Any) -> None:
         kind = message["type"]
@@ -240,21 +261,28 @@ class Exchange:
         self._write(b"Internal Server Error", False)
 
     def _take_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
-        """Format the app's response headers once, refusing any that would break the head
-        (one count over the block rather than a search per name and value)."""
+        """Format the app's response headers once, refusing any that would break the head.
+        Apps send the same few pairs again and again (content type, session id), so a
+        pair's line is formatted and checked once and then found by the pair."""
         lines = []
         has_length = False
-        for name, value in headers:
-            lowered = name.lower()
-            if lowered == b"content-length":
+        for header in headers:
+            try:
+                found = _LINES.get(header)
+            except TypeError:  # not hashable (ASGI allows any pair, a list too)
+                found = _header_line(*header)
+            else:
+                if found is None:
+                    found = _header_line(*header)
+                    if len(_LINES) < MAX_CACHED_LINES:
+                        _LINES[header] = found
+            line, kind = found
+            lines.append(line)
+            if kind is _LENGTH:
                 has_length = True
-            elif lowered == b"connection" and value.lower() == b"close":
+            elif kind is _CLOSE:
                 self.keep_alive = False
-            lines.append(b"%b: %b\r\n" % (name, value))
-        block = b"".join(lines)
-        if block.count(b"\n") != len(lines) or block.count(b"\r") != len(lines):
-            raise RuntimeError("a response header holds a line break")
-        self.header_block = block
+        self.header_block = b"".join(lines)
         self.has_length = has_length
 
     def _write(self, body: bytes, more: bool) -> None:
@@ -271,7 +299,8 @@ class Exchange:
         if data:
             self.conn.write(data)
         if self.complete:
-            self._wake()
+            if self.waiter is not None:
+                self._wake()
             self.conn.response_complete(self)
 
     def _head(self, body: bytes, more: bool) -> bytes:
@@ -315,6 +344,7 @@ class HttpProtocol(asyncio.Protocol):
             config.load()
         self.app = config.loaded_app
         self.root_path: str = config.root_path
+        self._raw_root = self.root_path.encode()
         self.keep_alive_s: float = config.timeout_keep_alive
         self.loop = _loop or asyncio.get_event_loop()
         self.server_state = server_state
@@ -463,6 +493,9 @@ class HttpProtocol(asyncio.Protocol):
             return
         try:
             self.parser.feed_data(data)
+            reading = self.reading
+            if reading is not None and not reading.body_done:
+                self._wait_for_client()  # a body on its way: the client owes the rest
         except httptools.HttpParserUpgrade:
             self._refuse(400, b"Upgrade is not supported")
         except httptools.HttpParserError:
@@ -491,11 +524,7 @@ class HttpProtocol(asyncio.Protocol):
         self.waiting.clear()
 
     def on_message_begin(self) -> None:
-        self._partial = True
-        self.reading = None
-        self._url = b""
-        self._headers = []
-        self._head_bytes = 0
+        self._partial = True  # the head's own state is reset once the head is complete
 
     def on_url(self, url: bytes) -> None:
         self._url += url
@@ -513,9 +542,10 @@ class HttpProtocol(asyncio.Protocol):
         parser = self.parser
         if parser.should_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the app never sees it
-        self._wait_for_client()  # for the body, if one follows
         self.server_state.total_requests += 1  # uvicorn's ``limit_max_requests`` counts these
-        path, raw_path, query = _split_target(self._url)
+        target, headers = self._url, self._headers
+        self._url, self._headers, self._head_bytes = b"", [], 0
+        path, raw_path, query = _paths.get(target) or _split_target(target)
         root = self.root_path
         scope = {
             "type": "http",
@@ -526,14 +556,14 @@ class HttpProtocol(asyncio.Protocol):
             "scheme": "http",
             "method": parser.get_method().decode("ascii"),
             "root_path": root,
-            "path": root + path,
-            "raw_path": root.encode() + raw_path,
+            "path": root + path if root else path,
+            "raw_path": self._raw_root + raw_path if root else raw_path,
             "query_string": query,
-            "headers": self._headers,
+            "headers": headers,
             "state": self.app_state.copy(),
         }
         exchange = Exchange(self, scope, parser.should_keep_alive())
-        exchange.expect_continue = (b"expect", b"100-continue") in self._headers
+        exchange.expect_continue = (b"expect", b"100-continue") in headers
         self.reading = exchange
         if self.current is None:
             self._start(exchange)
@@ -543,15 +573,16 @@ class HttpProtocol(asyncio.Protocol):
                 self.pause_reading()
 
     def on_body(self, body: bytes) -> None:
-        self._idle_since = self.loop.time()
         if self.reading is not None:
             self.reading.feed(body)
 
     def on_message_complete(self) -> None:
         self._partial = False
         self._idle_since = None
-        if self.reading is not None:
-            self.reading.end_body()
+        reading = self.reading
+        if reading is not None:
+            self.reading = None
+            reading.end_body()
 
     # ---- running the app ---------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 Each session owns a background task that holds the core's ``server.session(sink)``
 context open for the session's whole life (HTTP requests come and go; the session must
 not live inside any one of them). The sink routes every outgoing message by its related
-request id: to the POST stream of that request, else to the standalone GET stream.
+request id: to the POST answering that request (a :class:`~.writer.Reply`: its JSON body,
+or the resumable stream it opens), else to the standalone GET stream.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.access import current_access, owner_of
+from mcp_foundry.runtime.http.asgi import RawHeaders
 from mcp_foundry.runtime.http.port import CoreSession, RequestId, ServerCore
 from mcp_foundry.runtime.http.shared import SharedSessions
 from mcp_foundry.runtime.http.streams import OutboundStream, StreamTable
+from mcp_foundry.runtime.http.writer import Reply
 from mcp_foundry.runtime.store import StoreUnavailable
 from mcp_foundry.runtime.transport import TransportFacts
 from mcp_foundry.sources import registry
@@ -36,6 +39,8 @@ class HttpSession:
     def __init__(self, *, single_stream: bool, shared: SharedSessions | None = None) -> None:
         self.id = ""
         """The core session's id: cryptographically random, visible ASCII (``[A-Za-z0-9_-]``)."""
+        self.id_header: RawHeaders = []
+        """The response header naming the session (made once, sent with every answer)."""
         self.single_stream = single_stream
         """Deprecated HTTP+SSE: every message goes down the one GET stream."""
         self.shared = shared
@@ -50,7 +55,8 @@ class HttpSession:
         """Shared sessions: GET streams fed from the store (stop event → stream key)."""
         self.streams = StreamTable(random_keys=shared is not None)
         self.standalone = self.streams.open(resumable=not single_stream)
-        self.by_request: dict[RequestId, OutboundStream] = {}
+        self.by_request: dict[RequestId, Reply] = {}
+        """The POST answering each request in flight (its output goes there)."""
         self.cancelled: deque[RequestId] = deque(maxlen=256)
         """Requests the client cancelled: whatever still comes for them is dropped."""
         self.core: CoreSession | None = None
@@ -96,6 +102,7 @@ class HttpSession:
                         self.indexed = set(core.subscribed)
                         self.recorded = True
                 self.id = core.id
+                self.id_header = [(b"mcp-session-id", core.id.encode("ascii"))]
                 self.core = core
                 ready.set()
                 await self.closed.wait()
@@ -103,6 +110,8 @@ class HttpSession:
             log.exception("session %s failed", self.id)
         finally:
             ready.set()
+            for reply in list(self.by_request.values()):
+                reply.detach()  # a POST still waiting ends (as a stream that was let go)
             self.streams.close_all()
 
     async def _close_stream(self, request_id: RequestId) -> None:
@@ -110,16 +119,14 @@ class HttpSession:
 
         Only where the client can resume it (a priming event id was sent); the stream
         keeps buffering and the client's ``GET`` with ``Last-Event-ID`` picks it up."""
-        stream = self.by_request.get(request_id)
-        if stream is not None and self.can_resume:
-            stream.detach()
+        reply = self.by_request.get(request_id)
+        if reply is not None and self.can_resume:
+            reply.detach()
 
-    def route(self, request_ids: list[RequestId]) -> OutboundStream:
-        """Open the response stream of one POST carrying ``request_ids``."""
-        stream = self.streams.open(resumable=True)
+    def route(self, request_ids: list[RequestId], reply: Reply) -> None:
+        """Send what comes for ``request_ids`` (one POST's requests) to ``reply``."""
         for request_id in request_ids:
-            self.by_request[request_id] = stream
-        return stream
+            self.by_request[request_id] = reply
 
     async def _record(self, answer: Any) -> Any:
         """Write the new session's record; if the store cannot be reached, the client
@@ -156,8 +163,8 @@ class HttpSession:
         if isinstance(message, list):
             await self._publish_batch(message)
             return
-        stream = self.by_request.get(related) if related is not None else None
-        if stream is None:
+        reply = self.by_request.get(related) if related is not None else None
+        if reply is None:
             if related is not None and related in self.cancelled:
                 return
             await self._unrelated(wire.encode(message))
@@ -170,29 +177,29 @@ class HttpSession:
             del self.by_request[related]  # type: ignore[arg-type]
             error = message.get("error")
             code = error.get("code") if isinstance(error, dict) else None
-            stream.publish(wire.encode(message), final=True, error_code=code)
+            reply.publish(wire.encode(message), final=True, error_code=code)
         else:
-            stream.publish(wire.encode(message))
+            reply.publish(wire.encode(message))
 
     def cancel(self, request_id: Any) -> None:
         """The client sent ``notifications/cancelled``: end that request's stream with no
         response (a late answer from the handler is dropped)."""
-        stream = self.by_request.pop(request_id, None) if wire.is_request_id(request_id) else None
-        if stream is not None:
+        reply = self.by_request.pop(request_id, None) if wire.is_request_id(request_id) else None
+        if reply is not None:
             self.cancelled.append(request_id)
-            stream.end()
+            reply.end()
 
     async def _publish_batch(self, answers: list[Any]) -> None:
         ids: list[RequestId] = [
             a["id"] for a in answers if isinstance(a, dict) and wire.is_request_id(a.get("id"))
         ]
-        stream = next((self.by_request[i] for i in ids if i in self.by_request), None)
+        reply = next((self.by_request[i] for i in ids if i in self.by_request), None)
         for request_id in ids:
             self.by_request.pop(request_id, None)
-        if stream is None:
+        if reply is None:
             await self._unrelated(wire.encode(answers))
         else:
-            stream.publish(wire.encode(answers), final=True)
+            reply.publish(wire.encode(answers), final=True)
 
     async def expose(self, stream: OutboundStream, request_ids: list[RequestId]) -> str | None:
         """A POST's answer became an SSE stream: its priming event id (if the client can

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import OrderedDict, deque
-from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
 
@@ -94,7 +93,6 @@ class OutboundStream:
         "_delivered",
         "_events",
         "_live",
-        "on_item",
         "mirror",
     )
 
@@ -106,8 +104,6 @@ class OutboundStream:
         self._delivered = 0
         self._events: deque[tuple[int, Item]] = deque(maxlen=max_events)
         self._live: Inbox | None = None
-        self.on_item: Callable[[Item], None] | None = None
-        """Told of every item handed to the attached connection (see ``endpoint``)."""
         self.mirror: Mirror | None = None
         """Told of every event once the stream is copied to the shared store, for
         resumption on another instance (``shared.mirror``)."""
@@ -188,8 +184,6 @@ class OutboundStream:
         live.put_nowait(item)
         if seq is not None:
             self._delivered = seq
-        if self.on_item is not None:
-            self.on_item(item)
 
 
 class StreamTable:

@@ -1,15 +1,19 @@
-"""Turn what a stream yields into one HTTP response: a JSON body or an SSE stream.
+"""Turn what a legacy POST produces into one HTTP response: a JSON body or an SSE stream.
 
-The choice is made lazily: if the first thing the server produces for a request is its
-final response, the client gets plain JSON (cheapest for both ends); anything else
-first (a progress notification, a server→client request, an early close) opens SSE.
+The choice is made lazily (the transport lets the server pick per POST): if the first
+thing the server produces for a request is its final response, the client gets plain
+JSON, with no stream, event ids or inbox made for it; anything else first (a progress
+notification, a server→client request, a cancellation, ``close_sse_stream``) opens a
+resumable :class:`~.streams.OutboundStream` and the POST becomes its SSE stream.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
+from mcp_foundry.runtime.errors import STORE_UNAVAILABLE
 from mcp_foundry.runtime.http.asgi import (
     SSE_HEADERS,
     RawHeaders,
@@ -18,8 +22,12 @@ from mcp_foundry.runtime.http.asgi import (
     json_headers,
     respond,
 )
+from mcp_foundry.runtime.http.port import RequestId
 from mcp_foundry.runtime.http.sse import KEEPALIVE, frame
 from mcp_foundry.runtime.http.streams import DISCONNECTED, Inbox, Item, OutboundStream
+
+if TYPE_CHECKING:
+    from mcp_foundry.runtime.http.sessions import HttpSession
 
 
 async def next_item(live: Inbox, keepalive_s: float | None) -> Item | None:
@@ -32,45 +40,136 @@ async def next_item(live: Inbox, keepalive_s: float | None) -> Item | None:
         return None
 
 
-async def write_reply(
-    send: Send,
-    live: Inbox,
-    *,
-    status_for: Callable[[int | None], int],
-    headers: Sequence[tuple[bytes, bytes]] = (),
-    always_sse: bool = False,
-    priming: Callable[[], Awaitable[str | None]] | None = None,
-    retry_ms: int = 1000,
-    keepalive_s: float | None = None,
-    hold: Hold | None = None,
-) -> None:
-    """Answer one POST from ``live`` until its final response, a detach or a disconnect.
+class Reply:
+    """The answer of one legacy POST, fed by its session as the requests' output comes.
 
-    ``priming`` runs once the answer is known to be an SSE stream: the priming event's id,
-    if any. ``hold`` runs before each event goes out (see :func:`pump`)."""
-    first = await live.get()
-    if first is DISCONNECTED:
-        return
-    if first.final and first.payload is not None and not always_sse:
-        status = status_for(first.error_code)
-        await respond(send, status, first.payload, [*json_headers(status), *headers])
-        return
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [*SSE_HEADERS, *headers],
-        }
+    The session hands it what a :class:`~.streams.OutboundStream` would get (``publish``,
+    ``end``, ``detach``); :meth:`deliver` writes the response. A final response that comes
+    first is kept here and becomes the JSON body. Anything else opens the stream at once
+    (attached here, so it is what a ``Last-Event-ID`` resumes) and a task that writes it as
+    SSE while the handler still runs."""
+
+    __slots__ = (
+        "send",
+        "session",
+        "request_ids",
+        "headers",
+        "sse_only",
+        "retry_ms",
+        "answer",
+        "error_code",
+        "stream",
+        "started",
+        "_live",
+        "_writer",
+        "_waiter",
     )
-    priming_id = await priming() if priming is not None else None
-    if priming_id is not None:
-        await send_event(send, frame(b"", event_id=priming_id, retry_ms=retry_ms))
-    await pump(send, live, first, keepalive_s, hold)
-    await send({"type": "http.response.body", "body": b""})
+
+    def __init__(
+        self,
+        send: Send,
+        session: HttpSession,
+        request_ids: list[RequestId],
+        headers: RawHeaders,
+        *,
+        sse_only: bool,
+        retry_ms: int,
+    ) -> None:
+        self.send = send
+        self.session = session
+        self.request_ids = request_ids
+        self.headers = headers
+        self.sse_only = sse_only
+        """``always_sse``: even a lone final response goes out as an SSE stream."""
+        self.retry_ms = retry_ms
+        self.answer: bytes | None = None
+        self.error_code: int | None = None
+        self.stream: OutboundStream | None = None
+        self.started = False
+        """The SSE response has begun (nothing else can be sent on this POST)."""
+        self._live: Inbox | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._waiter: asyncio.Future[None] | None = None
+
+    # ---- the session's side --------------------------------------------------------
+
+    def publish(
+        self, payload: bytes, *, final: bool = False, error_code: int | None = None
+    ) -> None:
+        if self.answer is not None:
+            return  # answered: nothing more belongs to this POST
+        if self.stream is None and final and not self.sse_only:
+            self.answer = payload
+            self.error_code = error_code
+            self._wake()
+            return
+        self._open().publish(payload, final=final, error_code=error_code)
+
+    def end(self) -> None:
+        """The request was cancelled: the stream ends without a response."""
+        if self.answer is None:
+            self._open().end()
+
+    def detach(self) -> None:
+        """Drop the connection under the stream (the client resumes it with a GET)."""
+        if self.answer is None:
+            self._open().detach()
+
+    def _open(self) -> OutboundStream:
+        stream = self.stream
+        if stream is None:
+            stream = self.stream = self.session.streams.open(resumable=True)
+            self._live = stream.attach()
+            self._writer = asyncio.get_running_loop().create_task(self._write_sse())
+            self._wake()
+        return stream
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # ---- the POST's side -----------------------------------------------------------
+
+    async def deliver(self) -> None:
+        """Write the response: the JSON answer, or wait for the SSE stream to finish."""
+        if self.answer is None and self._writer is None:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        if self._writer is not None:
+            await self._writer
+            return
+        assert self.answer is not None
+        # legacy answers travel with 200, except "the shared store is out of reach": 503
+        # (with ``Retry-After``), so a balancer or client knows to retry
+        status = 503 if self.error_code == STORE_UNAVAILABLE else 200
+        await respond(self.send, status, self.answer, [*json_headers(status), *self.headers])
+
+    def cancel(self) -> bool:
+        """The POST failed before its response was written: stop writing the stream (it
+        stays buffered for a resumption). Whether its SSE response had begun."""
+        if self._writer is not None:
+            self._writer.cancel()
+        return self.started
+
+    async def _write_sse(self) -> None:
+        stream, live, send = self.stream, self._live, self.send
+        assert stream is not None and live is not None
+        self.started = True
+        try:
+            await open_stream(send, self.headers)
+            priming_id = await self.session.expose(stream, self.request_ids)
+            if priming_id is not None:
+                await send_event(send, frame(b"", event_id=priming_id, retry_ms=self.retry_ms))
+            hold = stream.persisted if self.session.shared is not None else None
+            await pump(send, live, await live.get(), None, hold)
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            stream.detach(live)
 
 
 async def open_stream(send: Send, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
-    """Start an SSE response (for GET streams, which have no JSON alternative)."""
+    """Start an SSE response."""
     await send(
         {
             "type": "http.response.start",

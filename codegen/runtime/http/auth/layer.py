@@ -59,8 +59,10 @@ class AuthLayer:
         if scope["path"] in self.auth.metadata.paths:
             await self._metadata(scope, send)
             return
-        headers = await inbound.admit(scope, send, self.hosts)
-        if headers is None:
+        headers = asgi.header_map(scope)
+        refused = inbound.refusal(headers, self.hosts)
+        if refused is not None:
+            await asgi.respond_error(send, *refused)
             return
         required = self.auth.required_scopes
         if _query_token(scope):

@@ -57,7 +57,7 @@ async def serve_get(
             receive,
             source,
             keepalive_s=keepalive_s,
-            headers=[(b"mcp-session-id", session.id.encode("ascii"))],
+            headers=session.id_header,
             stop=stop,
         )
     finally:
