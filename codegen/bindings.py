@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the generator imports this module in a build without pydantic
     from pydantic import BaseModel
@@ -35,13 +35,13 @@ def wire_name(attribute: str) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
-@dataclass(frozen=True, slots=True)
-class CapabilityGate:
+class CapabilityGate(NamedTuple):
     """A capability that must be declared before a method may be called.
 
     ``holder`` is the side that declares it (``server`` for tools/list, ``client`` for
     sampling/createMessage); ``path`` walks its capabilities object, e.g.
     ``("resources", "subscribe")`` or ``("extensions", "io.modelcontextprotocol/tasks")``.
+    A named tuple, not a frozen dataclass, whose generated methods cost a server's start.
     """
 
     holder: Side
