@@ -12,8 +12,8 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the generator imports this module in a build without pydantic
     from pydantic import BaseModel
@@ -35,13 +35,13 @@ def wire_name(attribute: str) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
-@dataclass(frozen=True, slots=True)
-class CapabilityGate:
+class CapabilityGate(NamedTuple):
     """A capability that must be declared before a method may be called.
 
     ``holder`` is the side that declares it (``server`` for tools/list, ``client`` for
     sampling/createMessage); ``path`` walks its capabilities object, e.g.
     ``("resources", "subscribe")`` or ``("extensions", "io.modelcontextprotocol/tasks")``.
+    A named tuple, not a frozen dataclass, whose generated methods cost a server's start.
     """
 
     holder: Side
@@ -120,18 +120,18 @@ class MethodSpec:
         return model
 
 
-@dataclass(frozen=True, slots=True)
-class RevisionBindings:
-    """Everything the runtime needs to speak one protocol revision."""
+class RevisionBindings(NamedTuple):
+    """Everything the runtime needs to speak one protocol revision (a named tuple: a
+    frozen dataclass's generated methods are compiled when a server starts)."""
 
     revision: str
     era: Era
     jsonrpc_version: str
     methods: Mapping[str, MethodSpec]
     models: ModuleType
-    constants: Mapping[str, str | int] = field(default_factory=dict)
+    constants: Mapping[str, str | int] = MappingProxyType({})
     """Exported schema constants (``LATEST_PROTOCOL_VERSION``, ``JSONRPC_VERSION`` …)."""
-    error_codes: Mapping[str, int] = field(default_factory=dict)
+    error_codes: Mapping[str, int] = MappingProxyType({})
     """Named JSON-RPC error codes, e.g. ``{"METHOD_NOT_FOUND": -32601}``."""
     batching: bool = False
     """True where the revision allows JSON-RPC batches (2025-03-26 only)."""

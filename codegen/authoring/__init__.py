@@ -38,14 +38,17 @@ inside a task), ``detach()`` and ``close_stream()``. ``App`` implements the gene
 notify listening clients.
 """
 
-from .app import App, models
-from .content import audio, embedded, image, message, resource_contents, text
-from .context import Context
-from .errors import RpcError, ToolError
-from .inputs import InputRequest, elicitation, roots, sampling, text_of
-from .schema import header
-from .shared_tasks import SharedTaskStore
-from .tasks import Task, TaskBackend, TaskStore
+from mcp_foundry.runtime.startup import lifelong
+
+with lifelong():  # what this layer stands on loads without collections (issue #15)
+    from .app import App, models
+    from .content import audio, embedded, image, message, resource_contents, text
+    from .context import Context
+    from .errors import RpcError, ToolError
+    from .inputs import InputRequest, elicitation, roots, sampling, text_of
+    from .schema import header
+    from .shared_tasks import SharedTaskStore
+    from .tasks import Task, TaskBackend, TaskStore
 
 __all__ = [
     "App",

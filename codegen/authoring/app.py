@@ -21,6 +21,7 @@ from mcp_foundry.generated.rev_2026_07_28.handlers import ServerHandlers
 from mcp_foundry.runtime import revisions
 from mcp_foundry.runtime.paging import page
 from mcp_foundry.runtime.server import Server
+from mcp_foundry.runtime.startup import lifelong
 from mcp_foundry.runtime.stdio import run_stdio
 from mcp_foundry.runtime.store import Store, deployment
 from mcp_foundry.runtime.wire import validate as validate_model
@@ -339,9 +340,11 @@ class App(ServerHandlers):
         if store is not None or state_secret is not None:
             self.use_store(store, state_secret)
         if transport == "http":
-            from mcp_foundry.runtime.http import serve
+            with lifelong():  # the HTTP stack and the app, without collections (issue #15)
+                from mcp_foundry.runtime.http import serve
 
-            serve(self.http_app(auth=auth), host=host, port=port, timeout_graceful_shutdown=drain_s)
+                http_app = self.http_app(auth=auth)
+            serve(http_app, host=host, port=port, timeout_graceful_shutdown=drain_s)
         else:
             run_stdio(self.runtime(), grace=drain_s)
 

@@ -8,8 +8,7 @@ the requests and checking that an answer has the shape its request calls for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -23,9 +22,9 @@ CAPABILITY = {ELICIT: "elicitation", SAMPLE: "sampling", ROOTS: "roots"}
 RESULT_MODEL = {ELICIT: "ElicitResult", SAMPLE: "CreateMessageResult", ROOTS: "ListRootsResult"}
 
 
-@dataclass(frozen=True)
-class InputRequest:
-    """One request for the client to fulfil, as it appears in ``inputRequests``."""
+class InputRequest(NamedTuple):
+    """One request for the client to fulfil, as it appears in ``inputRequests`` (a named
+    tuple: a frozen dataclass's generated methods cost a server's start)."""
 
     method: str
     params: Wire

@@ -7,9 +7,8 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import anyio
 from mcp_foundry.runtime.wire import validate as validate_model
@@ -46,20 +45,24 @@ def _doc(func: Callable[..., Any]) -> str | None:
     return inspect.getdoc(func) or None
 
 
-@dataclass
 class UserFunction:
-    """A user function with its arguments model; calls it with validated arguments."""
+    """A user function with its arguments model; calls it with validated arguments.
 
-    func: Callable[..., Any]
-    arguments: type[BaseModel]
-    context_param: str | None
+    This module's classes are plain classes and named tuples, not dataclasses: those
+    compile their generated methods when the module loads, a cost on every server's start
+    (issue #15)."""
 
-    awaits: bool = field(init=False)
-    """An ``async def``; a plain function runs on a worker thread, and what it returns is
-    awaited if it can be (a coroutine, say)."""
+    __slots__ = ("func", "arguments", "context_param", "awaits")
 
-    def __post_init__(self) -> None:
-        self.awaits = inspect.iscoroutinefunction(self.func)
+    def __init__(
+        self, func: Callable[..., Any], arguments: type[BaseModel], context_param: str | None
+    ) -> None:
+        self.func = func
+        self.arguments = arguments
+        self.context_param = context_param
+        self.awaits = inspect.iscoroutinefunction(func)
+        """An ``async def``; a plain function runs on a worker thread, and what it returns
+        is awaited if it can be (a coroutine, say)."""
 
     @classmethod
     def of(cls, func: Callable[..., Any]) -> UserFunction:
@@ -108,8 +111,7 @@ def _meta_fields(title: str | None, description: str | None, icons: Any, meta: A
     return out
 
 
-@dataclass
-class ToolSpec:
+class ToolSpec(NamedTuple):
     name: str
     call: UserFunction
     description: str | None
@@ -118,7 +120,7 @@ class ToolSpec:
     structured: TypeAdapter[Any] | None
     title: str | None = None
     annotations: Wire | None = None
-    icons: list[Any] = field(default_factory=list)
+    icons: Sequence[Any] = ()
     meta: Wire | None = None
     task_support: TaskSupport = "none"
     detach_at_start: bool = True
@@ -171,13 +173,12 @@ class ToolSpec:
         return out
 
 
-@dataclass
-class PromptSpec:
+class PromptSpec(NamedTuple):
     name: str
     call: UserFunction
     description: str | None
     title: str | None = None
-    icons: list[Any] = field(default_factory=list)
+    icons: Sequence[Any] = ()
     meta: Wire | None = None
 
     def describe(self) -> Wire:
@@ -194,8 +195,7 @@ class PromptSpec:
         return out
 
 
-@dataclass
-class ResourceSpec:
+class ResourceSpec(NamedTuple):
     """A resource at a fixed URI, or a template when ``uri`` holds ``{variables}``."""
 
     uri: str
@@ -204,7 +204,7 @@ class ResourceSpec:
     description: str | None
     mime_type: str | None = None
     title: str | None = None
-    icons: list[Any] = field(default_factory=list)
+    icons: Sequence[Any] = ()
     meta: Wire | None = None
     size: int | None = None
 

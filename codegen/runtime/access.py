@@ -10,24 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class AccessToken:
-    """The claims a verifier vouched for. The token string itself is never kept."""
+class AccessToken(NamedTuple):
+    """The claims a verifier vouched for. The token string itself is never kept.
+
+    A named tuple: a frozen dataclass's generated methods cost every server's start."""
 
     subject: str | None
     client_id: str | None
     scopes: frozenset[str]
     expires_at: int | None = None
-    claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    claims: Mapping[str, Any] = MappingProxyType({})
     """Every verified claim (JWT payload or introspection answer); not shown by ``repr``
     so a logged token object does not spill them."""
 
     def has(self, scopes: frozenset[str]) -> bool:
         return scopes <= self.scopes
+
+    def __repr__(self) -> str:
+        return (
+            f"AccessToken(subject={self.subject!r}, client_id={self.client_id!r}, "
+            f"scopes={self.scopes!r}, expires_at={self.expires_at!r})"
+        )
 
 
 Owner = tuple[str | None, str | None]

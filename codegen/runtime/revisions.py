@@ -57,7 +57,7 @@ def is_older(revision: str, than: str) -> bool:
         and second is not None
         and first.wire
         and second.wire
-        and first.index < second.index
+        and first.position < second.position
     )
 
 

@@ -9,26 +9,32 @@ Shutdown: on EOF the server stops reading; on SIGTERM/SIGINT it keeps reading bu
 every new request with a JSON-RPC error. Either way every accepted request is answered:
 those still running after ``grace`` seconds are cancelled and answered with an error.
 Then the output is flushed and ``serve_stdio`` returns.
+
+Written on asyncio itself (the loop anyio runs on too), not anyio: anyio's asyncio backend
+is a fifth of a cold start's instructions (issue #15), and nothing on the way to the first
+answer needs it; the engine loads it later, when it first uses anyio (a drain at exit, a
+server→client request).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
 import signal
 import stat
 import sys
-from functools import partial
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import anyio
 from mcp_foundry.runtime import wire
 from mcp_foundry.runtime.errors import INVALID_REQUEST, RpcError
 from mcp_foundry.runtime.wire import RequestId
 
 if TYPE_CHECKING:
     from mcp_foundry.runtime.server import Server
+    from mcp_foundry.runtime.session import LegacySession
 
 log = logging.getLogger("mcp_foundry.runtime")
 
@@ -49,16 +55,27 @@ def _pollable(fd: int) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
 
 
+async def _ready(fd: int, add: Callable[..., Any], remove: Callable[[int], Any]) -> None:
+    """Wait until ``fd`` is readable or writable (``add``/``remove``: the loop's
+    ``add_reader``/``remove_reader`` or ``add_writer``/``remove_writer``)."""
+    waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    add(fd, _settle, waiter)
+    try:
+        await waiter
+    finally:
+        remove(fd)
+
+
 class LineWriter:
     """Queues encoded messages and flushes them in batches from one task."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self._queue: list[bytes] = []
-        self._wake = anyio.Event()
-        self._flushed = anyio.Event()
+        self._wake = asyncio.Event()
+        self._flushed = asyncio.Event()
         self._closing = False
-        self._room = anyio.Event()
+        self._room = asyncio.Event()
         self._was_blocking = os.get_blocking(fd)
         if _pollable(fd) and not stat.S_ISCHR(os.fstat(fd).st_mode):
             os.set_blocking(fd, False)
@@ -76,13 +93,13 @@ class LineWriter:
     async def wait_for_room(self) -> None:
         """Return once the backlog is below ``MAX_BACKLOG`` (the client reads again)."""
         while len(self._queue) >= MAX_BACKLOG:
-            self._room = anyio.Event()
+            self._room = asyncio.Event()
             await self._room.wait()
 
     async def run(self) -> None:
         while True:
             await self._wake.wait()
-            self._wake = anyio.Event()
+            self._wake = asyncio.Event()
             if self._queue:
                 batch, self._queue = self._queue, []
                 batch.append(b"")
@@ -98,7 +115,8 @@ class LineWriter:
             try:
                 written = os.write(self.fd, view)
             except BlockingIOError:
-                await anyio.wait_writable(self.fd)
+                loop = asyncio.get_running_loop()
+                await _ready(self.fd, loop.add_writer, loop.remove_writer)
                 continue
             except (BrokenPipeError, OSError) as exc:
                 log.warning("stdout closed (%s); dropping %d bytes", exc, len(view))
@@ -117,17 +135,18 @@ class LineWriter:
 async def read_lines(fd: int, on_line: Any, on_oversize: Any) -> None:
     """Feed every complete line to ``on_line`` until EOF."""
     pollable = _pollable(fd)
+    loop = asyncio.get_running_loop()
     pending = bytearray()
     skipping = False
     while True:
         if pollable:
-            await anyio.wait_readable(fd)
+            await _ready(fd, loop.add_reader, loop.remove_reader)
             try:
                 chunk = os.read(fd, _CHUNK)
             except BlockingIOError:
                 continue
         else:
-            chunk = await anyio.to_thread.run_sync(os.read, fd, _CHUNK)
+            chunk = await loop.run_in_executor(None, os.read, fd, _CHUNK)
         if not chunk:
             break
         start = 0
@@ -170,26 +189,10 @@ async def serve_stdio(
 ) -> None:
     """Run ``server`` on this process's stdin/stdout until EOF or a signal."""
     writer = LineWriter(stdout)
-    async with server.running(), anyio.create_task_group() as group:
-        group.start_soon(writer.run)
+    async with server.running(), asyncio.TaskGroup() as group:
+        group.create_task(writer.run())
         session = server.session(writer.send)
         async with session:
-            reading = anyio.CancelScope()
-
-            async def stop_on_signal() -> None:
-                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
-                    async for signum in signals:
-                        log.info(
-                            "received %s; refusing new requests, finishing accepted ones",
-                            signal.Signals(signum).name,
-                        )
-                        # reading goes on meanwhile: the client's answers and cancellations
-                        # still reach the handlers, and new requests get an error
-                        await session.close(grace=grace, client_gone=False)
-                        reading.cancel()
-                        return
-
-            group.start_soon(stop_on_signal)
 
             async def oversize() -> None:
                 await writer.send(
@@ -205,15 +208,52 @@ async def serve_stdio(
                     await writer.wait_for_room()
                 if peer.in_flight_full():
                     # soft: handlers may be waiting for answers only further input carries
-                    with anyio.move_on_after(1.0):
-                        await peer.wait_for_room()
+                    try:
+                        async with asyncio.timeout(1.0):
+                            await peer.wait_for_room()
+                    except TimeoutError:
+                        pass
                 await peer.feed_bytes(line)
 
-            with reading:
-                await read_lines(stdin, accept, oversize)
+            reading = group.create_task(read_lines(stdin, accept, oversize))
+            stopper = group.create_task(_stop_on_signal(session, reading, grace))
+            await asyncio.wait([reading])  # until EOF, or cancelled after a signal
             await session.close(grace=grace)
         await writer.aclose()
-        group.cancel_scope.cancel()
+        stopper.cancel()
+
+
+async def _stop_on_signal(
+    session: LegacySession, reading: asyncio.Task[None], grace: float
+) -> None:
+    """On the first SIGTERM/SIGINT: close the session (new requests get an error, accepted
+    ones are answered), then stop ``reading``. Reading goes on meanwhile: the client's
+    answers and cancellations still reach the handlers. Further signals are ignored until
+    then; after that (or once the server is done) they have their default effect."""
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[int] = loop.create_future()
+    for watched in _SIGNALS:
+        loop.add_signal_handler(watched, _settle, received, watched)
+    try:
+        signum = await received
+        log.info(
+            "received %s; refusing new requests, finishing accepted ones",
+            signal.Signals(signum).name,
+        )
+        await session.close(grace=grace, client_gone=False)
+        reading.cancel()
+    finally:
+        for watched in _SIGNALS:
+            loop.remove_signal_handler(watched)
+
+
+_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _settle(waiter: asyncio.Future[Any], value: Any = None) -> None:
+    """Resolve ``waiter`` once (the loop may call again before the waiting task runs)."""
+    if not waiter.done():
+        waiter.set_result(value)
 
 
 def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float = 30.0) -> None:
@@ -229,7 +269,8 @@ def run_stdio(server: Server, *, log_level: int = logging.WARNING, grace: float 
     # a burst of pipelined requests keeps hundreds of tasks alive at once, and at the
     # default threshold (700 objects) the collector rescans them every few requests
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])
-    anyio.run(partial(_serve_then_close, server, grace=grace), backend_options=_loop_options())
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(_serve_then_close(server, grace=grace))
 
 
 async def _serve_then_close(server: Server, *, grace: float) -> None:
@@ -240,11 +281,11 @@ async def _serve_then_close(server: Server, *, grace: float) -> None:
         await server.store.close()
 
 
-def _loop_options() -> dict[str, Any]:
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop where it is installed (a dependency off Windows): its event loop does in C
     what asyncio's does in Python for every request (a task, its scheduling, the pipes)."""
     try:
-        import uvloop  # noqa: F401
+        import uvloop
     except ImportError:
-        return {}
-    return {"use_uvloop": True}
+        return None
+    return uvloop.new_event_loop

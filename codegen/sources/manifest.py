@@ -3,16 +3,16 @@ what kind of revision it is (its era, whether it is a wire version).
 
 Adding a revision is data: one more entry here (``mcp-foundry schema add``), no code.
 The order of entries is the order of revisions (:mod:`mcp_foundry.sources.registry`).
-A server reads it at start (through the registry), so it uses stdlib dataclasses, not attrs.
+A server reads it at start (through the registry), so it uses the stdlib only, and plain
+classes rather than dataclasses, which compile their generated methods when this module
+loads (issue #15: cold start).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from mcp_foundry import paths
@@ -38,40 +38,50 @@ def is_dated(name: str) -> bool:
     return bool(_DATED.match(name))
 
 
-@dataclass(frozen=True, slots=True)
 class SchemaFile:
     """One file of a revision, relative to the revision's folder, with its pinned hash."""
 
-    path: str
-    sha256: str
+    __slots__ = ("path", "sha256")
 
-    def __post_init__(self) -> None:
-        if not _SHA256.match(self.sha256):
+    def __init__(self, path: str, sha256: str) -> None:
+        if not _SHA256.match(sha256):
+            raise SchemaSourceError(f"manifest: {path}: sha256 {sha256!r} is not 64 hex digits")
+        if path.startswith("/") or ".." in path.split("/"):
             raise SchemaSourceError(
-                f"manifest: {self.path}: sha256 {self.sha256!r} is not 64 hex digits"
+                f"manifest: file path {path!r} must stay inside the revision folder"
             )
-        if self.path.startswith("/") or ".." in self.path.split("/"):
-            raise SchemaSourceError(
-                f"manifest: file path {self.path!r} must stay inside the revision folder"
-            )
+        self.path = path
+        self.sha256 = sha256
 
 
-@dataclass(frozen=True, slots=True)
 class RevisionEntry:
     """One protocol revision as published upstream at one commit."""
 
-    name: str
-    repository: str
-    commit: str
-    directory: str
-    """The revision's folder inside the upstream repository, e.g. ``schema/2025-11-25``."""
-    files: tuple[SchemaFile, ...]
-    era: str
-    """``legacy`` (``initialize`` handshake) or ``modern`` (stateless, ``server/discover``)."""
-    wire: bool = True
-    """Whether the name is a protocol version peers send (``draft`` is not)."""
+    __slots__ = ("name", "repository", "commit", "directory", "files", "era", "wire")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        name: str,
+        repository: str,
+        commit: str,
+        directory: str,
+        files: tuple[SchemaFile, ...],
+        era: str,
+        wire: bool = True,
+    ) -> None:
+        self.name = name
+        self.repository = repository
+        self.commit = commit
+        self.directory = directory
+        """The revision's folder inside the upstream repository, e.g. ``schema/2025-11-25``."""
+        self.files = files
+        self.era = era
+        """``legacy`` (``initialize`` handshake) or ``modern`` (stateless, ``server/discover``)."""
+        self.wire = wire
+        """Whether the name is a protocol version peers send (``draft`` is not)."""
+        self._check()
+
+    def _check(self) -> None:
         check_commit(self.name, self.commit)
         for required in ("schema.ts", "schema.json"):
             if required not in self.hashes:
@@ -131,15 +141,15 @@ def _flag(name: str, value: object) -> bool:
     return value
 
 
-@dataclass(frozen=True, slots=True)
 class Manifest:
     """All known revisions, in the file's order: wire versions by date, then the others
     (``draft``) in the order listed."""
 
-    revisions: tuple[RevisionEntry, ...]
-    path: Path
+    __slots__ = ("revisions", "path")
 
-    def __post_init__(self) -> None:
+    def __init__(self, revisions: tuple[RevisionEntry, ...], path: Path) -> None:
+        self.revisions = revisions
+        self.path = path
         names = self.names
         if names != [r.name for r in _ordered(self.revisions)] or len(set(names)) != len(names):
             raise SchemaSourceError(
@@ -166,7 +176,7 @@ class Manifest:
             revisions = tuple(entry if r.name == entry.name else r for r in self.revisions)
         else:
             revisions = _ordered((*self.revisions, entry))
-        return dataclasses.replace(self, revisions=revisions)
+        return Manifest(revisions, self.path)
 
     def save(self) -> None:
         data = {

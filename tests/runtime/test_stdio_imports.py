@@ -134,3 +134,40 @@ def test_answering_initialize_creates_only_the_model_classes_it_needs(tmp_path: 
     for revision, (created, total) in counts.items():
         assert total > 100, (revision, total)
         assert created * 4 < total, (revision, created, total)
+
+
+AT_FIRST_ANSWER = """
+import json, runpy, sys
+from mcp_foundry.runtime import stdio
+out = sys.argv.pop(1)
+write = stdio.LineWriter._write
+
+async def first_write(self, data):
+    stdio.LineWriter._write = write
+    with open(out, "w") as file:
+        json.dump(sorted(sys.modules), file)
+    await write(self, data)
+
+stdio.LineWriter._write = first_write
+sys.argv = ["everything", "--transport", "stdio"]
+runpy.run_module("examples.everything", run_name="__main__")
+"""
+
+
+def test_stdio_server_answers_initialize_before_loading_anyio_backend(tmp_path: Path) -> None:
+    """The stdio transport runs on asyncio itself: anyio's asyncio backend (with its socket,
+    TLS and stream modules, a fifth of a cold start) is loaded after the first answer, when
+    the engine first needs anyio. ``sys.modules`` as the first answer is written."""
+    out = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", AT_FIRST_ANSWER, str(out)],
+        input=json.dumps(INITIALIZE).encode() + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=50,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b'"result"' in done.stdout, done.stdout
+    modules: list[str] = json.loads(out.read_text())
+    assert "mcp_foundry.runtime.session" in modules  # the probe saw the server at work
+    assert _within(modules, ("anyio._backends", "anyio.streams", "anyio._core._sockets")) == []

@@ -27,7 +27,7 @@ def _edit(
 
 def test_the_order_is_the_manifests_wire_versions_first() -> None:
     revisions = registry.registry()
-    assert [r.index for r in revisions] == list(range(len(revisions)))
+    assert [r.position for r in revisions] == list(range(len(revisions)))
     wire = [r.name for r in revisions if r.wire]
     assert list(registry.wire_versions()) == wire == sorted(wire)
     assert [r.name for r in revisions] == [*wire, *(r.name for r in revisions if not r.wire)]

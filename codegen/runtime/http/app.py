@@ -10,14 +10,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from mcp_foundry.runtime.http.asgi import Receive, Scope, Send, respond
-from mcp_foundry.runtime.http.auth import AuthLayer, ResourceServerAuth
 from mcp_foundry.runtime.http.config import HttpConfig
 from mcp_foundry.runtime.http.endpoint import StreamableHttpEndpoint, ToolSchemaLookup
 from mcp_foundry.runtime.http.legacy_sse import LegacySseEndpoints
 from mcp_foundry.runtime.http.port import ServerCore
 from mcp_foundry.runtime.http.sessions import SessionRegistry
+
+if TYPE_CHECKING:  # the auth layer loads with the first protected app (issue #15: cold start)
+    from mcp_foundry.runtime.http.auth import AuthLayer, ResourceServerAuth
 
 log = logging.getLogger("mcp_foundry.runtime.http")
 
@@ -122,6 +125,8 @@ def create_app(
     served = McpHttpApp(endpoint, config.path, Drain(endpoint, sessions, legacy), legacy)
     if auth is None:
         return served
+    from mcp_foundry.runtime.http.auth.layer import AuthLayer
+
     return AuthLayer(served, auth, config.hosts, config.max_body_bytes)
 
 

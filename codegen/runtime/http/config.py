@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mcp_foundry.runtime.http.security import HostPolicy
 
 
-@dataclass(frozen=True, slots=True)
-class HttpConfig:
-    """How the Streamable HTTP endpoint behaves; every field has a local-first default."""
+class HttpConfig(NamedTuple):
+    """How the Streamable HTTP endpoint behaves; every field has a local-first default.
+    (A named tuple: a frozen dataclass's generated methods are compiled at server start.)"""
 
     path: str = "/mcp"
     """The MCP endpoint."""
     legacy_sse: bool = True
     """Also host the deprecated 2024-11-05 HTTP+SSE transport (``/sse`` + ``/messages``)."""
-    hosts: HostPolicy = field(default_factory=HostPolicy)
+    hosts: HostPolicy = HostPolicy()
     max_body_bytes: int = 4 * 1024 * 1024
     """Larger POST bodies get 413 without being read."""
     always_sse: bool = False

@@ -13,9 +13,8 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 SENTINEL_PREFIX = "=?base64?"
 SENTINEL_SUFFIX = "?="
@@ -126,9 +125,9 @@ def _display(header: str) -> str:
 # --- x-mcp-header annotations -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ParamHeader:
-    """One ``x-mcp-header`` annotation: header ``Mcp-Param-<name>`` mirrors ``path``."""
+class ParamHeader(NamedTuple):
+    """One ``x-mcp-header`` annotation: header ``Mcp-Param-<name>`` mirrors ``path`` (a
+    named tuple: a frozen dataclass's generated methods are compiled at server start)."""
 
     name: str
     path: tuple[str, ...]

@@ -61,7 +61,9 @@ def _status_line(status: int) -> bytes:
     return f"HTTP/1.1 {status} {phrase}\r\n".encode("latin-1")
 
 
-STATUS_LINES = {status: _status_line(status) for status in range(100, 600)}
+STATUS_LINES = {status.value: _status_line(status.value) for status in HTTPStatus}
+"""Every status with a name; another one (a 299, say) gets its line built when sent. Not
+every number of 100..599: each unnamed one cost HTTPStatus a ValueError at start."""
 _NO_BODY_STATUSES = frozenset({204, 304})
 _ASGI = {"version": "3.0", "spec_version": "2.4"}
 """The scope's ``asgi`` entry, one dict for every request (apps only read it)."""

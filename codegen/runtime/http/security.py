@@ -8,19 +8,19 @@ without ``Origin`` did not come from a browser page and is judged by ``Host`` al
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
-@dataclass(frozen=True, slots=True)
-class HostPolicy:
-    """The names a server answers to. ``allowed_hosts`` are bare names (any port)."""
+class HostPolicy(NamedTuple):
+    """The names a server answers to. ``allowed_hosts`` are bare names (any port).
+    (A named tuple: a frozen dataclass's generated methods are compiled at server start.)"""
 
     allowed_hosts: frozenset[str] = LOOPBACK_HOSTS
-    allowed_origins: frozenset[str] = field(default_factory=frozenset)
+    allowed_origins: frozenset[str] = frozenset()
     """Extra exact origins (``https://app.example``) beyond those on allowed hosts."""
     enabled: bool = True
 
