@@ -4,8 +4,8 @@ For each transport it spawns a fresh server process, sends a 2025-11-25 ``initia
 at once (stdio: on its stdin; HTTP: a POST retried until the port accepts connections)
 and stops the clock when the answer has been read. Servers take turns within every round
 so load from elsewhere on the machine hits them alike; it prints the median wall time
-with its range, the median CPU time the server had used by then (``/proc``, all
-threads), and the ratios peer / ours (above 1: we start faster). ``floor`` is a bare
+with its range, the median CPU time the server had used by then (its CPU-time
+clock, all threads), and the ratios peer / ours (above 1: we start faster). ``floor`` is a bare
 ``python`` that answers the line itself: interpreter start-up, the least any Python
 server pays.
 

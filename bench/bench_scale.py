@@ -3,7 +3,7 @@
 1. Store cost: one echo server (``bench/echo_server.py``) with the in-memory store and
    one with the Redis store (a throwaway ``redis-server`` on loopback), ``tools/call
    echo`` on both wires (2025-11-25 inside a session, 2026-07-28 stateless), one client,
-   alternating rounds; printed: each server's CPU per request (``/proc``) and the
+   alternating rounds; printed: each server's CPU per request (its CPU-time clock) and the
    difference, the Redis store's cost (goal: at most 100 µs per request).
 2. Throughput: one Redis-backed instance reached directly, the same behind ``haproxy``
    (the balancer's own cost), and two instances behind it (round robin, no

@@ -8,8 +8,8 @@ For each wire (2025-11-25 after an ``initialize`` handshake, and 2026-07-28 with
 per-request ``_meta``) it measures, against both servers in the same run:
 
 * pipelined ``tools/call`` throughput: N requests written back to back while the
-  responses are read concurrently, and the server's CPU time per request meanwhile (from
-  ``/proc``, all threads: steadier than req/s when other work shares the machine), as
+  responses are read concurrently, and the server's CPU time per request meanwhile (its CPU-time
+  clock, all threads: steadier than req/s when other work shares the machine), as
   medians of alternating rounds (every server of a wire stays open meanwhile);
 * sequential latency: one request at a time, p50 and p99;
 
