@@ -12,6 +12,7 @@ import orjson
 import pytest
 from mcp_foundry.runtime.http import HttpConfig
 from mcp_foundry.testing.authorization_server import AuthorizationServer
+from wire_messages import INITIALIZE
 
 from .support import (
     ACCEPT,
@@ -27,16 +28,6 @@ from .support import (
 )
 
 pytestmark = pytest.mark.timeout(60)
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": LEGACY,
-        "capabilities": {},
-        "clientInfo": {"name": "t", "version": "1"},
-    },
-}
 
 
 def _post(live: Protected, token: str | None, message: dict[str, object]) -> httpx.Response:

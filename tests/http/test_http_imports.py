@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from wire_messages import INITIALIZE
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -34,16 +35,6 @@ out = sys.argv.pop(1)
 atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
 runpy.run_module("examples.everything", run_name="__main__")
 """
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "probe", "version": "1"},
-    },
-}
 
 
 def _free_port() -> int:

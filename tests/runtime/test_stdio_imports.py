@@ -8,8 +8,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from wire_messages import INITIALIZE
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -31,16 +33,6 @@ GENERATOR_SIDE = (
     "platformdirs",
     "sqlite3",
 )
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "probe", "version": "1"},
-    },
-}
 TOOLS_LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
 PROBE = """
 import atexit, json, runpy, sys
@@ -51,10 +43,12 @@ runpy.run_module("examples.everything", run_name="__main__")
 """
 
 
-def _modules_after_serving(tmp_path: Path, *messages: dict[str, object]) -> list[str]:
-    out = tmp_path / "modules.json"
+def _probe(tmp_path: Path, script: str, *messages: dict[str, object]) -> Any:
+    """Run ``script`` (a stdio server that writes what it saw, as JSON, to the file named
+    by its first argument) on ``messages``; what it wrote, once it has answered."""
+    out = tmp_path / "probe.json"
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out)],
+        [sys.executable, "-c", script, str(out)],
         input=b"".join(json.dumps(m).encode() + b"\n" for m in messages),
         capture_output=True,
         cwd=ROOT,
@@ -62,7 +56,11 @@ def _modules_after_serving(tmp_path: Path, *messages: dict[str, object]) -> list
     )
     assert done.returncode == 0, done.stderr.decode()
     assert b'"result"' in done.stdout, done.stdout
-    modules: list[str] = json.loads(out.read_text())
+    return json.loads(out.read_text())
+
+
+def _modules_after_serving(tmp_path: Path, *messages: dict[str, object]) -> list[str]:
+    modules: list[str] = _probe(tmp_path, PROBE, *messages)
     return modules
 
 
@@ -119,17 +117,7 @@ def test_answering_initialize_creates_only_the_model_classes_it_needs(tmp_path: 
     """Model classes are created on first use, each with its dependency closure (a ~1 ms
     pydantic class each was a third of cold start): answering a 2025-11-25 ``initialize``
     creates a small part of the two revisions a server loads."""
-    out = tmp_path / "created.json"
-    done = subprocess.run(
-        [sys.executable, "-c", CREATED, str(out)],
-        input=json.dumps(INITIALIZE).encode() + b"\n",
-        capture_output=True,
-        cwd=ROOT,
-        timeout=50,
-    )
-    assert done.returncode == 0, done.stderr.decode()
-    assert b'"result"' in done.stdout, done.stdout
-    counts: dict[str, list[int]] = json.loads(out.read_text())
+    counts: dict[str, list[int]] = _probe(tmp_path, CREATED, INITIALIZE)
     assert set(counts) == {"rev_2026_07_28", "rev_2025_11_25"}
     for revision, (created, total) in counts.items():
         assert total > 100, (revision, total)
@@ -158,16 +146,6 @@ def test_stdio_server_answers_initialize_before_loading_anyio_backend(tmp_path: 
     """The stdio transport runs on asyncio itself: anyio's asyncio backend (with its socket,
     TLS and stream modules, a fifth of a cold start) is loaded after the first answer, when
     the engine first needs anyio. ``sys.modules`` as the first answer is written."""
-    out = tmp_path / "modules.json"
-    done = subprocess.run(
-        [sys.executable, "-c", AT_FIRST_ANSWER, str(out)],
-        input=json.dumps(INITIALIZE).encode() + b"\n",
-        capture_output=True,
-        cwd=ROOT,
-        timeout=50,
-    )
-    assert done.returncode == 0, done.stderr.decode()
-    assert b'"result"' in done.stdout, done.stdout
-    modules: list[str] = json.loads(out.read_text())
+    modules: list[str] = _probe(tmp_path, AT_FIRST_ANSWER, INITIALIZE)
     assert "mcp_foundry.runtime.session" in modules  # the probe saw the server at work
     assert _within(modules, ("anyio._backends", "anyio.streams", "anyio._core._sockets")) == []

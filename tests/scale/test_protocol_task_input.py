@@ -107,15 +107,22 @@ async def answer(
     assert posted.status_code == 202, posted.text
 
 
+async def confirm_task(http: httpx.AsyncClient, url: str) -> tuple[str, str]:
+    """A session opened at ``url`` (its client elicits) and ``confirm`` called there as a
+    task: the session id and the task id."""
+    sid = await session(http, url, ELICIT)
+    call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
+    created = await legacy(http, url, sid, "tools/call", call)
+    task_id: str = created["result"]["task"]["taskId"]
+    return sid, task_id
+
+
 async def input_round(
     http: httpx.AsyncClient, call_at: str, read_at: str, answer_at: str
 ) -> tuple[str, dict[str, Any]]:
     """``confirm`` as a task called at ``call_at``, its ``tasks/result`` at ``read_at``,
     the elicitation answered at ``answer_at``; the task id and the final response."""
-    sid = await session(http, call_at, ELICIT)
-    call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
-    created = await legacy(http, call_at, sid, "tools/call", call)
-    task_id: str = created["result"]["task"]["taskId"]
+    sid, task_id = await confirm_task(http, call_at)
     async with task_result(http, read_at, sid, task_id) as stream:
         asked = await asyncio.wait_for(stream.get(), 10)
         assert asked.get("method") == "elicitation/create", asked
@@ -142,10 +149,7 @@ async def test_an_error_answer_reaches_the_task_on_a(cluster: LocalCluster) -> N
     request fails as it would on one instance), and B's ``tasks/result`` answers that."""
     a, b, c = cluster.urls
     async with httpx.AsyncClient(timeout=20) as http:
-        sid = await session(http, a, ELICIT)
-        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
-        created = await legacy(http, a, sid, "tools/call", call)
-        task_id = created["result"]["task"]["taskId"]
+        sid, task_id = await confirm_task(http, a)
         async with task_result(http, b, sid, task_id) as stream:
             asked = await asyncio.wait_for(stream.get(), 10)
             await answer(http, c, sid, asked["id"], refuse=True)
@@ -212,10 +216,7 @@ async def test_several_result_streams_carry_the_request_once(cluster: LocalClust
     goes out on one stream only; after the answer every one of them gets the result."""
     a, b, c = cluster.urls
     async with httpx.AsyncClient(timeout=20) as http:
-        sid = await session(http, a, ELICIT)
-        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
-        created = await legacy(http, a, sid, "tools/call", call)
-        task_id = created["result"]["task"]["taskId"]
+        sid, task_id = await confirm_task(http, a)
         async with (
             task_result(http, b, sid, task_id) as one,
             task_result(http, b, sid, task_id) as two,
@@ -237,10 +238,7 @@ async def test_a_request_whose_stream_ends_goes_to_another_waiter(cluster: Local
     then), which gets the result."""
     a, b, c = cluster.urls
     async with httpx.AsyncClient(timeout=20) as http:
-        sid = await session(http, a, ELICIT)
-        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
-        created = await legacy(http, a, sid, "tools/call", call)
-        task_id = created["result"]["task"]["taskId"]
+        sid, task_id = await confirm_task(http, a)
         async with task_result(http, b, sid, task_id) as first:
             assert (await elicitations([first], settle_s=0))[0][0] == 0
             async with task_result(http, c, sid, task_id) as second:
@@ -261,10 +259,7 @@ async def test_a_request_whose_stream_ends_goes_to_the_next_result(cluster: Loca
     sends the request again (the claim was withdrawn, not left to block it)."""
     a, b, c = cluster.urls
     async with httpx.AsyncClient(timeout=20) as http:
-        sid = await session(http, a, ELICIT)
-        call = {"name": "confirm", "arguments": {}, "task": {"ttl": 30_000}}
-        created = await legacy(http, a, sid, "tools/call", call)
-        task_id = created["result"]["task"]["taskId"]
+        sid, task_id = await confirm_task(http, a)
         async with task_result(http, b, sid, task_id) as first:
             assert await elicitations([first], 0) != []
             cancel = {"requestId": first.rid, "reason": "the user switched views"}
