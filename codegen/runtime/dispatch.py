@@ -101,10 +101,12 @@ class Route:
         self.dump_wire_params = wire.dumper(wire_params) if wire_params is not None else None
         meta_classes = (
             project.model_classes(project.fields(params)["meta"].annotation)
-            if self.same and params is not None and "meta" in project.fields(params)
+            if params is not None and "meta" in project.fields(params)
             else []
         )
         self.meta_check = wire.validator(meta_classes[0]) if len(meta_classes) == 1 else None
+        """The handler params' ``_meta`` validator, when that is one model (else the
+        ``_meta`` is validated with the params)."""
         self.known_meta: dict[bytes, BaseModel] = {}
         """Validated ``_meta`` objects by their JSON (``_known_meta``)."""
 
@@ -147,7 +149,7 @@ class Route:
             own = converted.get("_meta")
             session = ctx.session
             if own is None and session is not None:
-                converted["_meta"] = self._session_meta(model, session, ctx)
+                converted["_meta"] = self._session_meta(session, ctx)
             else:
                 converted["_meta"] = self._meta(own, ctx)
         try:
@@ -188,7 +190,7 @@ class Route:
             meta.setdefault(CLIENT_INFO_KEY, ctx.client_info)
         return meta
 
-    def _session_meta(self, model: type[BaseModel], session: Any, ctx: Any) -> Any:
+    def _session_meta(self, session: Any, ctx: Any) -> Any:
         """:meth:`_meta` for a request that sent none, validated once per session (it
         depends only on what ``initialize`` settled) and shared by its requests; the
         session keeps it (``LegacySession.route_meta``), so it goes with the session."""
@@ -196,11 +198,10 @@ class Route:
         found = kept.get(self)
         if found is None:
             meta = self._meta(None, ctx)
-            classes = project.model_classes(project.fields(model)["meta"].annotation)
-            if len(classes) != 1:
+            if self.meta_check is None:
                 return meta  # validated with the params, as a request's own _meta is
             try:
-                found = kept[self] = classes[0].model_validate(meta)
+                found = kept[self] = self.meta_check(meta)
             except ValidationError as exc:
                 raise invalid_params(exc) from None
         return found

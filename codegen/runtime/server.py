@@ -95,9 +95,9 @@ class Server:
             dict(capabilities) if capabilities is not None else self._derive_capabilities()
         )
         self._advertised: dict[tuple[str, ...], bool] = {}
+        """``advertises`` answers, by capability path (the capabilities are fixed once made)."""
         self._open_routes: set[dispatch.Route] = set()
         """Routes whose capability gate this server has passed (``gated``)."""
-        """``advertises`` answers, by capability path (the capabilities are fixed once made)."""
         self.request_timeout = request_timeout
         self.sealer = StateSealer(state_secret)
         self.store: Store = store if store is not None else MemoryStore()

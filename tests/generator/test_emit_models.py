@@ -20,6 +20,8 @@ from mcp_foundry.ir.model import (
     Union_,
 )
 
+from generator.hand_made import revision_of
+
 
 def _module(ir: RevisionIR, folder: Path) -> types.ModuleType:
     """The emitted ``models`` facade, imported from a package of its own in ``folder``."""
@@ -47,17 +49,6 @@ def _created(models: types.ModuleType) -> set[str]:
     }
 
 
-def _ir(*definitions: Definition) -> RevisionIR:
-    return RevisionIR(
-        revision="test",
-        era="modern",
-        jsonrpc_version="2.0",
-        latest_protocol_version="test",
-        definitions={d.name: d for d in definitions},
-        methods={},
-    )
-
-
 def test_self_referencing_class_is_quoted_and_resolves(tmp_path: Path) -> None:
     node = Definition(
         name="TreeNode",
@@ -67,9 +58,9 @@ def test_self_referencing_class_is_quoted_and_resolves(tmp_path: Path) -> None:
             Property("children", "children", Array(Ref("TreeNode")), False),
         ),
     )
-    source = emit_models(_ir(node))["_tree_node.py"]
+    source = emit_models(revision_of(node))["_tree_node.py"]
     assert 'children: "list[TreeNode] | None" = None' in source
-    models = _module(_ir(node), tmp_path)
+    models = _module(revision_of(node), tmp_path)
     document = {"label": "node", "children": [{"label": "node", "children": []}]}
     value = models.TreeNode.model_validate(document)
     assert value.model_dump(by_alias=True, exclude_unset=True) == document
@@ -81,7 +72,7 @@ def test_discriminated_union_alias_follows_its_members(tmp_path: Path) -> None:
     pet = Definition(
         "AnyPet", "alias", alias=Union_((Ref("Cat"), Ref("Dog")), discriminator="kind")
     )
-    models = _module(_ir(pet, cat, dog), tmp_path)
+    models = _module(revision_of(pet, cat, dog), tmp_path)
     adapter: pydantic.TypeAdapter[object] = pydantic.TypeAdapter(models.AnyPet)
     assert type(adapter.validate_python({"kind": "dog"})).__name__ == "Dog"
     # the constant tag counts as set: it is always on the wire
@@ -103,12 +94,12 @@ def test_aliases_come_from_the_rule_and_a_field_only_where_it_misses(tmp_path: P
             Property("io.modelcontextprotocol/clientInfo", "client_info", text, False),
         ),
     )
-    source = emit_models(_ir(shape))["_shape.py"]
+    source = emit_models(revision_of(shape))["_shape.py"]
     assert "mime_type: str\n" in source
     assert 'alias="_meta"' not in source
     for wire in ("$schema", "snake_case", "io.modelcontextprotocol/clientInfo"):
         assert f"alias={wire!r}".replace("'", '"') in source
-    models = _module(_ir(shape), tmp_path)
+    models = _module(revision_of(shape), tmp_path)
     document = {
         "_meta": {"k": 1},
         "mimeType": "text/plain",
@@ -135,7 +126,7 @@ def test_a_class_loads_with_exactly_its_dependency_closure(tmp_path: Path) -> No
     pong = Definition("Pong", "object", properties=(Property("ping", "ping", Ref("Ping"), False),))
     game = Definition("Game", "object", properties=(Property("ball", "ball", Ref("Ping"), True),))
     other = Definition("Other", "object", properties=(Property("text", "text", text, True),))
-    ir = _ir(ping, pong, game, other)
+    ir = revision_of(ping, pong, game, other)
     files = emit_models(ir)
     assert set(files) == {"models.py", "_prelude.py", "_ping.py", "_game.py", "_other.py"}
     assert "from ._ping import Ping\n" in files["_game.py"]

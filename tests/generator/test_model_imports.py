@@ -26,11 +26,12 @@ from mcp_foundry.ir.model import (
     Primitive,
     Property,
     Ref,
-    RevisionIR,
     TypeRef,
     Union_,
 )
 from mcp_foundry.ir.source import known_revisions
+
+from generator.hand_made import revision_of
 
 _ALIAS_FACTORY = "TypeAliasType"
 
@@ -112,21 +113,10 @@ def test_the_check_sees_unused_and_missing_imports() -> None:
     assert import_problems(source) == ({"pydantic", "Base64Str"}, {"Other"})
 
 
-def _ir(*definitions: Definition) -> RevisionIR:
-    return RevisionIR(
-        revision="test",
-        era="modern",
-        jsonrpc_version="2.0",
-        latest_protocol_version="test",
-        definitions={d.name: d for d in definitions},
-        methods={},
-    )
-
-
 def _imports(*definitions: Definition) -> dict[str, set[str]]:
     """Each emitted component module's imported names, by file name."""
     found = {}
-    for name, source in emit_models(_ir(*definitions)).items():
+    for name, source in emit_models(revision_of(*definitions)).items():
         if name.startswith("_") and name != f"{PRELUDE}.py":
             tree = ast.parse(source)
             found[name] = {
